@@ -1,0 +1,16 @@
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  {
+    ignores: ['node_modules/**', 'lib/**/*.js', 'lib/**/*.d.ts', 'assets/**', 'runtime/**', 'dist/**', 'cdk.out/**',
+      'coverage/**', 'bench/**/node_modules/**', '.bench-tmp/**', '**/*.js', '**/*.mjs'],
+  },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+);

@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// Demo app synthesized by `npx cdk synth` (see cdk.json): every construct of the library,
+// configured as a team would run it. Synthesizes without AWS credentials.
+import { App, Stack } from 'aws-cdk-lib';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { addSqsWorkerDemo } from './sqs-worker';
+
+const app = new App();
+const env = { account: process.env.CDK_DEFAULT_ACCOUNT ?? '123456789012', region: process.env.CDK_DEFAULT_REGION ?? 'us-east-1' };
+const stack = new Stack(app, 'ServerlessPatternsDemo', { env, description: 'cdk-serverless-patterns demo app' });
+const alarmTopic = new sns.Topic(stack, 'AlarmTopic', { enforceSSL: true });
+
+addSqsWorkerDemo(stack, alarmTopic);
+
+app.synth();

@@ -1,0 +1,10 @@
+import { logger } from '../shared/logger';
+import { createSqsWorkerHandler } from '../shared/sqs-worker';
+import { processOrder } from './order';
+
+/** Example worker deployed by the demo app: validates and "fulfils" an order per message. */
+export const handler = createSqsWorkerHandler(async (body) => {
+  const result = processOrder(body);
+  logger.info('order processed', { ...result });
+  return result;
+});

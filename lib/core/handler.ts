@@ -1,0 +1,74 @@
+import * as path from 'path';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+
+/**
+ * The code a construct runs: your own `lambda.Code` and handler, an asset folder, or a function
+ * you created yourself.
+ *
+ * With `fromCode`/`fromAsset` the construct creates the function with the library's safe
+ * defaults (ARM64, current Node.js LTS, tracing, log retention). With `fromFunction` it wires the
+ * function you give and leaves its configuration to you.
+ */
+export class HandlerCode {
+  /**
+   * Your code and handler, e.g. `lambda.Code.fromAsset('dist/worker')` and `'index.handler'`.
+   * @param code the deployment package
+   * @param handler the `file.export` entry point inside the package
+   */
+  public static fromCode(code: lambda.Code, handler: string): HandlerCode {
+    return new HandlerCode(code, handler, undefined);
+  }
+
+  /**
+   * A local folder holding an already-bundled handler.
+   * @param assetPath folder with the handler file
+   * @param handler entry point inside the folder
+   * @default handler 'index.handler'
+   */
+  public static fromAsset(assetPath: string, handler: string = 'index.handler'): HandlerCode {
+    return new HandlerCode(lambda.Code.fromAsset(assetPath), handler, undefined);
+  }
+
+  /**
+   * A function you created and configured yourself; the construct only wires it.
+   * Construct props that configure a function (timeout, memory, reserved concurrency,
+   * environment) are then rejected, since they would be silently ignored.
+   */
+  public static fromFunction(fn: lambda.IFunction): HandlerCode {
+    return new HandlerCode(undefined, undefined, fn);
+  }
+
+  /**
+   * One of this library's pre-bundled handlers (`assets/<name>`), built by `npm run build`.
+   * @param name the asset name, e.g. `sqs-worker/example`
+   */
+  public static bundled(name: string): HandlerCode {
+    return HandlerCode.fromAsset(bundledAssetPath(name));
+  }
+
+  /** The deployment package, when the construct creates the function. */
+  public readonly code?: lambda.Code;
+  /** The entry point, when the construct creates the function. */
+  public readonly handler?: string;
+  /** The function given through `fromFunction`. */
+  public readonly existingFunction?: lambda.IFunction;
+
+  private constructor(code?: lambda.Code, handler?: string, existingFunction?: lambda.IFunction) {
+    this.code = code;
+    this.handler = handler;
+    this.existingFunction = existingFunction;
+  }
+}
+
+/** Folder of a pre-bundled handler shipped in this package's `assets/`. */
+export function bundledAssetPath(name: string): string {
+  // lib/core/handler.(ts|js) -> <package root>/assets/<name>
+  const dir = path.join(__dirname, '..', '..', 'assets', ...name.split('/'));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fs = require('fs') as typeof import('fs');
+  if (!fs.existsSync(path.join(dir, 'index.js'))) {
+    throw new Error(`cdk-serverless-patterns: bundled handler '${name}' not found at ${dir}. `
+      + 'Run `npm run bundle` (a fresh clone gets it from `npm ci`) or reinstall the package.');
+  }
+  return dir;
+}

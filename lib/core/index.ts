@@ -1,0 +1,6 @@
+export * from './alarms';
+export * from './defaults';
+export * from './function';
+export * from './handler';
+export * from './validation';
+export * from './rules';

@@ -1,0 +1,65 @@
+import { Annotations, Duration, Token } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+
+/** Prefix of every warning id this library emits, so users can acknowledge them by id. */
+export const WARNING_ID_PREFIX = 'cdk-serverless-patterns';
+
+/**
+ * Throws an error that names the construct path, the prop, the rule it broke and the fix.
+ * Thrown from the constructor so the stack trace points at the user's instantiation.
+ */
+export function invalidProp(scope: IConstruct, prop: string, rule: string, fix: string): never {
+  throw new Error(`${scope.node.path}: invalid prop '${prop}': ${rule}. Fix: ${fix}`);
+}
+
+/** `value` must be an integer in [min, max]; tokens are skipped (they resolve at deploy time). */
+export function validateIntegerRange(
+  scope: IConstruct, prop: string, value: number | undefined, min: number, max: number, fix?: string,
+): void {
+  if (value === undefined || Token.isUnresolved(value)) return;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    invalidProp(scope, prop, `must be an integer between ${min} and ${max} inclusive (given ${value})`,
+      fix ?? `set ${prop} to a value between ${min} and ${max}`);
+  }
+}
+
+/** `value` must lie in [min, max]; unresolved durations are skipped. */
+export function validateDurationRange(
+  scope: IConstruct, prop: string, value: Duration | undefined, min: Duration, max: Duration, fix?: string,
+): void {
+  if (value === undefined || value.isUnresolved()) return;
+  const seconds = value.toSeconds();
+  if (seconds < min.toSeconds() || seconds > max.toSeconds()) {
+    invalidProp(scope, prop,
+      `must be between ${min.toHumanString()} and ${max.toHumanString()} (given ${value.toHumanString()})`,
+      fix ?? `set ${prop} between ${min.toHumanString()} and ${max.toHumanString()}`);
+  }
+}
+
+/** True when every argument is a concrete number (not a token, not undefined). */
+export function areResolved(...values: Array<number | undefined>): boolean {
+  return values.every((v) => v !== undefined && !Token.isUnresolved(v));
+}
+
+/**
+ * Adds a warning users can acknowledge with
+ * `Annotations.of(scope).acknowledgeWarning('<id>', reason)`.
+ */
+export function warn(scope: IConstruct, id: string, message: string): void {
+  Annotations.of(scope).addWarningV2(`${WARNING_ID_PREFIX}:${id}`, message);
+}
+
+/** Names must be unique, non-empty and usable inside construct ids and resource names. */
+export function validateUniqueNames(scope: IConstruct, prop: string, names: string[]): void {
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(name)) {
+      invalidProp(scope, prop, `name '${name}' must be 1-64 letters, digits, '-' or '_', starting with a letter or digit`,
+        'rename it, e.g. \'virus-scan\'');
+    }
+    if (seen.has(name)) {
+      invalidProp(scope, prop, `name '${name}' is used more than once`, 'give every entry a unique name');
+    }
+    seen.add(name);
+  }
+}

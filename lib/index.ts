@@ -1,0 +1,4 @@
+export { HandlerCode } from './core/handler';
+export { PatternFunctionProps } from './core/function';
+export { PatternAlarmProps } from './core/alarms';
+export * from './sqs-worker';

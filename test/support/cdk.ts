@@ -1,0 +1,27 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Template } from 'aws-cdk-lib/assertions';
+
+/** A fresh app and stack in a fixed environment, so templates and snapshots are stable. */
+export function newStack(id = 'TestStack'): Stack {
+  const app = new App();
+  return new Stack(app, id, { env: { account: '123456789012', region: 'us-east-1' } });
+}
+
+/** Template of a stack. */
+export function template(stack: Stack): Template {
+  return Template.fromStack(stack);
+}
+
+/** Warning ids emitted under a stack, as `addWarningV2` stores them (`message [ack: id]`). */
+export function warningsOf(stack: Stack): string[] {
+  return Annotations.fromStack(stack).findWarning('*', {}).map((w) => String(w.entry.data));
+}
+
+/**
+ * Template as JSON with asset hashes replaced, so a snapshot only changes when the wiring does
+ * (a handler source edit changes the hash, not the template's meaning).
+ */
+export function snapshotTemplate(stack: Stack): unknown {
+  const json = JSON.stringify(Template.fromStack(stack).toJSON());
+  return JSON.parse(json.replace(/[0-9a-f]{64}(\.zip)?/g, '[ASSET-HASH]'));
+}

@@ -4,3 +4,4 @@ export * from './function';
 export * from './handler';
 export * from './validation';
 export * from './rules';
+export * from './nag';

@@ -1,5 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { Annotations, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 
 /** A fresh app and stack in a fixed environment, so templates and snapshots are stable. */
 export function newStack(id = 'TestStack'): Stack {
@@ -12,9 +12,14 @@ export function template(stack: Stack): Template {
   return Template.fromStack(stack);
 }
 
-/** Warning ids emitted under a stack, as `addWarningV2` stores them (`message [ack: id]`). */
+/** Warnings emitted under a stack, as `addWarningV2` stores them (`message [ack: id]`). */
 export function warningsOf(stack: Stack): string[] {
-  return Annotations.fromStack(stack).findWarning('*', {}).map((w) => String(w.entry.data));
+  return Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data));
+}
+
+/** Info messages emitted under a stack. */
+export function infosOf(stack: Stack): string[] {
+  return Annotations.fromStack(stack).findInfo('*', Match.anyValue()).map((w) => String(w.entry.data));
 }
 
 /**

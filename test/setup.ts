@@ -12,3 +12,6 @@ if (typeof (Promise as unknown as { withResolvers?: unknown }).withResolvers !==
     return { promise, resolve, reject };
   };
 }
+
+// Handlers log through the real Powertools Logger; keep test output readable.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';

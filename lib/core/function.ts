@@ -72,7 +72,7 @@ export function createPatternFunction(scope: Construct, id: string, spec: Patter
     retention: spec.logRetention ?? Defaults.logRetention,
   });
   const fn = new lambda.Function(scope, id, {
-    code: spec.code.code!,
+    code: spec.code.createCode()!,
     handler: spec.code.handler!,
     runtime: Defaults.runtime,
     architecture: Defaults.architecture,

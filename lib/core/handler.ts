@@ -16,7 +16,7 @@ export class HandlerCode {
    * @param handler the `file.export` entry point inside the package
    */
   public static fromCode(code: lambda.Code, handler: string): HandlerCode {
-    return new HandlerCode(code, handler, undefined);
+    return new HandlerCode(() => code, handler, undefined);
   }
 
   /**
@@ -26,7 +26,9 @@ export class HandlerCode {
    * @default handler 'index.handler'
    */
   public static fromAsset(assetPath: string, handler: string = 'index.handler'): HandlerCode {
-    return new HandlerCode(lambda.Code.fromAsset(assetPath), handler, undefined);
+    // A Code asset belongs to one stack: make a new one per function so one HandlerCode can
+    // serve constructs in several stacks.
+    return new HandlerCode(() => lambda.Code.fromAsset(assetPath), handler, undefined);
   }
 
   /**
@@ -46,17 +48,24 @@ export class HandlerCode {
     return HandlerCode.fromAsset(bundledAssetPath(name));
   }
 
-  /** The deployment package, when the construct creates the function. */
-  public readonly code?: lambda.Code;
   /** The entry point, when the construct creates the function. */
   public readonly handler?: string;
   /** The function given through `fromFunction`. */
   public readonly existingFunction?: lambda.IFunction;
+  private readonly codeFactory?: () => lambda.Code;
 
-  private constructor(code?: lambda.Code, handler?: string, existingFunction?: lambda.IFunction) {
-    this.code = code;
+  private constructor(codeFactory?: () => lambda.Code, handler?: string, existingFunction?: lambda.IFunction) {
+    this.codeFactory = codeFactory;
     this.handler = handler;
     this.existingFunction = existingFunction;
+  }
+
+  /**
+   * The deployment package for a new function; undefined for `fromFunction`.
+   * Asset-based handlers return a new asset on every call (an asset belongs to one stack).
+   */
+  public createCode(): lambda.Code | undefined {
+    return this.codeFactory?.();
   }
 }
 

@@ -2,3 +2,4 @@ export { HandlerCode } from './core/handler';
 export { PatternFunctionProps } from './core/function';
 export { PatternAlarmProps } from './core/alarms';
 export * from './sqs-worker';
+export * from './async-function';

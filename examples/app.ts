@@ -3,6 +3,7 @@
 // configured as a team would run it. Synthesizes without AWS credentials.
 import { App, Stack } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { addSagaStateMachineDemo } from './saga-state-machine';
 import { addSqsWorkerDemo } from './sqs-worker';
 
 const app = new App();
@@ -11,5 +12,6 @@ const stack = new Stack(app, 'ServerlessPatternsDemo', { env, description: 'cdk-
 const alarmTopic = new sns.Topic(stack, 'AlarmTopic', { enforceSSL: true });
 
 addSqsWorkerDemo(stack, alarmTopic);
+addSagaStateMachineDemo(stack, alarmTopic);
 
 app.synth();

@@ -3,3 +3,4 @@ export { PatternFunctionProps } from './core/function';
 export { PatternAlarmProps } from './core/alarms';
 export * from './sqs-worker';
 export * from './async-function';
+export * from './saga-state-machine';

@@ -1,0 +1,841 @@
+import { Annotations, Duration, TimeZone, Token } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { createAlarms, PatternAlarmProps } from './core/alarms';
+import { Defaults } from './core/defaults';
+import { createPatternFunction, definedProps, PatternFunctionProps } from './core/function';
+import { HandlerCode } from './core/handler';
+import {
+  areResolved, invalidProp, validateDurationRange, validateIntegerRange, warn, WARNING_ID_PREFIX,
+} from './core/validation';
+
+/** How clients reach a ProvisionedApi. */
+export enum ProvisionedApiEndpoint {
+  /** An API Gateway HTTP API (v2) whose `$default` route proxies to the alias: throttling, access logs, CORS. */
+  HTTP_API = 'HTTP_API',
+  /** A Lambda function URL on the alias: no gateway, no stage throttling, `AWS_IAM` auth by default. */
+  FUNCTION_URL = 'FUNCTION_URL',
+}
+
+/** Bounds of the Application Auto Scaling target on the alias's provisioned concurrency. */
+export interface ProvisionedApiAutoScalingProps {
+  /**
+   * Fewest warm environments autoscaling keeps (0 or more). The warm floor you pay for when idle.
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html#managing-provisioned-concurency
+   * @default - provisionedConcurrency
+   */
+  readonly minCapacity?: number;
+  /**
+   * Most warm environments autoscaling may provision. Must be at least `provisionedConcurrency`
+   * and `minCapacity`, and at most `reservedConcurrency`.
+   * @default - the larger of 10 and provisionedConcurrency
+   */
+  readonly maxCapacity?: number;
+}
+
+/**
+ * Business-hours schedule for the provisioned concurrency floor: raise it before the day starts,
+ * lower it at night so idle warm capacity is released.
+ *
+ * Cron expressions use the six-field Application Auto Scaling form
+ * `Minutes Hours Day-of-month Month Day-of-week Year` (e.g. `0 8 ? * MON-FRI *`), with or without
+ * the `cron(...)` wrapper; one of day-of-month and day-of-week must be `?`.
+ */
+export interface ProvisionedApiSchedule {
+  /**
+   * When to raise the floor to `peakMin`, e.g. `0 8 ? * MON-FRI *`.
+   * @see https://docs.aws.amazon.com/autoscaling/application/userguide/scheduled-scaling-using-cron-expressions.html
+   */
+  readonly scaleUp: string;
+  /**
+   * When to lower the floor to `offPeakMin`, e.g. `0 19 ? * MON-FRI *`.
+   */
+  readonly scaleDown: string;
+  /**
+   * Time zone the cron expressions are read in.
+   * @default TimeZone.ETC_UTC
+   */
+  readonly timeZone?: TimeZone;
+  /**
+   * Warm floor during business hours (at most the autoscaling maximum).
+   * @default - autoScaling.minCapacity
+   */
+  readonly peakMin?: number;
+  /**
+   * Warm floor outside business hours (at most `peakMin`); 0 releases every warm environment.
+   * @default 0
+   */
+  readonly offPeakMin?: number;
+}
+
+/** Stage throttling of the HTTP API: a spike is rejected with 429 at the edge before it eats the account's concurrency. */
+export interface ProvisionedApiThrottling {
+  /**
+   * Steady-state requests per second across the stage.
+   * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-throttling.html
+   * @default 100
+   */
+  readonly rateLimit?: number;
+  /**
+   * Requests the stage accepts in a burst above the rate.
+   * @default 200
+   */
+  readonly burstLimit?: number;
+}
+
+/** CORS of the API (HTTP API preflight or function URL CORS). */
+export interface ProvisionedApiCorsOptions {
+  /** Origins allowed to call the API, e.g. `['https://shop.example.com']`. */
+  readonly allowOrigins: string[];
+  /**
+   * Methods allowed: GET, PUT, HEAD, POST, DELETE, PATCH (OPTIONS is answered for you).
+   * @default ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
+   */
+  readonly allowMethods?: string[];
+  /**
+   * Request headers allowed.
+   * @default ['content-type', 'authorization']
+   */
+  readonly allowHeaders?: string[];
+  /**
+   * Response headers the browser may read.
+   * @default - none
+   */
+  readonly exposeHeaders?: string[];
+  /**
+   * Whether cookies and credentials may be sent. Not allowed with the `*` origin.
+   * @default false
+   */
+  readonly allowCredentials?: boolean;
+  /**
+   * How long browsers cache the preflight answer.
+   * @default Duration.hours(1)
+   */
+  readonly maxAge?: Duration;
+}
+
+/**
+ * Price of provisioned concurrency per GB-second, by architecture. Override for regions other
+ * than us-east-1 (see https://aws.amazon.com/lambda/pricing/).
+ */
+export interface ProvisionedConcurrencyPrice {
+  /**
+   * USD per GB-second of provisioned concurrency on arm64 (Graviton).
+   * @default 0.0000033334 (us-east-1)
+   */
+  readonly arm64PerGbSecond?: number;
+  /**
+   * USD per GB-second of provisioned concurrency on x86_64.
+   * @default 0.0000041667 (us-east-1)
+   */
+  readonly x86PerGbSecond?: number;
+}
+
+/** The synth-time estimate of what idle provisioned concurrency costs per month. */
+export interface ProvisionedConcurrencyCostEstimate {
+  /** Architecture of the function: `arm64` or `x86_64`. */
+  readonly architecture: string;
+  /** Memory of the function, in MB. */
+  readonly memorySize: number;
+  /** Hours per average month (730) the floor sits at the peak level; 0 without a schedule. */
+  readonly peakHoursPerMonth: number;
+  /** Average warm environments kept with no traffic (time-weighted over the month). */
+  readonly averageWarmEnvironments: number;
+  /** GB-seconds of idle provisioned concurrency per average month. */
+  readonly gbSecondsPerMonth: number;
+  /** USD per GB-second used for the function's architecture. */
+  readonly pricePerGbSecond: number;
+  /** USD per month for the function's architecture. */
+  readonly monthlyCost: number;
+  /** USD per month if the function ran on arm64. */
+  readonly monthlyCostArm64: number;
+  /** USD per month if the function ran on x86_64. */
+  readonly monthlyCostX86: number;
+}
+
+/** Properties of a ProvisionedApi. */
+export interface ProvisionedApiProps extends PatternFunctionProps, PatternAlarmProps {
+  /**
+   * The API code: a handler for API Gateway payload format 2.0 events (function URLs send the same shape).
+   * `HandlerCode.fromFunction` needs a `lambda.Function` (its versions are published here).
+   */
+  readonly handler: HandlerCode;
+  /**
+   * How clients reach the function.
+   * @default ProvisionedApiEndpoint.HTTP_API
+   */
+  readonly endpoint?: ProvisionedApiEndpoint;
+  /**
+   * Auth of the function URL (only with `endpoint: FUNCTION_URL`). `NONE` makes the URL public
+   * and draws a warning you can acknowledge.
+   * @default lambda.FunctionUrlAuthType.AWS_IAM
+   */
+  readonly functionUrlAuthType?: lambda.FunctionUrlAuthType;
+  /**
+   * Environments kept initialized on the alias at deploy (1 or more). Billed while they exist.
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html
+   * @default 2
+   */
+  readonly provisionedConcurrency?: number;
+  /**
+   * Reserved concurrency of the function: guarantees and caps it. Must be at least the
+   * provisioned concurrency and the autoscaling maximum, and leave 100 of the account limit unreserved.
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
+   * @default - 2 x autoScaling.maxCapacity (room for on-demand spillover above the warm pool)
+   */
+  readonly reservedConcurrency?: number;
+  /**
+   * Concurrency limit of the account and region, for the unreserved-buffer check.
+   * @default 1000
+   */
+  readonly accountConcurrencyLimit?: number;
+  /**
+   * Bounds of provisioned concurrency autoscaling.
+   * @default - minCapacity = provisionedConcurrency, maxCapacity = max(10, provisionedConcurrency)
+   */
+  readonly autoScaling?: ProvisionedApiAutoScalingProps;
+  /**
+   * Target of `LambdaProvisionedConcurrencyUtilization` for target tracking (0.1 to 0.9).
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html#managing-provisioned-concurrency
+   * @default 0.7
+   */
+  readonly utilizationTarget?: number;
+  /**
+   * Business-hours schedule of the warm floor.
+   * @default - no schedule: the floor is autoScaling.minCapacity around the clock
+   */
+  readonly schedule?: ProvisionedApiSchedule;
+  /**
+   * Function timeout. With the HTTP API it must stay at or below 29 seconds (API Gateway's integration limit).
+   * @default Duration.seconds(10)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Stage throttling (HTTP API only).
+   * @default - rateLimit 100, burstLimit 200
+   */
+  readonly throttling?: ProvisionedApiThrottling;
+  /**
+   * CORS.
+   * @default - CORS disabled
+   */
+  readonly cors?: ProvisionedApiCorsOptions;
+  /**
+   * p99 latency above which the latency alarm fires.
+   * @default Duration.seconds(1)
+   */
+  readonly latencyThreshold?: Duration;
+  /**
+   * Percentage of requests answered with 5xx above which the error-rate alarm fires (0 to 100).
+   * @default 1
+   */
+  readonly serverErrorRateThreshold?: number;
+  /**
+   * Price table for the idle-cost annotation.
+   * @default - us-east-1 prices: arm64 0.0000033334, x86_64 0.0000041667 USD per GB-second
+   */
+  readonly provisionedConcurrencyPrice?: ProvisionedConcurrencyPrice;
+}
+
+/** us-east-1 provisioned concurrency prices, USD per GB-second (https://aws.amazon.com/lambda/pricing/). */
+const US_EAST_1_PC_PRICE = { arm64: 0.0000033334, x86: 0.0000041667 };
+/** API Gateway's integration timeout: a longer-running function is cut off by the gateway. */
+const API_GATEWAY_INTEGRATION_LIMIT = Duration.seconds(29);
+/** Lambda keeps at least this much of the account limit unreserved. */
+const UNRESERVED_BUFFER = 100;
+/** An average month: 8760 hours / 12. */
+const HOURS_PER_MONTH = 730;
+const CORS_METHODS = ['GET', 'PUT', 'HEAD', 'POST', 'DELETE', 'PATCH'];
+
+/**
+ * A latency-sensitive HTTP API: an API Gateway HTTP API (or a function URL) in front of a Lambda
+ * alias with provisioned concurrency, reserved concurrency, target-tracking and scheduled
+ * autoscaling of the warm pool, stage throttling, access logs, alarms, and a synth-time note
+ * of what the idle warm pool costs per month.
+ */
+export class ProvisionedApi extends Construct {
+  /** The function. */
+  public readonly function: lambda.IFunction;
+  /** The version published for the current code and configuration. */
+  public readonly version: lambda.IVersion;
+  /** The `live` alias every request goes to; it holds the provisioned concurrency. */
+  public readonly alias: lambda.Alias;
+  /** The autoscaling attribute of the alias's provisioned concurrency. */
+  public readonly autoScaling: lambda.IScalableFunctionAttribute;
+  /** The HTTP API, with `endpoint: HTTP_API`. */
+  public readonly api?: apigwv2.HttpApi;
+  /** The `$default` stage of the HTTP API. */
+  public readonly stage?: apigwv2.HttpStage;
+  /** Access log group of the stage. */
+  public readonly accessLogGroup?: logs.LogGroup;
+  /** The function URL, with `endpoint: FUNCTION_URL`. */
+  public readonly functionUrl?: lambda.FunctionUrl;
+  /** The URL clients call. */
+  public readonly url: string;
+  /** Provisioned concurrency set on the alias at deploy. */
+  public readonly provisionedConcurrency: number;
+  /** Reserved concurrency of the function, when this construct set it. */
+  public readonly reservedConcurrency?: number;
+  /** Monthly cost of idle provisioned concurrency; undefined when memory or capacities are tokens. */
+  public readonly idleCost?: ProvisionedConcurrencyCostEstimate;
+  /** The alarms (empty when `alarmsEnabled` is false). */
+  public readonly alarms: cloudwatch.Alarm[];
+
+  constructor(scope: Construct, id: string, props: ProvisionedApiProps) {
+    super(scope, id);
+    const endpoint = props.endpoint ?? ProvisionedApiEndpoint.HTTP_API;
+    const provisioned = props.provisionedConcurrency ?? 2;
+    const minCapacity = props.autoScaling?.minCapacity ?? provisioned;
+    const maxCapacity = props.autoScaling?.maxCapacity
+      ?? (Token.isUnresolved(provisioned) ? 10 : Math.max(10, provisioned));
+    const existing = props.handler.existingFunction;
+    const reserved = props.reservedConcurrency
+      ?? (existing || Token.isUnresolved(maxCapacity) ? undefined : 2 * maxCapacity);
+    const timeout = props.timeout ?? Defaults.timeouts.api;
+    const schedule = props.schedule ? this.validateSchedule(props.schedule, minCapacity, maxCapacity) : undefined;
+    this.validate(props, endpoint, provisioned, minCapacity, maxCapacity, reserved);
+
+    const made = createPatternFunction(this, 'Function', {
+      code: props.handler,
+      timeout,
+      memorySize: props.memorySize,
+      environment: props.environment,
+      logRetention: props.logRetention,
+      reservedConcurrency: reserved,
+      description: `Provisioned API ${this.node.path}`,
+    }, definedProps(props, ['timeout', 'memorySize', 'environment', 'logRetention', 'reservedConcurrency']));
+    if (!(made.function instanceof lambda.Function)) {
+      invalidProp(this, 'handler', 'HandlerCode.fromFunction() needs a lambda.Function, whose versions this construct publishes (given an imported function)',
+        'pass a lambda.Function you created in this app, or HandlerCode.fromCode()/fromAsset()');
+    }
+    const fn = made.function;
+    if (existing) this.validateTimeout(endpoint, fn.timeout, 'handler');
+    this.function = fn;
+    this.provisionedConcurrency = provisioned;
+    this.reservedConcurrency = existing ? undefined : reserved;
+
+    // A new version on every code or configuration change; requests only ever reach the alias.
+    this.version = fn.currentVersion;
+    this.alias = new lambda.Alias(this, 'Alias', {
+      aliasName: 'live',
+      version: this.version,
+      provisionedConcurrentExecutions: provisioned,
+    });
+
+    this.autoScaling = this.alias.addAutoScaling({ minCapacity, maxCapacity });
+    this.autoScaling.scaleOnUtilization({ utilizationTarget: props.utilizationTarget ?? 0.7 });
+    if (props.schedule && schedule) {
+      const timeZone = props.schedule.timeZone ?? TimeZone.ETC_UTC;
+      this.autoScaling.scaleOnSchedule('ScaleUp', {
+        schedule: appscaling.Schedule.expression(`cron(${schedule.scaleUp.expression})`),
+        minCapacity: schedule.peakMin,
+        timeZone,
+      });
+      this.autoScaling.scaleOnSchedule('ScaleDown', {
+        schedule: appscaling.Schedule.expression(`cron(${schedule.scaleDown.expression})`),
+        minCapacity: schedule.offPeakMin,
+        timeZone,
+      });
+    }
+
+    if (endpoint === ProvisionedApiEndpoint.HTTP_API) {
+      this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
+        retention: props.logRetention ?? Defaults.logRetention,
+      });
+      this.api = new apigwv2.HttpApi(this, 'Api', {
+        description: `Provisioned API ${this.node.path}`,
+        createDefaultStage: false,
+        defaultIntegration: new HttpLambdaIntegration('Integration', this.alias),
+        corsPreflight: props.cors ? {
+          allowOrigins: props.cors.allowOrigins,
+          allowMethods: corsMethods(props.cors).map((m) => m as apigwv2.CorsHttpMethod),
+          allowHeaders: props.cors.allowHeaders ?? ['content-type', 'authorization'],
+          exposeHeaders: props.cors.exposeHeaders,
+          allowCredentials: props.cors.allowCredentials,
+          maxAge: props.cors.maxAge ?? Duration.hours(1),
+        } : undefined,
+      });
+      this.stage = this.api.addStage('DefaultStage', {
+        stageName: '$default',
+        autoDeploy: true,
+        throttle: {
+          rateLimit: props.throttling?.rateLimit ?? 100,
+          burstLimit: props.throttling?.burstLimit ?? 200,
+        },
+        accessLogSettings: {
+          destination: new apigwv2.LogGroupLogDestination(this.accessLogGroup),
+          format: AccessLogFormat.custom(JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            method: '$context.httpMethod',
+            routeKey: '$context.routeKey',
+            path: '$context.path',
+            status: '$context.status',
+            protocol: '$context.protocol',
+            responseLength: '$context.responseLength',
+            responseLatency: '$context.responseLatency',
+            integrationLatency: '$context.integrationLatency',
+            integrationStatus: '$context.integrationStatus',
+            integrationError: '$context.integrationErrorMessage',
+          })),
+        },
+      });
+      this.url = this.stage.url;
+    } else {
+      const authType = props.functionUrlAuthType ?? lambda.FunctionUrlAuthType.AWS_IAM;
+      if (authType === lambda.FunctionUrlAuthType.NONE) {
+        warn(this, 'ProvisionedApi.publicFunctionUrl',
+          'functionUrlAuthType is NONE: anyone on the internet can invoke the function URL, with no throttling in front of it '
+          + 'and provisioned concurrency billed for every spike. Authenticate in the handler, or keep AWS_IAM.');
+      }
+      this.functionUrl = this.alias.addFunctionUrl({
+        authType,
+        cors: props.cors ? {
+          allowedOrigins: props.cors.allowOrigins,
+          allowedMethods: corsMethods(props.cors).map((m) => m as lambda.HttpMethod),
+          allowedHeaders: props.cors.allowHeaders ?? ['content-type', 'authorization'],
+          exposedHeaders: props.cors.exposeHeaders,
+          allowCredentials: props.cors.allowCredentials,
+          maxAge: props.cors.maxAge ?? Duration.hours(1),
+        } : undefined,
+      });
+      this.url = this.functionUrl.url;
+    }
+
+    this.idleCost = this.estimateIdleCost(props, fn, minCapacity, schedule);
+    this.alarms = this.createApiAlarms(props, endpoint);
+  }
+
+  /** Lets the grantee call the function URL (with `endpoint: FUNCTION_URL` and `AWS_IAM` auth). */
+  public grantInvokeUrl(grantee: iam.IGrantable): iam.Grant {
+    if (!this.functionUrl) {
+      throw new Error(`${this.node.path}: grantInvokeUrl needs endpoint: ProvisionedApiEndpoint.FUNCTION_URL; the HTTP API is called over HTTPS without IAM`);
+    }
+    return this.alias.grantInvokeUrl(grantee);
+  }
+
+  /** Invocations that found no warm environment and ran on demand (cold starts), sum over 5 minutes. */
+  public metricSpilloverInvocations(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.alias.metric('ProvisionedConcurrencySpilloverInvocations', {
+      statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5), ...props,
+    });
+  }
+
+  /** Share of the warm pool in use (0 to 1), maximum over 1 minute. */
+  public metricProvisionedConcurrencyUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.alias.metric('ProvisionedConcurrencyUtilization', {
+      statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(1), ...props,
+    });
+  }
+
+  /** Percentage of requests answered with a 5xx, over 5 minutes. */
+  public metricServerErrorRate(): cloudwatch.MathExpression {
+    const period = Duration.minutes(5);
+    const errors = this.api
+      ? this.api.metricServerError({ statistic: cloudwatch.Stats.SUM, period })
+      : this.alias.metric('Url5xxCount', { statistic: cloudwatch.Stats.SUM, period });
+    const requests = this.api
+      ? this.api.metricCount({ statistic: cloudwatch.Stats.SUM, period })
+      : this.alias.metric('UrlRequestCount', { statistic: cloudwatch.Stats.SUM, period });
+    return new cloudwatch.MathExpression({
+      expression: 'IF(requests > 0, 100 * errors / requests, 0)',
+      usingMetrics: { errors, requests },
+      label: '5xx rate (%)',
+      period,
+    });
+  }
+
+  /** p99 latency of the endpoint in milliseconds, over 5 minutes. */
+  public metricLatencyP99(): cloudwatch.Metric {
+    const options = { statistic: 'p99', period: Duration.minutes(5) };
+    return this.api ? this.api.metricLatency(options) : this.alias.metric('UrlRequestLatency', options);
+  }
+
+  private createApiAlarms(props: ProvisionedApiProps, endpoint: ProvisionedApiEndpoint): cloudwatch.Alarm[] {
+    const latency = props.latencyThreshold ?? Duration.seconds(1);
+    const errorRate = props.serverErrorRateThreshold ?? 1;
+    const front = endpoint === ProvisionedApiEndpoint.HTTP_API ? 'HTTP API' : 'function URL';
+    return createAlarms(this, props, {
+      ServerErrorRateAlarm: {
+        metric: this.metricServerErrorRate(),
+        threshold: errorRate,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        description: `more than ${errorRate}% of ${front} requests answered 5xx over 5 minutes`,
+      },
+      LatencyAlarm: {
+        metric: this.metricLatencyP99(),
+        threshold: latency.toMilliseconds(),
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 2,
+        description: `${front} p99 latency above ${latency.toHumanString()} for 10 minutes`,
+      },
+      ThrottlesAlarm: {
+        metric: this.function.metricThrottles({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) }),
+        threshold: 1,
+        description: 'function throttled: requests beyond reserved concurrency were rejected; raise reservedConcurrency or lower the stage throttling',
+      },
+      SpilloverAlarm: {
+        metric: this.metricSpilloverInvocations(),
+        threshold: 1,
+        description: 'invocations spilled over the provisioned concurrency and met cold starts; raise autoScaling.maxCapacity or the schedule peakMin',
+      },
+      UtilizationAlarm: {
+        metric: this.metricProvisionedConcurrencyUtilization(),
+        threshold: 0.9,
+        evaluationPeriods: 5,
+        description: 'provisioned concurrency more than 90% used for 5 minutes: autoscaling is at its maximum or not keeping up',
+      },
+    });
+  }
+
+  private validate(props: ProvisionedApiProps, endpoint: ProvisionedApiEndpoint, provisioned: number,
+    minCapacity: number, maxCapacity: number, reserved: number | undefined): void {
+    validateIntegerRange(this, 'provisionedConcurrency', provisioned, 1, 10000,
+      'set provisionedConcurrency to 1 or more; use SqsWorker or AsyncFunction for work that tolerates cold starts');
+    validateIntegerRange(this, 'autoScaling.minCapacity', minCapacity, 0, 10000);
+    validateIntegerRange(this, 'autoScaling.maxCapacity', maxCapacity, 1, 10000);
+    validateIntegerRange(this, 'reservedConcurrency', props.reservedConcurrency, 1, 10000);
+    validateIntegerRange(this, 'accountConcurrencyLimit', props.accountConcurrencyLimit, UNRESERVED_BUFFER + 1, 10000000);
+    validateIntegerRange(this, 'memorySize', props.memorySize, 128, 10240);
+    validateDurationRange(this, 'latencyThreshold', props.latencyThreshold, Duration.millis(1), Duration.seconds(30));
+    const target = props.utilizationTarget;
+    if (target !== undefined && !Token.isUnresolved(target) && (target < 0.1 || target > 0.9)) {
+      invalidProp(this, 'utilizationTarget', `must be between 0.1 and 0.9 (given ${target})`,
+        'set utilizationTarget to about 0.7: high enough to use the warm pool, low enough to scale before it runs out');
+    }
+    const rate = props.serverErrorRateThreshold;
+    if (rate !== undefined && !Token.isUnresolved(rate) && (rate <= 0 || rate > 100)) {
+      invalidProp(this, 'serverErrorRateThreshold', `must be a percentage above 0 and at most 100 (given ${rate})`,
+        'set serverErrorRateThreshold to e.g. 1 (percent of requests answered 5xx)');
+    }
+
+    if (areResolved(minCapacity, maxCapacity) && minCapacity > maxCapacity) {
+      invalidProp(this, 'autoScaling.minCapacity',
+        `must not exceed autoScaling.maxCapacity (given minCapacity ${minCapacity} > maxCapacity ${maxCapacity})`,
+        `lower minCapacity to ${maxCapacity} or raise maxCapacity to ${minCapacity}`);
+    }
+    if (areResolved(provisioned, maxCapacity) && provisioned > maxCapacity) {
+      invalidProp(this, 'provisionedConcurrency',
+        `must not exceed autoScaling.maxCapacity (given provisionedConcurrency ${provisioned} > maxCapacity ${maxCapacity}); `
+        + 'autoscaling would scale the pool back down right after deploy',
+        `lower provisionedConcurrency to ${maxCapacity} or raise autoScaling.maxCapacity to ${provisioned}`);
+    }
+    if (areResolved(provisioned, minCapacity) && provisioned < minCapacity) {
+      invalidProp(this, 'provisionedConcurrency',
+        `must be at least autoScaling.minCapacity (given provisionedConcurrency ${provisioned} < minCapacity ${minCapacity})`,
+        `raise provisionedConcurrency to ${minCapacity} or lower autoScaling.minCapacity to ${provisioned}`);
+    }
+    if (areResolved(provisioned, reserved) && provisioned > reserved!) {
+      invalidProp(this, 'provisionedConcurrency',
+        `must not exceed reservedConcurrency (given provisionedConcurrency ${provisioned} > reservedConcurrency ${reserved}); `
+        + 'Lambda cannot keep more environments warm than the function may run',
+        `lower provisionedConcurrency to ${reserved} or raise reservedConcurrency to ${provisioned}`);
+    }
+    if (areResolved(maxCapacity, reserved) && maxCapacity > reserved!) {
+      invalidProp(this, 'autoScaling.maxCapacity',
+        `must not exceed reservedConcurrency (given maxCapacity ${maxCapacity} > reservedConcurrency ${reserved}); `
+        + 'autoscaling could never reach it',
+        `lower autoScaling.maxCapacity to ${reserved} or raise reservedConcurrency to ${maxCapacity}`);
+    }
+    const limit = props.accountConcurrencyLimit ?? 1000;
+    if (areResolved(reserved, limit) && reserved! > limit - UNRESERVED_BUFFER) {
+      invalidProp(this, 'reservedConcurrency',
+        `would leave ${limit - reserved!} of the account concurrency limit ${limit} unreserved (given reservedConcurrency ${reserved}); `
+        + `Lambda keeps at least ${UNRESERVED_BUFFER} unreserved for every other function`,
+        `lower reservedConcurrency to ${limit - UNRESERVED_BUFFER} or less, or set accountConcurrencyLimit to your raised quota`);
+    }
+
+    this.validateTimeout(endpoint, props.timeout, 'timeout');
+    if (endpoint === ProvisionedApiEndpoint.HTTP_API && props.functionUrlAuthType !== undefined) {
+      invalidProp(this, 'functionUrlAuthType', 'only applies to endpoint: FUNCTION_URL (given with endpoint HTTP_API)',
+        'remove functionUrlAuthType, or set endpoint: ProvisionedApiEndpoint.FUNCTION_URL');
+    }
+    if (endpoint === ProvisionedApiEndpoint.FUNCTION_URL && props.throttling !== undefined) {
+      invalidProp(this, 'throttling', 'function URLs have no stage throttling (given with endpoint FUNCTION_URL)',
+        'remove throttling (reservedConcurrency caps a function URL), or use endpoint: ProvisionedApiEndpoint.HTTP_API');
+    }
+    const throttling = props.throttling;
+    if (throttling?.rateLimit !== undefined && !Token.isUnresolved(throttling.rateLimit) && !(throttling.rateLimit > 0)) {
+      invalidProp(this, 'throttling.rateLimit', `must be above 0 requests per second (given ${throttling.rateLimit})`,
+        'set throttling.rateLimit to the steady request rate the API should accept, e.g. 100');
+    }
+    validateIntegerRange(this, 'throttling.burstLimit', throttling?.burstLimit, 1, 5000);
+    if (props.cors) this.validateCors(props.cors);
+  }
+
+  private validateTimeout(endpoint: ProvisionedApiEndpoint, timeout: Duration | undefined, prop: string): void {
+    if (endpoint !== ProvisionedApiEndpoint.HTTP_API || !timeout || timeout.isUnresolved()) return;
+    if (timeout.toSeconds() > API_GATEWAY_INTEGRATION_LIMIT.toSeconds()) {
+      invalidProp(this, prop,
+        `must be at most 29 seconds behind API Gateway (given ${timeout.toHumanString()}): API Gateway ends the integration `
+        + 'at its 29-30 second limit and answers 503/504 while the function keeps running and billing',
+        'keep the timeout at or below Duration.seconds(29) (the default is 10 seconds), move long work to an SqsWorker or '
+        + 'AsyncFunction and answer 202, or use endpoint: ProvisionedApiEndpoint.FUNCTION_URL');
+    }
+  }
+
+  private validateCors(cors: ProvisionedApiCorsOptions): void {
+    if (cors.allowOrigins.length === 0) {
+      invalidProp(this, 'cors.allowOrigins', 'must list at least one origin (given an empty list)',
+        'list the origins of your web app, e.g. [\'https://shop.example.com\'], or remove cors');
+    }
+    for (const method of cors.allowMethods ?? []) {
+      if (!CORS_METHODS.includes(method)) {
+        invalidProp(this, 'cors.allowMethods', `method '${method}' is not one of ${CORS_METHODS.join(', ')}`,
+          'use upper-case method names; OPTIONS preflights are answered for you');
+      }
+    }
+    if (cors.allowCredentials && cors.allowOrigins.includes('*')) {
+      invalidProp(this, 'cors.allowCredentials', 'cannot be combined with the \'*\' origin (browsers reject it)',
+        'list the exact origins that send credentials');
+    }
+  }
+
+  private validateSchedule(schedule: ProvisionedApiSchedule, minCapacity: number, maxCapacity: number): ResolvedSchedule {
+    const scaleUp = parseCron(schedule.scaleUp);
+    if (typeof scaleUp === 'string') {
+      invalidProp(this, 'schedule.scaleUp', `is not a valid cron expression: ${scaleUp} (given '${schedule.scaleUp}')`, CRON_FIX);
+    }
+    const scaleDown = parseCron(schedule.scaleDown);
+    if (typeof scaleDown === 'string') {
+      invalidProp(this, 'schedule.scaleDown', `is not a valid cron expression: ${scaleDown} (given '${schedule.scaleDown}')`, CRON_FIX);
+    }
+    const peakMin = schedule.peakMin ?? minCapacity;
+    const offPeakMin = schedule.offPeakMin ?? 0;
+    validateIntegerRange(this, 'schedule.peakMin', peakMin, 0, 10000);
+    validateIntegerRange(this, 'schedule.offPeakMin', offPeakMin, 0, 10000);
+    if (areResolved(peakMin, maxCapacity) && peakMin > maxCapacity) {
+      invalidProp(this, 'schedule.peakMin', `must not exceed autoScaling.maxCapacity (given peakMin ${peakMin} > maxCapacity ${maxCapacity})`,
+        `lower schedule.peakMin to ${maxCapacity} or raise autoScaling.maxCapacity to ${peakMin}`);
+    }
+    if (areResolved(peakMin, offPeakMin) && offPeakMin > peakMin) {
+      invalidProp(this, 'schedule.offPeakMin', `must not exceed schedule.peakMin (given offPeakMin ${offPeakMin} > peakMin ${peakMin})`,
+        `lower schedule.offPeakMin to ${peakMin} or less`);
+    }
+    return { scaleUp, scaleDown, peakMin, offPeakMin };
+  }
+
+  private estimateIdleCost(props: ProvisionedApiProps, fn: lambda.Function, minCapacity: number,
+    schedule: ResolvedSchedule | undefined): ProvisionedConcurrencyCostEstimate | undefined {
+    const cfn = fn.node.defaultChild as lambda.CfnFunction;
+    const memorySize = cfn.memorySize ?? 128;
+    const capacities = schedule ? [schedule.peakMin, schedule.offPeakMin, minCapacity] : [minCapacity];
+    if (!areResolved(memorySize, ...capacities)) return undefined;
+
+    const peakShare = schedule ? peakShareOfYear(schedule.scaleUp, schedule.scaleDown) : undefined;
+    const peakHoursPerMonth = schedule && peakShare !== undefined ? peakShare * HOURS_PER_MONTH : 0;
+    const averageWarmEnvironments = schedule && peakShare !== undefined
+      ? (schedule.peakMin * peakHoursPerMonth + schedule.offPeakMin * (HOURS_PER_MONTH - peakHoursPerMonth)) / HOURS_PER_MONTH
+      : minCapacity;
+    const gbSecondsPerMonth = averageWarmEnvironments * (memorySize / 1024) * HOURS_PER_MONTH * 3600;
+    const arm64Price = props.provisionedConcurrencyPrice?.arm64PerGbSecond ?? US_EAST_1_PC_PRICE.arm64;
+    const x86Price = props.provisionedConcurrencyPrice?.x86PerGbSecond ?? US_EAST_1_PC_PRICE.x86;
+    const architecture = fn.architecture.name;
+    const pricePerGbSecond = architecture === lambda.Architecture.ARM_64.name ? arm64Price : x86Price;
+    const estimate: ProvisionedConcurrencyCostEstimate = {
+      architecture,
+      memorySize,
+      peakHoursPerMonth,
+      averageWarmEnvironments,
+      gbSecondsPerMonth,
+      pricePerGbSecond,
+      monthlyCost: gbSecondsPerMonth * pricePerGbSecond,
+      monthlyCostArm64: gbSecondsPerMonth * arm64Price,
+      monthlyCostX86: gbSecondsPerMonth * x86Price,
+    };
+    const floor = schedule && peakShare !== undefined
+      ? `${schedule.peakMin} warm for ${peakHoursPerMonth.toFixed(1)} h and ${schedule.offPeakMin} for ${(HOURS_PER_MONTH - peakHoursPerMonth).toFixed(1)} h per month`
+      : `${minCapacity} warm around the clock (730 h per month)`;
+    Annotations.of(this).addInfoV2(`${WARNING_ID_PREFIX}:ProvisionedApi.idleProvisionedConcurrencyCost`,
+      `idle provisioned concurrency costs about $${estimate.monthlyCost.toFixed(2)} per month on ${architecture} `
+      + `(arm64 $${estimate.monthlyCostArm64.toFixed(2)}, x86_64 $${estimate.monthlyCostX86.toFixed(2)}): `
+      + `${floor} x ${memorySize} MB = ${Math.round(gbSecondsPerMonth)} GB-seconds x $${pricePerGbSecond} per GB-second, `
+      + 'before requests and duration; set provisionedConcurrencyPrice for regions other than us-east-1');
+    return estimate;
+  }
+}
+
+function corsMethods(cors: ProvisionedApiCorsOptions): string[] {
+  return cors.allowMethods ?? ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cron expressions of Application Auto Scaling: `Minutes Hours Day-of-month Month Day-of-week Year`.
+
+const CRON_FIX = 'write six fields `Minutes Hours Day-of-month Month Day-of-week Year` with `?` in one of the two day fields, '
+  + 'e.g. \'0 8 ? * MON-FRI *\' (see https://docs.aws.amazon.com/autoscaling/application/userguide/scheduled-scaling-using-cron-expressions.html)';
+
+interface ResolvedSchedule {
+  readonly scaleUp: Cron;
+  readonly scaleDown: Cron;
+  readonly peakMin: number;
+  readonly offPeakMin: number;
+}
+
+interface Cron {
+  /** The six fields, normalized, without the `cron(...)` wrapper. */
+  readonly expression: string;
+  readonly minutes: Set<number>;
+  readonly hours: Set<number>;
+  readonly months: Set<number>;
+  readonly years: Set<number>;
+  /** Day test for the day field that is not `?`. */
+  readonly matchesDay: (date: Date) => boolean;
+}
+
+interface CronFieldSpec { readonly name: string; readonly min: number; readonly max: number; readonly names?: string[] }
+
+const MONTH_NAMES = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+const DAY_NAMES = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+const FIELDS: CronFieldSpec[] = [
+  { name: 'minutes', min: 0, max: 59 },
+  { name: 'hours', min: 0, max: 23 },
+  { name: 'day-of-month', min: 1, max: 31 },
+  { name: 'month', min: 1, max: 12, names: MONTH_NAMES },
+  { name: 'day-of-week', min: 1, max: 7, names: DAY_NAMES },
+  { name: 'year', min: 1970, max: 2199 },
+];
+
+/** Parses an AWS cron expression; returns the reason as a string when it is invalid. */
+function parseCron(input: string): Cron | string {
+  if (Token.isUnresolved(input)) return 'it is a token; cron expressions must be known at synth';
+  const wrapped = /^cron\((.*)\)$/s.exec(input.trim());
+  const expression = (wrapped ? wrapped[1] : input).trim().split(/\s+/).join(' ');
+  const parts = expression === '' ? [] : expression.split(' ');
+  if (parts.length !== 6) return `expected 6 fields, found ${parts.length}`;
+  const [dom, dow] = [parts[2], parts[4]];
+  if ((dom === '?') === (dow === '?')) {
+    return 'exactly one of day-of-month and day-of-week must be \'?\'';
+  }
+  try {
+    const sets = [0, 1, 3, 5].map((i) => parseSet(parts[i], FIELDS[i]));
+    const matchesDay = dom !== '?' ? parseDayOfMonth(dom) : parseDayOfWeek(dow);
+    return { expression, minutes: sets[0], hours: sets[1], months: sets[2], years: sets[3], matchesDay };
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+function parseValue(text: string, field: CronFieldSpec): number {
+  const named = field.names?.indexOf(text.toUpperCase()) ?? -1;
+  const value = named >= 0 ? named + field.min : /^\d+$/.test(text) ? Number(text) : NaN;
+  if (Number.isNaN(value) || value < field.min || value > field.max) {
+    throw new Error(`${field.name} value '${text}' is outside ${field.min}-${field.max}`
+      + (field.names ? ` (or ${field.names[0]}-${field.names[field.names.length - 1]})` : ''));
+  }
+  return value;
+}
+
+/** `*`, `a`, `a-b`, each optionally `/step`, comma-separated. */
+function parseSet(text: string, field: CronFieldSpec): Set<number> {
+  const values = new Set<number>();
+  for (const item of text.split(',')) {
+    const m = /^([^/]+)(?:\/(\d+))?$/.exec(item);
+    if (!m) throw new Error(`${field.name} item '${item}' is not a value, range or step`);
+    const step = m[2] !== undefined ? Number(m[2]) : 1;
+    if (step < 1) throw new Error(`${field.name} step in '${item}' must be 1 or more`);
+    let from: number;
+    let to: number;
+    if (m[1] === '*') {
+      [from, to] = [field.min, field.max];
+    } else if (m[1].includes('-')) {
+      const [a, b, extra] = m[1].split('-');
+      if (extra !== undefined || a === '' || b === '') throw new Error(`${field.name} range '${m[1]}' is malformed`);
+      [from, to] = [parseValue(a, field), parseValue(b, field)];
+      if (from > to) throw new Error(`${field.name} range '${m[1]}' runs backwards`);
+    } else {
+      from = parseValue(m[1], field);
+      to = m[2] !== undefined ? field.max : from;
+    }
+    for (let v = from; v <= to; v += step) values.add(v);
+  }
+  return values;
+}
+
+function daysInMonth(date: Date): number {
+  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 0)).getUTCDate();
+}
+
+/** Weekday (Mon-Fri) nearest to `day` within the month, as AWS's `nW`. */
+function nearestWeekday(date: Date, day: number): number {
+  const last = daysInMonth(date);
+  const target = Math.min(day, last);
+  const weekday = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), target)).getUTCDay();
+  if (weekday === 6) return target === 1 ? 3 : target - 1;
+  if (weekday === 0) return target === last ? target - 2 : target + 1;
+  return target;
+}
+
+function parseDayOfMonth(text: string): (date: Date) => boolean {
+  const field = FIELDS[2];
+  if (text === 'L') return (d) => d.getUTCDate() === daysInMonth(d);
+  if (text === 'LW') return (d) => d.getUTCDate() === nearestWeekday(d, daysInMonth(d));
+  const w = /^(\d+)W$/.exec(text);
+  if (w) {
+    const day = parseValue(w[1], field);
+    return (d) => d.getUTCDate() === nearestWeekday(d, day);
+  }
+  const days = parseSet(text, field);
+  return (d) => days.has(d.getUTCDate());
+}
+
+function parseDayOfWeek(text: string): (date: Date) => boolean {
+  const field = FIELDS[4];
+  const weekday = (d: Date) => d.getUTCDay() + 1; // AWS: 1 = SUN ... 7 = SAT
+  if (text === 'L') return (d) => weekday(d) === 7;
+  const last = /^(\w+)L$/.exec(text);
+  if (last) {
+    const day = parseValue(last[1], field);
+    return (d) => weekday(d) === day && d.getUTCDate() + 7 > daysInMonth(d);
+  }
+  const nth = /^(\w+)#(\d)$/.exec(text);
+  if (nth) {
+    const day = parseValue(nth[1], field);
+    const n = Number(nth[2]);
+    if (n < 1 || n > 5) throw new Error(`day-of-week '${text}' must name the 1st to 5th weekday of the month`);
+    return (d) => weekday(d) === day && Math.ceil(d.getUTCDate() / 7) === n;
+  }
+  const days = parseSet(text, field);
+  return (d) => days.has(weekday(d));
+}
+
+/**
+ * Share of a year (2027, wall-clock minutes of the schedule's time zone, DST ignored) during which
+ * the floor is at the peak level: between a scaleUp firing and the next scaleDown firing. The
+ * year is treated as periodic, so the state at 1 January is the one the last firing left.
+ * Undefined when neither expression fires in that year (the floor then stays at minCapacity).
+ */
+function peakShareOfYear(scaleUp: Cron, scaleDown: Cron): number | undefined {
+  const year = 2027;
+  const events: Array<[number, boolean]> = [];
+  for (let day = 0; day < 365; day++) {
+    const date = new Date(Date.UTC(year, 0, 1 + day));
+    for (const [cron, up] of [[scaleDown, false], [scaleUp, true]] as Array<[Cron, boolean]>) {
+      if (!cron.years.has(year) || !cron.months.has(date.getUTCMonth() + 1) || !cron.matchesDay(date)) continue;
+      for (const hour of cron.hours) {
+        for (const minute of cron.minutes) events.push([day * 1440 + hour * 60 + minute, up]);
+      }
+    }
+  }
+  if (events.length === 0) return undefined;
+  events.sort((a, b) => a[0] - b[0]);
+  const yearMinutes = 365 * 1440;
+  let state = events[events.length - 1][1];
+  let since = 0;
+  let peak = 0;
+  for (const [at, up] of events) {
+    if (state) peak += at - since;
+    state = up;
+    since = at;
+  }
+  if (state) peak += yearMinutes - since;
+  return peak / yearMinutes;
+}

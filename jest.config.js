@@ -6,7 +6,7 @@ module.exports = {
   // .ts before .js: lib/ holds jsii output next to the sources and tests must run the sources.
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.dev.json', isolatedModules: true }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }],
   },
   setupFiles: ['<rootDir>/test/setup.ts'],
   testTimeout: 60000,

@@ -9,7 +9,7 @@ import { HandlerCode, SagaStateMachine } from '../lib';
 function stepFunction(scope: Construct, name: string): lambda.Function {
   const code = HandlerCode.bundled(`saga/${name}`);
   return new lambda.Function(scope, name, {
-    code: code.code!,
+    code: code.createCode()!,
     handler: code.handler!,
     runtime: lambda.Runtime.NODEJS_24_X,
     architecture: lambda.Architecture.ARM_64,

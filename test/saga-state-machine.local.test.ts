@@ -1,0 +1,307 @@
+// Executes the synthesized saga definition with a local States Language interpreter
+// (aws-local-stepfunctions), every Lambda task routed by state name to the real bundled handler.
+import { App, Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { addSagaStateMachineDemo } from '../examples/saga-state-machine';
+import { SagaStateMachine, SagaStep } from '../lib';
+import { loadBundledHandler } from './support/lambda';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const aslValidator = require('asl-validator') as (definition: unknown) => { isValid: boolean; errors: unknown[] };
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:OrderSaga';
+
+/** The ASL of the stack's state machine: DefinitionString's Fn::Join resolved, Lambda ARNs made up from logical ids. */
+function definitionOf(stack: Stack): Json {
+  const template = App.of(stack)!.synth().getStackByName(stack.stackName).template;
+  const machines = Object.values(template.Resources as Record<string, Json>)
+    .filter((r) => r.Type === 'AWS::StepFunctions::StateMachine');
+  expect(machines).toHaveLength(1);
+  const [separator, parts] = machines[0].Properties.DefinitionString['Fn::Join'];
+  const text = (parts as Json[]).map((part) => {
+    if (typeof part === 'string') return part;
+    if (part['Fn::GetAtt']) return `arn:aws:lambda:us-east-1:123456789012:function:${part['Fn::GetAtt'][0]}`;
+    if (part.Ref === 'AWS::Partition') return 'aws';
+    if (part.Ref === 'AWS::Region') return 'us-east-1';
+    throw new Error(`unexpected token in definition: ${JSON.stringify(part)}`);
+  }).join(separator);
+  return JSON.parse(text);
+}
+
+interface Run {
+  readonly status: 'SUCCEEDED' | 'FAILED';
+  readonly output?: Json;
+  readonly error?: string;
+  readonly cause?: string;
+  /** Names of the states entered, in order (from the interpreter's event log). */
+  readonly states: string[];
+  /** Task states whose handler was called, in order, with each call's outcome. */
+  readonly calls: Array<{ state: string; event: Json; result?: Json; error?: string }>;
+  /** PutMetricData calls of the RecordCompensationFailure state. */
+  readonly metrics: Json[];
+}
+
+interface Options {
+  /** State name -> number of calls the simulated Lambda service throttles before the function runs. */
+  readonly throttle?: Record<string, number>;
+  readonly executionName?: string;
+  /** Task state name -> bundled handler asset. */
+  readonly handlers?: Record<string, string>;
+}
+
+const HANDLERS: Record<string, string> = {
+  'reserve-inventory': 'saga/reserve-inventory',
+  'Compensate reserve-inventory': 'saga/release-inventory',
+  'charge-payment': 'saga/charge-payment',
+  'Compensate charge-payment': 'saga/refund-payment',
+  'create-shipment': 'saga/create-shipment',
+};
+
+async function execute(definition: Json, input: Json, options: Options = {}): Promise<Run> {
+  const calls: Run['calls'] = [];
+  const metrics: Json[] = [];
+  const throttled: Record<string, number> = {};
+  const taskResourceLocalHandlers: Record<string, (event: Json) => Promise<Json>> = {};
+  const retryIntervalOverrides: Record<string, number> = {};
+  for (const [state, asset] of Object.entries(options.handlers ?? HANDLERS)) {
+    if (!definition.States[state]) continue;
+    const handler = loadBundledHandler<(event: Json) => Promise<Json>>(asset); // fresh module: empty idempotency store
+    retryIntervalOverrides[state] = 0;
+    taskResourceLocalHandlers[state] = async (event) => {
+      const call: Run['calls'][number] = { state, event };
+      calls.push(call);
+      throttled[state] = (throttled[state] ?? 0) + 1;
+      if (throttled[state] <= (options.throttle?.[state] ?? 0)) {
+        // What the Lambda service raises before the function runs.
+        call.error = 'Lambda.TooManyRequestsException';
+        throw Object.assign(new Error('Rate Exceeded.'), { name: 'Lambda.TooManyRequestsException' });
+      }
+      try {
+        call.result = await handler(event);
+        return call.result;
+      } catch (error) {
+        call.error = (error as Error).name;
+        throw error;
+      }
+    };
+  }
+  retryIntervalOverrides.RecordCompensationFailure = 0;
+  taskResourceLocalHandlers.RecordCompensationFailure = async (params) => { metrics.push(params); return {}; };
+
+  const machine = new StateMachine(definition);
+  const execution = machine.run(input, {
+    overrides: { taskResourceLocalHandlers, retryIntervalOverrides },
+    context: { Execution: { Name: options.executionName ?? 'exec-1' }, StateMachine: { Id: STATE_MACHINE_ARN, Name: 'OrderSaga' } } as Json,
+  });
+  const states: string[] = [];
+  const collect = (async () => {
+    for await (const event of execution.eventLogs) if (event.type === 'StateEntered') states.push(event.state.name);
+  })();
+  try {
+    const output = await execution.result;
+    await collect;
+    return { status: 'SUCCEEDED', output, states, calls, metrics };
+  } catch (error) {
+    await collect;
+    const failure = (error as Error & { cause?: Error }).cause;
+    return { status: 'FAILED', error: failure?.name, cause: failure?.message, states, calls, metrics };
+  }
+}
+
+function order(simulate?: Json): Json {
+  return { orderId: 'o-1', items: [{ sku: 'A', quantity: 2, price: 10 }, { sku: 'B', quantity: 1, price: 5.5 }], simulate };
+}
+
+const compensationsRun = (run: Run) => run.calls.filter((c) => c.state.startsWith('Compensate ') && !c.error).map((c) => c.state);
+
+function fn(stack: Stack, id: string): lambda.IFunction {
+  return lambda.Function.fromFunctionArn(stack, id, `arn:aws:lambda:us-east-1:123456789012:function:${id}`);
+}
+
+/** reserve -> charge -> ship, compensations on the first two, no compensatesOwnFailure. */
+function plainSaga(): Json {
+  const stack = new Stack(new App(), 'Plain', { env: { account: '123456789012', region: 'us-east-1' } });
+  const steps: SagaStep[] = [
+    { name: 'reserve-inventory', action: fn(stack, 'Reserve'), compensation: fn(stack, 'Release') },
+    { name: 'charge-payment', action: fn(stack, 'Charge'), compensation: fn(stack, 'Refund') },
+    { name: 'create-shipment', action: fn(stack, 'Ship') },
+  ];
+  new SagaStateMachine(stack, 'Saga', { steps });
+  return definitionOf(stack);
+}
+
+/** Four steps; the second has no compensation, so a failure after it skips it in the rollback. */
+function fourStepSaga(): Json {
+  const stack = new Stack(new App(), 'Four', { env: { account: '123456789012', region: 'us-east-1' } });
+  new SagaStateMachine(stack, 'Saga', {
+    steps: [
+      { name: 'reserve-inventory', action: fn(stack, 'Reserve'), compensation: fn(stack, 'Release') },
+      { name: 'create-shipment', action: fn(stack, 'Ship') },
+      { name: 'charge-payment', action: fn(stack, 'Charge'), compensation: fn(stack, 'Refund') },
+      { name: 'send-confirmation', action: fn(stack, 'Confirm') },
+    ],
+  });
+  return definitionOf(stack);
+}
+const FOUR_STEP_HANDLERS = { ...HANDLERS, 'send-confirmation': 'saga/create-shipment' };
+
+function demoSaga(): Json {
+  const stack = new Stack(new App(), 'Demo', { env: { account: '123456789012', region: 'us-east-1' } });
+  addSagaStateMachineDemo(stack, new sns.Topic(stack, 'Alarms'));
+  return definitionOf(stack);
+}
+
+describe('SagaStateMachine executed locally with the bundled step handlers', () => {
+  const plain = plainSaga();
+  const demo = demoSaga();
+  const four = fourStepSaga();
+
+  test('the synthesized definitions are valid ASL (asl-validator)', () => {
+    for (const definition of [plain, demo, four]) {
+      const result = aslValidator(structuredClone(definition));
+      expect(result.errors).toEqual([]);
+      expect(result.isValid).toBe(true);
+    }
+  });
+
+  test('all steps succeed: each result under $.results.<step>, idempotency keys per execution and step', async () => {
+    const run = await execute(plain, order(), { executionName: 'order-o-1' });
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.calls.map((c) => c.state)).toEqual(['reserve-inventory', 'charge-payment', 'create-shipment']);
+    expect(run.output.input).toEqual(order());
+    expect(run.output.results).toEqual({
+      'reserve-inventory': { reservationId: expect.stringMatching(/^res-o-1-/), units: 3 },
+      'charge-payment': { paymentId: expect.stringMatching(/^pay-o-1-/), amount: 25.5 },
+      'create-shipment': { shipmentId: expect.stringMatching(/^ship-o-1-/) },
+    });
+    expect(run.calls.map((c) => c.event.idempotencyKey))
+      .toEqual(['order-o-1:reserve-inventory', 'order-o-1:charge-payment', 'order-o-1:create-shipment']);
+    // Later steps see earlier results.
+    expect(run.calls[2].event.results['charge-payment']).toEqual(run.output.results['charge-payment']);
+    expect(run.states).toEqual(['Start', 'reserve-inventory', 'charge-payment', 'create-shipment', 'Succeeded']);
+  });
+
+  test.each([
+    [1, 'reserve-inventory', 'OutOfStockError', []],
+    [2, 'charge-payment', 'PaymentDeclinedError', ['Compensate reserve-inventory']],
+    [3, 'create-shipment', 'ShipmentRejectedError', ['Compensate charge-payment', 'Compensate reserve-inventory']],
+  ])('failure at step %i (%s) runs exactly the compensations of steps k-1..1 in reverse, then SagaFailed',
+    async (_k, step, errorName, expected) => {
+      const run = await execute(plain, order({ failStep: step }));
+      expect(run.status).toBe('FAILED');
+      expect(compensationsRun(run)).toEqual(expected);
+      // Business errors are not retried: one call of the failed action.
+      expect(run.calls.filter((c) => c.state === step)).toHaveLength(1);
+      expect(run.states[run.states.length - 1]).toBe('SagaFailed');
+      expect(run.states).not.toContain('CompensationFailed');
+      expect(run.error).toBe(`${step} failed: ${errorName}`);
+      expect(run.cause).toContain(`step ${step} failed with ${errorName}: `);
+      expect(run.cause).toContain(`${step}: failed for order o-1 (simulated)`);
+      expect(run.cause).toContain(expected.length
+        ? `Compensated in reverse order: ${expected.map((s) => s.replace('Compensate ', '')).join(', ')}.`
+        : 'Nothing to compensate.');
+      expect(run.metrics).toEqual([]);
+    });
+
+  test.each([
+    [1, 'reserve-inventory', 'OutOfStockError', []],
+    [2, 'create-shipment', 'ShipmentRejectedError', ['Compensate reserve-inventory']],
+    [3, 'charge-payment', 'PaymentDeclinedError', ['Compensate reserve-inventory']],
+    [4, 'send-confirmation', 'ShipmentRejectedError', ['Compensate charge-payment', 'Compensate reserve-inventory']],
+  ])('four steps, failure at step %i (%s): steps without a compensation are skipped in the rollback',
+    async (k, step, errorName, expected) => {
+      const run = await execute(four, order({ failStep: step }), { handlers: FOUR_STEP_HANDLERS });
+      expect(run.status).toBe('FAILED');
+      const actions = run.calls.filter((c) => !c.state.startsWith('Compensate ')).map((c) => c.state);
+      expect(actions).toEqual(['reserve-inventory', 'create-shipment', 'charge-payment', 'send-confirmation'].slice(0, k));
+      expect(compensationsRun(run)).toEqual(expected);
+      expect(run.states[run.states.length - 1]).toBe('SagaFailed');
+      expect(run.error).toBe(`${step} failed: ${errorName}`);
+    });
+
+  test('compensations undo what the completed steps returned, and see the failure', async () => {
+    const run = await execute(plain, order({ failStep: 'create-shipment' }));
+    const reserved = run.calls.find((c) => c.state === 'reserve-inventory')!.result;
+    const charged = run.calls.find((c) => c.state === 'charge-payment')!.result;
+    const refund = run.calls.find((c) => c.state === 'Compensate charge-payment')!;
+    const release = run.calls.find((c) => c.state === 'Compensate reserve-inventory')!;
+    expect(refund.result).toEqual({ refunded: charged.paymentId, amount: 25.5 });
+    expect(release.result).toEqual({ released: reserved.reservationId });
+    expect(refund.event.idempotencyKey).toBe('exec-1:charge-payment:compensation');
+    expect(refund.event.failure).toMatchObject({ step: 'create-shipment', originalError: 'ShipmentRejectedError' });
+  });
+
+  test('a step that compensates its own failure (demo: charge-payment) runs its compensation first', async () => {
+    const run = await execute(demo, order({ failStep: 'charge-payment' }));
+    expect(run.status).toBe('FAILED');
+    expect(compensationsRun(run)).toEqual(['Compensate charge-payment', 'Compensate reserve-inventory']);
+    // Nothing was charged, so the refund has nothing to undo.
+    expect(run.calls.find((c) => c.state === 'Compensate charge-payment')!.result).toEqual({ refunded: null, amount: 0 });
+    expect(run.error).toBe('charge-payment failed: PaymentDeclinedError');
+  });
+
+  test('a transient Lambda error (throttle) is retried and the step then succeeds', async () => {
+    const run = await execute(plain, order(), { throttle: { 'charge-payment': 2 } });
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.calls.filter((c) => c.state === 'charge-payment').map((c) => c.error ?? 'ok'))
+      .toEqual(['Lambda.TooManyRequestsException', 'Lambda.TooManyRequestsException', 'ok']);
+    expect(compensationsRun(run)).toEqual([]);
+  });
+
+  test('a throttle that outlasts the retries (3) fails the step like any other error', async () => {
+    const run = await execute(plain, order(), { throttle: { 'charge-payment': 10 } });
+    expect(run.status).toBe('FAILED');
+    expect(run.calls.filter((c) => c.state === 'charge-payment')).toHaveLength(4);
+    expect(compensationsRun(run)).toEqual(['Compensate reserve-inventory']);
+    expect(run.error).toBe('charge-payment failed: Lambda.TooManyRequestsException');
+  });
+
+  test('a business error listed in retryErrors is retried (demo: reserve-inventory), unlisted it is not', async () => {
+    const demoRun = await execute(demo, order({ unavailable: { 'reserve-inventory': 2 } }));
+    expect(demoRun.status).toBe('SUCCEEDED');
+    expect(demoRun.calls.filter((c) => c.state === 'reserve-inventory').map((c) => c.error ?? 'ok'))
+      .toEqual(['ServiceUnavailableError', 'ServiceUnavailableError', 'ok']);
+
+    const plainRun = await execute(plain, order({ unavailable: { 'reserve-inventory': 2 } }));
+    expect(plainRun.status).toBe('FAILED');
+    expect(plainRun.calls.filter((c) => c.state === 'reserve-inventory')).toHaveLength(1);
+    expect(plainRun.error).toBe('reserve-inventory failed: ServiceUnavailableError');
+  });
+
+  test('a compensation that keeps failing is retried, then ends in CompensationFailed and puts the alarm metric', async () => {
+    const run = await execute(plain, order({ failStep: 'create-shipment', failCompensation: 'charge-payment' }));
+    expect(run.status).toBe('FAILED');
+    // 1 call + 5 retries, all failing; the release never runs: the rollback stopped.
+    expect(run.calls.filter((c) => c.state === 'Compensate charge-payment').map((c) => c.error))
+      .toEqual(Array(6).fill('CompensationError'));
+    expect(run.calls.map((c) => c.state)).not.toContain('Compensate reserve-inventory');
+    expect(run.states.slice(-3)).toEqual(['Compensate charge-payment failed', 'RecordCompensationFailure', 'CompensationFailed']);
+    expect(run.states).not.toContain('SagaFailed');
+    expect(run.error).toBe('SagaCompensationFailed');
+    expect(run.cause).toContain('compensation of step charge-payment failed after retries with CompensationError: ');
+    expect(run.cause).toContain('Original failure: create-shipment failed: ShipmentRejectedError.');
+    expect(run.cause).toContain('Not compensated: charge-payment, reserve-inventory.');
+    expect(run.metrics).toEqual([{
+      Namespace: SagaStateMachine.METRIC_NAMESPACE,
+      MetricData: [{
+        MetricName: SagaStateMachine.COMPENSATION_FAILED_METRIC,
+        Unit: 'Count',
+        Value: 1,
+        Dimensions: [{ Name: 'StateMachineArn', Value: STATE_MACHINE_ARN }],
+      }],
+    }]);
+  });
+
+  test('a retried call with the same idempotency key returns the first result without redoing the work', async () => {
+    const reserve = loadBundledHandler<(event: Json) => Promise<Json>>('saga/reserve-inventory');
+    const event = { step: 'reserve-inventory', idempotencyKey: 'exec-9:reserve-inventory', input: order(), results: {} };
+    const first = await reserve(event);
+    const second = await reserve(event);
+    const other = await reserve({ ...event, idempotencyKey: 'exec-10:reserve-inventory' });
+    expect(second).toEqual(first);
+    expect(other.reservationId).not.toBe(first.reservationId);
+    await expect(reserve({ ...event, idempotencyKey: '' })).rejects.toMatchObject({ name: 'MissingIdempotencyKeyError' });
+  });
+});

@@ -43,13 +43,8 @@ export interface SqsWorkerIdempotencyProps {
   readonly eventKeyJmesPath?: string;
 }
 
-/** Properties of an SqsWorker. */
-export interface SqsWorkerProps extends PatternFunctionProps, PatternAlarmProps {
-  /**
-   * The worker code. Wrap your per-record function with `createSqsWorkerHandler` from
-   * `cdk-serverless-patterns/runtime/sqs-worker` so it returns partial batch responses.
-   */
-  readonly handler: HandlerCode;
+/** Settings of an SqsWorker other than its code; FanOutPipeline consumers take these too. */
+export interface SqsWorkerOptions extends PatternFunctionProps, PatternAlarmProps {
   /**
    * An existing source queue. Give it a dead-letter queue yourself; the worker warns if it has none.
    * @default - a queue is created with a dead-letter queue, encryption and SSL enforced
@@ -110,6 +105,15 @@ export interface SqsWorkerProps extends PatternFunctionProps, PatternAlarmProps 
    * @default - on, with a created table and a one-hour TTL
    */
   readonly idempotency?: SqsWorkerIdempotencyProps;
+}
+
+/** Properties of an SqsWorker. */
+export interface SqsWorkerProps extends SqsWorkerOptions {
+  /**
+   * The worker code. Wrap your per-record function with `createSqsWorkerHandler` from
+   * `cdk-serverless-patterns/runtime/sqs-worker` so it returns partial batch responses.
+   */
+  readonly handler: HandlerCode;
 }
 
 /** SQS source queue limits. */

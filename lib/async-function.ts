@@ -513,16 +513,35 @@ function globMatches(pattern: string, value: string): boolean {
   return new RegExp(`^${regex}$`, 'i').test(value);
 }
 
+/**
+ * A resolved ARN as a string: `Fn::Join` concatenated, the partition as `aws`, any other
+ * intrinsic (a bucket's `Fn::GetAtt`, ...) as a `#...#` placeholder that only equals itself.
+ */
+function flattenArn(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const v = value as { [key: string]: unknown };
+  if (v && v.Ref === 'AWS::Partition') return 'aws';
+  if (v && Array.isArray(v['Fn::Join'])) {
+    const [separator, parts] = v['Fn::Join'] as [string, unknown[]];
+    return parts.map(flattenArn).join(separator);
+  }
+  return `#${JSON.stringify(value)}#`;
+}
+
 /** Does the statement allow s3:PutObject on an object of the bucket whose resolved ARN is `bucketArn`? */
 function allowsPutObject(statement: PolicyStatementJson, bucketArn: unknown): boolean {
   if (statement.Effect !== 'Allow') return false;
   const actions = asArray(statement.Action).filter((a): a is string => typeof a === 'string');
   if (!actions.some((a) => globMatches(a, 's3:PutObject'))) return false;
-  const literalObjectArn = typeof bucketArn === 'string' ? `${bucketArn}/any-key` : 'arn:aws:s3:::unknown-bucket/any-key';
-  const arnJson = JSON.stringify(bucketArn);
-  return asArray(statement.Resource).some((r) => typeof r === 'string'
-    ? globMatches(r, literalObjectArn)
-    : typeof bucketArn !== 'string' && JSON.stringify(r).includes(arnJson));
+  const bucket = flattenArn(bucketArn);
+  const bucketIsLiteral = !bucket.includes('#');
+  return asArray(statement.Resource).some((r) => {
+    const resource = flattenArn(r);
+    // Any object of the bucket (a key prefix such as `out/*` still lets the function write there).
+    if (resource.startsWith(`${bucket}/`) || globMatches(resource, `${bucket}/any-key`)) return true;
+    // A bucket known only at deploy time is still caught by wildcard resources ('*', 'arn:aws:s3:::*').
+    return !bucketIsLiteral && !resource.includes('#') && globMatches(resource, 'arn:aws:s3:::\u0000deploy-time-bucket/any-key');
+  });
 }
 
 function hasDeadLetterConfig(fn: lambda.IFunction): boolean {

@@ -13,7 +13,7 @@ import { Defaults } from './core/defaults';
 import { createPatternFunction, definedProps, PatternFunctionProps } from './core/function';
 import { HandlerCode } from './core/handler';
 import {
-  areResolved, invalidProp, validateDurationRange, validateIntegerRange, warn, WARNING_ID_PREFIX,
+  areResolved, invalidProp, validateIntegerRange, warn, WARNING_ID_PREFIX,
 } from './core/validation';
 
 /** How clients reach a ProvisionedApi. */
@@ -505,7 +505,14 @@ export class ProvisionedApi extends Construct {
     validateIntegerRange(this, 'reservedConcurrency', props.reservedConcurrency, 1, 10000);
     validateIntegerRange(this, 'accountConcurrencyLimit', props.accountConcurrencyLimit, UNRESERVED_BUFFER + 1, 10000000);
     validateIntegerRange(this, 'memorySize', props.memorySize, 128, 10240);
-    validateDurationRange(this, 'latencyThreshold', props.latencyThreshold, Duration.millis(1), Duration.seconds(30));
+    const latency = props.latencyThreshold;
+    if (latency && !latency.isUnresolved()) {
+      const ms = latency.toMilliseconds({ integral: false });
+      if (ms < 1 || ms > 30000) {
+        invalidProp(this, 'latencyThreshold', `must be between 1 millisecond and 30 seconds (given ${latency.toHumanString()})`,
+          'set latencyThreshold to the p99 your users accept, e.g. Duration.millis(500)');
+      }
+    }
     const target = props.utilizationTarget;
     if (target !== undefined && !Token.isUnresolved(target) && (target < 0.1 || target > 0.9)) {
       invalidProp(this, 'utilizationTarget', `must be between 0.1 and 0.9 (given ${target})`,
@@ -517,16 +524,16 @@ export class ProvisionedApi extends Construct {
         'set serverErrorRateThreshold to e.g. 1 (percent of requests answered 5xx)');
     }
 
-    if (areResolved(minCapacity, maxCapacity) && minCapacity > maxCapacity) {
-      invalidProp(this, 'autoScaling.minCapacity',
-        `must not exceed autoScaling.maxCapacity (given minCapacity ${minCapacity} > maxCapacity ${maxCapacity})`,
-        `lower minCapacity to ${maxCapacity} or raise maxCapacity to ${minCapacity}`);
-    }
     if (areResolved(provisioned, maxCapacity) && provisioned > maxCapacity) {
       invalidProp(this, 'provisionedConcurrency',
         `must not exceed autoScaling.maxCapacity (given provisionedConcurrency ${provisioned} > maxCapacity ${maxCapacity}); `
         + 'autoscaling would scale the pool back down right after deploy',
         `lower provisionedConcurrency to ${maxCapacity} or raise autoScaling.maxCapacity to ${provisioned}`);
+    }
+    if (areResolved(minCapacity, maxCapacity) && minCapacity > maxCapacity) {
+      invalidProp(this, 'autoScaling.minCapacity',
+        `must not exceed autoScaling.maxCapacity (given minCapacity ${minCapacity} > maxCapacity ${maxCapacity})`,
+        `lower minCapacity to ${maxCapacity} or raise maxCapacity to ${minCapacity}`);
     }
     if (areResolved(provisioned, minCapacity) && provisioned < minCapacity) {
       invalidProp(this, 'provisionedConcurrency',

@@ -4,6 +4,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { addSagaStateMachineDemo } from './saga-state-machine';
+import { addProvisionedApiDemo } from './provisioned-api';
 import { addSqsWorkerDemo } from './sqs-worker';
 
 const app = new App();
@@ -13,5 +14,6 @@ const alarmTopic = new sns.Topic(stack, 'AlarmTopic', { enforceSSL: true });
 
 addSqsWorkerDemo(stack, alarmTopic);
 addSagaStateMachineDemo(stack, alarmTopic);
+addProvisionedApiDemo(stack, alarmTopic);
 
 app.synth();

@@ -4,3 +4,4 @@ export { PatternAlarmProps } from './core/alarms';
 export * from './sqs-worker';
 export * from './async-function';
 export * from './saga-state-machine';
+export * from './provisioned-api';

@@ -303,19 +303,20 @@ export class FanOutConsumer extends Construct {
     if (pipeline.node.tryFindChild(options.name)) {
       invalidProp(pipeline, 'consumers', `name '${options.name}' is used more than once`, 'give every consumer a unique name');
     }
-    super(pipeline, options.name);
-    this.consumerName = options.name;
-    this.acknowledgeOriginBucketWrites = options.acknowledgeOriginBucketWrites ?? false;
+    // Checked before this consumer joins the pipeline's children, so quotas count the others.
     const prop = `consumers[${options.name}]`;
     const isSns = pipeline.source.kind === FanOutSourceKind.SNS_TOPIC;
     const filter = options.filter;
-    validateFilter(pipeline, prop, pipeline, filter);
+    validateFilter(pipeline, prop, filter);
     checkQuota(pipeline, prop, filter);
     if (!isSns && options.worker?.encryptionKey) {
       invalidProp(pipeline, `${prop}.worker.encryptionKey`,
         'an EventBridge target queue encrypted with a KMS key gets no per-rule aws:SourceArn condition, so any rule of the account could send to it',
         'leave encryptionKey unset (SSE-SQS), or use an SNS source');
     }
+    super(pipeline, options.name);
+    this.consumerName = options.name;
+    this.acknowledgeOriginBucketWrites = options.acknowledgeOriginBucketWrites ?? false;
 
     const worker = options.worker ?? {};
     this.worker = new SqsWorker(this, 'Worker', {
@@ -492,7 +493,8 @@ export class FanOutPipeline extends Construct {
   }
 }
 
-function validateFilter(scope: IConstruct, prop: string, pipeline: FanOutPipeline, filter?: ConsumerFilter): void {
+function validateFilter(pipeline: FanOutPipeline, prop: string, filter?: ConsumerFilter): void {
+  const scope: IConstruct = pipeline;
   const isSns = pipeline.source.kind === FanOutSourceKind.SNS_TOPIC;
   const sourceName = isSns ? 'an SNS topic source' : 'an event bus source';
   if (!filter) {

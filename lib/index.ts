@@ -6,4 +6,3 @@ export * from './fan-out-pipeline';
 export * from './async-function';
 export * from './saga-state-machine';
 export * from './provisioned-api';
-export * from './guardrails';

@@ -6,3 +6,4 @@ export * from './fan-out-pipeline';
 export * from './async-function';
 export * from './saga-state-machine';
 export * from './provisioned-api';
+export * from './guardrails';

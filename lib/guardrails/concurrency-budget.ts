@@ -1,0 +1,163 @@
+import { Annotations, Aspects, IAspect, Stack, Token } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { IConstruct } from 'constructs';
+import { invalidProp, validateIntegerRange, warn } from '../core/validation';
+import { annotationId } from './report';
+import { concreteNumber, resolveProperties } from './stack-model';
+
+/** Properties of a ConcurrencyBudget. */
+export interface ConcurrencyBudgetProps {
+  /**
+   * The account's concurrent executions quota in each region (Lambda's default is 1000; ask for the
+   * raised value with Service Quotas `L-B99A9384`).
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html
+   * @default 1000
+   */
+  readonly accountLimit?: number;
+  /**
+   * Concurrency that must stay unreserved for every function without a reserve. Lambda itself
+   * refuses a reservation that leaves less than 100 unreserved.
+   * @default 100
+   */
+  readonly unreservedBuffer?: number;
+}
+
+/** Annotation id of the budget (error, info). */
+const BUDGET_RULE = 'SPG-CONCURRENCY-BUDGET';
+/** Warning id: a stack without a concrete account/region. */
+const UNRESOLVED_ENV_RULE = 'SPG-CONCURRENCY-UNRESOLVED-ENV';
+/** Warning id: a reserved concurrency that is a token. */
+const UNRESOLVED_VALUE_RULE = 'SPG-CONCURRENCY-UNRESOLVED-VALUE';
+const UNRESOLVED_ENVIRONMENT = 'unresolved environment';
+
+interface Reservation {
+  readonly fn: lambda.CfnFunction;
+  readonly reserved: number;
+}
+
+interface EnvironmentBudget {
+  readonly stacks: Stack[];
+  readonly reservations: Reservation[];
+}
+
+/**
+ * Sums the reserved concurrency of every Lambda function per environment (account and region)
+ * across all stacks under the scope it is added to (add it to the App to cover the whole app),
+ * whoever created the functions.
+ *
+ * When the total leaves less than `unreservedBuffer` of `accountLimit`, every stack of that
+ * environment holding a reserving function gets an error naming each function and its share.
+ * Otherwise each stack of the environment that holds functions gets an info with the totals.
+ *
+ * Stacks whose account or region is a token (environment-agnostic) cannot be placed: they are
+ * budgeted together as one "unresolved environment" and each gets a warning saying so. A reserved
+ * concurrency that is itself a token (e.g. a CfnParameter) is left out of the sum with a warning.
+ *
+ * @example
+ * ConcurrencyBudget.of(app, { accountLimit: 3000 });
+ */
+export class ConcurrencyBudget implements IAspect {
+  /** Adds a budget to `scope` (usually the App) and returns it. */
+  public static of(scope: IConstruct, props: ConcurrencyBudgetProps = {}): ConcurrencyBudget {
+    const budget = new ConcurrencyBudget(props);
+    Aspects.of(scope).add(budget);
+    return budget;
+  }
+
+  /** The account's concurrency quota the budget assumes. */
+  public readonly accountLimit: number;
+  /** The concurrency that must stay unreserved. */
+  public readonly unreservedBuffer: number;
+  private readonly checkedRoots = new Set<IConstruct>();
+
+  constructor(props: ConcurrencyBudgetProps = {}) {
+    this.accountLimit = props.accountLimit ?? 1000;
+    this.unreservedBuffer = props.unreservedBuffer ?? 100;
+    const where = { node: { path: 'ConcurrencyBudget' } } as IConstruct;
+    validateIntegerRange(where, 'accountLimit', this.accountLimit, 1, 10_000_000);
+    validateIntegerRange(where, 'unreservedBuffer', this.unreservedBuffer, 0, 10_000_000);
+    if (this.unreservedBuffer >= this.accountLimit) {
+      invalidProp(where, 'unreservedBuffer',
+        `must be below accountLimit (given unreservedBuffer ${this.unreservedBuffer} >= accountLimit ${this.accountLimit})`,
+        'lower unreservedBuffer (Lambda needs at least 100 unreserved) or raise accountLimit to your quota');
+    }
+  }
+
+  public visit(node: IConstruct): void {
+    // Aspects visit top-down: the first node seen is the scope the budget was added to.
+    if (node.node.scopes.some((s) => this.checkedRoots.has(s))) return;
+    this.checkedRoots.add(node);
+    for (const [environment, budget] of this.collect(node)) this.judge(environment, budget);
+  }
+
+  private collect(root: IConstruct): Map<string, EnvironmentBudget> {
+    const environments = new Map<string, EnvironmentBudget>();
+    const warnedStacks = new Set<Stack>();
+    for (const construct of root.node.findAll()) {
+      if (!(construct instanceof lambda.CfnFunction)) continue;
+      const stack = Stack.of(construct);
+      const key = environmentOf(stack);
+      let budget = environments.get(key);
+      if (!budget) {
+        budget = { stacks: [], reservations: [] };
+        environments.set(key, budget);
+      }
+      if (!budget.stacks.includes(stack)) budget.stacks.push(stack);
+
+      const value = resolveProperties(stack, construct).ReservedConcurrentExecutions;
+      if (value === undefined) continue;
+      const reserved = concreteNumber(value);
+      if (reserved === undefined) {
+        warn(construct, UNRESOLVED_VALUE_RULE,
+          `[${UNRESOLVED_VALUE_RULE}] ${construct.node.path}: reserved concurrency is only known at deploy time `
+          + '(a token), so the concurrency budget leaves it out. Fix: use a number, or check the sum against '
+          + `${this.accountLimit - this.unreservedBuffer} yourself.`);
+        continue;
+      }
+      budget.reservations.push({ fn: construct, reserved });
+      if (key === UNRESOLVED_ENVIRONMENT && !warnedStacks.has(stack)) {
+        warnedStacks.add(stack);
+        warn(stack, UNRESOLVED_ENV_RULE,
+          `[${UNRESOLVED_ENV_RULE}] ${stack.node.path}: the stack's account or region is unresolved (environment-agnostic), `
+          + 'so its reserved concurrency is budgeted together with other environment-agnostic stacks only, not with the '
+          + 'stacks of the account it is deployed to. Fix: set env: { account, region } on the stack.');
+      }
+    }
+    return environments;
+  }
+
+  private judge(environment: string, budget: EnvironmentBudget): void {
+    const total = budget.reservations.reduce((sum, r) => sum + r.reserved, 0);
+    const available = this.accountLimit - this.unreservedBuffer;
+    const unreserved = this.accountLimit - total;
+    const shares = [...budget.reservations]
+      .sort((a, b) => b.reserved - a.reserved || a.fn.node.path.localeCompare(b.fn.node.path))
+      .map((r) => `${r.fn.node.path} ${r.reserved} (${percent(r.reserved, total)} of reserved)`)
+      .join(', ');
+    if (total > available) {
+      const message = `[${BUDGET_RULE}] ${environment}: functions reserve ${total} of the account limit `
+        + `${this.accountLimit}, leaving ${unreserved} unreserved, below the buffer of ${this.unreservedBuffer} every `
+        + `function without a reserve shares (Lambda rejects a reservation leaving less than 100). Reserved by: ${shares}. `
+        + `Fix: lower reserved concurrency by ${total - available} (prefer maxConcurrency on SQS event sources), or `
+        + 'raise the quota and set accountLimit to it.';
+      for (const stack of budget.stacks) {
+        if (budget.reservations.some((r) => Stack.of(r.fn) === stack)) Annotations.of(stack).addError(message);
+      }
+      return;
+    }
+    const message = `[${BUDGET_RULE}] ${environment}: ${budget.reservations.length} function(s) reserve ${total} of the `
+      + `account limit ${this.accountLimit}; ${unreserved} stay unreserved (buffer ${this.unreservedBuffer} kept)`
+      + (shares ? `. Reserved by: ${shares}.` : '.');
+    for (const stack of budget.stacks) Annotations.of(stack).addInfoV2(annotationId(BUDGET_RULE), message);
+  }
+}
+
+/** `account/region` of a stack, or the shared key of environment-agnostic stacks. */
+function environmentOf(stack: Stack): string {
+  if (Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)) return UNRESOLVED_ENVIRONMENT;
+  return `environment ${stack.account}/${stack.region}`;
+}
+
+function percent(part: number, whole: number): string {
+  return whole === 0 ? '0%' : `${Math.round((part / whole) * 1000) / 10}%`;
+}

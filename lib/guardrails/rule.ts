@@ -1,0 +1,56 @@
+/**
+ * The checks of `ServerlessGuardrails`, by stable id. Use the id to change a rule's severity
+ * (`ServerlessGuardrailsProps.severities`) or to acknowledge a finding
+ * (`ServerlessGuardrails.acknowledge`).
+ */
+export enum GuardrailRule {
+  /** SQS event source whose queue visibility timeout is below 6 x function timeout + batching window. */
+  SQS_VISIBILITY_TIMEOUT = 'SPG-SQS-VISIBILITY',
+  /** SQS event source mapping without `ReportBatchItemFailures`. */
+  SQS_PARTIAL_BATCH_RESPONSE = 'SPG-SQS-PARTIAL-BATCH',
+  /** Queue consumed by a Lambda event source mapping without a redrive policy (dead-letter queue). */
+  SQS_SOURCE_REDRIVE = 'SPG-SQS-REDRIVE',
+  /** Function invoked asynchronously (S3, SNS, EventBridge) without an on-failure destination or DLQ. */
+  ASYNC_ON_FAILURE = 'SPG-ASYNC-ON-FAILURE',
+  /** Log group without retention (kept forever). */
+  LOG_RETENTION = 'SPG-LOG-RETENTION',
+  /** Function logging to Lambda's default log group, which never expires. */
+  FUNCTION_LOG_GROUP = 'SPG-LAMBDA-LOG-GROUP',
+  /** Function with a 15 minute timeout behind API Gateway or a function URL. */
+  API_TIMEOUT = 'SPG-API-TIMEOUT',
+  /** Provisioned concurrency on an alias of `$LATEST` (rejected by Lambda). */
+  PROVISIONED_ON_LATEST = 'SPG-PC-LATEST',
+  /** Provisioned concurrency above the function's reserved concurrency (rejected by Lambda). */
+  PROVISIONED_ABOVE_RESERVED = 'SPG-PC-ABOVE-RESERVED',
+  /** S3 bucket notification to a function that writes to the same bucket (recursive invocation). */
+  S3_RECURSIVE_TRIGGER = 'SPG-S3-RECURSION',
+  /** EXPRESS state machine without logging: its executions leave no history anywhere else. */
+  EXPRESS_STATE_MACHINE_LOGGING = 'SPG-SFN-EXPRESS-LOGGING',
+}
+
+/** What a guardrail finding becomes. */
+export enum GuardrailSeverity {
+  /** An error annotation: `cdk synth` and `cdk deploy` stop. */
+  ERROR = 'error',
+  /** A warning annotation (fails `cdk synth --strict`); acknowledgeable with `Annotations.acknowledgeWarning`. */
+  WARNING = 'warning',
+  /** An info annotation. */
+  INFO = 'info',
+  /** The rule does not run. */
+  OFF = 'off',
+}
+
+/** Severity of each rule when not configured. */
+export const DEFAULT_SEVERITIES: Record<GuardrailRule, GuardrailSeverity> = {
+  [GuardrailRule.SQS_VISIBILITY_TIMEOUT]: GuardrailSeverity.ERROR,
+  [GuardrailRule.SQS_PARTIAL_BATCH_RESPONSE]: GuardrailSeverity.WARNING,
+  [GuardrailRule.SQS_SOURCE_REDRIVE]: GuardrailSeverity.ERROR,
+  [GuardrailRule.ASYNC_ON_FAILURE]: GuardrailSeverity.ERROR,
+  [GuardrailRule.LOG_RETENTION]: GuardrailSeverity.WARNING,
+  [GuardrailRule.FUNCTION_LOG_GROUP]: GuardrailSeverity.WARNING,
+  [GuardrailRule.API_TIMEOUT]: GuardrailSeverity.WARNING,
+  [GuardrailRule.PROVISIONED_ON_LATEST]: GuardrailSeverity.ERROR,
+  [GuardrailRule.PROVISIONED_ABOVE_RESERVED]: GuardrailSeverity.ERROR,
+  [GuardrailRule.S3_RECURSIVE_TRIGGER]: GuardrailSeverity.ERROR,
+  [GuardrailRule.EXPRESS_STATE_MACHINE_LOGGING]: GuardrailSeverity.WARNING,
+};

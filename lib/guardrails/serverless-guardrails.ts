@@ -1,0 +1,85 @@
+import { CfnResource, IAspect } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import { checkResource } from './checks';
+import { recordAcknowledgement, report } from './report';
+import { DEFAULT_SEVERITIES, GuardrailRule, GuardrailSeverity } from './rule';
+import { StackModel } from './stack-model';
+
+/** Properties of ServerlessGuardrails. */
+export interface ServerlessGuardrailsProps {
+  /**
+   * Severity per rule, keyed by rule id (`GuardrailRule`, e.g. `'SPG-SQS-PARTIAL-BATCH'`).
+   * Rules not listed keep their default severity (see `ServerlessGuardrails.defaultSeverity`).
+   * @default - the default severity of each rule
+   */
+  readonly severities?: { [ruleId: string]: GuardrailSeverity };
+}
+
+/**
+ * An aspect with the checks a senior reviewer makes on a serverless app, applied to every Lambda,
+ * SQS, Step Functions and log group resource under the scope it is added to, whoever created it
+ * (our constructs, aws-cdk-lib L2s, or raw L1s): it reads the L1 resources and follows `Ref` /
+ * `Fn::GetAtt` between them within a stack.
+ *
+ * Each finding is an annotation on the offending resource that starts with the rule id
+ * (`[SPG-SQS-VISIBILITY] ...`), names the resource path and ends with the fix.
+ * Acknowledge a finding you accept with `ServerlessGuardrails.acknowledge(scope, ruleId, reason)`
+ * (errors and warnings); warnings also honour
+ * `Annotations.of(scope).acknowledgeWarning('cdk-serverless-patterns:<ruleId>', reason)`.
+ *
+ * References that leave the stack (another stack's resource, an imported ARN, a parameter) are
+ * not followed: a rule that needs the other end does not fire.
+ *
+ * @example
+ * Aspects.of(app).add(new ServerlessGuardrails());
+ */
+export class ServerlessGuardrails implements IAspect {
+  /**
+   * Accepts findings of `ruleId` on `scope` and everything below it, with the reason
+   * (recorded in the construct metadata of the cloud assembly).
+   *
+   * @param scope the construct (or an ancestor of the resource) the finding is on
+   * @param ruleId a `GuardrailRule` id, e.g. `'SPG-S3-RECURSION'`
+   * @param reason why the finding does not apply here; required
+   */
+  public static acknowledge(scope: IConstruct, ruleId: string, reason: string): void {
+    if (!reason || reason.trim().length === 0) {
+      throw new Error(`${scope.node.path}: invalid argument 'reason': acknowledging ${ruleId} needs a reason. `
+        + 'Fix: say why the finding does not apply, e.g. \'writes under out/, notification filtered to in/\'');
+    }
+    recordAcknowledgement(scope, ruleId, reason);
+  }
+
+  /** The severity a rule has unless configured. */
+  public static defaultSeverity(rule: GuardrailRule): GuardrailSeverity {
+    return DEFAULT_SEVERITIES[rule];
+  }
+
+  private readonly severities: Record<string, GuardrailSeverity>;
+
+  constructor(props: ServerlessGuardrailsProps = {}) {
+    const known = Object.values(GuardrailRule) as string[];
+    const severities = props.severities ?? {};
+    for (const [ruleId, severity] of Object.entries(severities)) {
+      if (!known.includes(ruleId)) {
+        throw new Error(`ServerlessGuardrails: invalid prop 'severities': unknown rule id '${ruleId}'. `
+          + `Fix: use one of ${known.join(', ')}`);
+      }
+      if (!(Object.values(GuardrailSeverity) as string[]).includes(severity)) {
+        throw new Error(`ServerlessGuardrails: invalid prop 'severities': '${severity}' for ${ruleId} is not a severity. `
+          + 'Fix: use GuardrailSeverity.ERROR, WARNING, INFO or OFF');
+      }
+    }
+    this.severities = { ...DEFAULT_SEVERITIES, ...severities };
+  }
+
+  public visit(node: IConstruct): void {
+    if (!CfnResource.isCfnResource(node)) return;
+    const model = StackModel.of(node);
+    const subject = model.entry(node);
+    if (!subject) return;
+    for (const finding of checkResource(model, subject)) {
+      report(node, finding.rule, this.severities[finding.rule], finding.message);
+    }
+  }
+}

@@ -6,6 +6,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { addSagaStateMachineDemo } from './saga-state-machine';
 import { addProvisionedApiDemo } from './provisioned-api';
 import { addSqsWorkerDemo } from './sqs-worker';
+import { addAsyncFunctionDemo } from './async-function';
 
 const app = new App();
 const env = { account: process.env.CDK_DEFAULT_ACCOUNT ?? '123456789012', region: process.env.CDK_DEFAULT_REGION ?? 'us-east-1' };
@@ -13,6 +14,7 @@ const stack = new Stack(app, 'ServerlessPatternsDemo', { env, description: 'cdk-
 const alarmTopic = new sns.Topic(stack, 'AlarmTopic', { enforceSSL: true });
 
 addSqsWorkerDemo(stack, alarmTopic);
+addAsyncFunctionDemo(stack, alarmTopic);
 addSagaStateMachineDemo(stack, alarmTopic);
 addProvisionedApiDemo(stack, alarmTopic);
 

@@ -443,6 +443,7 @@ describe('ProvisionedApi idle cost', () => {
     expect(api.idleCost!.gbSecondsPerMonth).toBeCloseTo(gbSeconds, 6);
     expect(api.idleCost!.monthlyCostArm64).toBeCloseTo(gbSeconds * ARM_PRICE, 9);
     expect(api.idleCost!.monthlyCostArm64).toBeCloseTo(21.28842576, 6);
+    expect(api.idleCost!.monthlyCostX86).toBeCloseTo(gbSeconds * X86_PRICE, 9);
     expect(api.idleCost!.monthlyCostX86).toBeCloseTo(26.61021288, 6);
     expect(api.idleCost!.monthlyCost).toBe(api.idleCost!.monthlyCostArm64);
     // Without the schedule the same 5 would cost: 5 x 1 GB x 730 h x 3600 s x price.

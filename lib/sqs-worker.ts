@@ -10,6 +10,7 @@ import { createAlarms, PatternAlarmProps } from './core/alarms';
 import { Defaults } from './core/defaults';
 import { createPatternFunction, definedProps, PatternFunctionProps } from './core/function';
 import { HandlerCode } from './core/handler';
+import { acknowledgeRule } from './core/nag';
 import { minimumVisibilityTimeout } from './core/rules';
 import {
   areResolved, invalidProp, validateDurationRange, validateIntegerRange, warn,
@@ -173,6 +174,11 @@ export class SqsWorker extends Construct {
       patternEnvironment: workerEnvironment,
     }, definedProps(props, ['timeout', 'memorySize', 'environment', 'logRetention', 'reservedConcurrency']));
     this.function = worker.function;
+    if (worker.createdFunction) {
+      acknowledgeRule(worker.createdFunction, 'Serverless-LambdaDLQ',
+        'invoked by an SQS event source mapping, never asynchronously: a function DLQ only catches async invocations; '
+        + 'failed messages return to the queue and move to its dead-letter queue after maxReceiveCount receives');
+    }
     if (!worker.createdFunction) this.adoptExistingFunction(workerEnvironment);
 
     if (this.idempotencyTable) {
@@ -201,6 +207,9 @@ export class SqsWorker extends Construct {
         enforceSSL: true,
       });
       this.deadLetterQueue = deadLetterQueue;
+      acknowledgeRule(deadLetterQueue, 'Serverless-SQSRedrivePolicy',
+        'this is the dead-letter queue: messages stay 14 days for inspection and redrive, behind an alarm; '
+        + 'a dead-letter queue of its own would only move them');
       this.queue = new sqs.Queue(this, 'Queue', {
         fifo: fifo || undefined,
         visibilityTimeout: this.visibilityTimeout,
@@ -223,6 +232,11 @@ export class SqsWorker extends Construct {
     });
     // The mapping polls with the function's role: it must exist before the mapping is created.
     if (this.function.role) this.eventSourceMapping.node.addDependency(this.function.role);
+    if (this.deadLetterQueue) {
+      acknowledgeRule(this.eventSourceMapping, 'Serverless-LambdaEventSourceMappingDestination',
+        'SQS event source mappings do not support on-failure destinations (streams and Kafka only); '
+        + 'the source queue\'s redrive policy moves failed messages to the dead-letter queue');
+    }
 
     const visibility = this.visibilityTimeout ?? Duration.minutes(15);
     this.alarms = createAlarms(this, props, {

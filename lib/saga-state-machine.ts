@@ -420,10 +420,12 @@ export class SagaStateMachine extends Construct {
         parameters: {
           'step': step.name,
           'originalError.$': '$.failure.Error',
-          'originalCause.$': '$.failure.Cause',
+          // The whole caught object: `Cause` is not guaranteed (e.g. some timeouts), and a missing
+          // field referenced here would fail the execution before any compensation ran.
+          'caught.$': '$.failure',
           'error.$': `States.Format('${step.name} failed: {}', $.failure.Error)`,
-          'cause.$': `States.Format('step ${step.name} failed with {}: {}. ${compensated.length
-            ? `Compensated in reverse order: ${compensated.join(', ')}` : 'Nothing to compensate'}.', $.failure.Error, $.failure.Cause)`,
+          'cause.$': `States.Format('step ${step.name} failed: {}. ${compensated.length
+            ? `Compensated in reverse order: ${compensated.join(', ')}` : 'Nothing to compensate'}.', States.JsonToString($.failure))`,
         },
         resultPath: '$.failure',
       });
@@ -492,9 +494,10 @@ export class SagaStateMachine extends Construct {
       parameters: {
         'step': step.name,
         'error.$': '$.compensationFailure.Error',
-        'cause.$': `States.Format('compensation of step ${step.name} failed after retries with {}: {}. Original failure: {}. `
-          + `${pending.length ? `Not compensated: ${step.name}, ${pending.join(', ')}` : `Not compensated: ${step.name}`}.', `
-          + '$.compensationFailure.Error, $.compensationFailure.Cause, $.failure.error)',
+        'caught.$': '$.compensationFailure',
+        'cause.$': `States.Format('compensation of step ${step.name} failed after retries: {}. Original failure: {}. `
+          + `Not compensated: ${[step.name, ...pending].join(', ')}.', `
+          + 'States.JsonToString($.compensationFailure), $.failure.error)',
       },
       resultPath: '$.compensationFailure',
     });

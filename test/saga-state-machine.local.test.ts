@@ -197,7 +197,7 @@ describe('SagaStateMachine executed locally with the bundled step handlers', () 
       expect(run.states[run.states.length - 1]).toBe('SagaFailed');
       expect(run.states).not.toContain('CompensationFailed');
       expect(run.error).toBe(`${step} failed: ${errorName}`);
-      expect(run.cause).toContain(`step ${step} failed with ${errorName}: `);
+      expect(run.cause).toContain(`step ${step} failed: {"Error":"${errorName}","Cause":`);
       expect(run.cause).toContain(`${step}: failed for order o-1 (simulated)`);
       expect(run.cause).toContain(expected.length
         ? `Compensated in reverse order: ${expected.map((s) => s.replace('Compensate ', '')).join(', ')}.`
@@ -280,7 +280,8 @@ describe('SagaStateMachine executed locally with the bundled step handlers', () 
     expect(run.states.slice(-3)).toEqual(['Compensate charge-payment failed', 'RecordCompensationFailure', 'CompensationFailed']);
     expect(run.states).not.toContain('SagaFailed');
     expect(run.error).toBe('SagaCompensationFailed');
-    expect(run.cause).toContain('compensation of step charge-payment failed after retries with CompensationError: ');
+    expect(run.cause).toContain('compensation of step charge-payment failed after retries: {"Error":"CompensationError","Cause":');
+    expect(run.cause).toContain('charge-payment: compensation failed for order o-1 (simulated)');
     expect(run.cause).toContain('Original failure: create-shipment failed: ShipmentRejectedError.');
     expect(run.cause).toContain('Not compensated: charge-payment, reserve-inventory.');
     expect(run.metrics).toEqual([{
@@ -292,6 +293,24 @@ describe('SagaStateMachine executed locally with the bundled step handlers', () 
         Dimensions: [{ Name: 'StateMachineArn', Value: STATE_MACHINE_ARN }],
       }],
     }]);
+  });
+
+  test('a later compensation failing: earlier ones stay done, the cause lists only what is left', async () => {
+    const run = await execute(plain, order({ failStep: 'create-shipment', failCompensation: 'reserve-inventory' }));
+    expect(compensationsRun(run)).toEqual(['Compensate charge-payment']);
+    expect(run.calls.filter((c) => c.state === 'Compensate reserve-inventory')).toHaveLength(6);
+    expect(run.states[run.states.length - 1]).toBe('CompensationFailed');
+    expect(run.error).toBe('SagaCompensationFailed');
+    expect(run.cause).toMatch(/^compensation of step reserve-inventory failed after retries: \{"Error":"CompensationError",/);
+    expect(run.cause).toMatch(/Original failure: create-shipment failed: ShipmentRejectedError\. Not compensated: reserve-inventory\.$/);
+    expect(run.metrics).toHaveLength(1);
+  });
+
+  test('an invalid order fails the first step without retries or compensation', async () => {
+    const run = await execute(plain, { orderId: 'o-2', items: [] });
+    expect(run.calls.map((c) => c.state)).toEqual(['reserve-inventory']);
+    expect(run.error).toBe('reserve-inventory failed: InvalidOrderError');
+    expect(run.cause).toContain('order o-2 has no items');
   });
 
   test('a retried call with the same idempotency key returns the first result without redoing the work', async () => {

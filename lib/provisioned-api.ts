@@ -12,6 +12,7 @@ import { createAlarms, PatternAlarmProps } from './core/alarms';
 import { Defaults } from './core/defaults';
 import { createPatternFunction, definedProps, PatternFunctionProps } from './core/function';
 import { HandlerCode } from './core/handler';
+import { acknowledgeRule } from './core/nag';
 import {
   areResolved, invalidProp, validateIntegerRange, warn, WARNING_ID_PREFIX,
 } from './core/validation';
@@ -173,6 +174,12 @@ export interface ProvisionedApiProps extends PatternFunctionProps, PatternAlarmP
    */
   readonly endpoint?: ProvisionedApiEndpoint;
   /**
+   * Authorizer of every route of the HTTP API (JWT, Lambda or IAM authorizer), only with `endpoint: HTTP_API`.
+   * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-access-control.html
+   * @default - no authorizer: the API is public; authenticate in the handler or acknowledge AwsSolutions-APIG4
+   */
+  readonly authorizer?: apigwv2.IHttpRouteAuthorizer;
+  /**
    * Auth of the function URL (only with `endpoint: FUNCTION_URL`). `NONE` makes the URL public
    * and draws a warning you can acknowledge.
    * @default lambda.FunctionUrlAuthType.AWS_IAM
@@ -316,6 +323,10 @@ export class ProvisionedApi extends Construct {
         'pass a lambda.Function you created in this app, or HandlerCode.fromCode()/fromAsset()');
     }
     const fn = made.function;
+    if (made.createdFunction) {
+      acknowledgeRule(fn, 'Serverless-LambdaDLQ', 'API requests invoke the function synchronously: the caller gets the error, '
+        + 'and a dead-letter queue only ever receives asynchronous invocations');
+    }
     if (existing) this.validateTimeout(endpoint, fn.timeout, 'handler');
     this.function = fn;
     this.provisionedConcurrency = provisioned;
@@ -352,6 +363,7 @@ export class ProvisionedApi extends Construct {
       this.api = new apigwv2.HttpApi(this, 'Api', {
         description: `Provisioned API ${this.node.path}`,
         createDefaultStage: false,
+        defaultAuthorizer: props.authorizer,
         defaultIntegration: new HttpLambdaIntegration('Integration', this.alias),
         corsPreflight: props.cors ? {
           allowOrigins: props.cors.allowOrigins,
@@ -564,6 +576,10 @@ export class ProvisionedApi extends Construct {
     if (endpoint === ProvisionedApiEndpoint.HTTP_API && props.functionUrlAuthType !== undefined) {
       invalidProp(this, 'functionUrlAuthType', 'only applies to endpoint: FUNCTION_URL (given with endpoint HTTP_API)',
         'remove functionUrlAuthType, or set endpoint: ProvisionedApiEndpoint.FUNCTION_URL');
+    }
+    if (endpoint === ProvisionedApiEndpoint.FUNCTION_URL && props.authorizer !== undefined) {
+      invalidProp(this, 'authorizer', 'only applies to endpoint: HTTP_API (given with endpoint FUNCTION_URL)',
+        'remove authorizer and use functionUrlAuthType AWS_IAM, or set endpoint: ProvisionedApiEndpoint.HTTP_API');
     }
     if (endpoint === ProvisionedApiEndpoint.FUNCTION_URL && props.throttling !== undefined) {
       invalidProp(this, 'throttling', 'function URLs have no stage throttling (given with endpoint FUNCTION_URL)',

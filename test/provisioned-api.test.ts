@@ -1,8 +1,10 @@
 import { CfnParameter, Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { addProvisionedApiDemo } from '../examples/provisioned-api';
 import {
   HandlerCode, ProvisionedApi, ProvisionedApiEndpoint, ProvisionedApiProps,
@@ -269,6 +271,11 @@ describe('ProvisionedApi options', () => {
     template(stack).hasResourceProperties('AWS::Lambda::Function', { Timeout: 60 });
   });
 
+  test('an authorizer protects every route of the HTTP API', () => {
+    const { stack } = build({ authorizer: new HttpIamAuthorizer() });
+    template(stack).hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: '$default', AuthorizationType: 'AWS_IAM' });
+  });
+
   test('alarmsEnabled false creates no alarms', () => {
     const { stack, api } = build({ alarmsEnabled: false });
     expect(api.alarms).toEqual([]);
@@ -396,6 +403,9 @@ describe('ProvisionedApi errors', () => {
   test('throttling with a function URL', () => expectError({ endpoint: ProvisionedApiEndpoint.FUNCTION_URL, throttling: { rateLimit: 10 } },
     'throttling', /function URLs have no stage throttling/, /reservedConcurrency caps a function URL/));
 
+  test('an authorizer with a function URL', () => expectError({ endpoint: ProvisionedApiEndpoint.FUNCTION_URL, authorizer: new HttpIamAuthorizer() },
+    'authorizer', /only applies to endpoint: HTTP_API/, /functionUrlAuthType AWS_IAM/));
+
   test('credentials with the * origin', () => expectError({ cors: { allowOrigins: ['*'], allowCredentials: true } },
     'cors.allowCredentials', /cannot be combined with the '\*' origin/, /exact origins/));
 
@@ -485,6 +495,27 @@ describe('ProvisionedApi idle cost', () => {
     const { api } = build({ schedule: { scaleUp: '0 8 ? * MON-FRI 2030', scaleDown: '0 18 ? * MON-FRI 2030', peakMin: 2, offPeakMin: 0 } });
     expect(api.idleCost!.peakHoursPerMonth).toBe(0);
     expect(api.idleCost!.averageWarmEnvironments).toBe(2);
+  });
+});
+
+describe('ProvisionedApi rule packs (cdk-nag AwsSolutions + Serverless)', () => {
+  const findings = (stack: Stack) => [new AwsSolutionsChecks(), new ServerlessChecks()]
+    .flatMap((pack) => pack.validateScope(stack).violations.map((v) => v.ruleName));
+
+  test('defaults: only the missing authorizer is reported (a public API is the user\'s call)', () => {
+    const { stack } = build();
+    expect(findings(stack)).toEqual(['AwsSolutions-APIG4']);
+  });
+
+  test('with an authorizer, or behind an IAM function URL: no findings', () => {
+    expect(findings(build({ authorizer: new HttpIamAuthorizer() }).stack)).toEqual([]);
+    expect(findings(build({ endpoint: ProvisionedApiEndpoint.FUNCTION_URL }).stack)).toEqual([]);
+  });
+
+  test('the demo acknowledges APIG4 with its reason: no findings', () => {
+    const stack = newStack();
+    addProvisionedApiDemo(stack, new sns.Topic(stack, 'Alarms', { enforceSSL: true }));
+    expect(findings(stack)).toEqual([]);
   });
 });
 

@@ -14,6 +14,7 @@ import { createAlarms, PatternAlarmProps } from './core/alarms';
 import { Defaults } from './core/defaults';
 import { createPatternFunction, definedProps, PatternFunctionProps } from './core/function';
 import { HandlerCode } from './core/handler';
+import { acknowledgeRule } from './core/nag';
 import { minimumVisibilityTimeout } from './core/rules';
 import { invalidProp, validateDurationRange, validateIntegerRange, warn } from './core/validation';
 
@@ -244,6 +245,11 @@ export class AsyncFunction extends Construct {
       description: `Async function ${this.node.path}`,
     }, definedProps(props, ['timeout', 'memorySize', 'environment', 'logRetention', 'reservedConcurrency']));
     this.function = fn.function;
+    if (fn.createdFunction) {
+      acknowledgeCreatedFunctionRules(fn.createdFunction);
+      acknowledgeRule(fn.createdFunction, 'Serverless-LambdaDLQ',
+        'asynchronous invocations go to the on-failure destination of the event invoke config, which records more than a DLQ');
+    }
 
     this.rejectSelfDestination('onFailure', props.onFailure);
     this.rejectSelfDestination('onSuccess', props.onSuccess);
@@ -256,6 +262,10 @@ export class AsyncFunction extends Construct {
         enforceSSL: true,
       }) : undefined;
       this.redriveDeadLetterQueue = redriveDlq;
+      if (redriveDlq) {
+        acknowledgeRule(redriveDlq, 'Serverless-SQSRedrivePolicy',
+          'this is the dead-letter queue of the failure queue: the last stop, alarmed, kept 14 days');
+      }
       this.failureQueue = new sqs.Queue(this, 'FailureQueue', {
         retentionPeriod: Defaults.deadLetterRetention,
         encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -284,6 +294,9 @@ export class AsyncFunction extends Construct {
         patternEnvironment: { REDRIVE_TARGET_FUNCTION_ARN: this.function.functionArn },
       }, []).function;
       this.redriveFunction = redriveFn;
+      acknowledgeCreatedFunctionRules(redriveFn);
+      acknowledgeRule(redriveFn, 'Serverless-LambdaDLQ',
+        'invoked only by the SQS event source mapping of the failure queue, whose redrive policy parks what fails');
       this.function.grantInvoke(redriveFn);
       this.failureQueue.grantConsumeMessages(redriveFn);
       this.redriveEventSourceMapping = new lambda.EventSourceMapping(this, 'RedriveEventSourceMapping', {
@@ -296,6 +309,12 @@ export class AsyncFunction extends Construct {
         enabled: props.redriveEnabled ?? false,
       });
       if (redriveFn.role) this.redriveEventSourceMapping.node.addDependency(redriveFn.role);
+      acknowledgeRule(this.redriveEventSourceMapping, 'Serverless-LambdaEventSourceMappingDestination',
+        'SQS event source mappings take no on-failure destination: failed records stay in the failure queue and, after '
+        + `${REDRIVE_MAX_RECEIVE_COUNT} receives, move to its dead-letter queue`);
+      const target = nagResourceName(Stack.of(this).resolve(this.function.functionArn));
+      acknowledgeRule(redriveFn, `AwsSolutions-IAM5[Resource::${target}:*]`,
+        'destination records name the function with a qualifier (function ARN:$LATEST); the redrive may invoke this one function only');
       if (props.redriveEnabled) {
         warn(this, 'AsyncFunction.redriveEnabled',
           'redriveEnabled replays every failure-queue message as soon as it arrives: an event that always fails cycles between '
@@ -364,6 +383,13 @@ export class AsyncFunction extends Construct {
       filters: options.filters,
     }));
     this.s3Triggers.push({ bucket, allowed: options.allowWritesToTriggerBucket ?? false });
+    // aws-cdk-lib's stack-singleton custom resource that writes the bucket's notification configuration.
+    const notificationsHandler = Stack.of(bucket).node.tryFindChild('BucketNotificationsHandler050a0587b7544547bf325f094a3db834');
+    if (notificationsHandler) {
+      acknowledgeRule(notificationsHandler,
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        'aws-cdk-lib\'s bucket-notifications custom resource: the managed policy only lets it write its own logs');
+    }
   }
 
   /**
@@ -384,9 +410,16 @@ export class AsyncFunction extends Construct {
     return this.addRule({ schedule, description: options.description }, options.input);
   }
 
-  /** Invokes the function for messages published to `topic`; the permission names that topic only. */
+  /**
+   * Invokes the function for messages published to `topic`; the permission names that topic only.
+   * Messages SNS cannot deliver go to the failure queue (when it is created): the redrive does not
+   * replay them (they are not destination records) but keeps and reports them.
+   */
   public addSnsSubscription(topic: sns.ITopic, options: AsyncSnsSubscriptionOptions = {}): void {
-    this.function.addEventSource(new sources.SnsEventSource(topic, { filterPolicy: options.filterPolicy }));
+    this.function.addEventSource(new sources.SnsEventSource(topic, {
+      filterPolicy: options.filterPolicy,
+      deadLetterQueue: this.failureQueue,
+    }));
   }
 
   /** Lets the grantee invoke the function. */
@@ -542,6 +575,27 @@ function allowsPutObject(statement: PolicyStatementJson, bucketArn: unknown): bo
     // A bucket known only at deploy time is still caught by wildcard resources ('*', 'arn:aws:s3:::*').
     return !bucketIsLiteral && !resource.includes('#') && globMatches(resource, 'arn:aws:s3:::\u0000deploy-time-bucket/any-key');
   });
+}
+
+/** A resolved ARN the way cdk-nag names it in a finding id (`<LogicalId.Arn>`, `<AWS::Partition>`). */
+function nagResourceName(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const v = value as { [key: string]: unknown };
+  if (Array.isArray(v['Fn::Join'])) {
+    const [separator, parts] = v['Fn::Join'] as [string, unknown[]];
+    return parts.map(nagResourceName).join(separator);
+  }
+  if (Array.isArray(v['Fn::GetAtt'])) return `<${(v['Fn::GetAtt'] as string[]).join('.')}>`;
+  if (typeof v.Ref === 'string') return `<${v.Ref}>`;
+  return JSON.stringify(value);
+}
+
+/** Findings on what every function this construct creates needs. */
+function acknowledgeCreatedFunctionRules(fn: lambda.IFunction): void {
+  acknowledgeRule(fn, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch logs');
+  acknowledgeRule(fn, 'AwsSolutions-IAM5[Resource::*]',
+    'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions');
 }
 
 function hasDeadLetterConfig(fn: lambda.IFunction): boolean {

@@ -349,6 +349,17 @@ describe('AsyncFunction triggers', () => {
     t.hasResourceProperties('AWS::Lambda::Permission', {
       Principal: 'sns.amazonaws.com', SourceArn: { Ref: logicalId(topic, stack) }, FunctionName: functionArn,
     });
+    // Undeliverable messages go to the failure queue, which lets this topic (only) send to it.
+    const queueArn = { 'Fn::GetAtt': [logicalId(fn.failureQueue as sqs.Queue, stack), 'Arn'] };
+    t.hasResourceProperties('AWS::SNS::Subscription', { RedrivePolicy: { deadLetterTargetArn: queueArn } });
+    t.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Effect: 'Allow', Action: 'sqs:SendMessage', Principal: { Service: 'sns.amazonaws.com' },
+          Condition: { ArnEquals: { 'aws:SourceArn': { Ref: logicalId(topic, stack) } } },
+        })]),
+      },
+    });
   });
 
   test('an S3 trigger is fine when the function only reads that bucket or writes another one', () => {

@@ -1,0 +1,129 @@
+import { existsSync, readdirSync, readFileSync } from 'fs';
+import { join } from 'path';
+import { App, PolicyValidationPluginReport, Stack, Validations } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { AwsSolutionsChecks, NagPack, ServerlessChecks } from 'cdk-nag';
+import { Construct, IConstruct } from 'constructs';
+import * as lib from '../lib';
+
+const ENV = { account: '123456789012', region: 'us-east-1' };
+const ROOT = join(__dirname, '..');
+
+/** An existing function a user would pass in (steps of a saga): not ours, so outside the checked scope. */
+function userFunctionArn(scope: Construct, id: string): lambda.IFunction {
+  return lambda.Function.fromFunctionArn(scope, id, `arn:aws:lambda:us-east-1:123456789012:function:${id}`);
+}
+
+/**
+ * Every construct of the library with its defaults (only required props set). A construct whose
+ * source file is not in lib/ (yet) is skipped here; the demo-app test below covers whatever the
+ * examples wire.
+ */
+const constructs: Array<[string, string, (scope: Construct) => IConstruct]> = [
+  ['SqsWorker', 'sqs-worker', (s) => new lib.SqsWorker(s, 'Construct', { handler: lib.HandlerCode.bundled('sqs-worker/example') })],
+  ['FanOutPipeline', 'fan-out-pipeline', (s) => new lib.FanOutPipeline(s, 'Construct', {
+    consumers: [{ name: 'audit', handler: lib.HandlerCode.bundled('fan-out/example') }],
+  })],
+  ['AsyncFunction', 'async-function', (s) => new lib.AsyncFunction(s, 'Construct', { handler: lib.HandlerCode.bundled('async-function/example') })],
+  ['SagaStateMachine', 'saga-state-machine', (s) => new lib.SagaStateMachine(s, 'Construct', {
+    steps: [{ name: 'reserve', action: userFunctionArn(s, 'Reserve'), compensation: userFunctionArn(s, 'Release') }],
+  })],
+  ['ProvisionedApi', 'provisioned-api', (s) => new lib.ProvisionedApi(s, 'Construct', { handler: lib.HandlerCode.bundled('provisioned-api/example') })],
+];
+const existing = constructs.filter(([, file]) => existsSync(join(ROOT, 'lib', `${file}.ts`)));
+
+/** Findings of both packs as `rule @ path` lines: readable in a failure, and exactly comparable. */
+function nagFindings(scope: IConstruct): string[] {
+  const packs: NagPack[] = [new AwsSolutionsChecks(), new ServerlessChecks()];
+  return packs.flatMap((pack) => pack.validateScope(scope).violations.flatMap((v) =>
+    v.violatingResources.map((r) => `${v.severity} ${v.ruleName} @ ${r.constructPath}`)));
+}
+
+/** The demo app's stack built the way examples/app.ts builds it: every `add<X>Demo` of examples/. */
+function demoStack(app: App): Stack {
+  const stack = new Stack(app, 'ServerlessPatternsDemo', { env: ENV });
+  const alarmTopic = new sns.Topic(stack, 'AlarmTopic', { enforceSSL: true });
+  const files = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && f !== 'app.ts');
+  for (const file of files.sort()) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const demo = require(join(ROOT, 'examples', file)) as Record<string, unknown>;
+    for (const [name, add] of Object.entries(demo)) {
+      if (/^add\w+Demo$/.test(name) && typeof add === 'function') add(stack, alarmTopic);
+    }
+  }
+  return stack;
+}
+
+/** Every acknowledged rule under `scope`: path, rule id (as cdk-nag reads it) and reason. */
+function acknowledgements(scope: IConstruct): Array<{ path: string; id: string; reason: string }> {
+  return scope.node.findAll().flatMap((c) => c.node.metadata
+    .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+    .flatMap((m) => Object.entries(m.data as Record<string, string>).map(([key, reason]) => ({
+      path: c.node.path, id: key.replace(/^annotation::/i, ''), reason,
+    }))));
+}
+
+describe('cdk-nag AwsSolutions and Serverless packs', () => {
+  test('every construct of the library is in the list', () => {
+    const exported = Object.keys(lib).filter((name) => constructs.some(([c]) => c === name));
+    expect(existing.map(([name]) => name)).toEqual(exported);
+  });
+
+  test.each(existing)('%s with defaults has no unsuppressed error or warning', (_name, _file, create) => {
+    const stack = new Stack(new App(), 'NagStack', { env: ENV });
+    const construct = create(stack);
+    expect(nagFindings(construct)).toEqual([]);
+  });
+
+  test('the demo app has no unsuppressed error or warning', () => {
+    const stack = demoStack(new App());
+    expect(stack.node.findAll().some((c) => c instanceof lib.SqsWorker)).toBe(true);
+    expect(nagFindings(stack)).toEqual([]);
+  });
+
+  test('the demo app synthesizes with both packs registered as validation plugins', () => {
+    const previous = process.env.CDK_VALIDATION;
+    process.env.CDK_VALIDATION = 'true';
+    try {
+      const app = new App();
+      demoStack(app);
+      Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+      expect(() => app.synth()).not.toThrow();
+    } finally {
+      process.env.CDK_VALIDATION = previous;
+    }
+  });
+
+  test('the plugins do fail a synth with an unacknowledged finding (the check above is live)', () => {
+    const previous = process.env.CDK_VALIDATION;
+    process.env.CDK_VALIDATION = 'true';
+    try {
+      const app = new App();
+      const stack = new Stack(app, 'Naive', { env: ENV });
+      new lambda.Function(stack, 'Plain', {
+        code: lambda.Code.fromInline('exports.handler = async () => ({});'), handler: 'index.handler', runtime: lambda.Runtime.NODEJS_22_X,
+      });
+      Validations.of(app).addPlugins(new ServerlessChecks(app));
+      expect(() => app.synth()).toThrow(/Serverless-LambdaDLQ/);
+    } finally {
+      process.env.CDK_VALIDATION = previous;
+    }
+  });
+
+  test('every suppression carries a reason and is listed in docs/guardrails.md or README.md', () => {
+    const app = new App();
+    demoStack(app);
+    for (const [name, , create] of existing) create(new Stack(app, `${name}Defaults`, { env: ENV }));
+    const docs = ['docs/guardrails.md', 'README.md'].filter((f) => existsSync(join(ROOT, f)))
+      .map((f) => readFileSync(join(ROOT, f), 'utf8')).join('\n');
+    const acks = acknowledgements(app).filter((a) => /^(AwsSolutions|Serverless)-/.test(a.id));
+    expect(acks.length).toBeGreaterThan(0);
+    for (const ack of acks) {
+      expect({ ...ack, reasonLongEnough: ack.reason.trim().length >= 20 }).toEqual({ ...ack, reasonLongEnough: true });
+      // Dynamic ids (a logical id inside IAM5[Resource::<Fn.Arn>:*]) are listed by their pattern.
+      const listed = ack.id.replace(/<[^>]+>/g, '<...>');
+      expect({ id: ack.id, listed: docs.includes(listed) || docs.includes(ack.id) }).toEqual({ id: ack.id, listed: true });
+    }
+  });
+});

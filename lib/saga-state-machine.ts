@@ -277,7 +277,7 @@ export class SagaStateMachine extends Construct {
     const stack = Stack.of(this);
     const flatten = (node: unknown): string => {
       if (typeof node === 'string') return node.replace(/\$\{/g, '<').replace(/}/g, '>');
-      const ref = node as { [key: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const ref = node as { [key: string]: any };
       if (ref['Fn::Join']) return (ref['Fn::Join'][1] as unknown[]).map(flatten).join(ref['Fn::Join'][0]);
       if (ref['Fn::GetAtt']) return `<${flatten(ref['Fn::GetAtt'][0])}.${flatten(ref['Fn::GetAtt'][1])}>`;
       if (ref.Ref) return `<${flatten(ref.Ref)}>`;

@@ -10,7 +10,7 @@ import { loadBundledHandler } from './support/lambda';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const aslValidator = require('asl-validator') as (definition: unknown) => { isValid: boolean; errors: unknown[] };
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:OrderSaga';
 
 /** The ASL of the stack's state machine: DefinitionString's Fn::Join resolved, Lambda ARNs made up from logical ids. */
@@ -164,6 +164,10 @@ describe('SagaStateMachine executed locally with the bundled step handlers', () 
       expect(result.errors).toEqual([]);
       expect(result.isValid).toBe(true);
     }
+    // The validator is live: a dangling transition is reported.
+    const broken = structuredClone(plain);
+    broken.States['charge-payment failed'].Next = 'Compensate nothing';
+    expect(aslValidator(broken).isValid).toBe(false);
   });
 
   test('all steps succeed: each result under $.results.<step>, idempotency keys per execution and step', async () => {

@@ -10,7 +10,7 @@ import { addSagaStateMachineDemo } from '../examples/saga-state-machine';
 import { SagaStateMachine, SagaStateMachineProps, SagaStep } from '../lib';
 import { newStack, snapshotTemplate, template, warningsOf } from './support/cdk';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 function fn(stack: Stack, id: string): lambda.IFunction {
   return lambda.Function.fromFunctionArn(stack, id, `arn:aws:lambda:us-east-1:123456789012:function:${id}`);

@@ -63,14 +63,14 @@ export class FanOutSource {
   /** SNS topic or EventBridge bus. */
   public readonly kind: FanOutSourceKind;
   /** The topic given to `snsTopic()`, if any. */
-  public readonly topic?: sns.ITopic;
+  public readonly existingTopic?: sns.ITopic;
   /** The bus given to `eventBus()`, if any. */
-  public readonly eventBus?: events.IEventBus;
+  public readonly existingEventBus?: events.IEventBus;
 
   private constructor(kind: FanOutSourceKind, topic?: sns.ITopic, eventBus?: events.IEventBus) {
     this.kind = kind;
-    this.topic = topic;
-    this.eventBus = eventBus;
+    this.existingTopic = topic;
+    this.existingEventBus = eventBus;
   }
 }
 
@@ -88,10 +88,10 @@ export class FanOutOrigin {
   }
 
   /** The bucket given to `bucket()`, if any. */
-  public readonly bucket?: s3.IBucket;
+  public readonly existingBucket?: s3.IBucket;
 
   private constructor(bucket?: s3.IBucket) {
-    this.bucket = bucket;
+    this.existingBucket = bucket;
   }
 }
 
@@ -393,12 +393,12 @@ export class FanOutPipeline extends Construct {
     const hasOrigin = props.origin !== undefined;
 
     if (this.source.kind === FanOutSourceKind.SNS_TOPIC) {
-      if (this.source.topic?.fifo) {
+      if (this.source.existingTopic?.fifo) {
         invalidProp(this, 'source', 'a FIFO topic can only deliver to FIFO queues, and fan-out consumers are independent, unordered workers',
           'pass a standard topic, or leave source unset to create one');
       }
-      if (this.source.topic) {
-        this.topic = this.source.topic;
+      if (this.source.existingTopic) {
+        this.topic = this.source.existingTopic;
       } else {
         this.topicKey = new kms.Key(this, 'TopicKey', {
           enableKeyRotation: true,
@@ -407,21 +407,21 @@ export class FanOutPipeline extends Construct {
         this.topic = new sns.Topic(this, 'Topic', { masterKey: this.topicKey, enforceSSL: true });
       }
     } else {
-      if (hasOrigin && this.source.eventBus && this.source.eventBus.eventBusName !== 'default') {
+      if (hasOrigin && this.source.existingEventBus && this.source.existingEventBus.eventBusName !== 'default') {
         invalidProp(this, 'origin', 'S3 sends its EventBridge notifications to the default event bus only',
           'use FanOutSource.eventBus() (the default bus), or an SNS source');
       }
-      this.eventBus = this.source.eventBus;
+      this.eventBus = this.source.existingEventBus;
     }
 
     if (props.origin) {
-      this.originBucket = props.origin.bucket ?? new s3.Bucket(this, 'OriginBucket', {
+      this.originBucket = props.origin.existingBucket ?? new s3.Bucket(this, 'OriginBucket', {
         encryption: s3.BucketEncryption.S3_MANAGED,
         blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
         enforceSSL: true,
         eventBridgeEnabled: this.topic ? undefined : true,
       });
-      if (!props.origin.bucket) {
+      if (!props.origin.existingBucket) {
         acknowledgeRule(this.originBucket, 'AwsSolutions-S1',
           'server access logs need a log bucket and retention decision of their own; pass your bucket with FanOutOrigin.bucket(bucket) to log');
       }
@@ -433,8 +433,8 @@ export class FanOutPipeline extends Construct {
           actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
           resources: ['*'],
         }));
-      } else if (props.origin.bucket) {
-        props.origin.bucket.enableEventBridgeNotification();
+      } else if (props.origin.existingBucket) {
+        props.origin.existingBucket.enableEventBridgeNotification();
       }
     }
 

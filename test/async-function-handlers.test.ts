@@ -276,6 +276,30 @@ describe('bundled redrive handler (assets/async-function/redrive)', () => {
     expect(logs.find((l) => l.message === 'redrive batch done')).toMatchObject({ records: 2, redriven: 1, kept: 1 });
   });
 
+  test('end to end: an event that fails every attempt comes back to the function unchanged', async () => {
+    const example = loadBundledHandler('async-function/example');
+    const original = { Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'uploads' }, object: { size: 12 } } }] };
+    // Attempt 1 and retries 2 and 3 (retryAttempts 2) all fail the same way.
+    const errors: Array<{ name: string; message: string }> = [];
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      await example(original, lambdaContext('async')).catch((e: Error) => errors.push({ name: e.name, message: e.message }));
+    }
+    expect(errors).toHaveLength(3);
+    // What Lambda then writes to the failure queue.
+    const record = destinationRecord({
+      requestPayload: original,
+      responsePayload: { errorType: errors[2].name, errorMessage: errors[2].message },
+    });
+    const redrive = loadBundledHandler<RedriveHandler>('async-function/redrive');
+    const response = await redrive(sqsEvent([sqsRecord('failed-1', body(record))]), lambdaContext('redrive'));
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(lambdaApi.requests).toHaveLength(1);
+    const replayed = JSON.parse(lambdaApi.requests[0].body);
+    expect(replayed).toEqual(original);
+    // The function receives exactly what it received the first time (and, unfixed, fails the same way).
+    await expect(example(replayed, lambdaContext('async'))).rejects.toMatchObject(errors[0]);
+  });
+
   test('fails the whole batch when it does not know its target', async () => {
     delete process.env.REDRIVE_TARGET_FUNCTION_ARN;
     try {

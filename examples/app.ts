@@ -6,6 +6,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { addSagaStateMachineDemo } from './saga-state-machine';
 import { addProvisionedApiDemo } from './provisioned-api';
 import { addSqsWorkerDemo } from './sqs-worker';
+import { addFanOutPipelineDemo } from './fan-out-pipeline';
 import { addAsyncFunctionDemo } from './async-function';
 
 const app = new App();
@@ -14,6 +15,7 @@ const stack = new Stack(app, 'ServerlessPatternsDemo', { env, description: 'cdk-
 const alarmTopic = new sns.Topic(stack, 'AlarmTopic', { enforceSSL: true });
 
 addSqsWorkerDemo(stack, alarmTopic);
+addFanOutPipelineDemo(stack, alarmTopic);
 addAsyncFunctionDemo(stack, alarmTopic);
 addSagaStateMachineDemo(stack, alarmTopic);
 addProvisionedApiDemo(stack, alarmTopic);

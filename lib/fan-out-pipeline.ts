@@ -464,7 +464,9 @@ export class FanOutPipeline extends Construct {
   /** Lets the grantee publish to the source (sns:Publish and the topic key, or events:PutEvents). */
   public grantPublish(grantee: iam.IGrantable): iam.Grant {
     if (this.topic) return this.topic.grantPublish(grantee);
-    const bus = this.eventBus ?? events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
+    const bus = this.eventBus
+      ?? this.node.tryFindChild('DefaultBus') as events.IEventBus | undefined
+      ?? events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
     return bus.grantPutEventsTo(grantee);
   }
 

@@ -324,6 +324,7 @@ describe('FanOutPipeline with an EventBridge bus', () => {
     });
     const role = new iam.Role(stack, 'Publisher', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     pipeline.grantPublish(role);
+    pipeline.grantPublish(new iam.Role(stack, 'Second', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }));
     template(stack).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: [Match.objectLike({ Action: 'events:PutEvents', Resource: Match.objectLike({ 'Fn::Join': Match.anyValue() }) })] },
     });

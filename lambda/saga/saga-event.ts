@@ -12,7 +12,15 @@ export interface SagaStepEvent<I = OrderInput> {
   /** Return values of the completed steps, by step name. */
   readonly results: Record<string, unknown>;
   /** Set for compensations: the step that failed and its error. */
-  readonly failure?: { readonly step: string; readonly originalError: string; readonly error: string };
+  readonly failure?: {
+    readonly step: string;
+    readonly originalError: string;
+    /** `<step> failed: <original error>` */
+    readonly error: string;
+    readonly cause: string;
+    /** The caught error as Step Functions reported it. */
+    readonly caught: { readonly Error: string; readonly Cause?: string };
+  };
 }
 
 /** Input of the example order saga, with switches that make a chosen step fail. */

@@ -251,6 +251,12 @@ export class AsyncFunction extends Construct {
         'asynchronous invocations go to the on-failure destination of the event invoke config, which records more than a DLQ');
     }
 
+    if (!fn.createdFunction && this.function.node.tryFindChild('EventInvokeConfig')) {
+      invalidProp(this, 'handler',
+        'the function given to HandlerCode.fromFunction() already has an event invoke config (configureAsyncInvoke(), or '
+        + 'onFailure/onSuccess/retryAttempts/maxEventAge on the function); Lambda allows one per function',
+        'remove those settings from your function and set them on AsyncFunction');
+    }
     this.rejectSelfDestination('onFailure', props.onFailure);
     this.rejectSelfDestination('onSuccess', props.onSuccess);
 

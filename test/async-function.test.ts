@@ -450,6 +450,18 @@ describe('AsyncFunction errors', () => {
       .toThrow("TestStack/Async: invalid prop 'timeout': cannot be combined with HandlerCode.fromFunction()");
   });
 
+  test('an adopted function that already has an event invoke config', () => {
+    const stack = newStack();
+    const own = new lambda.Function(stack, 'Own', {
+      runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>{}'),
+      retryAttempts: 1,
+    });
+    expect(() => new AsyncFunction(stack, 'Async', { handler: HandlerCode.fromFunction(own) }))
+      .toThrow("TestStack/Async: invalid prop 'handler': the function given to HandlerCode.fromFunction() already has an event invoke config "
+        + '(configureAsyncInvoke(), or onFailure/onSuccess/retryAttempts/maxEventAge on the function); Lambda allows one per function. '
+        + 'Fix: remove those settings from your function and set them on AsyncFunction');
+  });
+
   test('addSchedule on a custom event bus', () => {
     const { stack, fn } = build();
     const bus = new events.EventBus(stack, 'Bus');

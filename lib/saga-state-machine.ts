@@ -109,7 +109,7 @@ export interface SagaStateMachineProps extends PatternAlarmProps {
    * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-standard-vs-express.html
    * @default sfn.StateMachineType.STANDARD
    */
-  readonly stateMachineType?: sfn.StateMachineType;
+  readonly type?: sfn.StateMachineType;
   /**
    * Longest an execution may run. An execution that times out runs NO compensation: the
    * timed-out alarm fires for it. Express: at most 5 minutes.
@@ -189,7 +189,7 @@ export class SagaStateMachine extends Construct {
 
   constructor(scope: Construct, id: string, props: SagaStateMachineProps) {
     super(scope, id);
-    const type = props.stateMachineType ?? sfn.StateMachineType.STANDARD;
+    const type = props.type ?? sfn.StateMachineType.STANDARD;
     const express = type === sfn.StateMachineType.EXPRESS;
     this.timeout = props.timeout ?? (express ? MAX_EXPRESS_TIMEOUT : Duration.hours(1));
     this.validate(props, express);

@@ -181,7 +181,7 @@ describe('SagaStateMachine defaults', () => {
 
 describe('SagaStateMachine props', () => {
   test('EXPRESS: 5-minute timeout, ALL with execution data', () => {
-    const { t } = saga({ stateMachineType: sfn.StateMachineType.EXPRESS });
+    const { t } = saga({ type: sfn.StateMachineType.EXPRESS });
     t.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineType: 'EXPRESS',
       LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: true }),
@@ -268,7 +268,7 @@ describe('SagaStateMachine props', () => {
     const attempts = new CfnParameter(stack, 'Attempts', { type: 'Number' });
     const steps = orderSteps(stack);
     expect(() => new SagaStateMachine(stack, 'Saga', {
-      stateMachineType: sfn.StateMachineType.EXPRESS,
+      type: sfn.StateMachineType.EXPRESS,
       timeout: Duration.seconds(seconds.valueAsNumber),
       steps: [{ ...steps[0], retry: { maxAttempts: attempts.valueAsNumber } }],
     })).not.toThrow();
@@ -316,7 +316,7 @@ describe('SagaStateMachine errors', () => {
   });
 
   test('EXPRESS with a timeout above 5 minutes', () => {
-    expect(build({ stateMachineType: sfn.StateMachineType.EXPRESS, timeout: Duration.minutes(6) })).toThrow(
+    expect(build({ type: sfn.StateMachineType.EXPRESS, timeout: Duration.minutes(6) })).toThrow(
       "TestStack/Saga: invalid prop 'timeout': an EXPRESS state machine runs at most 5 minutes (given 6 minutes). "
       + 'Fix: lower timeout to Duration.minutes(5) or less, or use sfn.StateMachineType.STANDARD');
   });

@@ -1,10 +1,11 @@
 import { Annotations, Duration, TimeZone, Token } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -174,9 +175,10 @@ export interface ProvisionedApiProps extends PatternFunctionProps, PatternAlarmP
    */
   readonly endpoint?: ProvisionedApiEndpoint;
   /**
-   * Authorizer of every route of the HTTP API (JWT, Lambda or IAM authorizer), only with `endpoint: HTTP_API`.
+   * Authorizer of every route of the HTTP API (JWT, Lambda or IAM), only with `endpoint: HTTP_API`.
+   * A public API needs `new HttpNoneAuthorizer()` explicitly, which draws a warning you can acknowledge.
    * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-access-control.html
-   * @default - no authorizer: the API is public; authenticate in the handler or acknowledge AwsSolutions-APIG4
+   * @default - HttpIamAuthorizer: callers sign requests with SigV4 (see grantInvoke)
    */
   readonly authorizer?: apigwv2.IHttpRouteAuthorizer;
   /**
@@ -363,7 +365,7 @@ export class ProvisionedApi extends Construct {
       this.api = new apigwv2.HttpApi(this, 'Api', {
         description: `Provisioned API ${this.node.path}`,
         createDefaultStage: false,
-        defaultAuthorizer: props.authorizer,
+        defaultAuthorizer: props.authorizer ?? new HttpIamAuthorizer(),
         defaultIntegration: new HttpLambdaIntegration('Integration', this.alias),
         corsPreflight: props.cors ? {
           allowOrigins: props.cors.allowOrigins,
@@ -401,6 +403,14 @@ export class ProvisionedApi extends Construct {
         },
       });
       this.url = this.stage.url;
+      if (props.authorizer instanceof apigwv2.HttpNoneAuthorizer) {
+        warn(this, 'ProvisionedApi.publicHttpApi',
+          'authorizer is HttpNoneAuthorizer: anyone on the internet can call the API, and every call can use the billed warm pool. '
+          + 'Only the stage throttling limits abuse. Use a JWT, Lambda or IAM authorizer, or authenticate in the handler.');
+        // The user chose a public API explicitly and the warning above keeps it visible in review.
+        acknowledgeRule(this.api, 'AwsSolutions-APIG4', 'public API chosen explicitly with HttpNoneAuthorizer; '
+          + 'flagged by the cdk-serverless-patterns:ProvisionedApi.publicHttpApi warning');
+      }
     } else {
       const authType = props.functionUrlAuthType ?? lambda.FunctionUrlAuthType.AWS_IAM;
       if (authType === lambda.FunctionUrlAuthType.NONE) {
@@ -426,12 +436,18 @@ export class ProvisionedApi extends Construct {
     this.alarms = this.createApiAlarms(props, endpoint);
   }
 
-  /** Lets the grantee call the function URL (with `endpoint: FUNCTION_URL` and `AWS_IAM` auth). */
-  public grantInvokeUrl(grantee: iam.IGrantable): iam.Grant {
-    if (!this.functionUrl) {
-      throw new Error(`${this.node.path}: grantInvokeUrl needs endpoint: ProvisionedApiEndpoint.FUNCTION_URL; the HTTP API is called over HTTPS without IAM`);
-    }
-    return this.alias.grantInvokeUrl(grantee);
+  /**
+   * Lets the grantee call the API with SigV4-signed requests: `execute-api:Invoke` on every route
+   * of the HTTP API (IAM authorizer, the default), or `lambda:InvokeFunctionUrl` on the alias's
+   * function URL (`AWS_IAM` auth, the default).
+   */
+  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
+    if (this.functionUrl) return this.alias.grantInvokeUrl(grantee);
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['execute-api:Invoke'],
+      resourceArns: [this.api!.arnForExecuteApi()],
+    });
   }
 
   /** Invocations that found no warm environment and ran on demand (cold starts), sum over 5 minutes. */

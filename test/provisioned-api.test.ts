@@ -1,6 +1,7 @@
 import { CfnParameter, Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpNoneAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -92,7 +93,7 @@ describe('ProvisionedApi defaults (HTTP API)', () => {
       IntegrationUri: { Ref: aliasId },
       PayloadFormatVersion: '2.0',
     });
-    t.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: '$default' });
+    t.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: '$default', AuthorizationType: 'AWS_IAM' });
     const permissions = Object.values(t.findResources('AWS::Lambda::Permission'));
     expect(permissions).toHaveLength(1);
     expect(permissions[0].Properties.FunctionName).toEqual({ Ref: aliasId });
@@ -249,10 +250,10 @@ describe('ProvisionedApi options', () => {
     expect(warnings[0]).toMatch(/\[ack: cdk-serverless-patterns:ProvisionedApi\.publicFunctionUrl\]/);
   });
 
-  test('grantInvokeUrl grants lambda:InvokeFunctionUrl on the alias; HTTP API mode refuses it', () => {
+  test('grantInvoke with a function URL: lambda:InvokeFunctionUrl on the alias', () => {
     const { stack, api } = build({ endpoint: ProvisionedApiEndpoint.FUNCTION_URL });
     const role = new iam.Role(stack, 'Caller', { assumedBy: new iam.AccountRootPrincipal() });
-    api.grantInvokeUrl(role);
+    api.grantInvoke(role);
     const aliasId = Object.keys(template(stack).findResources('AWS::Lambda::Alias'))[0];
     template(stack).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
@@ -262,8 +263,23 @@ describe('ProvisionedApi options', () => {
         ],
       },
     });
-    const http = build().api;
-    expect(() => http.grantInvokeUrl(role)).toThrow(/grantInvokeUrl needs endpoint: ProvisionedApiEndpoint.FUNCTION_URL/);
+  });
+
+  test('grantInvoke with the HTTP API: execute-api:Invoke on every route of the API', () => {
+    const { stack, api } = build();
+    const role = new iam.Role(stack, 'Caller', { assumedBy: new iam.AccountRootPrincipal() });
+    api.grantInvoke(role);
+    const apiId = stack.getLogicalId(api.api!.node.defaultChild as never);
+    template(stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: stack.getLogicalId(role.node.defaultChild as never) }],
+      PolicyDocument: {
+        Statement: [{
+          Action: 'execute-api:Invoke',
+          Effect: 'Allow',
+          Resource: { 'Fn::Join': ['', Match.arrayWith([{ Ref: apiId }, '/*/*/*'])] },
+        }],
+      },
+    });
   });
 
   test('a timeout above 29 s is fine behind a function URL', () => {
@@ -271,9 +287,20 @@ describe('ProvisionedApi options', () => {
     template(stack).hasResourceProperties('AWS::Lambda::Function', { Timeout: 60 });
   });
 
-  test('an authorizer protects every route of the HTTP API', () => {
-    const { stack } = build({ authorizer: new HttpIamAuthorizer() });
-    template(stack).hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: '$default', AuthorizationType: 'AWS_IAM' });
+  test('a JWT authorizer replaces the IAM default', () => {
+    const { stack } = build({ authorizer: new HttpJwtAuthorizer('Jwt', 'https://issuer.example.com', { jwtAudience: ['shop'] }) });
+    const t = template(stack);
+    t.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: '$default', AuthorizationType: 'JWT' });
+    t.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'JWT', JwtConfiguration: { Issuer: 'https://issuer.example.com', Audience: ['shop'] } });
+  });
+
+  test('a public HTTP API only with HttpNoneAuthorizer set explicitly, with an acknowledgeable warning', () => {
+    const { stack } = build({ authorizer: new HttpNoneAuthorizer() });
+    template(stack).hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: '$default', AuthorizationType: 'NONE' });
+    const warnings = warningsOf(stack);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/authorizer is HttpNoneAuthorizer: anyone on the internet can call the API/);
+    expect(warnings[0]).toMatch(/\[ack: cdk-serverless-patterns:ProvisionedApi\.publicHttpApi\]/);
   });
 
   test('alarmsEnabled false creates no alarms', () => {
@@ -403,7 +430,7 @@ describe('ProvisionedApi errors', () => {
   test('throttling with a function URL', () => expectError({ endpoint: ProvisionedApiEndpoint.FUNCTION_URL, throttling: { rateLimit: 10 } },
     'throttling', /function URLs have no stage throttling/, /reservedConcurrency caps a function URL/));
 
-  test('an authorizer with a function URL', () => expectError({ endpoint: ProvisionedApiEndpoint.FUNCTION_URL, authorizer: new HttpIamAuthorizer() },
+  test('an authorizer with a function URL', () => expectError({ endpoint: ProvisionedApiEndpoint.FUNCTION_URL, authorizer: new HttpNoneAuthorizer() },
     'authorizer', /only applies to endpoint: HTTP_API/, /functionUrlAuthType AWS_IAM/));
 
   test('credentials with the * origin', () => expectError({ cors: { allowOrigins: ['*'], allowCredentials: true } },
@@ -502,20 +529,30 @@ describe('ProvisionedApi rule packs (cdk-nag AwsSolutions + Serverless)', () => 
   const findings = (stack: Stack) => [new AwsSolutionsChecks(), new ServerlessChecks()]
     .flatMap((pack) => pack.validateScope(stack).violations.map((v) => v.ruleName));
 
-  test('defaults: only the missing authorizer is reported (a public API is the user\'s call)', () => {
-    const { stack } = build();
-    expect(findings(stack)).toEqual(['AwsSolutions-APIG4']);
-  });
-
-  test('with an authorizer, or behind an IAM function URL: no findings', () => {
-    expect(findings(build({ authorizer: new HttpIamAuthorizer() }).stack)).toEqual([]);
+  test('defaults (IAM-authorized HTTP API) and an IAM function URL: no findings', () => {
+    expect(findings(build().stack)).toEqual([]);
     expect(findings(build({ endpoint: ProvisionedApiEndpoint.FUNCTION_URL }).stack)).toEqual([]);
   });
 
-  test('the demo acknowledges APIG4 with its reason: no findings', () => {
+  test('without the DLQ acknowledgement the Serverless pack would flag the sync function (the check is live)', () => {
+    const stack = newStack();
+    new lambda.Function(stack, 'Plain', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('x') });
+    expect(findings(stack)).toContain('Serverless-LambdaDLQ');
+  });
+
+  test('an explicit HttpNoneAuthorizer: APIG4 is acknowledged with its reason, the warning stays', () => {
+    const { stack, api } = build({ authorizer: new HttpNoneAuthorizer() });
+    expect(findings(stack)).toEqual([]);
+    const acks = api.api!.node.metadata.filter((m) => JSON.stringify(m.data).includes('AwsSolutions-APIG4'));
+    expect(JSON.stringify(acks)).toContain('public API chosen explicitly with HttpNoneAuthorizer');
+    expect(warningsOf(stack)).toHaveLength(1);
+  });
+
+  test('the demo (public, warning acknowledged with its reason): no findings, no warnings', () => {
     const stack = newStack();
     addProvisionedApiDemo(stack, new sns.Topic(stack, 'Alarms', { enforceSSL: true }));
     expect(findings(stack)).toEqual([]);
+    expect(warningsOf(stack)).toEqual([]);
   });
 });
 

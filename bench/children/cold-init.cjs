@@ -1,0 +1,35 @@
+// One cold start: a fresh process requires a handler bundle and calls it once with a fixture.
+// Prints BENCH_RESULT {bootMs, requireMs, firstCallMs, coldStartMs, threw}.
+//   bootMs       Node.js bootstrap until this file runs (performance.now() is relative to process start)
+//   requireMs    require() of the bundle: module-scope code, Powertools, SDK clients
+//   firstCallMs  the first invocation (lazy work, first DynamoDB round trip when idempotency is on)
+//   coldStartMs  process start -> first response: what a cold Lambda invocation pays on top of the runtime
+'use strict';
+const t0 = performance.now();
+const [bundlePath, fixtureJson] = process.argv.slice(2);
+const mod = require(bundlePath);
+const t1 = performance.now();
+const fixture = JSON.parse(fixtureJson);
+const deadline = Date.now() + 30_000;
+const context = {
+  callbackWaitsForEmptyEventLoop: false,
+  functionName: 'bench',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:bench',
+  memoryLimitInMB: '512',
+  awsRequestId: `req-${process.pid}`,
+  logGroupName: '/aws/lambda/bench',
+  logStreamName: 'bench',
+  getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+  done() {}, fail() {}, succeed() {},
+};
+let threw;
+Promise.resolve()
+  .then(() => mod.handler(fixture, context))
+  .catch((err) => { threw = (err && err.name) || String(err); })
+  .then(() => {
+    const t2 = performance.now();
+    process.stdout.write(`\nBENCH_RESULT ${JSON.stringify({
+      bootMs: t0, requireMs: t1 - t0, firstCallMs: t2 - t1, coldStartMs: t2, threw,
+    })}\n`, () => process.exit(0));
+  });

@@ -1,0 +1,81 @@
+// Batch throughput of createSqsWorkerHandler in one process.
+//   usage: node throughput.cjs <runtimeBundle> <mode: bare|off|on> <batchSize> <samples> <sampleMs>
+// bare: a plain loop calling the same user function (processOrder) on each record's parsed body.
+// off:  createSqsWorkerHandler(processOrder, { idempotency: false }).
+// on:   createSqsWorkerHandler(processOrder, { idempotency: { tableName } }) against dynalite
+//       (AWS_ENDPOINT_URL_DYNAMODB, IDEMPOTENCY_TABLE_NAME from the parent); every record is a first delivery.
+// Each sample runs whole batches until sampleMs has passed; prints BENCH_RESULT {recordsPerSecond: [...], failures}.
+'use strict';
+const [bundle, mode, batchText, samplesText, sampleMsText] = process.argv.slice(2);
+const batchSize = Number(batchText);
+const samples = Number(samplesText);
+const sampleMs = Number(sampleMsText);
+const { createSqsWorkerHandler, processOrder } = require(bundle);
+
+const context = {
+  callbackWaitsForEmptyEventLoop: false,
+  functionName: 'bench',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:bench',
+  memoryLimitInMB: '512',
+  awsRequestId: 'req-bench',
+  logGroupName: '/aws/lambda/bench',
+  logStreamName: 'bench',
+  getRemainingTimeInMillis: () => 30_000,
+  done() {}, fail() {}, succeed() {},
+};
+
+let seq = 0;
+function batch() {
+  const records = [];
+  for (let i = 0; i < batchSize; i++) {
+    const messageId = `m-${process.pid}-${seq++}`;
+    records.push({
+      messageId,
+      receiptHandle: `h-${messageId}`,
+      body: JSON.stringify({ orderId: messageId, items: [{ price: 2.5, quantity: 2 }, { price: 10, quantity: 1 }] }),
+      attributes: { ApproximateReceiveCount: '1', SentTimestamp: '1764000000000', SenderId: 'AIDAEXAMPLE', ApproximateFirstReceiveTimestamp: '1764000000001' },
+      messageAttributes: {},
+      md5OfBody: 'md5',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:worker',
+      awsRegion: 'us-east-1',
+    });
+  }
+  return { Records: records };
+}
+
+let run;
+if (mode === 'bare') {
+  run = async (event) => {
+    for (const record of event.Records) await processOrder(JSON.parse(record.body), record, context);
+    return { batchItemFailures: [] };
+  };
+} else {
+  const idempotency = mode === 'on' ? { tableName: process.env.IDEMPOTENCY_TABLE_NAME } : false;
+  run = createSqsWorkerHandler(processOrder, { idempotency });
+}
+
+(async () => {
+  let failures = 0;
+  // Warm-up: JIT, the first DynamoDB connection.
+  for (let i = 0; i < 3; i++) failures += (await run(batch(), context)).batchItemFailures.length;
+  const recordsPerSecond = [];
+  for (let s = 0; s < samples; s++) {
+    let records = 0;
+    let offClock = 0;
+    let elapsed = 0;
+    const start = performance.now();
+    do {
+      // Building the event is not the handler's work: keep it off the clock.
+      const paused = performance.now();
+      const event = batch();
+      offClock += performance.now() - paused;
+      failures += (await run(event, context)).batchItemFailures.length;
+      records += batchSize;
+      elapsed = performance.now() - start - offClock;
+    } while (elapsed < sampleMs);
+    recordsPerSecond.push(records / (elapsed / 1000));
+  }
+  process.stdout.write(`\nBENCH_RESULT ${JSON.stringify({ recordsPerSecond, failures })}\n`, () => process.exit(0));
+})();

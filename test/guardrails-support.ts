@@ -31,7 +31,7 @@ export function findingsOf(stack: Stack): GuardrailFinding[] {
 /** Every annotation of the stack with its message. */
 export function messagesOf(stack: Stack): Array<{ level: 'error' | 'warning' | 'info'; path: string; message: string }> {
   const annotations = Annotations.fromStack(stack);
-  const pick = (level: 'error' | 'warning' | 'info', found: Array<{ id: string; entry: { data: unknown } }>) =>
+  const pick = (level: 'error' | 'warning' | 'info', found: Array<{ id: string; entry: { data?: unknown } }>) =>
     found.map((m) => ({ level, path: m.id, message: String(m.entry.data) }));
   return [
     ...pick('error', annotations.findError('*', Match.anyValue())),

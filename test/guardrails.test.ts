@@ -3,6 +3,7 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -309,7 +310,7 @@ describe(`ServerlessGuardrails: ${GuardrailRule.S3_RECURSIVE_TRIGGER}`, () => {
     const stack = guardedStack();
     const fn = s3Function(stack);
     new s3.Bucket(stack, 'Images').addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(fn));
-    fn.addToRolePolicy(new (require('aws-cdk-lib/aws-iam').PolicyStatement)({ actions: ['s3:*'], resources: ['*'] }));
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:*'], resources: ['*'] }));
     expect(findingsOf(stack)).toEqual([{ level: 'error', path: '/UserStack/Thumbnailer/Resource', rule: 'SPG-S3-RECURSION' }]);
   });
 });

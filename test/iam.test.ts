@@ -5,6 +5,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import * as lib from '../lib';
 
@@ -150,7 +151,7 @@ describe('IAM: no "*" action or resource beyond what AWS requires', () => {
     });
     role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: ['*'] }));
     role.addToPolicy(new iam.PolicyStatement({ actions: ['xray:PutTraceSegments'], resources: ['*'] }));
-    const queue = new (require('aws-cdk-lib/aws-sqs').Queue)(stack, 'Queue');
+    const queue = new sqs.Queue(stack, 'Queue');
     queue.addToResourcePolicy(new iam.PolicyStatement({ actions: ['sqs:*'], resources: [queue.queueArn], principals: [new iam.AccountRootPrincipal()] }));
     const problems = unjustifiedWildcards(Template.fromStack(stack));
     expect(problems).toEqual([

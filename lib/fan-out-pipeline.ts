@@ -12,11 +12,10 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { createAlarms, PatternAlarmProps } from './core/alarms';
 import { Defaults } from './core/defaults';
-import { PatternFunctionProps } from './core/function';
 import { HandlerCode } from './core/handler';
 import { acknowledgeRule } from './core/nag';
 import { invalidProp, validateUniqueNames, warn } from './core/validation';
-import { SqsWorker, SqsWorkerIdempotencyProps } from './sqs-worker';
+import { SqsWorker, SqsWorkerOptions } from './sqs-worker';
 
 /**
  * Subscription filter policies per SNS topic (default quota, adjustable).
@@ -177,59 +176,6 @@ export class ConsumerFilter {
   }
 }
 
-/**
- * SqsWorker settings of one consumer (everything but the handler and the queue, which the
- * pipeline provides). See `SqsWorkerProps` for ranges and rules.
- */
-export interface FanOutWorkerOptions extends PatternFunctionProps, PatternAlarmProps {
-  /**
-   * KMS key for the consumer's queues. Only for an SNS source: EventBridge would then send
-   * without a per-rule `aws:SourceArn` condition.
-   * @default - SQS-managed server-side encryption (SSE-SQS)
-   */
-  readonly encryptionKey?: kms.IKey;
-  /**
-   * Visibility timeout of the consumer queue (at least 6 x timeout + maxBatchingWindow).
-   * @default - 6 x timeout + maxBatchingWindow
-   */
-  readonly visibilityTimeout?: Duration;
-  /**
-   * Receives before a message moves to the consumer's dead-letter queue (1 to 1000).
-   * @default 5
-   */
-  readonly maxReceiveCount?: number;
-  /**
-   * Records per invocation (1 to 10000; above 10 needs `maxBatchingWindow`).
-   * @default 10
-   */
-  readonly batchSize?: number;
-  /**
-   * How long to gather records before invoking (0 to 5 minutes).
-   * @default - no batching window
-   */
-  readonly maxBatchingWindow?: Duration;
-  /**
-   * Most concurrent invocations the SQS poller starts (2 to 1000).
-   * @default - no limit beyond account concurrency
-   */
-  readonly maxConcurrency?: number;
-  /**
-   * Reserved concurrency of the consumer function (>= maxConcurrency).
-   * @default - unreserved
-   */
-  readonly reservedConcurrency?: number;
-  /**
-   * Function timeout.
-   * @default Duration.seconds(30)
-   */
-  readonly timeout?: Duration;
-  /**
-   * Idempotency settings.
-   * @default - on, with a created table and a one-hour TTL
-   */
-  readonly idempotency?: SqsWorkerIdempotencyProps;
-}
-
 /** One consumer of a FanOutPipeline. */
 export interface FanOutConsumerOptions {
   /** Unique name in the pipeline (1-64 letters, digits, '-' or '_'), e.g. 'virus-scan'. */
@@ -250,7 +196,7 @@ export interface FanOutConsumerOptions {
    * Settings of the consumer's SqsWorker.
    * @default - SqsWorker defaults, with the pipeline's alarm settings
    */
-  readonly worker?: FanOutWorkerOptions;
+  readonly worker?: SqsWorkerOptions;
   /**
    * Acknowledge that this consumer may write to the origin bucket (e.g. under a prefix its
    * filter excludes). Without it, such a grant fails synthesis as a recursion loop.

@@ -44,19 +44,11 @@ export interface SqsWorkerIdempotencyProps {
   readonly eventKeyJmesPath?: string;
 }
 
-/** Settings of an SqsWorker other than its code; FanOutPipeline consumers take these too. */
+/**
+ * Settings of an SqsWorker other than its code and its queue; FanOutPipeline consumers take
+ * these too.
+ */
 export interface SqsWorkerOptions extends PatternFunctionProps, PatternAlarmProps {
-  /**
-   * An existing source queue. Give it a dead-letter queue yourself; the worker warns if it has none.
-   * @default - a queue is created with a dead-letter queue, encryption and SSL enforced
-   */
-  readonly queue?: sqs.IQueue;
-  /**
-   * Create FIFO queues (source and dead-letter). Processing then stops at the first failed
-   * record of a batch so message-group order holds.
-   * @default false
-   */
-  readonly fifo?: boolean;
   /**
    * KMS key for the queues.
    * @default - SQS-managed server-side encryption (SSE-SQS)
@@ -115,6 +107,17 @@ export interface SqsWorkerProps extends SqsWorkerOptions {
    * `cdk-serverless-patterns/runtime/sqs-worker` so it returns partial batch responses.
    */
   readonly handler: HandlerCode;
+  /**
+   * An existing source queue. Give it a dead-letter queue yourself; the worker warns if it has none.
+   * @default - a queue is created with a dead-letter queue, encryption and SSL enforced
+   */
+  readonly queue?: sqs.IQueue;
+  /**
+   * Create FIFO queues (source and dead-letter). Processing then stops at the first failed
+   * record of a batch so message-group order holds.
+   * @default false
+   */
+  readonly fifo?: boolean;
 }
 
 /** SQS source queue limits. */

@@ -80,6 +80,28 @@ describe('ServerlessGuardrails on SQS event sources', () => {
     expect(messageOf(stack, 'SPG-SQS-REDRIVE')).toContain(`UserStack/Jobs/Resource: this queue feeds Lambda (${ESM_PATH.slice(1)}) but has no redrive policy`);
   });
 
+  test(`${GuardrailRule.SQS_MAX_CONCURRENCY}: maxConcurrency above the function's reserve is an error on the mapping`, () => {
+    const stack = guardedStack();
+    const fn = userFunction(stack, 'Consumer', { reservedConcurrentExecutions: 5 });
+    const queue = new sqs.Queue(stack, 'Jobs', {
+      visibilityTimeout: Duration.seconds(60), deadLetterQueue: { queue: new sqs.Queue(stack, 'JobsDlq'), maxReceiveCount: 5 },
+    });
+    fn.addEventSource(new SqsEventSource(queue, { reportBatchItemFailures: true, maxConcurrency: 10 }));
+    expect(findingsOf(stack)).toEqual([{ level: 'error', path: ESM_PATH, rule: 'SPG-SQS-MAX-CONCURRENCY' }]);
+    expect(messageOf(stack, 'SPG-SQS-MAX-CONCURRENCY')).toContain('maximum concurrency 10 of the SQS event source exceeds the reserved concurrency 5 of UserStack/Consumer/Resource');
+    expect(messageOf(stack, 'SPG-SQS-MAX-CONCURRENCY')).toContain('Fix: lower maxConcurrency to 5 or raise reservedConcurrentExecutions to 10');
+  });
+
+  test('maxConcurrency within the reserve gets no finding', () => {
+    const stack = guardedStack();
+    const fn = userFunction(stack, 'Consumer', { reservedConcurrentExecutions: 10 });
+    const queue = new sqs.Queue(stack, 'Jobs', {
+      visibilityTimeout: Duration.seconds(60), deadLetterQueue: { queue: new sqs.Queue(stack, 'JobsDlq'), maxReceiveCount: 5 },
+    });
+    fn.addEventSource(new SqsEventSource(queue, { reportBatchItemFailures: true, maxConcurrency: 10 }));
+    expect(findingsOf(stack)).toEqual([]);
+  });
+
   test('a queue nobody consumes through Lambda needs no redrive policy from this rule', () => {
     const stack = guardedStack();
     new sqs.Queue(stack, 'Outbox');
@@ -271,6 +293,24 @@ describe('ServerlessGuardrails on provisioned concurrency', () => {
     expect(messageOf(stack, 'SPG-PC-ABOVE-RESERVED')).toContain('provisioned concurrency 8 (UserStack/Live/Resource: 8) exceeds the function\'s reserved concurrency 5');
   });
 
+  test(`${GuardrailRule.PROVISIONED_BYPASSED}: an API integrated with the function instead of its provisioned alias is a warning`, () => {
+    const stack = guardedStack();
+    const fn = userFunction(stack, 'Handler');
+    new lambda.Alias(stack, 'Live', { aliasName: 'live', version: fn.currentVersion, provisionedConcurrentExecutions: 2 });
+    new apigwv2.HttpApi(stack, 'Api', { defaultIntegration: new HttpLambdaIntegration('Integration', fn) });
+    expect(findingsOf(stack)).toEqual([{ level: 'warning', path: '/UserStack/Handler/Resource', rule: 'SPG-PC-BYPASSED' }]);
+    const message = messageOf(stack, 'SPG-PC-BYPASSED');
+    expect(message).toContain('provisioned concurrency is configured on UserStack/Live/Resource, but UserStack/Api/DefaultRoute/Integration-Permission, UserStack/Api/DefaultRoute/Integration/Resource invoke the unqualified function ($LATEST)');
+  });
+
+  test('an API integrated with the provisioned alias gets no finding', () => {
+    const stack = guardedStack();
+    const fn = userFunction(stack, 'Handler');
+    const alias = new lambda.Alias(stack, 'Live', { aliasName: 'live', version: fn.currentVersion, provisionedConcurrentExecutions: 2 });
+    new apigwv2.HttpApi(stack, 'Api', { defaultIntegration: new HttpLambdaIntegration('Integration', alias) });
+    expect(findingsOf(stack)).toEqual([]);
+  });
+
   test('provisioned on a version alias, within the reserve, gets no finding', () => {
     const stack = guardedStack();
     const fn = userFunction(stack, 'Handler', { reservedConcurrentExecutions: 8 });
@@ -344,6 +384,15 @@ describe('ServerlessGuardrails configuration and acknowledgement', () => {
       { level: 'error', path: ESM_PATH, rule: 'SPG-SQS-PARTIAL-BATCH' },
       { level: 'info', path: ESM_PATH, rule: 'SPG-SQS-VISIBILITY' },
     ]);
+  });
+
+  test('ServerlessGuardrails.of adds the aspect (read-only priority) and returns it', () => {
+    const app = new App();
+    const guardrails = ServerlessGuardrails.of(app);
+    expect(Aspects.of(app).all).toContain(guardrails);
+    const stack = new Stack(app, 'UserStack', { env: { account: '123456789012', region: 'us-east-1' } });
+    sqsConsumer(stack, { partial: false });
+    expect(findingsOf(stack)).toEqual([{ level: 'warning', path: ESM_PATH, rule: 'SPG-SQS-PARTIAL-BATCH' }]);
   });
 
   test('defaultSeverity documents each rule\'s default', () => {

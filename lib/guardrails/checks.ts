@@ -73,6 +73,17 @@ function checkEventSourceMapping(model: StackModel, esm: ModelResource): Finding
 
   const queue = sourceQueueOf(model, esm);
   const fn = model.functionOf(esm.props.FunctionName);
+  const maxConcurrency = concreteNumber(esm.props.ScalingConfig?.MaximumConcurrency);
+  const reserved = fn ? concreteNumber(fn.props.ReservedConcurrentExecutions) : undefined;
+  if (fn && maxConcurrency !== undefined && reserved !== undefined && maxConcurrency > reserved) {
+    findings.push({
+      rule: GuardrailRule.SQS_MAX_CONCURRENCY,
+      message: `${path(esm)}: maximum concurrency ${maxConcurrency} of the SQS event source exceeds the reserved concurrency `
+        + `${reserved} of ${path(fn)}: the poller invokes beyond the reserve, gets throttled, and throttled batches count as `
+        + `receives that push healthy messages toward the dead-letter queue. Fix: lower maxConcurrency to ${reserved} or `
+        + `raise reservedConcurrentExecutions to ${maxConcurrency}.`,
+    });
+  }
   if (queue && fn) {
     const timeout = concreteNumber(fn.props.Timeout ?? LAMBDA_DEFAULT_TIMEOUT_SECONDS);
     const visibility = concreteNumber(queue.props.VisibilityTimeout ?? SQS_DEFAULT_VISIBILITY_SECONDS);
@@ -114,6 +125,7 @@ function checkFunction(model: StackModel, fn: ModelResource): Finding[] {
     ...checkFunctionLogGroup(model, fn),
     ...checkApiTimeout(model, fn),
     ...checkProvisionedAboveReserved(model, fn),
+    ...checkProvisionedBypassed(model, fn),
     ...checkS3Recursion(model, fn),
   ];
 }
@@ -221,6 +233,44 @@ function checkProvisionedAboveReserved(model: StackModel, fn: ModelResource): Fi
       + `exceeds the function's reserved concurrency ${reserved}: Lambda rejects the deployment, and the reserve could `
       + `not serve the provisioned environments anyway. Fix: lower provisioned concurrency to at most ${reserved} or `
       + `raise reservedConcurrentExecutions to at least ${total}.`,
+  }];
+}
+
+/**
+ * True when `value` names `fn` itself, not one of its aliases or versions: `Ref`/`Fn::GetAtt` of the
+ * function not followed, inside an `Fn::Join`, by a `:qualifier` string.
+ */
+function isUnqualified(model: StackModel, value: Json, fn: ModelResource): boolean {
+  const direct = (v: Json): boolean => model.referenced(v).length === 1 && model.referenced(v)[0] === fn;
+  const join = value?.['Fn::Join'];
+  if (Array.isArray(join) && Array.isArray(join[1])) {
+    const parts: Json[] = join[1];
+    const at = parts.findIndex((p) => direct(p));
+    if (at < 0) return false;
+    const next = parts[at + 1];
+    return !(typeof next === 'string' && next.startsWith(':'));
+  }
+  return direct(value);
+}
+
+function checkProvisionedBypassed(model: StackModel, fn: ModelResource): Finding[] {
+  const provisioned = [...model.ofType('AWS::Lambda::Alias'), ...model.ofType('AWS::Lambda::Version')]
+    .filter((r) => provisionedOf(r) !== undefined && model.functionOf(r.props.FunctionName) === fn);
+  if (provisioned.length === 0) return [];
+  const callers = [
+    ...model.ofType('AWS::Lambda::Permission').filter((p) => isUnqualified(model, p.props.FunctionName, fn)),
+    ...model.ofType('AWS::Lambda::EventSourceMapping').filter((m) => isUnqualified(model, m.props.FunctionName, fn)),
+    ...model.ofType('AWS::Lambda::Url').filter((u) => isUnqualified(model, u.props.TargetFunctionArn, fn)),
+    ...model.ofType('AWS::ApiGatewayV2::Integration').filter((i) => isUnqualified(model, i.props.IntegrationUri, fn)),
+    ...model.ofType('AWS::ApiGateway::Method').filter((m) => isUnqualified(model, m.props.Integration?.Uri, fn)),
+  ];
+  if (callers.length === 0) return [];
+  return [{
+    rule: GuardrailRule.PROVISIONED_BYPASSED,
+    message: `${path(fn)}: provisioned concurrency is configured on ${provisioned.map(path).join(', ')}, but `
+      + `${callers.map(path).join(', ')} invoke${callers.length === 1 ? 's' : ''} the unqualified function ($LATEST), which never `
+      + 'uses it: those requests cold-start while the provisioned environments idle and are billed. Fix: point the '
+      + 'trigger at the alias (e.g. new HttpLambdaIntegration(\'Api\', alias), alias.addEventSource(...)).',
   }];
 }
 

@@ -1,4 +1,4 @@
-import { Annotations, Aspects, IAspect, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, AspectPriority, Aspects, IAspect, Stack, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
 import { invalidProp, validateIntegerRange, warn } from '../core/validation';
@@ -57,10 +57,13 @@ interface EnvironmentBudget {
  * ConcurrencyBudget.of(app, { accountLimit: 3000 });
  */
 export class ConcurrencyBudget implements IAspect {
-  /** Adds a budget to `scope` (usually the App) and returns it. */
+  /**
+   * Adds a budget to `scope` (usually the App) and returns it. It runs with read-only priority,
+   * after the aspects that change resources.
+   */
   public static of(scope: IConstruct, props: ConcurrencyBudgetProps = {}): ConcurrencyBudget {
     const budget = new ConcurrencyBudget(props);
-    Aspects.of(scope).add(budget);
+    Aspects.of(scope).add(budget, { priority: AspectPriority.READONLY });
     return budget;
   }
 

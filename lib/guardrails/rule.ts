@@ -8,6 +8,8 @@ export enum GuardrailRule {
   SQS_VISIBILITY_TIMEOUT = 'SPG-SQS-VISIBILITY',
   /** SQS event source mapping without `ReportBatchItemFailures`. */
   SQS_PARTIAL_BATCH_RESPONSE = 'SPG-SQS-PARTIAL-BATCH',
+  /** SQS event source `maxConcurrency` above the function's reserved concurrency. */
+  SQS_MAX_CONCURRENCY = 'SPG-SQS-MAX-CONCURRENCY',
   /** Queue consumed by a Lambda event source mapping without a redrive policy (dead-letter queue). */
   SQS_SOURCE_REDRIVE = 'SPG-SQS-REDRIVE',
   /** Function invoked asynchronously (S3, SNS, EventBridge) without an on-failure destination or DLQ. */
@@ -20,6 +22,8 @@ export enum GuardrailRule {
   API_TIMEOUT = 'SPG-API-TIMEOUT',
   /** Provisioned concurrency on an alias of `$LATEST` (rejected by Lambda). */
   PROVISIONED_ON_LATEST = 'SPG-PC-LATEST',
+  /** A trigger invokes the unqualified function ($LATEST) while provisioned concurrency sits on an alias or version. */
+  PROVISIONED_BYPASSED = 'SPG-PC-BYPASSED',
   /** Provisioned concurrency above the function's reserved concurrency (rejected by Lambda). */
   PROVISIONED_ABOVE_RESERVED = 'SPG-PC-ABOVE-RESERVED',
   /** S3 bucket notification to a function that writes to the same bucket (recursive invocation). */
@@ -44,12 +48,14 @@ export enum GuardrailSeverity {
 export const DEFAULT_SEVERITIES: Record<GuardrailRule, GuardrailSeverity> = {
   [GuardrailRule.SQS_VISIBILITY_TIMEOUT]: GuardrailSeverity.ERROR,
   [GuardrailRule.SQS_PARTIAL_BATCH_RESPONSE]: GuardrailSeverity.WARNING,
+  [GuardrailRule.SQS_MAX_CONCURRENCY]: GuardrailSeverity.ERROR,
   [GuardrailRule.SQS_SOURCE_REDRIVE]: GuardrailSeverity.ERROR,
   [GuardrailRule.ASYNC_ON_FAILURE]: GuardrailSeverity.ERROR,
   [GuardrailRule.LOG_RETENTION]: GuardrailSeverity.WARNING,
   [GuardrailRule.FUNCTION_LOG_GROUP]: GuardrailSeverity.WARNING,
   [GuardrailRule.API_TIMEOUT]: GuardrailSeverity.WARNING,
   [GuardrailRule.PROVISIONED_ON_LATEST]: GuardrailSeverity.ERROR,
+  [GuardrailRule.PROVISIONED_BYPASSED]: GuardrailSeverity.WARNING,
   [GuardrailRule.PROVISIONED_ABOVE_RESERVED]: GuardrailSeverity.ERROR,
   [GuardrailRule.S3_RECURSIVE_TRIGGER]: GuardrailSeverity.ERROR,
   [GuardrailRule.EXPRESS_STATE_MACHINE_LOGGING]: GuardrailSeverity.WARNING,

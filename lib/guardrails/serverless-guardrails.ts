@@ -1,4 +1,4 @@
-import { CfnResource, IAspect } from 'aws-cdk-lib';
+import { AspectPriority, Aspects, CfnResource, IAspect } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { checkResource } from './checks';
 import { recordAcknowledgement, report } from './report';
@@ -31,9 +31,19 @@ export interface ServerlessGuardrailsProps {
  * not followed: a rule that needs the other end does not fire.
  *
  * @example
- * Aspects.of(app).add(new ServerlessGuardrails());
+ * ServerlessGuardrails.of(app); // or Aspects.of(app).add(new ServerlessGuardrails())
  */
 export class ServerlessGuardrails implements IAspect {
+  /**
+   * Adds the guardrails to `scope` (usually the App) and returns them. They run with read-only
+   * priority, after the aspects that change resources.
+   */
+  public static of(scope: IConstruct, props: ServerlessGuardrailsProps = {}): ServerlessGuardrails {
+    const guardrails = new ServerlessGuardrails(props);
+    Aspects.of(scope).add(guardrails, { priority: AspectPriority.READONLY });
+    return guardrails;
+  }
+
   /**
    * Accepts findings of `ruleId` on `scope` and everything below it, with the reason
    * (recorded in the construct metadata of the cloud assembly).
@@ -75,7 +85,9 @@ export class ServerlessGuardrails implements IAspect {
 
   public visit(node: IConstruct): void {
     if (!CfnResource.isCfnResource(node)) return;
-    const model = StackModel.of(node);
+    let model = StackModel.of(node);
+    // A resource added after the model was built (a second synth, another aspect): rebuild once.
+    if (!model.entry(node)) model = StackModel.of(node, true);
     const subject = model.entry(node);
     if (!subject) return;
     for (const finding of checkResource(model, subject)) {

@@ -26,10 +26,10 @@ export class StackModel {
   private static readonly cache = new WeakMap<Stack, StackModel>();
 
   /** The model of the stack holding `scope` (built once per stack). */
-  public static of(scope: IConstruct): StackModel {
+  public static of(scope: IConstruct, rebuild = false): StackModel {
     const stack = Stack.of(scope);
     let model = StackModel.cache.get(stack);
-    if (!model) {
+    if (!model || rebuild) {
       model = new StackModel(stack);
       StackModel.cache.set(stack, model);
     }

@@ -1,4 +1,5 @@
 import { Annotations, App, Aspects, Duration, Stack } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -267,6 +268,14 @@ describe(`ServerlessGuardrails: ${GuardrailRule.API_TIMEOUT}`, () => {
     expect(messageOf(stack, 'SPG-API-TIMEOUT')).toContain('function URL (UserStack/Handler/FunctionUrl/Resource)');
   });
 
+  test('a 15 minute function behind a REST API is a warning naming the method', () => {
+    const stack = guardedStack();
+    const fn = userFunction(stack, 'Handler', { timeout: Duration.minutes(15) });
+    new apigw.LambdaRestApi(stack, 'Rest', { handler: fn, proxy: false }).root.addMethod('GET');
+    expect(findingsOf(stack)).toEqual([{ level: 'warning', path: '/UserStack/Handler/Resource', rule: 'SPG-API-TIMEOUT' }]);
+    expect(messageOf(stack, 'SPG-API-TIMEOUT')).toContain('REST API method (UserStack/Rest/Default/GET/Resource)');
+  });
+
   test('a short timeout behind an API, or 15 minutes without an API, gets no finding', () => {
     const stack = guardedStack();
     const api = userFunction(stack, 'Handler', { timeout: Duration.seconds(29) });
@@ -334,6 +343,25 @@ describe(`ServerlessGuardrails: ${GuardrailRule.S3_RECURSIVE_TRIGGER}`, () => {
     bucket.grantReadWrite(fn);
     expect(findingsOf(stack)).toEqual([{ level: 'error', path: '/UserStack/Thumbnailer/Resource', rule: 'SPG-S3-RECURSION' }]);
     expect(messageOf(stack, 'SPG-S3-RECURSION')).toContain('triggered by S3 events of UserStack/Images/Resource and allowed to write to the same bucket');
+  });
+
+  test('an L1 bucket notification to a function whose inline role policy writes the bucket is found too', () => {
+    const stack = guardedStack();
+    const role = new iam.CfnRole(stack, 'Role', {
+      assumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+    });
+    const logs1 = new logs.CfnLogGroup(stack, 'Logs', { retentionInDays: 7 });
+    const fn = new lambda.CfnFunction(stack, 'Raw', {
+      code: { zipFile: 'exports.handler = async () => ({});' }, handler: 'index.handler', runtime: 'nodejs22.x',
+      role: role.attrArn, loggingConfig: { logGroup: logs1.ref },
+      deadLetterConfig: { targetArn: 'arn:aws:sqs:us-east-1:123456789012:dlq' },
+    });
+    const bucket = new s3.CfnBucket(stack, 'Bucket', {
+      notificationConfiguration: { lambdaConfigurations: [{ event: 's3:ObjectCreated:*', function: fn.attrArn }] },
+    });
+    role.policies = [{ policyName: 'write', policyDocument: { Statement: [{ Effect: 'Allow', Action: ['s3:PutObject'], Resource: [{ 'Fn::Join': ['', [bucket.attrArn, '/*']] }] }] } }];
+    new lambda.CfnPermission(stack, 'S3Invoke', { action: 'lambda:InvokeFunction', functionName: fn.attrArn, principal: 's3.amazonaws.com', sourceArn: bucket.attrArn });
+    expect(findingsOf(stack)).toEqual([{ level: 'error', path: '/UserStack/Raw', rule: 'SPG-S3-RECURSION' }]);
   });
 
   test('writing to another bucket gets no finding', () => {

@@ -1,8 +1,12 @@
+import { existsSync, readdirSync } from 'fs';
+import { join } from 'path';
 import { App, Aspects, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct, IConstruct } from 'constructs';
+import * as lib from '../lib';
 import { ServerlessGuardrails, ServerlessGuardrailsProps } from '../lib';
 
 /** A guardrail annotation: level, construct path and rule id (`[SPG-...]` at the start of the message). */
@@ -57,4 +61,49 @@ export function userFunction(scope: Construct, id: string, props: Partial<lambda
     logGroup: new logs.LogGroup(scope, `${id}Logs`, { retention: logs.RetentionDays.ONE_MONTH }),
     ...props,
   });
+}
+
+const ROOT = join(__dirname, '..');
+const ENV = { account: '123456789012', region: 'us-east-1' };
+
+/** An existing function a user passes in (saga steps): not ours, so outside a construct's checked scope. */
+function userFunctionArn(scope: Construct, id: string): lambda.IFunction {
+  return lambda.Function.fromFunctionArn(scope, id, `arn:aws:lambda:us-east-1:123456789012:function:${id}`);
+}
+
+/**
+ * Every construct of the library with its defaults (only required props set), as
+ * [name, file in lib/, create]. Constructs whose file is not in lib/ are left out; the demo app
+ * covers whatever the examples wire.
+ */
+export const LIBRARY_CONSTRUCTS: Array<[string, string, (scope: Construct) => IConstruct]> = ([
+  ['SqsWorker', 'sqs-worker', (s: Construct) => new lib.SqsWorker(s, 'Construct', { handler: lib.HandlerCode.bundled('sqs-worker/example') })],
+  ['FanOutPipeline', 'fan-out-pipeline', (s: Construct) => new lib.FanOutPipeline(s, 'Construct', {
+    consumers: [{ name: 'audit', handler: lib.HandlerCode.bundled('fan-out/example') }],
+  })],
+  ['AsyncFunction', 'async-function', (s: Construct) => new lib.AsyncFunction(s, 'Construct', { handler: lib.HandlerCode.bundled('async-function/example') })],
+  ['SagaStateMachine', 'saga-state-machine', (s: Construct) => new lib.SagaStateMachine(s, 'Construct', {
+    steps: [{ name: 'reserve', action: userFunctionArn(s, 'Reserve'), compensation: userFunctionArn(s, 'Release') }],
+  })],
+  ['ProvisionedApi', 'provisioned-api', (s: Construct) => new lib.ProvisionedApi(s, 'Construct', { handler: lib.HandlerCode.bundled('provisioned-api/example') })],
+] as Array<[string, string, (scope: Construct) => IConstruct]>).filter(([, file]) => existsSync(join(ROOT, 'lib', `${file}.ts`)));
+
+/** A stack in the fixed test environment. */
+export function envStack(app: App, id: string): Stack {
+  return new Stack(app, id, { env: ENV });
+}
+
+/** The demo app's stack, built as examples/app.ts builds it: every `add<X>Demo` of examples/. */
+export function demoStack(app: App = new App()): Stack {
+  const stack = envStack(app, 'ServerlessPatternsDemo');
+  const alarmTopic = new sns.Topic(stack, 'AlarmTopic', { enforceSSL: true });
+  const files = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && f !== 'app.ts');
+  for (const file of files.sort()) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const demo = require(join(ROOT, 'examples', file)) as Record<string, unknown>;
+    for (const [name, add] of Object.entries(demo)) {
+      if (/^add\w+Demo$/.test(name) && typeof add === 'function') add(stack, alarmTopic);
+    }
+  }
+  return stack;
 }

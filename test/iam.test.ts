@@ -1,16 +1,10 @@
-import { existsSync, readdirSync } from 'fs';
-import { join } from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
-import * as lib from '../lib';
+import { demoStack, envStack, LIBRARY_CONSTRUCTS } from './guardrails-support';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
-const ROOT = join(__dirname, '..');
 
 /**
  * Wildcards AWS requires, and only these: an `Allow` with `*` as action (or `service:*`) or as
@@ -99,38 +93,9 @@ function unjustifiedManagedPolicies(template: Template): string[] {
       .map((arn) => `AWS::IAM::Role ${logicalId}: managed policy ${arn}`));
 }
 
-function userFunctionArn(scope: Construct, id: string): lambda.IFunction {
-  return lambda.Function.fromFunctionArn(scope, id, `arn:aws:lambda:us-east-1:123456789012:function:${id}`);
-}
-
-const constructs: Array<[string, string, (scope: Construct) => void]> = [
-  ['SqsWorker', 'sqs-worker', (s) => new lib.SqsWorker(s, 'Construct', { handler: lib.HandlerCode.bundled('sqs-worker/example') })],
-  ['FanOutPipeline', 'fan-out-pipeline', (s) => new lib.FanOutPipeline(s, 'Construct', {
-    consumers: [{ name: 'audit', handler: lib.HandlerCode.bundled('fan-out/example') }],
-  })],
-  ['AsyncFunction', 'async-function', (s) => new lib.AsyncFunction(s, 'Construct', { handler: lib.HandlerCode.bundled('async-function/example') })],
-  ['SagaStateMachine', 'saga-state-machine', (s) => new lib.SagaStateMachine(s, 'Construct', {
-    steps: [{ name: 'reserve', action: userFunctionArn(s, 'Reserve'), compensation: userFunctionArn(s, 'Release') }],
-  })],
-  ['ProvisionedApi', 'provisioned-api', (s) => new lib.ProvisionedApi(s, 'Construct', { handler: lib.HandlerCode.bundled('provisioned-api/example') })],
-];
-const existing = constructs.filter(([, file]) => existsSync(join(ROOT, 'lib', `${file}.ts`)));
-
-function demoStack(): Stack {
-  const stack = new Stack(new App(), 'ServerlessPatternsDemo', { env: ENV });
-  const alarmTopic = new sns.Topic(stack, 'AlarmTopic', { enforceSSL: true });
-  for (const file of readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.ts') && f !== 'app.ts').sort()) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    for (const [name, add] of Object.entries(require(join(ROOT, 'examples', file)) as Record<string, unknown>)) {
-      if (/^add\w+Demo$/.test(name) && typeof add === 'function') add(stack, alarmTopic);
-    }
-  }
-  return stack;
-}
-
 describe('IAM: no "*" action or resource beyond what AWS requires', () => {
-  test.each(existing)('%s with defaults', (_name, _file, create) => {
-    const stack = new Stack(new App(), 'IamStack', { env: ENV });
+  test.each(LIBRARY_CONSTRUCTS)('%s with defaults', (_name, _file, create) => {
+    const stack = envStack(new App(), 'IamStack');
     create(stack);
     const template = Template.fromStack(stack);
     expect(unjustifiedWildcards(template)).toEqual([]);

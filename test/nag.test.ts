@@ -38,7 +38,7 @@ function acknowledgements(scope: IConstruct): Array<{ path: string; id: string; 
 
 /**
  * Findings a naive hand-wired SQS + Lambda + SNS + Step Functions + HTTP API stack gets, that our
- * constructs' defaults fix (docs/guardrails.md lists them as "fixed"): proves those rules are live.
+ * constructs' defaults fix (the README's Guardrails section lists them as "fixed"): proves those rules are live.
  */
 const FIXED_BY_DEFAULTS = [
   'AwsSolutions-L1', 'Serverless-LambdaLatestVersion', 'Serverless-LambdaDefaultMemorySize', 'Serverless-LambdaDefaultTimeout',

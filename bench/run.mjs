@@ -17,9 +17,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
 const config = quick
   ? { processes: 5, synthRuns: 1, validationRuns: 0, throughputRounds: 1, samples: 3, sampleMs: 100 }
-  : { processes: 15, synthRuns: 3, validationRuns: 1, throughputRounds: 3, samples: 3, sampleMs: 200 };
-const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
+  : { processes: 15, synthRuns: 5, validationRuns: 1, throughputRounds: 3, samples: 3, sampleMs: 200 };
 const started = Date.now();
+const log = (msg) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${msg}\n`);
 
 /** The peer baseline lives in bench/peer with its own lockfile; never in the root package.json. */
 function ensurePeer(peerDir) {

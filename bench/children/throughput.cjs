@@ -4,6 +4,9 @@
 // off:  createSqsWorkerHandler(processOrder, { idempotency: false }).
 // on:   createSqsWorkerHandler(processOrder, { idempotency: { tableName } }) against dynalite
 //       (AWS_ENDPOINT_URL_DYNAMODB, IDEMPOTENCY_TABLE_NAME from the parent); every record is a first delivery.
+// dynamo: the floor of `on`: the bare loop plus the two writes Powertools makes for a first delivery
+//       (conditional PutItem INPROGRESS, UpdateItem COMPLETED), with the records of a batch in parallel
+//       as BatchProcessor runs them, through the same SDK client against the same dynalite.
 // Each sample runs whole batches until sampleMs has passed; prints BENCH_RESULT {recordsPerSecond: [...], failures}.
 'use strict';
 const [bundle, mode, batchText, samplesText, sampleMsText] = process.argv.slice(2);
@@ -49,6 +52,31 @@ let run;
 if (mode === 'bare') {
   run = async (event) => {
     for (const record of event.Records) await processOrder(JSON.parse(record.body), record, context);
+    return { batchItemFailures: [] };
+  };
+} else if (mode === 'dynamo') {
+  const { DynamoDBClient, PutItemCommand, UpdateItemCommand } = require('@aws-sdk/client-dynamodb');
+  const client = new DynamoDBClient({});
+  const TableName = process.env.IDEMPOTENCY_TABLE_NAME;
+  run = async (event) => {
+    await Promise.all(event.Records.map(async (record) => {
+      const id = { S: `bench#${record.messageId}` };
+      const expiration = { N: String(Math.floor(Date.now() / 1000) + 3600) };
+      await client.send(new PutItemCommand({
+        TableName,
+        Item: { id, expiration, status: { S: 'INPROGRESS' } },
+        ConditionExpression: 'attribute_not_exists(#id)',
+        ExpressionAttributeNames: { '#id': 'id' },
+      }));
+      const result = await processOrder(JSON.parse(record.body), record, context);
+      await client.send(new UpdateItemCommand({
+        TableName,
+        Key: { id },
+        UpdateExpression: 'SET #s = :s, #d = :d, #e = :e',
+        ExpressionAttributeNames: { '#s': 'status', '#d': 'data', '#e': 'expiration' },
+        ExpressionAttributeValues: { ':s': { S: 'COMPLETED' }, ':d': { S: JSON.stringify(result) }, ':e': expiration },
+      }));
+    }));
     return { batchItemFailures: [] };
   };
 } else {

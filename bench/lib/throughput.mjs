@@ -7,7 +7,7 @@ import { median, runNode } from './stats.mjs';
 
 const root = join(dirname(new URL(import.meta.url).pathname), '..', '..');
 const childScript = join(root, 'bench', 'children', 'throughput.cjs');
-export const THROUGHPUT_MODES = ['bare', 'off', 'on'];
+export const THROUGHPUT_MODES = ['bare', 'off', 'dynamo', 'on'];
 export const BATCH_SIZES = [10, 100];
 
 export async function benchThroughput({ tmp, rounds, samples, sampleMs, dynamo, log }) {

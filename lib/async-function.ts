@@ -246,7 +246,6 @@ export class AsyncFunction extends Construct {
     }, definedProps(props, ['timeout', 'memorySize', 'environment', 'logRetention', 'reservedConcurrency']));
     this.function = fn.function;
     if (fn.createdFunction) {
-      acknowledgeCreatedFunctionRules(fn.createdFunction);
       acknowledgeRule(fn.createdFunction, 'Serverless-LambdaDLQ',
         'asynchronous invocations go to the on-failure destination of the event invoke config, which records more than a DLQ');
     }
@@ -300,7 +299,6 @@ export class AsyncFunction extends Construct {
         patternEnvironment: { REDRIVE_TARGET_FUNCTION_ARN: this.function.functionArn },
       }, []).function;
       this.redriveFunction = redriveFn;
-      acknowledgeCreatedFunctionRules(redriveFn);
       acknowledgeRule(redriveFn, 'Serverless-LambdaDLQ',
         'invoked only by the SQS event source mapping of the failure queue, whose redrive policy parks what fails');
       this.function.grantInvoke(redriveFn);
@@ -597,13 +595,6 @@ function nagResourceName(value: unknown): string {
 }
 
 /** Findings on what every function this construct creates needs. */
-function acknowledgeCreatedFunctionRules(fn: lambda.IFunction): void {
-  acknowledgeRule(fn, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-    'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch logs');
-  acknowledgeRule(fn, 'AwsSolutions-IAM5[Resource::*]',
-    'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions');
-}
-
 function hasDeadLetterConfig(fn: lambda.IFunction): boolean {
   return fn instanceof lambda.Function && (fn.deadLetterQueue !== undefined || fn.deadLetterTopic !== undefined);
 }

@@ -90,7 +90,7 @@ export function createPatternFunction(scope: Construct, id: string, spec: Patter
       ...spec.patternEnvironment,
     },
   });
-  // cdk-nag findings every function of this library has by design (listed in docs/guardrails.md).
+  // cdk-nag findings every function of this library has by design (listed in the README's Guardrails section).
   acknowledgeRule(fn, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
     'AWSLambdaBasicExecutionRole is the AWS-managed minimum for Lambda logging (logs:CreateLogGroup, CreateLogStream, '
     + 'PutLogEvents); the function writes to its own log group with retention');

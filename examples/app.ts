@@ -3,6 +3,7 @@
 // configured as a team would run it. Synthesizes without AWS credentials.
 import { App, Stack } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { ConcurrencyBudget, ServerlessGuardrails } from '../lib';
 import { addSagaStateMachineDemo } from './saga-state-machine';
 import { addProvisionedApiDemo } from './provisioned-api';
 import { addSqsWorkerDemo } from './sqs-worker';
@@ -19,5 +20,9 @@ addFanOutPipelineDemo(stack, alarmTopic);
 addAsyncFunctionDemo(stack, alarmTopic);
 addSagaStateMachineDemo(stack, alarmTopic);
 addProvisionedApiDemo(stack, alarmTopic);
+
+// App-wide review at synth: every Lambda/SQS/Step Functions resource, and the reserved-concurrency budget.
+ServerlessGuardrails.of(app);
+ConcurrencyBudget.of(app);
 
 app.synth();

@@ -17,11 +17,23 @@ test('npx cdk synth writes the demo app to cdk.out without credentials', () => {
     execFileSync('npx', ['cdk', 'synth', '-q', '--output', outdir], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const template = JSON.parse(fs.readFileSync(path.join(outdir, 'ServerlessPatternsDemo.template.json'), 'utf8'));
     const types = Object.values(template.Resources as Record<string, { Type: string }>).map((r) => r.Type);
-    // Every construct of the library appears in the demo.
+    // Every construct of the library appears in the demo, with its characteristic resources.
     expect(types).toEqual(expect.arrayContaining([
       'AWS::SQS::Queue', 'AWS::Lambda::EventSourceMapping', 'AWS::DynamoDB::Table', 'AWS::CloudWatch::Alarm',
+      'AWS::SNS::Topic', 'AWS::SNS::Subscription', 'AWS::StepFunctions::StateMachine', 'AWS::Lambda::Alias',
+      'AWS::ApplicationAutoScaling::ScalableTarget', 'AWS::ApiGatewayV2::Api', 'AWS::Lambda::EventInvokeConfig',
     ]));
-    expect(Object.keys(template.Resources).some((id) => id.startsWith('OrderWorker'))).toBe(true);
+    const ids = Object.keys(template.Resources);
+    for (const construct of ['OrderWorker', 'UploadPipeline', 'OrderSaga', 'CheckoutApi', 'UploadIndexer']) {
+      expect(ids.filter((id) => id.startsWith(construct)).length).toBeGreaterThan(3);
+    }
+    // The guardrails ran over the whole app and reported the concurrency budget.
+    const metadata = JSON.parse(fs.readFileSync(path.join(outdir, 'ServerlessPatternsDemo.metadata.json'), 'utf8')) as
+      Record<string, Array<{ type: string; data: string }>>;
+    const infos = Object.values(metadata).flat().filter((m) => m.type === 'aws:cdk:info').map((m) => m.data);
+    expect(infos).toEqual(expect.arrayContaining([expect.stringMatching(/SPG-CONCURRENCY-BUDGET.*reserve 75 of the account limit 1000/)]));
+    const errors = Object.values(metadata).flat().filter((m) => m.type === 'aws:cdk:error');
+    expect(errors).toEqual([]);
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -84,6 +85,11 @@ describe('cdk-nag AwsSolutions and Serverless packs', () => {
   test('the demo app has no unsuppressed error or warning', () => {
     const stack = demoStack(new App());
     expect(stack.node.findAll().some((c) => c instanceof lib.SqsWorker)).toBe(true);
+    expect(nagFindings(stack)).toEqual([]);
+  });
+
+  test('the demo app has no finding under the feature flags a new `cdk init` project sets either', () => {
+    const stack = demoStack(new App({ context: { ...cxapi.CURRENTLY_RECOMMENDED_FLAGS } }));
     expect(nagFindings(stack)).toEqual([]);
   });
 

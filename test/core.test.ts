@@ -57,6 +57,8 @@ describe('validation helpers', () => {
     const s = scope();
     expect(() => validateDurationRange(s, 'd', Duration.seconds(30), Duration.minutes(1), Duration.hours(6)))
       .toThrow(/must be between 1 minute and 6 hours \(given 30 seconds\)/);
+    expect(() => validateDurationRange(s, 'd', Duration.millis(500), Duration.seconds(1), Duration.hours(6)))
+      .toThrow(/must be between 1 second and 6 hours \(given 500 millis\)/);
     const token = new CfnParameter(Stack.of(s), 'D', { type: 'Number' }).valueAsNumber;
     expect(() => validateDurationRange(s, 'd', Duration.seconds(token), Duration.minutes(1), Duration.hours(6))).not.toThrow();
   });

@@ -28,8 +28,9 @@ export function validateDurationRange(
   scope: IConstruct, prop: string, value: Duration | undefined, min: Duration, max: Duration, fix?: string,
 ): void {
   if (value === undefined || value.isUnresolved()) return;
-  const seconds = value.toSeconds();
-  if (seconds < min.toSeconds() || seconds > max.toSeconds()) {
+  // Milliseconds: toSeconds() throws on sub-second values such as Duration.millis(500).
+  const millis = value.toMilliseconds();
+  if (millis < min.toMilliseconds() || millis > max.toMilliseconds()) {
     invalidProp(scope, prop,
       `must be between ${min.toHumanString()} and ${max.toHumanString()} (given ${value.toHumanString()})`,
       fix ?? `set ${prop} between ${min.toHumanString()} and ${max.toHumanString()}`);

@@ -1,23 +1,14 @@
-import { Duration, Validations } from 'aws-cdk-lib';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import { Duration } from 'aws-cdk-lib';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { HandlerCode, SagaStateMachine } from '../lib';
+import { HandlerCode, SagaStateMachine, ServerlessFunction } from '../lib';
 
 /** One example step function from this package's bundled saga handlers (`assets/saga/<name>`). */
-function stepFunction(scope: Construct, name: string): lambda.Function {
-  const code = HandlerCode.bundled(`saga/${name}`);
-  return new lambda.Function(scope, name, {
-    code: code.createCode()!,
-    handler: code.handler!,
-    runtime: lambda.Runtime.NODEJS_24_X,
-    architecture: lambda.Architecture.ARM_64,
+function stepFunction(scope: Construct, name: string): ServerlessFunction {
+  return new ServerlessFunction(scope, name, {
+    handler: HandlerCode.bundled(`saga/${name}`),
     memorySize: 256,
     timeout: Duration.seconds(10),
-    tracing: lambda.Tracing.ACTIVE,
-    loggingFormat: lambda.LoggingFormat.JSON,
-    logGroup: new logs.LogGroup(scope, `${name}-logs`, { retention: logs.RetentionDays.ONE_MONTH }),
     environment: { POWERTOOLS_SERVICE_NAME: `order-saga-${name}` },
   });
 }
@@ -30,13 +21,6 @@ function stepFunction(scope: Construct, name: string): lambda.Function {
  */
 export function addSagaStateMachineDemo(scope: Construct, alarmTopic: sns.ITopic): SagaStateMachine {
   const steps = new Construct(scope, 'OrderSagaSteps');
-  // Rule-pack findings on the example step functions, with the reason each is acceptable here.
-  for (const [id, reason] of [
-    ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      'the AWS managed basic execution policy only lets the function write its own logs'],
-    ['AwsSolutions-IAM5[Resource::*]', 'X-Ray tracing: xray:PutTraceSegments and PutTelemetryRecords support no resource-level permissions'],
-    ['Serverless-LambdaDLQ', 'Step Functions invokes the step functions synchronously and handles their failures (retry, catch, compensation); a DLQ only applies to asynchronous invocations'],
-  ]) Validations.of(steps).acknowledge({ id, reason });
   return new SagaStateMachine(scope, 'OrderSaga', {
     steps: [
       {

@@ -7,3 +7,4 @@ export * from './async-function';
 export * from './saga-state-machine';
 export * from './provisioned-api';
 export * from './guardrails';
+export * from './serverless-function';

@@ -2,9 +2,9 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ServerlessFunction } from '../serverless-function';
 import { Defaults } from './defaults';
 import { HandlerCode } from './handler';
-import { acknowledgeRule } from './nag';
 import { invalidProp, validateDurationRange, validateIntegerRange } from './validation';
 
 /** Function settings shared by every construct that creates a Lambda function. */
@@ -69,20 +69,12 @@ export function createPatternFunction(scope: Construct, id: string, spec: Patter
     return { function: existing, timeout };
   }
 
-  const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, {
-    retention: spec.logRetention ?? Defaults.logRetention,
-  });
-  const fn = new lambda.Function(scope, id, {
-    code: spec.code.createCode()!,
-    handler: spec.code.handler!,
-    runtime: Defaults.runtime,
-    architecture: Defaults.architecture,
+  const fn = new ServerlessFunction(scope, id, {
+    handler: spec.code,
     timeout: spec.timeout,
-    memorySize: spec.memorySize ?? Defaults.memorySize,
-    tracing: lambda.Tracing.ACTIVE,
-    loggingFormat: lambda.LoggingFormat.JSON,
-    logGroup,
-    reservedConcurrentExecutions: spec.reservedConcurrency,
+    memorySize: spec.memorySize,
+    logRetention: spec.logRetention,
+    reservedConcurrency: spec.reservedConcurrency,
     description: spec.description,
     environment: {
       ...spec.environment,
@@ -90,14 +82,7 @@ export function createPatternFunction(scope: Construct, id: string, spec: Patter
       ...spec.patternEnvironment,
     },
   });
-  // cdk-nag findings every function of this library has by design (listed in the README's Guardrails section).
-  acknowledgeRule(fn, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-    'AWSLambdaBasicExecutionRole is the AWS-managed minimum for Lambda logging (logs:CreateLogGroup, CreateLogStream, '
-    + 'PutLogEvents); the function writes to its own log group with retention');
-  acknowledgeRule(fn, 'AwsSolutions-IAM5[Resource::*]',
-    'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) supports only Resource "*"; '
-    + 'test/iam.test.ts fails on any other "*" resource');
-  return { function: fn, createdFunction: fn, timeout: spec.timeout, logGroup };
+  return { function: fn, createdFunction: fn, timeout: spec.timeout, logGroup: fn.logGroup };
 }
 
 /** Service name for structured logs: the construct path, made safe for a log field. */

@@ -4,17 +4,27 @@ import type { IConstruct } from 'constructs';
 /** Prefix of every warning id this library emits, so users can acknowledge them by id. */
 export const WARNING_ID_PREFIX = 'cdk-serverless-patterns';
 
+/** Anything with a construct path: a construct, or the path a construct is about to get. */
+export interface PathScope {
+  readonly node: { readonly path: string };
+}
+
+/** The path a construct `id` under `scope` will have: lets checks run before it is created. */
+export function pathOf(scope: IConstruct, id: string): PathScope {
+  return { node: { path: scope.node.path ? `${scope.node.path}/${id}` : id } };
+}
+
 /**
  * Throws an error that names the construct path, the prop, the rule it broke and the fix.
  * Thrown from the constructor so the stack trace points at the user's instantiation.
  */
-export function invalidProp(scope: IConstruct, prop: string, rule: string, fix: string): never {
+export function invalidProp(scope: PathScope, prop: string, rule: string, fix: string): never {
   throw new Error(`${scope.node.path}: invalid prop '${prop}': ${rule}. Fix: ${fix}`);
 }
 
 /** `value` must be an integer in [min, max]; tokens are skipped (they resolve at deploy time). */
 export function validateIntegerRange(
-  scope: IConstruct, prop: string, value: number | undefined, min: number, max: number, fix?: string,
+  scope: PathScope, prop: string, value: number | undefined, min: number, max: number, fix?: string,
 ): void {
   if (value === undefined || Token.isUnresolved(value)) return;
   if (!Number.isInteger(value) || value < min || value > max) {
@@ -25,7 +35,7 @@ export function validateIntegerRange(
 
 /** `value` must lie in [min, max]; unresolved durations are skipped. */
 export function validateDurationRange(
-  scope: IConstruct, prop: string, value: Duration | undefined, min: Duration, max: Duration, fix?: string,
+  scope: PathScope, prop: string, value: Duration | undefined, min: Duration, max: Duration, fix?: string,
 ): void {
   if (value === undefined || value.isUnresolved()) return;
   // Milliseconds: toSeconds() throws on sub-second values such as Duration.millis(500).
@@ -51,7 +61,7 @@ export function warn(scope: IConstruct, id: string, message: string): void {
 }
 
 /** Names must be unique, non-empty and usable inside construct ids and resource names. */
-export function validateUniqueNames(scope: IConstruct, prop: string, names: string[]): void {
+export function validateUniqueNames(scope: PathScope, prop: string, names: string[]): void {
   const seen = new Set<string>();
   for (const name of names) {
     if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(name)) {

@@ -1,0 +1,94 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { Defaults } from './core/defaults';
+import { PatternFunctionProps } from './core/function';
+import { HandlerCode } from './core/handler';
+import { acknowledgeRule } from './core/nag';
+import { invalidProp, pathOf, validateDurationRange, validateIntegerRange } from './core/validation';
+
+/** Properties of a ServerlessFunction. */
+export interface ServerlessFunctionProps extends PatternFunctionProps {
+  /** The code: `HandlerCode.fromCode`, `fromAsset` or `bundled` (not `fromFunction`). */
+  readonly handler: HandlerCode;
+  /**
+   * Function timeout (1 second to 15 minutes). Set it for the work the function does.
+   * @default Duration.seconds(30)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Reserved concurrency.
+   * @default - unreserved
+   */
+  readonly reservedConcurrency?: number;
+  /**
+   * Description of the function.
+   * @default - no description
+   */
+  readonly description?: string;
+}
+
+/**
+ * A Lambda function with this library's defaults: ARM64, the newest Node.js LTS runtime, X-Ray
+ * tracing, JSON logs to its own log group with explicit retention, 512 MB, a deliberate timeout,
+ * and `POWERTOOLS_SERVICE_NAME` set. Every construct of the library creates its functions with
+ * it; use it for functions you hand to them (saga steps, destinations).
+ */
+export class ServerlessFunction extends lambda.Function {
+  constructor(scope: Construct, id: string, props: ServerlessFunctionProps) {
+    const logGroup = createLogGroup(scope, id, props);
+    super(scope, id, functionProps(scope, id, props, logGroup));
+    // cdk-nag findings every function of this library has by design (listed in the README's Guardrails section).
+    acknowledgeRule(this, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      'AWSLambdaBasicExecutionRole is the AWS-managed minimum for Lambda logging (logs:CreateLogGroup, CreateLogStream, '
+      + 'PutLogEvents); the function writes to its own log group with retention');
+    acknowledgeRule(this, 'AwsSolutions-IAM5[Resource::*]',
+      'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) supports only Resource "*"; '
+      + 'test/iam.test.ts fails on any other "*" resource');
+    acknowledgeRule(this, 'Serverless-LambdaDLQ',
+      'a ServerlessFunction is a building block invoked synchronously (saga steps, APIs); asynchronous use goes through '
+      + 'AsyncFunction, which adds an on-failure destination, and ServerlessGuardrails rule SPG-ASYNC-ON-FAILURE flags '
+      + 'any async trigger without one');
+  }
+}
+
+/** Validates before anything is created, so a bad prop leaves no half-built construct behind. */
+function createLogGroup(scope: Construct, id: string, props: ServerlessFunctionProps): logs.LogGroup {
+  const where = pathOf(scope, id);
+  if (props.handler.existingFunction) {
+    invalidProp(where, 'handler', 'is an existing function (HandlerCode.fromFunction()); ServerlessFunction creates one',
+      'pass HandlerCode.fromCode(), fromAsset() or bundled(), or use your function directly');
+  }
+  validateDurationRange(where, 'timeout', props.timeout, Duration.seconds(1), Defaults.maxLambdaTimeout,
+    'Lambda functions run at most 15 minutes; split longer work into steps (SagaStateMachine) or batches');
+  validateIntegerRange(where, 'memorySize', props.memorySize, 128, 10240);
+  return new logs.LogGroup(scope, `${id}LogGroup`, { retention: props.logRetention ?? Defaults.logRetention });
+}
+
+function functionProps(scope: Construct, id: string, props: ServerlessFunctionProps, logGroup: logs.ILogGroup): lambda.FunctionProps {
+  return {
+    code: props.handler.createCode()!,
+    handler: props.handler.handler!,
+    runtime: Defaults.runtime,
+    architecture: Defaults.architecture,
+    timeout: props.timeout ?? Defaults.timeouts.sagaStep,
+    memorySize: props.memorySize ?? Defaults.memorySize,
+    tracing: lambda.Tracing.ACTIVE,
+    loggingFormat: lambda.LoggingFormat.JSON,
+    logGroup,
+    reservedConcurrentExecutions: props.reservedConcurrency,
+    description: props.description,
+    environment: {
+      ...props.environment,
+      POWERTOOLS_SERVICE_NAME: props.environment?.POWERTOOLS_SERVICE_NAME ?? serviceName(scope, id),
+    },
+  };
+}
+
+/** Service name for structured logs: the function's path, made safe for a log field. */
+function serviceName(scope: Construct, id: string): string {
+  const path = scope.node.path;
+  if (Token.isUnresolved(path)) return id;
+  return [path, id].filter((p) => p.length > 0).join('/').replace(/\//g, '-');
+}

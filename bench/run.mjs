@@ -17,7 +17,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
 const config = quick
   ? { processes: 5, synthRuns: 1, validationRuns: 0, throughputRounds: 1, samples: 3, sampleMs: 100 }
-  : { processes: 15, synthRuns: 5, validationRuns: 1, throughputRounds: 3, samples: 3, sampleMs: 200 };
+  : { processes: 15, synthRuns: 7, validationRuns: 1, throughputRounds: 3, samples: 3, sampleMs: 200 };
 const started = Date.now();
 const log = (msg) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${msg}\n`);
 

@@ -35,8 +35,8 @@ function bundleRows(variants) {
         rows.push(['1', `\`${h}\`: bundle raw / gzip; cold start${mode}${fixture}${threw}`,
           `${bytes(v.size)}; ${coldText(v)}`, `empty handler: ${bytes(empty.size)}; ${coldText(empty)}`,
           `NodejsFunction default: ${bytes(nf.size)}; ${coldText(nf)}`,
-          `size ${fmt.x(sizeRatio)} NodejsFunction (gzip ${fmt.x(v.size.gzip / nf.size.gzip)}); cold start ${fmt.x(ratio)} empty, ${fmt.x(cold(v) / cold(nf))} NodejsFunction`,
-          `size <= 0.33x NodejsFunction: ${met(sizeRatio <= 1 / 3)}; ${coldTarget}`]);
+          `size ${fmt.x(sizeRatio, 3)} NodejsFunction (gzip ${fmt.x(v.size.gzip / nf.size.gzip, 3)}); cold start ${fmt.x(ratio)} empty, ${fmt.x(cold(v) / cold(nf))} NodejsFunction`,
+          `size <= 1/3 NodejsFunction: ${met(sizeRatio <= 1 / 3)}; ${coldTarget}`]);
       } else {
         rows.push(['1', `\`${h}\`: cold start${mode}${fixture}${threw}`, coldText(v), `empty handler: ${coldText(empty)}`,
           `NodejsFunction default: ${coldText(nf)}`, `cold start ${fmt.x(ratio)} empty, ${fmt.x(cold(v) / cold(nf))} NodejsFunction`, coldTarget]);

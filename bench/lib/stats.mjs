@@ -11,7 +11,7 @@ export function median(values) {
 export const fmt = {
   int: (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a'),
   ms: (n, digits = 1) => (Number.isFinite(n) ? `${n.toFixed(digits)} ms` : 'n/a'),
-  x: (n) => (Number.isFinite(n) ? `${n.toFixed(2)}x` : 'n/a'),
+  x: (n, digits = 2) => (Number.isFinite(n) ? `${n.toFixed(digits)}x` : 'n/a'),
   kb: (n) => (Number.isFinite(n) ? `${(n / 1024).toFixed(1)} KiB` : 'n/a'),
   mb: (n) => (Number.isFinite(n) ? `${n.toFixed(0)} MB` : 'n/a'),
   us: (n) => (Number.isFinite(n) ? `${n.toFixed(1)} µs` : 'n/a'),

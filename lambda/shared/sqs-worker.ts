@@ -5,7 +5,6 @@ import {
   processPartialResponse,
 } from '@aws-lambda-powertools/batch';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger } from './logger';
 
@@ -117,12 +116,19 @@ export function createSqsWorkerHandler<TBody = unknown, TResult = unknown>(
       expiresAfterSeconds: idempotency.expiresAfterSeconds,
       throwOnNoIdempotencyKey: true,
     });
-    processBody = makeIdempotent(run, {
-      persistenceStore: new DynamoDBPersistenceLayer({ tableName: idempotency.tableName }),
-      config: idempotencyConfig,
-      // Hash the SQS record (argument 0), not the parsed body or the context.
-      dataIndexArgument: 0,
-    });
+    const config = idempotencyConfig;
+    const tableName = idempotency.tableName;
+    // Loaded only when idempotency is on: the DynamoDB client costs ~50 ms of cold start
+    // (npm run bench), which a worker without idempotency should not pay. import(), not
+    // require(): esbuild keeps the ESM build, so the bundle does not grow.
+    const idempotent = import('@aws-lambda-powertools/idempotency/dynamodb').then(({ DynamoDBPersistenceLayer }) =>
+      makeIdempotent(run, {
+        persistenceStore: new DynamoDBPersistenceLayer({ tableName }),
+        config,
+        // Hash the SQS record (argument 0), not the parsed body or the context.
+        dataIndexArgument: 0,
+      }));
+    processBody = async (record, body, context) => (await idempotent)(record, body, context);
   }
 
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {

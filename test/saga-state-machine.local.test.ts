@@ -1,16 +1,22 @@
 // Executes the synthesized saga definition with a local States Language interpreter
-// (aws-local-stepfunctions), every Lambda task routed by state name to the real bundled handler.
+// (aws-local-stepfunctions), every Lambda task routed by state name to the real bundled handler,
+// whose Powertools idempotency records go to a local DynamoDB (dynalite).
+import { createHash } from 'crypto';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { addSagaStateMachineDemo } from '../examples/saga-state-machine';
 import { SagaStateMachine, SagaStep } from '../lib';
-import { loadBundledHandler } from './support/lambda';
+import { LocalDynamo, startLocalDynamo } from './support/dynalite';
+import { lambdaContext, loadBundledHandler } from './support/lambda';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const aslValidator = require('asl-validator') as (definition: unknown) => { isValid: boolean; errors: unknown[] };
 
 type Json = any;
+type StepHandler = (event: Json, context: ReturnType<typeof lambdaContext>) => Promise<Json>;
+const TABLE = 'saga-idempotency';
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:OrderSaga';
 
 /** The ASL of the stack's state machine: DefinitionString's Fn::Join resolved, Lambda ARNs made up from logical ids. */
@@ -46,6 +52,7 @@ interface Run {
 interface Options {
   /** State name -> number of calls the simulated Lambda service throttles before the function runs. */
   readonly throttle?: Record<string, number>;
+  /** Default: a name no other execution of this file uses, so idempotency keys never collide. */
   readonly executionName?: string;
   /** Task state name -> bundled handler asset. */
   readonly handlers?: Record<string, string>;
@@ -59,6 +66,19 @@ const HANDLERS: Record<string, string> = {
   'create-shipment': 'saga/create-shipment',
 };
 
+/**
+ * One instance of each bundled handler for the whole file, like a warm function serving many
+ * executions: its idempotency records (dynalite) and simulated attempt counts persist between
+ * runs, so every run needs its own execution name. Loaded on first use, after beforeAll has set
+ * IDEMPOTENCY_TABLE_NAME and the DynamoDB endpoint.
+ */
+const warmHandlers = new Map<string, StepHandler>();
+function warmHandler(asset: string): StepHandler {
+  if (!warmHandlers.has(asset)) warmHandlers.set(asset, loadBundledHandler<StepHandler>(asset));
+  return warmHandlers.get(asset)!;
+}
+let executions = 0;
+
 async function execute(definition: Json, input: Json, options: Options = {}): Promise<Run> {
   const calls: Run['calls'] = [];
   const metrics: Json[] = [];
@@ -67,7 +87,7 @@ async function execute(definition: Json, input: Json, options: Options = {}): Pr
   const retryIntervalOverrides: Record<string, number> = {};
   for (const [state, asset] of Object.entries(options.handlers ?? HANDLERS)) {
     if (!definition.States[state]) continue;
-    const handler = loadBundledHandler<(event: Json) => Promise<Json>>(asset); // fresh module: empty idempotency store
+    const handler = warmHandler(asset);
     retryIntervalOverrides[state] = 0;
     taskResourceLocalHandlers[state] = async (event) => {
       const call: Run['calls'][number] = { state, event };
@@ -79,7 +99,7 @@ async function execute(definition: Json, input: Json, options: Options = {}): Pr
         throw Object.assign(new Error('Rate Exceeded.'), { name: 'Lambda.TooManyRequestsException' });
       }
       try {
-        call.result = await handler(event);
+        call.result = await handler(event, lambdaContext(asset.replace('/', '-')));
         return call.result;
       } catch (error) {
         call.error = (error as Error).name;
@@ -93,7 +113,7 @@ async function execute(definition: Json, input: Json, options: Options = {}): Pr
   const machine = new StateMachine(definition);
   const execution = machine.run(input, {
     overrides: { taskResourceLocalHandlers, retryIntervalOverrides },
-    context: { Execution: { Name: options.executionName ?? 'exec-1' }, StateMachine: { Id: STATE_MACHINE_ARN, Name: 'OrderSaga' } } as Json,
+    context: { Execution: { Name: options.executionName ?? `run-${++executions}` }, StateMachine: { Id: STATE_MACHINE_ARN, Name: 'OrderSaga' } } as Json,
   });
   const states: string[] = [];
   const collect = (async () => {
@@ -154,6 +174,17 @@ function demoSaga(): Json {
 }
 
 describe('SagaStateMachine executed locally with the bundled step handlers', () => {
+  let dynamo: LocalDynamo;
+  beforeAll(async () => {
+    dynamo = await startLocalDynamo();
+    await dynamo.createIdempotencyTable(TABLE);
+    process.env.IDEMPOTENCY_TABLE_NAME = TABLE;
+  });
+  afterAll(async () => {
+    delete process.env.IDEMPOTENCY_TABLE_NAME;
+    await dynamo.stop();
+  });
+
   const plain = plainSaga();
   const demo = demoSaga();
   const four = fourStepSaga();
@@ -226,7 +257,7 @@ describe('SagaStateMachine executed locally with the bundled step handlers', () 
     });
 
   test('compensations undo what the completed steps returned, and see the failure', async () => {
-    const run = await execute(plain, order({ failStep: 'create-shipment' }));
+    const run = await execute(plain, order({ failStep: 'create-shipment' }), { executionName: 'exec-1' });
     const reserved = run.calls.find((c) => c.state === 'reserve-inventory')!.result;
     const charged = run.calls.find((c) => c.state === 'charge-payment')!.result;
     const refund = run.calls.find((c) => c.state === 'Compensate charge-payment')!;
@@ -317,14 +348,85 @@ describe('SagaStateMachine executed locally with the bundled step handlers', () 
     expect(run.cause).toContain('order o-2 has no items');
   });
 
-  test('a retried call with the same idempotency key returns the first result without redoing the work', async () => {
-    const reserve = loadBundledHandler<(event: Json) => Promise<Json>>('saga/reserve-inventory');
-    const event = { step: 'reserve-inventory', idempotencyKey: 'exec-9:reserve-inventory', input: order(), results: {} };
-    const first = await reserve(event);
-    const second = await reserve(event);
-    const other = await reserve({ ...event, idempotencyKey: 'exec-10:reserve-inventory' });
-    expect(second).toEqual(first);
-    expect(other.reservationId).not.toBe(first.reservationId);
-    await expect(reserve({ ...event, idempotencyKey: '' })).rejects.toMatchObject({ name: 'MissingIdempotencyKeyError' });
+  /** The Powertools record of a key: id `<AWS_LAMBDA_FUNCTION_NAME>#<base64 md5 of the JSON key>`. */
+  async function recordOf(functionName: string, idempotencyKey: string): Promise<Json | undefined> {
+    const hash = createHash('md5').update(JSON.stringify(idempotencyKey)).digest('base64');
+    const { Item } = await dynamo.client.send(new GetItemCommand({ TableName: TABLE, Key: { id: { S: `${functionName}#${hash}` } } }));
+    return Item;
+  }
+
+  test('a repeated idempotency key returns the stored result from DynamoDB without running the step body again', async () => {
+    const saved = { name: process.env.AWS_LAMBDA_FUNCTION_NAME, level: process.env.POWERTOOLS_LOG_LEVEL };
+    const logs: Json[] = [];
+    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      for (const line of String(chunk).split('\n').filter(Boolean)) {
+        try { logs.push(JSON.parse(line)); } catch { /* not a log line */ }
+      }
+      return true;
+    });
+    try {
+      // Read at cold start: the record prefix and the log level.
+      Object.assign(process.env, { AWS_LAMBDA_FUNCTION_NAME: 'order-saga-reserve-inventory', POWERTOOLS_LOG_LEVEL: 'INFO' });
+      const coldStart = () => loadBundledHandler<StepHandler>('saga/reserve-inventory');
+      const reserve = coldStart();
+      const event = { step: 'reserve-inventory', idempotencyKey: 'exec-9:reserve-inventory', input: order(), results: {} };
+      const context = lambdaContext('order-saga-reserve-inventory');
+
+      const first = await reserve(event, context);
+      const second = await reserve(event, context);
+      const other = await reserve({ ...event, idempotencyKey: 'exec-10:reserve-inventory' }, context);
+      // Another execution environment (a retry landing on a new instance) finds the same record.
+      const elsewhere = await coldStart()(event, context);
+
+      expect(first).toEqual({ reservationId: 'res-o-1-1', units: 3 });
+      expect(second).toEqual(first);
+      expect(elsewhere).toEqual(first);
+      // The body's id sequence moved by one between the first and the other key: it ran once for exec-9.
+      expect(other).toEqual({ reservationId: 'res-o-1-2', units: 3 });
+      expect(logs.filter((l) => l.message === 'inventory reserved').map((l) => [l.idempotencyKey, l.replayed])).toEqual([
+        ['exec-9:reserve-inventory', false],
+        ['exec-9:reserve-inventory', true],
+        ['exec-10:reserve-inventory', false],
+        ['exec-9:reserve-inventory', true],
+      ]);
+
+      const record = await recordOf('order-saga-reserve-inventory', 'exec-9:reserve-inventory');
+      expect(record?.status).toEqual({ S: 'COMPLETED' });
+      expect(record?.data).toEqual({ M: { reservationId: { S: 'res-o-1-1' }, units: { N: '3' } } });
+      const expiresIn = Number(record?.expiration.N) - Date.now() / 1000;
+      expect(expiresIn).toBeGreaterThan(3500); // Powertools' default: one hour
+      expect(expiresIn).toBeLessThan(3700);
+
+      await expect(reserve({ ...event, idempotencyKey: '' }, context)).rejects.toMatchObject({ name: 'MissingIdempotencyKeyError' });
+    } finally {
+      jest.restoreAllMocks();
+      if (saved.name === undefined) delete process.env.AWS_LAMBDA_FUNCTION_NAME; else process.env.AWS_LAMBDA_FUNCTION_NAME = saved.name;
+      if (saved.level === undefined) delete process.env.POWERTOOLS_LOG_LEVEL; else process.env.POWERTOOLS_LOG_LEVEL = saved.level;
+    }
+  });
+
+  test('an execution run again under the same name (same keys) replays every step: same results, no new work', async () => {
+    const first = await execute(plain, order(), { executionName: 'order-o-7' });
+    const again = await execute(plain, order(), { executionName: 'order-o-7' });
+    expect(again.status).toBe('SUCCEEDED');
+    // The ids come from a sequence in the warm handlers: a step that ran again would return a new one.
+    expect(again.output.results).toEqual(first.output.results);
+    const fresh = await execute(plain, order(), { executionName: 'order-o-8' });
+    expect(fresh.output.results['charge-payment'].paymentId).not.toBe(first.output.results['charge-payment'].paymentId);
+    for (const step of ['reserve-inventory', 'charge-payment', 'create-shipment']) {
+      expect((await recordOf('', `order-o-7:${step}`))?.status).toEqual({ S: 'COMPLETED' });
+    }
+  });
+
+  test('a failed attempt leaves no record, so its retry runs the body; the compensations are recorded', async () => {
+    const run = await execute(demo, order({ failStep: 'create-shipment', unavailable: { 'reserve-inventory': 1 } }),
+      { executionName: 'order-o-9' });
+    expect(run.calls.filter((c) => c.state === 'reserve-inventory').map((c) => c.error ?? 'ok')).toEqual(['ServiceUnavailableError', 'ok']);
+    expect(compensationsRun(run)).toEqual(['Compensate charge-payment', 'Compensate reserve-inventory']);
+    expect((await recordOf('', 'order-o-9:reserve-inventory'))?.status).toEqual({ S: 'COMPLETED' });
+    expect(await recordOf('', 'order-o-9:create-shipment')).toBeUndefined();
+    expect((await recordOf('', 'order-o-9:charge-payment:compensation'))?.data)
+      .toEqual({ M: { refunded: { S: run.calls.find((c) => c.state === 'charge-payment')!.result.paymentId }, amount: { N: '25.5' } } });
+    expect((await recordOf('', 'order-o-9:reserve-inventory:compensation'))?.status).toEqual({ S: 'COMPLETED' });
   });
 });

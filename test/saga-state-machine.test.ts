@@ -280,6 +280,40 @@ describe('SagaStateMachine props', () => {
     expect(new AwsSolutionsChecks().validateScope(stack).violations).toEqual([]);
     expect(new ServerlessChecks().validateScope(stack).violations).toEqual([]);
   });
+
+  test('the demo step functions share one idempotency table: its name in their environment, only the four item actions granted', () => {
+    const stack = newStack();
+    addSagaStateMachineDemo(stack, new sns.Topic(stack, 'Alarms', { enforceSSL: true }));
+    const t = template(stack);
+    const tables = t.findResources('AWS::DynamoDB::Table');
+    expect(Object.keys(tables)).toHaveLength(1);
+    const [tableId, table] = Object.entries(tables)[0];
+    expect(table.DeletionPolicy).toBe('Delete');
+    expect(table.Properties).toEqual({
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+
+    const functions = t.findResources('AWS::Lambda::Function');
+    expect(Object.keys(functions)).toHaveLength(5);
+    for (const fnResource of Object.values(functions)) {
+      expect(fnResource.Properties.Environment.Variables.IDEMPOTENCY_TABLE_NAME).toEqual({ Ref: tableId });
+      const roleId = fnResource.Properties.Role['Fn::GetAtt'][0];
+      const policies = Object.values(t.findResources('AWS::IAM::Policy'))
+        .filter((p) => p.Properties.Roles.some((r: Json) => r.Ref === roleId));
+      const tableStatements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement as Json[])
+        .filter((s) => JSON.stringify(s.Resource).includes(tableId));
+      expect(tableStatements).toEqual([{
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        Effect: 'Allow',
+        Resource: [{ 'Fn::GetAtt': [tableId, 'Arn'] }],
+      }]);
+    }
+  });
 });
 
 describe('SagaStateMachine errors', () => {

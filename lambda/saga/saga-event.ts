@@ -1,6 +1,6 @@
 /**
  * What the SagaStateMachine passes to every step function (see lib/saga-state-machine.ts), and
- * the small in-memory idempotency store of the example handlers.
+ * the errors of the example handlers.
  */
 export interface SagaStepEvent<I = OrderInput> {
   /** Name of the saga step. */
@@ -43,30 +43,5 @@ export class SagaBusinessError extends Error {
   constructor(name: string, message: string) {
     super(message);
     this.name = name;
-  }
-}
-
-/**
- * Results by idempotency key, and attempts per key. Module scope, so it lives as long as the
- * execution environment: enough for the examples (one warm function, and the tests, which load
- * a bundle fresh per scenario). Production handlers keep this in DynamoDB through Powertools
- * idempotency (`makeIdempotent` with `eventKeyJmesPath: 'idempotencyKey'`), which survives cold
- * starts and concurrent environments.
- */
-export class IdempotencyStore {
-  private readonly results = new Map<string, unknown>();
-  private readonly attempts = new Map<string, number>();
-
-  /** Runs `work` once per key: later calls with the same key return the first call's result. */
-  public once<T>(key: string, work: (attempt: number) => T): { result: T; replayed: boolean } {
-    if (typeof key !== 'string' || key.length === 0) {
-      throw new SagaBusinessError('MissingIdempotencyKeyError', 'the event has no idempotencyKey');
-    }
-    if (this.results.has(key)) return { result: this.results.get(key) as T, replayed: true };
-    const attempt = (this.attempts.get(key) ?? 0) + 1;
-    this.attempts.set(key, attempt);
-    const result = work(attempt);
-    this.results.set(key, result);
-    return { result, replayed: false };
   }
 }

@@ -29,6 +29,8 @@ export const bundleOptions = {
   // The Lambda Node.js runtime ships AWS SDK v3; bundling it would triple the size.
   external: ['@aws-sdk/*'],
   legalComments: 'none',
+  // A committed tsconfig, so the output does not depend on whether jsii has written tsconfig.json yet.
+  tsconfig: join(root, 'tsconfig.dev.json'),
   logLevel: 'warning',
 };
 

@@ -28,5 +28,8 @@ export function infosOf(stack: Stack): string[] {
  */
 export function snapshotTemplate(stack: Stack): unknown {
   const json = JSON.stringify(Template.fromStack(stack).toJSON());
-  return JSON.parse(json.replace(/[0-9a-f]{64}(\.zip)?/g, '[ASSET-HASH]'));
+  return JSON.parse(json
+    .replace(/[0-9a-f]{64}(\.zip)?/g, '[ASSET-HASH]')
+    // fn.currentVersion's logical id embeds a hash of the code and configuration.
+    .replace(/CurrentVersion([0-9A-F]{8})[0-9a-f]{32}/g, 'CurrentVersion$1[VERSION-HASH]'));
 }

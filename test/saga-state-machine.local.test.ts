@@ -405,6 +405,20 @@ describe('SagaStateMachine executed locally with the bundled step handlers', () 
     }
   });
 
+  test('without IDEMPOTENCY_TABLE_NAME the handler loads but every call fails before the step runs', async () => {
+    delete process.env.IDEMPOTENCY_TABLE_NAME;
+    try {
+      const charge = loadBundledHandler<StepHandler>('saga/charge-payment');
+      const event = { step: 'charge-payment', idempotencyKey: 'exec-11:charge-payment', input: order(), results: {} };
+      await expect(charge(event, lambdaContext())).rejects.toMatchObject({
+        name: 'IdempotencyTableNotSetError',
+        message: expect.stringContaining('IDEMPOTENCY_TABLE_NAME is not set'),
+      });
+    } finally {
+      process.env.IDEMPOTENCY_TABLE_NAME = TABLE;
+    }
+  });
+
   test('an execution run again under the same name (same keys) replays every step: same results, no new work', async () => {
     const first = await execute(plain, order(), { executionName: 'order-o-7' });
     const again = await execute(plain, order(), { executionName: 'order-o-7' });

@@ -33,13 +33,20 @@ class SimulatedAttempts {
  * runs it again.
  *
  * Call it once at module scope: the persistence layer and its DynamoDB client are created here,
- * once per cold start, one per function.
+ * once per cold start, one per function. Without `IDEMPOTENCY_TABLE_NAME` every call throws
+ * `IdempotencyTableNotSetError`.
  */
-export function createStepHandler<T>(message: string, work: (event: SagaStepEvent, attempt: number) => T) {
+export function createStepHandler<T>(
+  message: string,
+  work: (event: SagaStepEvent, attempt: number) => T,
+): (event: SagaStepEvent, context: Context) => Promise<T> {
   const tableName = process.env.IDEMPOTENCY_TABLE_NAME;
   if (!tableName) {
-    throw new Error('IDEMPOTENCY_TABLE_NAME is not set: the saga step handlers keep their idempotency records in '
-      + 'that DynamoDB table (partition key "id", TTL attribute "expiration")');
+    // Every call fails (the step is never run without idempotency); the module still loads.
+    return async () => {
+      throw Object.assign(new Error('IDEMPOTENCY_TABLE_NAME is not set: the saga step handlers keep their idempotency '
+        + 'records in that DynamoDB table (partition key "id", TTL attribute "expiration")'), { name: 'IdempotencyTableNotSetError' });
+    };
   }
   const config = new IdempotencyConfig({ eventKeyJmesPath: 'idempotencyKey', throwOnNoIdempotencyKey: true });
   const attempts = new SimulatedAttempts();

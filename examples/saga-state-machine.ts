@@ -1,24 +1,8 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { HandlerCode, SagaStateMachine, ServerlessFunction } from '../lib';
-
-/**
- * The Powertools idempotency table of the step functions (the shape SqsWorker creates): records
- * are keyed by function name and idempotency key, so the five functions share it without collisions.
- */
-function idempotencyTable(scope: Construct): dynamodb.Table {
-  return new dynamodb.Table(scope, 'IdempotencyTable', {
-    partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
-    billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-    timeToLiveAttribute: 'expiration',
-    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-    encryption: dynamodb.TableEncryption.AWS_MANAGED,
-    // Records live for the TTL only; nothing of value is lost when the stack is deleted.
-    removalPolicy: RemovalPolicy.DESTROY,
-  });
-}
+import { HandlerCode, IdempotencyTable, SagaStateMachine, ServerlessFunction } from '../lib';
 
 /** One example step function from this package's bundled saga handlers (`assets/saga/<name>`). */
 function stepFunction(scope: Construct, name: string, table: dynamodb.ITable): ServerlessFunction {
@@ -28,8 +12,7 @@ function stepFunction(scope: Construct, name: string, table: dynamodb.ITable): S
     timeout: Duration.seconds(10),
     environment: { POWERTOOLS_SERVICE_NAME: `order-saga-${name}`, IDEMPOTENCY_TABLE_NAME: table.tableName },
   });
-  // Only what the Powertools persistence layer calls: no Scan, Query or batch writes.
-  table.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+  IdempotencyTable.grantRecordAccess(table, fn);
   return fn;
 }
 
@@ -42,7 +25,9 @@ function stepFunction(scope: Construct, name: string, table: dynamodb.ITable): S
 export function addSagaStateMachineDemo(scope: Construct, alarmTopic: sns.ITopic): SagaStateMachine {
   const steps = new Construct(scope, 'OrderSagaSteps');
   // The step handlers are idempotent per `<execution>:<step>` key (Powertools, DynamoDB).
-  const table = idempotencyTable(steps);
+  // One Powertools idempotency table for the five step functions: records are keyed by function
+  // name and idempotency key, so they share it without collisions.
+  const table = new IdempotencyTable(steps, 'IdempotencyTable');
   const step = (name: string) => stepFunction(steps, name, table);
   return new SagaStateMachine(scope, 'OrderSaga', {
     steps: [

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -15,6 +15,7 @@ import { minimumVisibilityTimeout } from './core/rules';
 import {
   areResolved, invalidProp, validateDurationRange, validateIntegerRange, warn,
 } from './core/validation';
+import { IdempotencyTable } from './idempotency-table';
 
 /** Idempotency of an SqsWorker: each message is processed once even when delivered twice. */
 export interface SqsWorkerIdempotencyProps {
@@ -154,7 +155,7 @@ export class SqsWorker extends Construct {
     const idempotencyEnabled = props.idempotency?.enabled ?? true;
     const idempotencyTtl = props.idempotency?.ttl ?? Duration.hours(1);
     this.idempotencyTable = idempotencyEnabled
-      ? props.idempotency?.table ?? this.createIdempotencyTable()
+      ? props.idempotency?.table ?? new IdempotencyTable(this, 'IdempotencyTable')
       : undefined;
 
     const workerEnvironment: { [key: string]: string } = { SQS_WORKER_FIFO: String(fifo) };
@@ -185,9 +186,7 @@ export class SqsWorker extends Construct {
     if (!worker.createdFunction) this.adoptExistingFunction(workerEnvironment);
 
     if (this.idempotencyTable) {
-      // Only what the Powertools persistence layer calls: no Scan, Query or batch writes.
-      this.idempotencyTable.grant(this.function,
-        'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+      IdempotencyTable.grantRecordAccess(this.idempotencyTable, this.function);
     }
 
     if (props.queue) {
@@ -343,18 +342,6 @@ export class SqsWorker extends Construct {
           `raise visibilityTimeout to Duration.seconds(${minimum.toSeconds()}) or leave it unset to derive it`);
       }
     }
-  }
-
-  private createIdempotencyTable(): dynamodb.Table {
-    return new dynamodb.Table(this, 'IdempotencyTable', {
-      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      timeToLiveAttribute: 'expiration',
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      // Records live for the TTL only; nothing of value is lost when the stack is deleted.
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
   }
 
   /** A user-made function still needs the runtime's settings; an imported one can't take them. */

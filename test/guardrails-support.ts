@@ -86,6 +86,7 @@ export const LIBRARY_CONSTRUCTS: Array<[string, string, (scope: Construct) => IC
     steps: [{ name: 'reserve', action: userFunctionArn(s, 'Reserve'), compensation: userFunctionArn(s, 'Release') }],
   })],
   ['ProvisionedApi', 'provisioned-api', (s: Construct) => new lib.ProvisionedApi(s, 'Construct', { handler: lib.HandlerCode.bundled('provisioned-api/example') })],
+  ['IdempotencyTable', 'idempotency-table', (s: Construct) => new lib.IdempotencyTable(s, 'Construct')],
   ['ServerlessFunction', 'serverless-function', (s: Construct) => new lib.ServerlessFunction(s, 'Construct', { handler: lib.HandlerCode.bundled('saga/reserve-inventory') })],
 ] as Array<[string, string, (scope: Construct) => IConstruct]>).filter(([, file]) => existsSync(join(ROOT, 'lib', `${file}.ts`)));
 

@@ -12,7 +12,7 @@ function stepFunction(scope: Construct, name: string, table: dynamodb.ITable): S
     timeout: Duration.seconds(10),
     environment: { POWERTOOLS_SERVICE_NAME: `order-saga-${name}`, IDEMPOTENCY_TABLE_NAME: table.tableName },
   });
-  IdempotencyTable.grantRecordAccess(table, fn);
+  IdempotencyTable.grantRecordAccessOn(table, fn);
   return fn;
 }
 

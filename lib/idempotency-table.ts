@@ -22,7 +22,7 @@ export class IdempotencyTable extends dynamodb.Table {
    * Grants exactly what the Powertools persistence layer calls (GetItem, PutItem, UpdateItem,
    * DeleteItem) on any table: no Scan, Query or batch writes.
    */
-  public static grantRecordAccess(table: dynamodb.ITable, grantee: iam.IGrantable): iam.Grant {
+  public static grantRecordAccessOn(table: dynamodb.ITable, grantee: iam.IGrantable): iam.Grant {
     return table.grant(grantee, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
   }
 
@@ -40,6 +40,6 @@ export class IdempotencyTable extends dynamodb.Table {
 
   /** Grants the Powertools persistence layer's item actions on this table. */
   public grantRecordAccess(grantee: iam.IGrantable): iam.Grant {
-    return IdempotencyTable.grantRecordAccess(this, grantee);
+    return IdempotencyTable.grantRecordAccessOn(this, grantee);
   }
 }

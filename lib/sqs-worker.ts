@@ -186,7 +186,7 @@ export class SqsWorker extends Construct {
     if (!worker.createdFunction) this.adoptExistingFunction(workerEnvironment);
 
     if (this.idempotencyTable) {
-      IdempotencyTable.grantRecordAccess(this.idempotencyTable, this.function);
+      IdempotencyTable.grantRecordAccessOn(this.idempotencyTable, this.function);
     }
 
     if (props.queue) {

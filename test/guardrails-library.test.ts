@@ -1,5 +1,5 @@
 import { App, Aspects } from 'aws-cdk-lib';
-import { ConcurrencyBudget, ServerlessGuardrails } from '../lib';
+import { ConcurrencyBudget, HandlerCode, ProvisionedApi, ProvisionedApiEndpoint, ServerlessGuardrails } from '../lib';
 import { demoStack, envStack, findingsOf, LIBRARY_CONSTRUCTS, messagesOf } from './guardrails-support';
 
 
@@ -9,6 +9,14 @@ describe('our own constructs pass our own guardrails', () => {
     Aspects.of(app).add(new ServerlessGuardrails());
     const stack = envStack(app, 'Guarded');
     create(stack);
+    expect(findingsOf(stack)).toEqual([]);
+  });
+
+  test('ProvisionedApi with a function URL (on the alias) gets no guardrail finding', () => {
+    const app = new App();
+    Aspects.of(app).add(new ServerlessGuardrails());
+    const stack = envStack(app, 'Guarded');
+    new ProvisionedApi(stack, 'Construct', { handler: HandlerCode.bundled('provisioned-api/example'), endpoint: ProvisionedApiEndpoint.FUNCTION_URL });
     expect(findingsOf(stack)).toEqual([]);
   });
 

@@ -320,6 +320,23 @@ describe('ServerlessGuardrails on provisioned concurrency', () => {
     expect(findingsOf(stack)).toEqual([]);
   });
 
+  test('a function URL on the provisioned alias (Qualifier beside the function ARN) gets no finding', () => {
+    const stack = guardedStack();
+    const fn = userFunction(stack, 'Handler');
+    const alias = new lambda.Alias(stack, 'Live', { aliasName: 'live', version: fn.currentVersion, provisionedConcurrentExecutions: 2 });
+    alias.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
+    expect(findingsOf(stack)).toEqual([]);
+  });
+
+  test('a function URL on the function itself bypasses the provisioned alias: a warning naming the URL', () => {
+    const stack = guardedStack();
+    const fn = userFunction(stack, 'Handler');
+    new lambda.Alias(stack, 'Live', { aliasName: 'live', version: fn.currentVersion, provisionedConcurrentExecutions: 2 });
+    fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
+    expect(findingsOf(stack)).toEqual([{ level: 'warning', path: '/UserStack/Handler/Resource', rule: 'SPG-PC-BYPASSED' }]);
+    expect(messageOf(stack, 'SPG-PC-BYPASSED')).toContain('but UserStack/Handler/FunctionUrl/Resource invokes the unqualified function ($LATEST)');
+  });
+
   test('provisioned on a version alias, within the reserve, gets no finding', () => {
     const stack = guardedStack();
     const fn = userFunction(stack, 'Handler', { reservedConcurrentExecutions: 8 });

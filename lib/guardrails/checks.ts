@@ -253,6 +253,12 @@ function isUnqualified(model: StackModel, value: Json, fn: ModelResource): boole
   return direct(value);
 }
 
+/** True when a function URL serves `fn` itself ($LATEST): no `Qualifier`, or `$LATEST`, beside an unqualified ARN. */
+function isUnqualifiedUrl(model: StackModel, url: ModelResource, fn: ModelResource): boolean {
+  const qualifier = url.props.Qualifier;
+  return (qualifier === undefined || qualifier === '$LATEST') && isUnqualified(model, url.props.TargetFunctionArn, fn);
+}
+
 function checkProvisionedBypassed(model: StackModel, fn: ModelResource): Finding[] {
   const provisioned = [...model.ofType('AWS::Lambda::Alias'), ...model.ofType('AWS::Lambda::Version')]
     .filter((r) => provisionedOf(r) !== undefined && model.functionOf(r.props.FunctionName) === fn);
@@ -260,7 +266,8 @@ function checkProvisionedBypassed(model: StackModel, fn: ModelResource): Finding
   const callers = [
     ...model.ofType('AWS::Lambda::Permission').filter((p) => isUnqualified(model, p.props.FunctionName, fn)),
     ...model.ofType('AWS::Lambda::EventSourceMapping').filter((m) => isUnqualified(model, m.props.FunctionName, fn)),
-    ...model.ofType('AWS::Lambda::Url').filter((u) => isUnqualified(model, u.props.TargetFunctionArn, fn)),
+    // A function URL names its alias or version in `Qualifier`, beside the unqualified function ARN.
+    ...model.ofType('AWS::Lambda::Url').filter((u) => isUnqualifiedUrl(model, u, fn)),
     ...model.ofType('AWS::ApiGatewayV2::Integration').filter((i) => isUnqualified(model, i.props.IntegrationUri, fn)),
     ...model.ofType('AWS::ApiGateway::Method').filter((m) => isUnqualified(model, m.props.Integration?.Uri, fn)),
   ];

@@ -30,6 +30,8 @@ const SNS_FILTER_POLICY_MAX_COMBINATIONS = 150;
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html
  */
 const EVENTBRIDGE_RULES_PER_BUS = 300;
+/** Ids of the pipeline's own children; a consumer (a child named after it) cannot take them. */
+const RESERVED_CHILD_IDS = ['Topic', 'TopicKey', 'OriginBucket', 'DefaultBus'];
 
 /** What a pipeline fans out from. */
 export enum FanOutSourceKind {
@@ -246,8 +248,13 @@ export class FanOutConsumer extends Construct {
 
   constructor(pipeline: FanOutPipeline, options: FanOutConsumerOptions) {
     validateUniqueNames(pipeline, 'consumers', [options.name]);
-    if (pipeline.node.tryFindChild(options.name)) {
+    const taken = pipeline.node.tryFindChild(options.name);
+    if (taken instanceof FanOutConsumer) {
       invalidProp(pipeline, 'consumers', `name '${options.name}' is used more than once`, 'give every consumer a unique name');
+    }
+    if (taken || RESERVED_CHILD_IDS.includes(options.name)) {
+      invalidProp(pipeline, 'consumers', `name '${options.name}' is reserved for the pipeline's own ${RESERVED_CHILD_IDS.join(', ')}`,
+        'rename the consumer, e.g. \'virus-scan\'');
     }
     // Checked before this consumer joins the pipeline's children, so quotas count the others.
     const prop = `consumers[${options.name}]`;
@@ -373,12 +380,21 @@ export class FanOutPipeline extends Construct {
       }
       if (this.topic) {
         this.originBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SnsDestination(this.topic));
-        // S3 publishes to an encrypted topic only if the key lets it (CDK adds this only behind a feature flag).
-        this.topicKey?.addToResourcePolicy(new iam.PolicyStatement({
-          principals: [new iam.ServicePrincipal('s3.amazonaws.com')],
-          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          resources: ['*'],
-        }));
+        // S3 publishes to an encrypted topic only if the key lets it (CDK adds this only behind a
+        // feature flag). The created topic's key, or the key of a topic passed in.
+        const topicKey = this.topic.masterKey;
+        if (topicKey) {
+          const trustS3 = new iam.PolicyStatement({
+            principals: [new iam.ServicePrincipal('s3.amazonaws.com')],
+            actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+            resources: ['*'],
+          });
+          if (!topicKey.addToResourcePolicy(trustS3, true).statementAdded) {
+            warn(this, 'FanOutPipeline.importedTopicKey',
+              `the topic's KMS key is imported, so its key policy cannot be changed: S3 cannot publish to the topic unless the key policy `
+              + `already allows it: ${JSON.stringify(trustS3.toStatementJson())}`);
+          }
+        }
       } else if (props.origin.existingBucket) {
         props.origin.existingBucket.enableEventBridgeNotification();
       }

@@ -73,7 +73,9 @@ export interface SqsWorkerOptions extends PatternFunctionProps, PatternAlarmProp
    */
   readonly batchSize?: number;
   /**
-   * How long to gather records before invoking (0 to 5 minutes).
+   * How long to gather records before invoking (0 to 5 minutes, whole seconds). Not supported
+   * on FIFO queues.
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html
    * @default - no batching window
    */
   readonly maxBatchingWindow?: Duration;
@@ -115,8 +117,9 @@ export interface SqsWorkerProps extends SqsWorkerOptions {
   readonly queue?: sqs.IQueue;
   /**
    * Create FIFO queues (source and dead-letter). Processing then stops at the first failed
-   * record of a batch so message-group order holds.
-   * @default false
+   * record of a batch so message-group order holds. With an existing `queue`, it must match
+   * the queue's type.
+   * @default - the given queue's type (`queue.fifo`), else false
    */
   readonly fifo?: boolean;
 }
@@ -147,7 +150,8 @@ export class SqsWorker extends Construct {
 
   constructor(scope: Construct, id: string, props: SqsWorkerProps) {
     super(scope, id);
-    const fifo = props.fifo ?? false;
+    // An existing FIFO queue needs FIFO processing even when `fifo` was not repeated.
+    const fifo = props.fifo ?? props.queue?.fifo ?? false;
     const batchSize = props.batchSize ?? 10;
     const maxReceiveCount = props.maxReceiveCount ?? 5;
     this.validate(props, fifo, batchSize, maxReceiveCount);
@@ -298,6 +302,10 @@ export class SqsWorker extends Construct {
   }
 
   private validate(props: SqsWorkerProps, fifo: boolean, batchSize: number, maxReceiveCount: number): void {
+    if (props.queue && props.fifo !== undefined && props.fifo !== props.queue.fifo) {
+      invalidProp(this, 'fifo', `is ${props.fifo}, but the given queue is ${props.queue.fifo ? 'a FIFO' : 'a standard'} queue`,
+        'leave fifo unset to follow the given queue, or pass a queue of the matching type');
+    }
     validateIntegerRange(this, 'maxReceiveCount', maxReceiveCount, 1, 1000,
       'set maxReceiveCount between 1 and 1000; AWS advises at least 5 for Lambda sources');
     validateIntegerRange(this, 'batchSize', batchSize, 1, 10000);
@@ -305,6 +313,12 @@ export class SqsWorker extends Construct {
     validateIntegerRange(this, 'reservedConcurrency', props.reservedConcurrency, 0, 10000);
     validateDurationRange(this, 'maxBatchingWindow', props.maxBatchingWindow, Duration.seconds(0), Duration.minutes(5));
     validateDurationRange(this, 'visibilityTimeout', props.visibilityTimeout, Duration.seconds(0), MAX_VISIBILITY_TIMEOUT);
+
+    const window = props.maxBatchingWindow;
+    if (window && !window.isUnresolved() && window.toMilliseconds() % 1000 !== 0) {
+      invalidProp(this, 'maxBatchingWindow', `must be a whole number of seconds (given ${window.toHumanString()})`,
+        'round maxBatchingWindow to whole seconds, e.g. Duration.seconds(1)');
+    }
 
     if (areResolved(batchSize)) {
       if (fifo && batchSize > 10) {
@@ -316,6 +330,10 @@ export class SqsWorker extends Construct {
         invalidProp(this, 'batchSize', `a batch size above 10 needs a batching window (given ${batchSize} without maxBatchingWindow)`,
           'set maxBatchingWindow (e.g. Duration.seconds(1)), or lower batchSize to 10');
       }
+    }
+    if (fifo && window && !window.isUnresolved()) {
+      invalidProp(this, 'maxBatchingWindow', `FIFO queues do not support a batching window (given ${window.toHumanString()})`,
+        'remove maxBatchingWindow (and keep batchSize at 10 or less), or use a standard queue');
     }
 
     if (areResolved(props.maxConcurrency, props.reservedConcurrency)
@@ -332,7 +350,10 @@ export class SqsWorker extends Construct {
         + 'Limit concurrency with maxConcurrency instead, or reserve at least 5.');
     }
 
-    const timeout = props.timeout ?? (props.handler.existingFunction ? undefined : Defaults.timeouts.sqsWorker);
+    // A function passed with HandlerCode.fromFunction() brings its own timeout; check against it.
+    const existing = props.handler.existingFunction;
+    const timeout = props.timeout
+      ?? (existing ? (existing instanceof lambda.Function ? existing.timeout : undefined) : Defaults.timeouts.sqsWorker);
     if (props.visibilityTimeout && !props.visibilityTimeout.isUnresolved() && timeout && !timeout.isUnresolved()) {
       const minimum = minimumVisibilityTimeout(timeout, props.maxBatchingWindow);
       if (props.visibilityTimeout.toSeconds() < minimum.toSeconds()) {

@@ -230,6 +230,25 @@ describe('FanOutPipeline with an S3 origin', () => {
     expect(warningsOf(stack).join('\n')).toContain('cdk-serverless-patterns:FanOutPipeline.attributeFilterWithBucket');
   });
 
+  test('an existing KMS-encrypted topic: its key lets S3 publish (or, imported, a warning says what to add)', () => {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'ExistingKey');
+    const topic = new sns.Topic(stack, 'Existing', { masterKey: key, enforceSSL: true });
+    new FanOutPipeline(stack, 'Uploads', { source: FanOutSource.snsTopic(topic), origin: FanOutOrigin.bucket(), consumers: [consumer('scan')] });
+    const keyPolicy = resourcesOf(stack, 'AWS::KMS::Key').find((k) => k.id.startsWith('ExistingKey'))!.props.KeyPolicy;
+    expect(keyPolicy.Statement).toEqual(expect.arrayContaining([expect.objectContaining({
+      Effect: 'Allow', Principal: { Service: 's3.amazonaws.com' }, Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: '*',
+    })]));
+    expect(warningsOf(stack)).toEqual([]);
+
+    const imported = newStack();
+    const importedTopic = new sns.Topic(imported, 'Existing', {
+      masterKey: kms.Key.fromKeyArn(imported, 'Key', 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
+    });
+    new FanOutPipeline(imported, 'Uploads', { source: FanOutSource.snsTopic(importedTopic), origin: FanOutOrigin.bucket(), consumers: [consumer('scan')] });
+    expect(warningsOf(imported).join('\n')).toContain('cdk-serverless-patterns:FanOutPipeline.importedTopicKey');
+  });
+
   test('an existing bucket gets the notification; its consumers are checked the same way', () => {
     const stack = newStack();
     const bucket = new s3.Bucket(stack, 'Mine', { enforceSSL: true });
@@ -347,6 +366,16 @@ describe('errors', () => {
       .toThrow("TestStack/Orders: invalid prop 'consumers': name 'billing' is used more than once. Fix: give every consumer a unique name");
     const pipeline = new FanOutPipeline(stack, 'Other', { consumers: [consumer('billing')] });
     expect(() => pipeline.addConsumer(consumer('billing'))).toThrow("TestStack/Other: invalid prop 'consumers': name 'billing' is used more than once");
+  });
+
+  test('a consumer name taken by the pipeline\'s own resources', () => {
+    const stack = newStack();
+    expect(() => new FanOutPipeline(stack, 'Orders', { consumers: [consumer('Topic')] }))
+      .toThrow("TestStack/Orders: invalid prop 'consumers': name 'Topic' is reserved for the pipeline's own Topic, TopicKey, OriginBucket, DefaultBus. Fix: rename the consumer");
+    // Reserved even before the child exists: grantPublish() on an event bus source creates 'DefaultBus' later.
+    expect(() => new FanOutPipeline(stack, 'Events', {
+      source: FanOutSource.eventBus(), consumers: [consumer('DefaultBus', ConsumerFilter.eventPattern({ source: ['shop'] }))],
+    })).toThrow("TestStack/Events: invalid prop 'consumers': name 'DefaultBus' is reserved");
   });
 
   test('a consumer name that cannot be a construct id', () => {

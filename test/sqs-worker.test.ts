@@ -330,9 +330,37 @@ describe('SqsWorker validation errors name the path, the prop and the fix', () =
       /invalid prop 'maxBatchingWindow': must be between 0 seconds and 5 minutes \(given 6 minutes\)/],
     ['visibility timeout above the SQS maximum', { visibilityTimeout: Duration.hours(13) },
       /invalid prop 'visibilityTimeout': must be between 0 seconds and 12 hours \(given 13 hours\)/],
+    // Lambda rejects MaximumBatchingWindowInSeconds on FIFO sources at deploy time.
+    ['FIFO with a batching window', { fifo: true, maxBatchingWindow: Duration.seconds(2) },
+      /^TestStack\/Worker: invalid prop 'maxBatchingWindow': FIFO queues do not support a batching window \(given 2 seconds\)\. Fix: remove maxBatchingWindow/],
+    ['batching window in fractions of a second', { maxBatchingWindow: Duration.millis(500) },
+      /^TestStack\/Worker: invalid prop 'maxBatchingWindow': must be a whole number of seconds \(given 500 millis\)\. Fix: round maxBatchingWindow/],
   ];
   test.each(cases)('%s', (_name, props, message) => {
     expect(() => new SqsWorker(newStack(), 'Worker', { handler, ...props })).toThrow(message);
+  });
+
+  test('visibility timeout below 6 x the timeout of a function of your own', () => {
+    const stack = newStack();
+    const own = new lambda.Function(stack, 'Own', {
+      code: lambda.Code.fromInline('exports.handler = async () => ({})'), handler: 'index.handler', runtime: lambda.Runtime.NODEJS_22_X,
+      timeout: Duration.minutes(5),
+    });
+    expect(() => new SqsWorker(stack, 'Worker', { handler: HandlerCode.fromFunction(own), visibilityTimeout: Duration.seconds(60) }))
+      .toThrow(/^TestStack\/Worker: invalid prop 'visibilityTimeout': must be at least 6 x timeout \+ maxBatchingWindow = 1800 seconds \(given 60 seconds\)/);
+  });
+
+  test('an existing FIFO queue is processed as FIFO and held to the FIFO rules', () => {
+    const stack = newStack();
+    const queue = new sqs.Queue(stack, 'Orders', { fifo: true, visibilityTimeout: Duration.minutes(3) });
+    new SqsWorker(stack, 'Worker', { handler, queue });
+    template(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ SQS_WORKER_FIFO: 'true' }) },
+    });
+    expect(() => new SqsWorker(stack, 'Big', { handler, queue, batchSize: 20, maxBatchingWindow: Duration.seconds(1) }))
+      .toThrow(/^TestStack\/Big: invalid prop 'batchSize': FIFO queues deliver at most 10 records per batch \(given 20\)/);
+    expect(() => new SqsWorker(stack, 'Mismatch', { handler, queue, fifo: false }))
+      .toThrow(/^TestStack\/Mismatch: invalid prop 'fifo': is false, but the given queue is a FIFO queue\. Fix: leave fifo unset/);
   });
 
   test('function props cannot be combined with a function of your own', () => {

@@ -232,7 +232,10 @@ export interface ProvisionedApiProps extends PatternFunctionProps, PatternAlarmP
    */
   readonly throttling?: ProvisionedApiThrottling;
   /**
-   * CORS.
+   * CORS. With an authorizer on the HTTP API (any but `HttpNoneAuthorizer`), `OPTIONS /` and
+   * `OPTIONS /{proxy+}` routes without authorization are added so browsers' unsigned preflight
+   * requests are not rejected by the `$default` route's authorizer.
+   * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html
    * @default - CORS disabled
    */
   readonly cors?: ProvisionedApiCorsOptions;
@@ -362,11 +365,12 @@ export class ProvisionedApi extends Construct {
       this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
         retention: props.logRetention ?? Defaults.logRetention,
       });
+      const integration = new HttpLambdaIntegration('Integration', this.alias);
       this.api = new apigwv2.HttpApi(this, 'Api', {
         description: `Provisioned API ${this.node.path}`,
         createDefaultStage: false,
         defaultAuthorizer: props.authorizer ?? new HttpIamAuthorizer(),
-        defaultIntegration: new HttpLambdaIntegration('Integration', this.alias),
+        defaultIntegration: integration,
         corsPreflight: props.cors ? {
           allowOrigins: props.cors.allowOrigins,
           allowMethods: corsMethods(props.cors).map((m) => m as apigwv2.CorsHttpMethod),
@@ -376,6 +380,20 @@ export class ProvisionedApi extends Construct {
           maxAge: props.cors.maxAge ?? Duration.hours(1),
         } : undefined,
       });
+      if (props.cors && !(props.authorizer instanceof apigwv2.HttpNoneAuthorizer)) {
+        // The authorized $default route also catches the browser's preflight OPTIONS requests, which are
+        // never signed nor carry a token, so every preflight would be rejected. AWS's fix: OPTIONS routes
+        // without authorization, which take priority over $default; API Gateway answers them from the CORS settings.
+        // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html
+        for (const path of ['/', '/{proxy+}']) {
+          for (const route of this.api.addRoutes({
+            path, methods: [apigwv2.HttpMethod.OPTIONS], integration, authorizer: new apigwv2.HttpNoneAuthorizer(),
+          })) {
+            acknowledgeRule(route, 'AwsSolutions-APIG4', 'CORS preflight (OPTIONS) route: browsers never authenticate a '
+              + 'preflight, and API Gateway answers it from the CORS configuration; every other method keeps the authorizer');
+          }
+        }
+      }
       this.stage = this.api.addStage('DefaultStage', {
         stageName: '$default',
         autoDeploy: true,

@@ -219,6 +219,28 @@ describe('ProvisionedApi options', () => {
     });
   });
 
+  test('CORS with an authorizer: unauthorized OPTIONS routes (browser preflight) on the same integration, $default keeps the authorizer', () => {
+    const { stack } = build({ cors: { allowOrigins: ['https://shop.example.com'] } });
+    const t = template(stack);
+    const integrationId = Object.keys(t.findResources('AWS::ApiGatewayV2::Integration'));
+    expect(integrationId).toHaveLength(1);
+    const target = { 'Fn::Join': ['', ['integrations/', { Ref: integrationId[0] }]] };
+    t.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: '$default', AuthorizationType: 'AWS_IAM', Target: target });
+    t.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'OPTIONS /', AuthorizationType: 'NONE', Target: target });
+    t.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'OPTIONS /{proxy+}', AuthorizationType: 'NONE', Target: target });
+    t.resourceCountIs('AWS::ApiGatewayV2::Route', 3);
+    // aws-cdk-lib adds one invoke permission per route; every one is on the alias.
+    const aliasId = Object.keys(t.findResources('AWS::Lambda::Alias'))[0];
+    const permissions = Object.values(t.findResources('AWS::Lambda::Permission'));
+    expect(permissions.map((p) => p.Properties.FunctionName)).toEqual([{ Ref: aliasId }, { Ref: aliasId }, { Ref: aliasId }]);
+  });
+
+  test('CORS on a public API (HttpNoneAuthorizer) or no CORS: only the $default route', () => {
+    template(build({ cors: { allowOrigins: ['https://shop.example.com'] }, authorizer: new HttpNoneAuthorizer() }).stack)
+      .resourceCountIs('AWS::ApiGatewayV2::Route', 1);
+    template(build().stack).resourceCountIs('AWS::ApiGatewayV2::Route', 1);
+  });
+
   test('function URL endpoint: on the alias, AWS_IAM by default, no API Gateway, no warning', () => {
     const { stack, api } = build({ endpoint: ProvisionedApiEndpoint.FUNCTION_URL, cors: { allowOrigins: ['https://a.example.com'] } });
     const t = template(stack);
@@ -532,6 +554,16 @@ describe('ProvisionedApi rule packs (cdk-nag AwsSolutions + Serverless)', () => 
   test('defaults (IAM-authorized HTTP API) and an IAM function URL: no findings', () => {
     expect(findings(build().stack)).toEqual([]);
     expect(findings(build({ endpoint: ProvisionedApiEndpoint.FUNCTION_URL }).stack)).toEqual([]);
+  });
+
+  test('CORS with the IAM default: the preflight routes are acknowledged for APIG4 with their reason', () => {
+    const { stack, api } = build({ cors: { allowOrigins: ['https://shop.example.com'] } });
+    expect(findings(stack)).toEqual([]);
+    const preflight = api.api!.node.findAll().filter((c) => /OPTIONS/.test(c.node.id));
+    expect(preflight).toHaveLength(2);
+    for (const route of preflight) {
+      expect(JSON.stringify(route.node.metadata)).toContain('CORS preflight (OPTIONS) route: browsers never authenticate a preflight');
+    }
   });
 
   test('without the DLQ acknowledgement the Serverless pack would flag the sync function (the check is live)', () => {

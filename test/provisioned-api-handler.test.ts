@@ -173,6 +173,15 @@ describe('bundled example API (assets/provisioned-api/example)', () => {
     expect(bodyOf(jpy)).toEqual({ message: 'currency JPY is not supported' });
   });
 
+  test('a path parameter with malformed percent-encoding is the client\'s error: 400, nothing logged as an error', async () => {
+    const result = await handler(httpEvent('GET', '/currencies/%E0%A4%A'), lambdaContext());
+    expect(result.statusCode).toBe(400);
+    expect(bodyOf(result)).toEqual({ message: 'request path is not valid percent-encoding' });
+    expect(logs.some((l) => l.includes('unhandled error'))).toBe(false);
+    const ok = await handler(httpEvent('GET', '/currencies/%65ur'), lambdaContext());
+    expect(bodyOf(ok)).toMatchObject({ code: 'EUR' });
+  });
+
   test('an unexpected failure answers 500 with the request id only; the internals go to the log', async () => {
     // A direct invoke with a body that is not an API Gateway event: reading requestContext.http throws a TypeError.
     const context = lambdaContext();

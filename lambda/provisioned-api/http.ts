@@ -47,6 +47,15 @@ export function json(status: number, body: unknown): ApiResult {
   return { statusCode: status, headers: JSON_HEADERS, body: JSON.stringify(body) };
 }
 
+/** A client's malformed percent-encoding (`/currencies/%E0%A4%A`) is its error (400), not ours (500). */
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, 'request path is not valid percent-encoding');
+  }
+}
+
 function matchPath(pattern: string, path: string): Record<string, string> | undefined {
   const want = pattern.split('/').filter(Boolean);
   const got = path.split('/').filter(Boolean);
@@ -54,7 +63,7 @@ function matchPath(pattern: string, path: string): Record<string, string> | unde
   const params: Record<string, string> = {};
   for (let i = 0; i < want.length; i++) {
     const name = /^\{(\w+)\}$/.exec(want[i]);
-    if (name) params[name[1]] = decodeURIComponent(got[i]);
+    if (name) params[name[1]] = decodePathSegment(got[i]);
     else if (want[i] !== got[i]) return undefined;
   }
   return params;

@@ -37,6 +37,7 @@ describe('the evaluator (test/support/event-filter.ts)', () => {
     [{ detail: { missing: [{ exists: true }] } }, false],
     [{ detail: { missing: [{ exists: false }] } }, true],
     [{ detail: { total: [{ exists: false }] } }, false],
+    [{ detail: { customer: [{ exists: true }] } }, false], // exists matches leaf nodes only
     [{ detail: { tags: ['express'] } }, true],
     [{ detail: { tags: ['standard'] } }, false],
     [{ detail: { customer: { tier: ['gold'], id: [{ prefix: 'c-' }] } } }, true],
@@ -68,6 +69,9 @@ describe('the evaluator (test/support/event-filter.ts)', () => {
     expect(matchesSnsSubscription({ FilterPolicy: { region: [{ exists: true }] } }, message)).toBe(false);
     expect(matchesSnsSubscription({}, message)).toBe(true);
     expect(matchesSnsSubscription({ FilterPolicy: { type: ['order.placed'] }, FilterPolicyScope: 'MessageBody' }, message)).toBe(false);
+    // exists: false needs at least one attribute on the message (SNS key matching rules).
+    expect(matchesSnsSubscription({ FilterPolicy: { region: [{ exists: false }] } }, message)).toBe(true);
+    expect(matchesSnsSubscription({ FilterPolicy: { region: [{ exists: false }] } }, { body: '{}' })).toBe(false);
   });
 
   test('rules outside the supported subset throw instead of being ignored', () => {

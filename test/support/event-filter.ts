@@ -61,7 +61,8 @@ function matchRule(rule: Json, value: Json | typeof ABSENT): boolean {
   if (keys.length !== 1) throw new Error(`a matching rule has exactly one operator (given ${JSON.stringify(rule)})`);
   const [op] = keys;
   const arg = rule[op];
-  if (op === 'exists') return arg === true ? value !== ABSENT : value === ABSENT;
+  // `exists` works on leaf nodes only: an object (an intermediate node) does not count as present.
+  if (op === 'exists') return arg === true ? value !== ABSENT && !isPlainObject(value) : value === ABSENT;
   if (value === ABSENT) return false;
   switch (op) {
     case 'prefix':
@@ -129,6 +130,8 @@ export function matchesSnsSubscription(subscription: SnsSubscriptionFilter, mess
     }
     return matchObject(policy, body);
   }
+  // SNS: a message without any attribute matches no attribute policy, not even `exists: false`.
+  if (Object.keys(message.attributes ?? {}).length === 0) return false;
   const attributes: Record<string, Json> = {};
   for (const [name, attribute] of Object.entries(message.attributes ?? {})) {
     if (attribute.Type === 'Number') attributes[name] = Number(attribute.Value);

@@ -302,6 +302,13 @@ export class SqsWorker extends Construct {
   }
 
   private validate(props: SqsWorkerProps, fifo: boolean, batchSize: number, maxReceiveCount: number): void {
+    if (props.queue) {
+      const queueProps = definedProps(props, ['visibilityTimeout', 'encryptionKey']);
+      if (queueProps.length > 0) {
+        invalidProp(this, queueProps[0], 'configures the queue SqsWorker creates, and an existing queue was given, so it would be ignored',
+          `set ${queueProps.join(', ')} on your own queue, or leave queue unset`);
+      }
+    }
     if (props.queue && props.fifo !== undefined && props.fifo !== props.queue.fifo) {
       invalidProp(this, 'fifo', `is ${props.fifo}, but the given queue is ${props.queue.fifo ? 'a FIFO' : 'a standard'} queue`,
         'leave fifo unset to follow the given queue, or pass a queue of the matching type');

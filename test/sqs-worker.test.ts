@@ -363,6 +363,15 @@ describe('SqsWorker validation errors name the path, the prop and the fix', () =
       .toThrow(/^TestStack\/Mismatch: invalid prop 'fifo': is false, but the given queue is a FIFO queue\. Fix: leave fifo unset/);
   });
 
+  test('queue settings cannot be combined with a queue of your own (they would be ignored)', () => {
+    const stack = newStack();
+    const queue = new sqs.Queue(stack, 'Mine');
+    expect(() => new SqsWorker(stack, 'Worker', { handler, queue, visibilityTimeout: Duration.minutes(10) }))
+      .toThrow(/^TestStack\/Worker: invalid prop 'visibilityTimeout': configures the queue SqsWorker creates, and an existing queue was given.*Fix: set visibilityTimeout on your own queue/);
+    expect(() => new SqsWorker(stack, 'Keyed', { handler, queue, encryptionKey: new kms.Key(stack, 'Key') }))
+      .toThrow(/^TestStack\/Keyed: invalid prop 'encryptionKey': configures the queue SqsWorker creates/);
+  });
+
   test('function props cannot be combined with a function of your own', () => {
     const stack = newStack();
     const own = new lambda.Function(stack, 'Own', {

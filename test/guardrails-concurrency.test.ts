@@ -1,4 +1,4 @@
-import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Stack, Stage } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ConcurrencyBudget, HandlerCode, SqsWorker } from '../lib';
 import { findingsOf, messageOf, userFunction } from './guardrails-support';
@@ -117,6 +117,30 @@ describe('ConcurrencyBudget', () => {
       .toThrow("ConcurrencyBudget: invalid prop 'accountLimit': must be an integer between 1 and 10000000 inclusive (given 0)");
     expect(() => new ConcurrencyBudget({ accountLimit: 100, unreservedBuffer: 100 }))
       .toThrow("ConcurrencyBudget: invalid prop 'unreservedBuffer': must be below accountLimit (given unreservedBuffer 100 >= accountLimit 100). Fix:");
+  });
+
+  test('stacks in a nested Stage are summed; over budget with no stack of the app itself to carry the error, synth throws it', () => {
+    const app = new App();
+    ConcurrencyBudget.of(app);
+    const prod = new Stage(app, 'Prod', { env: ENV });
+    reserving(new Stack(prod, 'Orders'), 'Checkout', 500);
+    reserving(new Stack(prod, 'Billing'), 'Invoices', 401);
+    expect(() => app.synth()).toThrow(/^App: ConcurrencyBudget: \[SPG-CONCURRENCY-BUDGET\] environment 123456789012\/us-east-1: functions reserve 901 .*Reserved by: Prod\/Orders\/Checkout\/Resource 500.*Fix: lower reserved concurrency by 1.*reserving stacks Prod\/Orders, Prod\/Billing are in nested Stages/);
+  });
+
+  test('a nested Stage within budget, or over budget with a stack of the app carrying the error: no throw', () => {
+    const within = new App();
+    ConcurrencyBudget.of(within);
+    reserving(new Stack(new Stage(within, 'Prod', { env: ENV }), 'Orders'), 'Checkout', 500);
+    expect(() => within.synth()).not.toThrow();
+
+    const app = new App();
+    ConcurrencyBudget.of(app);
+    const top = new Stack(app, 'Top', { env: ENV });
+    reserving(top, 'Shared', 300);
+    reserving(new Stack(new Stage(app, 'Prod', { env: ENV }), 'Orders'), 'Checkout', 601);
+    expect(findingsOf(top)).toEqual([{ level: 'error', path: '/Top', rule: 'SPG-CONCURRENCY-BUDGET' }]);
+    expect(messageOf(top, 'SPG-CONCURRENCY-BUDGET')).toContain('Reserved by: Prod/Orders/Checkout/Resource 601');
   });
 
   test('a budget added to one stack only sums that stack', () => {

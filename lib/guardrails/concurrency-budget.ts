@@ -1,4 +1,4 @@
-import { Annotations, AspectPriority, Aspects, IAspect, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, AspectPriority, Aspects, IAspect, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
 import { invalidProp, validateIntegerRange, warn } from '../core/validation';
@@ -49,6 +49,10 @@ interface EnvironmentBudget {
  * environment holding a reserving function gets an error naming each function and its share.
  * Otherwise each stack of the environment that holds functions gets an info with the totals.
  *
+ * Functions in nested Stages (e.g. CDK Pipelines stages) are summed too. Those Stages are
+ * synthesized before the aspects of their parent run, so when an over-budget environment has no
+ * reserving stack in the budget's own Stage, the budget throws the error instead of annotating.
+ *
  * Stacks whose account or region is a token (environment-agnostic) cannot be placed: they are
  * budgeted together as one "unresolved environment" and each gets a warning saying so. A reserved
  * concurrency that is itself a token (e.g. a CfnParameter) is left out of the sum with a warning.
@@ -90,7 +94,7 @@ export class ConcurrencyBudget implements IAspect {
     // Aspects visit top-down: the first node seen is the scope the budget was added to.
     if (node.node.scopes.some((s) => this.checkedRoots.has(s))) return;
     this.checkedRoots.add(node);
-    for (const [environment, budget] of this.collect(node)) this.judge(environment, budget);
+    for (const [environment, budget] of this.collect(node)) this.judge(node, environment, budget);
   }
 
   private collect(root: IConstruct): Map<string, EnvironmentBudget> {
@@ -129,7 +133,7 @@ export class ConcurrencyBudget implements IAspect {
     return environments;
   }
 
-  private judge(environment: string, budget: EnvironmentBudget): void {
+  private judge(root: IConstruct, environment: string, budget: EnvironmentBudget): void {
     const total = budget.reservations.reduce((sum, r) => sum + r.reserved, 0);
     const available = this.accountLimit - this.unreservedBuffer;
     const unreserved = this.accountLimit - total;
@@ -143,8 +147,16 @@ export class ConcurrencyBudget implements IAspect {
         + `function without a reserve shares (Lambda rejects a reservation leaving less than 100). Reserved by: ${shares}. `
         + `Fix: lower reserved concurrency by ${total - available} (prefer maxConcurrency on SQS event sources), or `
         + 'raise the quota and set accountLimit to it.';
-      for (const stack of budget.stacks) {
-        if (budget.reservations.some((r) => Stack.of(r.fn) === stack)) Annotations.of(stack).addError(message);
+      const reserving = budget.stacks.filter((stack) => budget.reservations.some((r) => Stack.of(r.fn) === stack));
+      for (const stack of reserving) Annotations.of(stack).addError(message);
+      // A nested Stage (e.g. a CDK Pipelines stage) writes its assembly before the aspects of its parent
+      // run, so an annotation added here to its stacks is lost. If no stack of the budget's own Stage
+      // carries the error, fail the synth with it instead of passing silently.
+      const rootStage = Stage.isStage(root) ? root : Stage.of(root);
+      if (!reserving.some((stack) => Stage.of(stack) === rootStage)) {
+        throw new Error(`${root.node.path || 'App'}: ConcurrencyBudget: ${message} (reported here because the reserving `
+          + `stacks ${reserving.map((s) => s.node.path).join(', ')} are in nested Stages, which are synthesized before `
+          + 'this budget runs and would drop an annotation.)');
       }
       return;
     }

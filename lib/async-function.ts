@@ -97,7 +97,7 @@ export interface AsyncFunctionProps extends PatternFunctionProps, PatternAlarmPr
   readonly retryAttempts?: number;
   /**
    * How long Lambda keeps an event in its asynchronous queue, retries and throttling included
-   * (60 seconds to 6 hours). Older events go to `onFailure` with condition `EventAgeExceeded`.
+   * (60 seconds to 6 hours, whole seconds). Older events go to `onFailure` with condition `EventAgeExceeded`.
    * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
    * @default Duration.hours(1)
    */
@@ -223,6 +223,11 @@ export class AsyncFunction extends Construct {
     this.maxEventAge = props.maxEventAge ?? Duration.hours(1);
     validateIntegerRange(this, 'retryAttempts', this.retryAttempts, 0, 2,
       'set retryAttempts to 0, 1 or 2 (Lambda\'s limits); replay further from the failure queue with the redrive');
+    if (!this.maxEventAge.isUnresolved() && !Number.isInteger(this.maxEventAge.toMilliseconds() / 1000)) {
+      // Lambda takes whole seconds (MaximumEventAgeInSeconds); CDK would throw an error without a path.
+      invalidProp(this, 'maxEventAge', `must be whole seconds (given ${this.maxEventAge.toMilliseconds()} milliseconds)`,
+        `use Duration.seconds(${Math.round(this.maxEventAge.toMilliseconds() / 1000)})`);
+    }
     validateDurationRange(this, 'maxEventAge', this.maxEventAge, Duration.seconds(60), Duration.hours(6),
       'set maxEventAge between Duration.seconds(60) and Duration.hours(6) (Lambda\'s limits)');
     const redrive = props.redrive ?? props.onFailure === undefined;

@@ -68,8 +68,10 @@ export interface SagaRetry {
  */
 export interface SagaStep {
   /**
-   * Name of the step: 1-64 letters, digits, '-' or '_'; unique in the saga. Names the action
-   * state, the result (`$.results.<name>`) and the idempotency key.
+   * Name of the step: 1-64 letters, digits, '-' or '_' (at most 62 when the step has a
+   * compensation: Step Functions allows 80 characters in the `Compensate <name> failed` state
+   * name); unique in the saga. Names the action state, the result (`$.results.<name>`) and the
+   * idempotency key.
    */
   readonly name: string;
   /** The function that does the step's work. Its return value is kept as `$.results.<name>`. */
@@ -147,6 +149,13 @@ export interface SagaStateMachineProps extends PatternAlarmProps {
 
 /** Names of the states the construct adds around the steps; a step may not use them. */
 const RESERVED_STATE_NAMES = ['Start', 'Succeeded', 'SagaFailed', 'CompensationFailed', 'RecordCompensationFailure'];
+/** Ids of the other constructs the saga creates beside the step states (same scope): a step may not use them either. */
+const RESERVED_CONSTRUCT_IDS = ['LogGroup', 'StateMachine', 'ExecutionsFailedAlarm', 'CompensationFailedAlarm', 'ExecutionsTimedOutAlarm'];
+
+/** Step Functions limits state names to 80 characters. */
+const MAX_STATE_NAME_LENGTH = 80;
+/** The longest state name the saga derives from a step name (when the step has a compensation). */
+const compensationFailedStateName = (step: string) => `Compensate ${step} failed`;
 
 /** Errors the Lambda service or Step Functions raise for a call that may succeed when repeated. */
 const TRANSIENT_LAMBDA_ERRORS = [
@@ -211,6 +220,11 @@ export class SagaStateMachine extends Construct {
         includeExecutionData: props.includeExecutionData ?? express,
       },
     });
+    this.stateMachine.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['cloudwatch:PutMetricData'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'cloudwatch:namespace': SagaStateMachine.METRIC_NAMESPACE } },
+    }));
     this.acknowledgeWildcardPermissions(props.steps);
 
     this.alarms = createAlarms(this, props, {
@@ -289,7 +303,7 @@ export class SagaStateMachine extends Construct {
         'Step Functions invokes the saga step function by ARN with any version or alias suffix (<function ARN>:*)');
     }
     acknowledgeRule(this.stateMachine, 'AwsSolutions-IAM5[Resource::*]',
-      'cloudwatch:PutMetricData (RecordCompensationFailure) supports no resource-level permissions; the namespace is fixed in the definition');
+      'cloudwatch:PutMetricData (RecordCompensationFailure) supports no resource-level permissions; the statement is limited to the saga namespace by the cloudwatch:namespace condition');
   }
 
   private validate(props: SagaStateMachineProps, express: boolean): void {
@@ -304,6 +318,23 @@ export class SagaStateMachine extends Construct {
         invalidProp(this, `${prop}.name`, `'${step.name}' is the name of a state the saga adds (reserved: ${RESERVED_STATE_NAMES.join(', ')})`,
           `rename the step, e.g. '${step.name.toLowerCase()}-step'`);
       }
+      if (RESERVED_CONSTRUCT_IDS.includes(step.name)) {
+        invalidProp(this, `${prop}.name`,
+          `'${step.name}' is the id of a construct the saga creates beside the step states (reserved: ${RESERVED_CONSTRUCT_IDS.join(', ')})`,
+          `rename the step, e.g. '${step.name.toLowerCase()}-step'`);
+      }
+      const longest = step.compensation ? compensationFailedStateName(step.name) : `${step.name} failed`;
+      if (longest.length > MAX_STATE_NAME_LENGTH) {
+        invalidProp(this, `${prop}.name`,
+          `'${step.name}' is too long: the saga names a state '${longest}' (${longest.length} characters), `
+          + `and Step Functions allows ${MAX_STATE_NAME_LENGTH}`,
+          `shorten the name of a step with a compensation to ${MAX_STATE_NAME_LENGTH - compensationFailedStateName('').length} characters or fewer`);
+      }
+      if (step.retry?.retryErrors?.includes(sfn.Errors.ALL)) {
+        invalidProp(this, `${prop}.retry.retryErrors`,
+          `must not contain ${sfn.Errors.ALL}: it would retry business errors too (and Step Functions allows it only alone in a retrier)`,
+          'list the error names a second attempt can fix, e.g. [\'InventoryServiceUnavailable\']');
+      }
       if (step.compensatesOwnFailure && !step.compensation) {
         invalidProp(this, `${prop}.compensatesOwnFailure`,
           `step '${step.name}' says it compensates its own failure but has no compensation`,
@@ -315,6 +346,7 @@ export class SagaStateMachine extends Construct {
     this.validateRetry('compensationRetry', props.compensationRetry);
 
     const max = express ? MAX_EXPRESS_TIMEOUT : MAX_STANDARD_TIMEOUT;
+    this.validateWholeSeconds('timeout', props.timeout);
     if (props.timeout && !props.timeout.isUnresolved()
       && (props.timeout.toSeconds() > max.toSeconds() || props.timeout.toSeconds() < 1)) {
       invalidProp(this, 'timeout', express
@@ -346,13 +378,18 @@ export class SagaStateMachine extends Construct {
 
   /** Step Functions takes whole seconds here: at least 1, at most `max`. Tokens are skipped. */
   private validateSeconds(prop: string, value: Duration | undefined, max: Duration): void {
+    this.validateWholeSeconds(prop, value);
+    validateDurationRange(this, prop, value, Duration.seconds(1), max);
+  }
+
+  /** Step Functions (and CDK's rendering, which throws otherwise) take whole seconds. Tokens are skipped. */
+  private validateWholeSeconds(prop: string, value: Duration | undefined): void {
     if (!value || value.isUnresolved()) return;
     const millis = value.toMilliseconds();
     if (!Number.isInteger(millis / 1000)) {
       invalidProp(this, prop, `must be whole seconds (given ${value.toHumanString()})`,
         `use Duration.seconds(${Math.max(1, Math.round(millis / 1000))})`);
     }
-    validateDurationRange(this, prop, value, Duration.seconds(1), max);
   }
 
   /**
@@ -371,21 +408,24 @@ export class SagaStateMachine extends Construct {
       error: 'SagaCompensationFailed',
       causePath: '$.compensationFailure.cause',
     });
-    const recordCompensationFailure = new tasks.CallAwsService(this, 'RecordCompensationFailure', {
-      service: 'cloudwatch',
-      action: 'putMetricData',
-      iamAction: 'cloudwatch:PutMetricData',
-      iamResources: ['*'],
-      parameters: {
-        Namespace: SagaStateMachine.METRIC_NAMESPACE,
-        MetricData: [{
-          MetricName: SagaStateMachine.COMPENSATION_FAILED_METRIC,
-          Unit: 'Count',
-          Value: 1,
-          Dimensions: [{ Name: 'StateMachineArn', Value: sfn.JsonPath.stateMachineId }],
-        }],
+    // A plain Task state rather than tasks.CallAwsService: that one grants its action on its
+    // resources without conditions, and PutMetricData has no resource-level permissions. The
+    // grant (in the constructor) is limited to this namespace with the cloudwatch:namespace key.
+    const recordCompensationFailure = new sfn.CustomState(this, 'RecordCompensationFailure', {
+      stateJson: {
+        Type: 'Task',
+        Resource: `arn:${Stack.of(this).partition}:states:::aws-sdk:cloudwatch:putMetricData`,
+        Parameters: {
+          Namespace: SagaStateMachine.METRIC_NAMESPACE,
+          MetricData: [{
+            MetricName: SagaStateMachine.COMPENSATION_FAILED_METRIC,
+            Unit: 'Count',
+            Value: 1,
+            Dimensions: [{ 'Name': 'StateMachineArn', 'Value.$': sfn.JsonPath.stateMachineId }],
+          }],
+        },
+        ResultPath: null,
       },
-      resultPath: sfn.JsonPath.DISCARD,
     });
     // The metric is how the alarm sees the failure; if even that call fails the execution still
     // ends in CompensationFailed (and counts as failed).
@@ -448,7 +488,9 @@ export class SagaStateMachine extends Construct {
         input: sfn.JsonPath.objectAt('$.input'),
         results: sfn.JsonPath.objectAt('$.results'),
       }),
-      resultPath: `$.results.${step.name}`,
+      // Bracket notation: Step Functions requires it for field names with characters outside
+      // JSONPath's member-name-shorthand, such as '-' (and names starting with a digit).
+      resultPath: `$.results['${step.name}']`,
       taskTimeout: step.timeout ? sfn.Timeout.duration(step.timeout) : undefined,
     });
     const retry = step.retry ?? {};
@@ -489,7 +531,7 @@ export class SagaStateMachine extends Construct {
       jitterStrategy: retry.jitter === false ? sfn.JitterType.NONE : sfn.JitterType.FULL,
     });
     const pending = steps.slice(0, index).filter((s) => s.compensation).map((s) => s.name).reverse();
-    const failed = new sfn.Pass(this, `Compensate ${step.name} failed`, {
+    const failed = new sfn.Pass(this, compensationFailedStateName(step.name), {
       comment: 'Names the compensation that failed, the original failure and what is left undone',
       parameters: {
         'step': step.name,

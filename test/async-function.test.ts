@@ -397,6 +397,11 @@ describe('AsyncFunction errors', () => {
       + 'Fix: set maxEventAge between Duration.seconds(60) and Duration.hours(6) (Lambda\'s limits)');
   });
 
+  test('maxEventAge that is not whole seconds', () => {
+    expect(() => build({ maxEventAge: Duration.millis(90500) })).toThrow(
+      "TestStack/Async: invalid prop 'maxEventAge': must be whole seconds (given 90500 milliseconds). Fix: use Duration.seconds(91)");
+  });
+
   test('onFailure pointing at the function itself', () => {
     const stack = newStack();
     const own = new lambda.Function(stack, 'Own', {

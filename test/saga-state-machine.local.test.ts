@@ -201,6 +201,20 @@ describe('SagaStateMachine executed locally with the bundled step handlers', () 
     expect(aslValidator(broken).isValid).toBe(false);
   });
 
+  test('the longest step name the saga accepts derives state names of at most 80 characters (asl-validator)', () => {
+    const stack = new Stack(new App(), 'Long', { env: { account: '123456789012', region: 'us-east-1' } });
+    const name = 'r'.repeat(62);
+    new SagaStateMachine(stack, 'Saga', {
+      steps: [{ name, action: fn(stack, 'Reserve'), compensation: fn(stack, 'Release') }, { name: 'ship', action: fn(stack, 'Ship') }],
+    });
+    const definition = definitionOf(stack);
+    expect(Object.keys(definition.States)).toContain(`Compensate ${name} failed`);
+    expect(aslValidator(structuredClone(definition)).errors).toEqual([]);
+    // One character more, which the construct rejects at synth, breaks the state-name limit.
+    const longer = JSON.parse(JSON.stringify(definition).split(name).join(`${name}r`));
+    expect(aslValidator(longer).isValid).toBe(false);
+  });
+
   test('all steps succeed: each result under $.results.<step>, idempotency keys per execution and step', async () => {
     const run = await execute(plain, order(), { executionName: 'order-o-1' });
     expect(run.status).toBe('SUCCEEDED');

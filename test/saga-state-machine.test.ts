@@ -95,7 +95,28 @@ describe('SagaStateMachine defaults', () => {
       'input.$': '$.input',
       'results.$': '$.results',
     });
-    expect(charge.ResultPath).toBe('$.results.charge-payment');
+    // Bracket notation: Step Functions requires it for names outside JSONPath's member-name-shorthand ('-').
+    expect(charge.ResultPath).toBe("$.results['charge-payment']");
+  });
+
+  test('every JSONPath in the definition uses dot notation only for member-name-shorthand names', () => {
+    // https://docs.aws.amazon.com/step-functions/latest/dg/amazon-states-language-paths.html: field names
+    // with other characters (such as '-') must use square bracket notation.
+    const paths: string[] = [];
+    const visit = (node: Json, key?: string): void => {
+      if (typeof node === 'string') {
+        const isPathField = key !== undefined && (/Path$/.test(key) || key.endsWith('.$'));
+        if (isPathField) paths.push(...(node.match(/\$\$?[^\s,)]*/g) ?? []));
+      } else if (node && typeof node === 'object') {
+        for (const [k, v] of Object.entries(node)) visit(v, Array.isArray(node) ? key : k);
+      }
+    };
+    visit(asl.States);
+    expect(paths).toContain("$.results['reserve-inventory']");
+    for (const path of paths) {
+      const dotted = path.replace(/\['[^']*'\]/g, '').split('.').slice(1).filter((segment) => segment !== '');
+      for (const segment of dotted) expect([path, segment]).toEqual([path, expect.stringMatching(/^[A-Za-z_][A-Za-z0-9_]*$/)]);
+    }
   });
 
   test('actions retry only transient Lambda errors and timeouts: 3 times from 1 s, x2, capped at 30 s, full jitter', () => {
@@ -134,6 +155,8 @@ describe('SagaStateMachine defaults', () => {
   test('RecordCompensationFailure puts the CompensationFailed metric for this state machine', () => {
     const record = asl.States.RecordCompensationFailure;
     expect(record.Resource).toBe('arn:TOKEN:states:::aws-sdk:cloudwatch:putMetricData');
+    expect(record.ResultPath).toBeNull();
+    expect(record.Retry).toEqual([{ ErrorEquals: ['States.ALL'], IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2, JitterStrategy: 'FULL' }]);
     expect(record.Parameters).toEqual({
       Namespace: 'CdkServerlessPatterns/Saga',
       MetricData: [{ 'MetricName': 'CompensationFailed', 'Unit': 'Count', 'Value': 1, 'Dimensions': [{ 'Name': 'StateMachineArn', 'Value.$': '$$.StateMachine.Id' }] }],
@@ -149,6 +172,11 @@ describe('SagaStateMachine defaults', () => {
     }
     expect(invoked).toHaveLength(10); // each ARN and ARN:*
     expect(statements).toContainEqual(expect.objectContaining({ Action: 'cloudwatch:PutMetricData', Resource: '*' }));
+    // PutMetricData has no resource-level permissions: the namespace condition is what keeps it narrow.
+    expect(statements.filter((st) => JSON.stringify(st.Action).includes('cloudwatch:'))).toEqual([{
+      Action: 'cloudwatch:PutMetricData', Effect: 'Allow', Resource: '*',
+      Condition: { StringEquals: { 'cloudwatch:namespace': 'CdkServerlessPatterns/Saga' } },
+    }]);
   });
 
   test('alarms: failed executions, compensation failed (own metric), timed out executions', () => {
@@ -343,6 +371,28 @@ describe('SagaStateMachine errors', () => {
       "TestStack/Saga: invalid prop 'steps[0].name': 'CompensationFailed' is the name of a state the saga adds");
   });
 
+  test('step name reserved for a construct the saga creates beside the states', () => {
+    for (const name of ['StateMachine', 'LogGroup', 'ExecutionsFailedAlarm']) {
+      expect(build({}, (s) => [{ ...s[0], name }, s[1]])).toThrow(
+        `TestStack/Saga: invalid prop 'steps[0].name': '${name}' is the id of a construct the saga creates beside the step states`);
+    }
+  });
+
+  test('step name too long for the 80-character state names the saga derives from it', () => {
+    const name = 'r'.repeat(63);
+    expect(build({}, (s) => [{ ...s[0], name }, s[1]])).toThrow(
+      `TestStack/Saga: invalid prop 'steps[0].name': '${name}' is too long: the saga names a state 'Compensate ${name} failed' `
+      + '(81 characters), and Step Functions allows 80. Fix: shorten the name of a step with a compensation to 62 characters or fewer');
+    // 62 characters with a compensation, and 64 (the general limit) without one, fit.
+    expect(build({}, (s) => [{ ...s[0], name: 'r'.repeat(62) }, s[1]])).not.toThrow();
+    expect(build({}, (s) => [s[0], s[1], { ...s[2], name: 's'.repeat(64) }])).not.toThrow();
+  });
+
+  test('States.ALL in a step\'s retryErrors', () => {
+    expect(build({}, (s) => [{ ...s[0], retry: { retryErrors: ['ServiceUnavailableError', 'States.ALL'] } }, s[1]])).toThrow(
+      "TestStack/Saga: invalid prop 'steps[0].retry.retryErrors': must not contain States.ALL: it would retry business errors too");
+  });
+
   test('compensatesOwnFailure without a compensation', () => {
     expect(build({}, (s) => [s[0], s[1], { ...s[2], compensatesOwnFailure: true }])).toThrow(
       "TestStack/Saga: invalid prop 'steps[2].compensatesOwnFailure': step 'create-shipment' says it compensates its own failure "
@@ -353,6 +403,11 @@ describe('SagaStateMachine errors', () => {
     expect(build({ type: sfn.StateMachineType.EXPRESS, timeout: Duration.minutes(6) })).toThrow(
       "TestStack/Saga: invalid prop 'timeout': an EXPRESS state machine runs at most 5 minutes (given 6 minutes). "
       + 'Fix: lower timeout to Duration.minutes(5) or less, or use sfn.StateMachineType.STANDARD');
+  });
+
+  test('timeout that is not whole seconds', () => {
+    expect(build({ timeout: Duration.millis(1500) })).toThrow(
+      "TestStack/Saga: invalid prop 'timeout': must be whole seconds (given 1 second 500 millis). Fix: use Duration.seconds(2)");
   });
 
   test('STANDARD timeout above a year', () => {

@@ -391,6 +391,19 @@ describe(`ServerlessGuardrails: ${GuardrailRule.S3_RECURSIVE_TRIGGER}`, () => {
     expect(findingsOf(stack)).toEqual([]);
   });
 
+  test('buckets named by literal ARNs: writing to images-thumbnails is not writing to images, images/* and images* are', () => {
+    const build = (resource: string) => {
+      const stack = guardedStack();
+      const fn = s3Function(stack);
+      new s3.Bucket(stack, 'Images', { bucketName: 'images' }).addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(fn));
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [resource] }));
+      return findingsOf(stack).map((f) => f.rule);
+    };
+    expect(build('arn:aws:s3:::images-thumbnails/*')).toEqual([]);
+    expect(build('arn:aws:s3:::images/*')).toEqual(['SPG-S3-RECURSION']);
+    expect(build('arn:aws:s3:::images*')).toEqual(['SPG-S3-RECURSION']);
+  });
+
   test('a wildcard s3:* on * is a write to the bucket too', () => {
     const stack = guardedStack();
     const fn = s3Function(stack);

@@ -325,9 +325,12 @@ function allowsOnBucket(model: StackModel, statement: Json, action: string, buck
   if (statement?.Effect !== 'Allow') return false;
   if (!asList(statement.Action).some((a) => actionMatches(a, action))) return false;
   const literalName = typeof bucket.props.BucketName === 'string' ? bucket.props.BucketName : undefined;
+  // `arn:aws:s3:::images/*` or `:::images*` names bucket `images`; `:::images-thumbnails/*` does not.
+  const literalArn = literalName !== undefined
+    ? new RegExp(`:::${literalName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([/*"]|$)`) : undefined;
   return asList(statement.Resource).some((res) => res === '*'
     || model.referenced(res).includes(bucket)
-    || (literalName !== undefined && JSON.stringify(res).includes(`:::${literalName}`)));
+    || (literalArn !== undefined && literalArn.test(JSON.stringify(res))));
 }
 
 function checkS3Recursion(model: StackModel, fn: ModelResource): Finding[] {

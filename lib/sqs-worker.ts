@@ -51,13 +51,14 @@ export interface SqsWorkerIdempotencyProps {
  */
 export interface SqsWorkerOptions extends PatternFunctionProps, PatternAlarmProps {
   /**
-   * KMS key for the queues.
+   * KMS key for the queues SqsWorker creates (an error together with an existing `queue`).
    * @default - SQS-managed server-side encryption (SSE-SQS)
    */
   readonly encryptionKey?: kms.IKey;
   /**
    * Visibility timeout of the source queue. Must be at least 6 x `timeout` + `maxBatchingWindow`,
-   * or in-flight messages reappear and are processed twice.
+   * or in-flight messages reappear and are processed twice. Applies to the queue SqsWorker
+   * creates (an error together with an existing `queue`).
    * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
    * @default - 6 x timeout + maxBatchingWindow
    */

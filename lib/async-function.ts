@@ -286,8 +286,13 @@ export class AsyncFunction extends Construct {
       onFailure = AsyncDestination.toQueue(this.failureQueue);
     }
 
+    // An alias or version is configured on its function with its qualifier (as aws-cdk-lib's own
+    // configureAsyncInvoke does): its function name already carries the qualifier, so passing it
+    // as is would pair `name:alias` with the default qualifier $LATEST.
+    const configured = qualifiedTarget(this.function);
     this.eventInvokeConfig = new lambda.EventInvokeConfig(this, 'EventInvokeConfig', {
-      function: this.function,
+      function: configured.function,
+      qualifier: configured.qualifier,
       retryAttempts: this.retryAttempts,
       maxEventAge: this.maxEventAge,
       onFailure: onFailure.destination,
@@ -597,6 +602,15 @@ function nagResourceName(value: unknown): string {
   if (Array.isArray(v['Fn::GetAtt'])) return `<${(v['Fn::GetAtt'] as string[]).join('.')}>`;
   if (typeof v.Ref === 'string') return `<${v.Ref}>`;
   return JSON.stringify(value);
+}
+
+/** The unqualified function and qualifier of an alias or version (imported ones included); a function as is. */
+function qualifiedTarget(fn: lambda.IFunction): { function: lambda.IFunction; qualifier?: string } {
+  const alias = fn as Partial<lambda.IAlias>;
+  if (typeof alias.aliasName === 'string' && alias.version) return { function: alias.version.lambda, qualifier: alias.aliasName };
+  const version = fn as Partial<lambda.IVersion>;
+  if (typeof version.version === 'string' && version.lambda) return { function: version.lambda, qualifier: version.version };
+  return { function: fn };
 }
 
 /** Findings on what every function this construct creates needs. */

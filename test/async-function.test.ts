@@ -271,6 +271,27 @@ describe('AsyncFunction props', () => {
     });
   });
 
+  test('an adopted alias or version: the invoke config names its function with its qualifier', () => {
+    const stack = newStack();
+    const own = new lambda.Function(stack, 'Own', {
+      runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>{}'),
+    });
+    const alias = new lambda.Alias(stack, 'Live', { aliasName: 'live', version: own.currentVersion });
+    const viaAlias = new AsyncFunction(stack, 'ViaAlias', { handler: HandlerCode.fromFunction(alias) });
+    const other = new lambda.Function(stack, 'Other', {
+      runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>{}'),
+    });
+    const version = new lambda.Version(stack, 'OtherV1', { lambda: other });
+    const viaVersion = new AsyncFunction(stack, 'ViaVersion', { handler: HandlerCode.fromFunction(version) });
+    const resources = template(stack).toJSON().Resources;
+    expect(resources[logicalId(viaAlias.eventInvokeConfig, stack)].Properties).toMatchObject({
+      FunctionName: { Ref: logicalId(own, stack) }, Qualifier: 'live',
+    });
+    expect(resources[logicalId(viaVersion.eventInvokeConfig, stack)].Properties).toMatchObject({
+      FunctionName: { Ref: logicalId(other, stack) }, Qualifier: { 'Fn::GetAtt': [logicalId(version, stack), 'Version'] },
+    });
+  });
+
   test('token values are not validated at synth', () => {
     const stack = newStack();
     const retries = new CfnParameter(stack, 'Retries', { type: 'Number' });

@@ -1,4 +1,4 @@
-import { Annotations, App, Aspects, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, App, Aspects, Duration, Stack, Stage } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -451,6 +451,23 @@ describe('ServerlessGuardrails configuration and acknowledgement', () => {
     const stack = new Stack(app, 'UserStack', { env: { account: '123456789012', region: 'us-east-1' } });
     sqsConsumer(stack, { partial: false });
     expect(findingsOf(stack)).toEqual([{ level: 'warning', path: ESM_PATH, rule: 'SPG-SQS-PARTIAL-BATCH' }]);
+  });
+
+  test('nested Stages: an App-level aspect does not reach them (CDK aspect semantics), ServerlessGuardrails.of(stage) does', () => {
+    const env = { account: '123456789012', region: 'us-east-1' };
+    const appOnly = new App();
+    ServerlessGuardrails.of(appOnly);
+    const missed = new Stack(new Stage(appOnly, 'Prod', { env }), 'Orders');
+    new logs.LogGroup(missed, 'Forever', { retention: logs.RetentionDays.INFINITE });
+    expect(findingsOf(missed)).toEqual([]);
+
+    const app = new App();
+    ServerlessGuardrails.of(app);
+    const prod = new Stage(app, 'Prod', { env });
+    ServerlessGuardrails.of(prod);
+    const checked = new Stack(prod, 'Orders');
+    new logs.LogGroup(checked, 'Forever', { retention: logs.RetentionDays.INFINITE });
+    expect(findingsOf(checked)).toEqual([{ level: 'warning', path: '/Prod/Orders/Forever/Resource', rule: 'SPG-LOG-RETENTION' }]);
   });
 
   test('defaultSeverity documents each rule\'s default', () => {

@@ -30,6 +30,9 @@ export interface ServerlessGuardrailsProps {
  * References that leave the stack (another stack's resource, an imported ARN, a parameter) are
  * not followed: a rule that needs the other end does not fire.
  *
+ * Like every CDK aspect, it does not reach into nested Stages (e.g. CDK Pipelines stages): add it
+ * to each Stage as well (`ServerlessGuardrails.of(stage)`).
+ *
  * @example
  * ServerlessGuardrails.of(app); // or Aspects.of(app).add(new ServerlessGuardrails())
  */

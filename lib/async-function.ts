@@ -75,7 +75,9 @@ export class AsyncDestination {
 export interface AsyncFunctionProps extends PatternFunctionProps, PatternAlarmProps {
   /**
    * The function code. Throw to fail an event: Lambda retries it `retryAttempts` times, then sends
-   * it to `onFailure`. Make it idempotent: async events are delivered at least once.
+   * it to `onFailure`. Make it idempotent: async events are delivered at least once. A function
+   * given through `HandlerCode.fromFunction()` must come with its execution role (imported
+   * functions: `fromFunctionAttributes` with `role`): the destinations are granted to it.
    */
   readonly handler: HandlerCode;
   /**
@@ -263,6 +265,13 @@ export class AsyncFunction extends Construct {
     }
     this.rejectSelfDestination('onFailure', props.onFailure);
     this.rejectSelfDestination('onSuccess', props.onSuccess);
+    if (!this.function.role) {
+      // Destinations are written with the function's execution role: without it nothing can be granted.
+      invalidProp(this, 'handler',
+        'the function given to HandlerCode.fromFunction() was imported without its execution role, which Lambda uses to '
+        + 'send invocation records to the destinations and which must therefore be granted access to them',
+        'import it with lambda.Function.fromFunctionAttributes({ functionArn, role: iam.Role.fromRoleArn(...) })');
+    }
 
     let onFailure = props.onFailure;
     if (!onFailure) {

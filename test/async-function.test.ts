@@ -476,6 +476,23 @@ describe('AsyncFunction errors', () => {
       .toThrow("TestStack/Async: invalid prop 'timeout': cannot be combined with HandlerCode.fromFunction()");
   });
 
+  test('an adopted function imported without its role', () => {
+    const stack = newStack();
+    const imported = lambda.Function.fromFunctionArn(stack, 'Imported', 'arn:aws:lambda:us-east-1:123456789012:function:worker');
+    expect(() => new AsyncFunction(stack, 'Async', { handler: HandlerCode.fromFunction(imported) }))
+      .toThrow("TestStack/Async: invalid prop 'handler': the function given to HandlerCode.fromFunction() was imported without its "
+        + 'execution role, which Lambda uses to send invocation records to the destinations and which must therefore be granted '
+        + 'access to them. Fix: import it with lambda.Function.fromFunctionAttributes({ functionArn, role: iam.Role.fromRoleArn(...) })');
+    // With its role it is wired: the grant goes to an attached policy of the imported role.
+    const withRole = lambda.Function.fromFunctionAttributes(stack, 'WithRole', {
+      functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:other',
+      role: iam.Role.fromRoleArn(stack, 'OtherRole', 'arn:aws:iam::123456789012:role/other'),
+      sameEnvironment: true,
+    });
+    new AsyncFunction(stack, 'Adopted', { handler: HandlerCode.fromFunction(withRole) });
+    template(stack).hasResourceProperties('AWS::Lambda::EventInvokeConfig', { FunctionName: 'other', Qualifier: '$LATEST' });
+  });
+
   test('an adopted function that already has an event invoke config', () => {
     const stack = newStack();
     const own = new lambda.Function(stack, 'Own', {

@@ -12,7 +12,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { createAlarms, PatternAlarmProps } from './core/alarms';
 import { Defaults } from './core/defaults';
-import { createPatternFunction, definedProps, PatternFunctionProps } from './core/function';
+import { createPatternFunction, PatternFunctionProps } from './core/function';
 import { HandlerCode } from './core/handler';
 import { acknowledgeRule } from './core/nag';
 import { minimumVisibilityTimeout } from './core/rules';
@@ -242,15 +242,10 @@ export class AsyncFunction extends Construct {
         'set redrive to true (and leave onFailure unset), or drop redriveEnabled');
     }
 
-    const fn = createPatternFunction(this, 'Function', {
-      code: props.handler,
-      timeout: props.timeout ?? Defaults.timeouts.asyncFunction,
-      memorySize: props.memorySize,
-      environment: props.environment,
-      logRetention: props.logRetention,
-      reservedConcurrency: props.reservedConcurrency,
+    const fn = createPatternFunction(this, 'Function', props, {
+      defaultTimeout: Defaults.timeouts.asyncFunction,
       description: `Async function ${this.node.path}`,
-    }, definedProps(props, ['timeout', 'memorySize', 'environment', 'logRetention', 'reservedConcurrency']));
+    });
     this.function = fn.function;
     if (fn.createdFunction) {
       acknowledgeRule(fn.createdFunction, 'Serverless-LambdaDLQ',
@@ -310,13 +305,14 @@ export class AsyncFunction extends Construct {
 
     if (redrive && this.failureQueue) {
       const redriveFn = createPatternFunction(this, 'RedriveFunction', {
-        code: HandlerCode.bundled('async-function/redrive'),
-        timeout: REDRIVE_TIMEOUT,
+        handler: HandlerCode.bundled('async-function/redrive'),
         memorySize: 256,
         logRetention: props.logRetention,
+      }, {
+        defaultTimeout: REDRIVE_TIMEOUT,
         description: `Replays the failure queue of ${this.node.path}`,
         patternEnvironment: { REDRIVE_TARGET_FUNCTION_ARN: this.function.functionArn },
-      }, []).function;
+      }).function;
       this.redriveFunction = redriveFn;
       acknowledgeRule(redriveFn, 'Serverless-LambdaDLQ',
         'invoked only by the SQS event source mapping of the failure queue, whose redrive policy parks what fails');

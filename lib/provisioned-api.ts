@@ -11,7 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { createAlarms, PatternAlarmProps } from './core/alarms';
 import { Defaults } from './core/defaults';
-import { createPatternFunction, definedProps, PatternFunctionProps } from './core/function';
+import { createPatternFunction, PatternFunctionProps } from './core/function';
 import { HandlerCode } from './core/handler';
 import { acknowledgeRule } from './core/nag';
 import {
@@ -310,19 +310,14 @@ export class ProvisionedApi extends Construct {
     const existing = props.handler.existingFunction;
     const reserved = props.reservedConcurrency
       ?? (existing || Token.isUnresolved(maxCapacity) ? undefined : 2 * maxCapacity);
-    const timeout = props.timeout ?? Defaults.timeouts.api;
     const schedule = props.schedule ? this.validateSchedule(props.schedule, minCapacity, maxCapacity) : undefined;
     this.validate(props, endpoint, provisioned, minCapacity, maxCapacity, reserved);
 
-    const made = createPatternFunction(this, 'Function', {
-      code: props.handler,
-      timeout,
-      memorySize: props.memorySize,
-      environment: props.environment,
-      logRetention: props.logRetention,
-      reservedConcurrency: reserved,
+    const made = createPatternFunction(this, 'Function', props, {
+      defaultTimeout: Defaults.timeouts.api,
       description: `Provisioned API ${this.node.path}`,
-    }, definedProps(props, ['timeout', 'memorySize', 'environment', 'logRetention', 'reservedConcurrency']));
+      defaultReservedConcurrency: reserved,
+    });
     if (!(made.function instanceof lambda.Function)) {
       invalidProp(this, 'handler', 'HandlerCode.fromFunction() needs a lambda.Function, whose versions this construct publishes (given an imported function)',
         'pass a lambda.Function you created in this app, or HandlerCode.fromCode()/fromAsset()');
@@ -361,6 +356,7 @@ export class ProvisionedApi extends Construct {
       });
     }
 
+    const cors = resolveCors(props.cors);
     if (endpoint === ProvisionedApiEndpoint.HTTP_API) {
       this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
         retention: props.logRetention ?? Defaults.logRetention,
@@ -371,13 +367,13 @@ export class ProvisionedApi extends Construct {
         createDefaultStage: false,
         defaultAuthorizer: props.authorizer ?? new HttpIamAuthorizer(),
         defaultIntegration: integration,
-        corsPreflight: props.cors ? {
-          allowOrigins: props.cors.allowOrigins,
-          allowMethods: corsMethods(props.cors).map((m) => m as apigwv2.CorsHttpMethod),
-          allowHeaders: props.cors.allowHeaders ?? ['content-type', 'authorization'],
-          exposeHeaders: props.cors.exposeHeaders,
-          allowCredentials: props.cors.allowCredentials,
-          maxAge: props.cors.maxAge ?? Duration.hours(1),
+        corsPreflight: cors ? {
+          allowOrigins: cors.origins,
+          allowMethods: cors.methods.map((m) => m as apigwv2.CorsHttpMethod),
+          allowHeaders: cors.headers,
+          exposeHeaders: cors.exposeHeaders,
+          allowCredentials: cors.allowCredentials,
+          maxAge: cors.maxAge,
         } : undefined,
       });
       if (props.cors && !(props.authorizer instanceof apigwv2.HttpNoneAuthorizer)) {
@@ -438,13 +434,13 @@ export class ProvisionedApi extends Construct {
       }
       this.functionUrl = this.alias.addFunctionUrl({
         authType,
-        cors: props.cors ? {
-          allowedOrigins: props.cors.allowOrigins,
-          allowedMethods: corsMethods(props.cors).map((m) => m as lambda.HttpMethod),
-          allowedHeaders: props.cors.allowHeaders ?? ['content-type', 'authorization'],
-          exposedHeaders: props.cors.exposeHeaders,
-          allowCredentials: props.cors.allowCredentials,
-          maxAge: props.cors.maxAge ?? Duration.hours(1),
+        cors: cors ? {
+          allowedOrigins: cors.origins,
+          allowedMethods: cors.methods.map((m) => m as lambda.HttpMethod),
+          allowedHeaders: cors.headers,
+          exposedHeaders: cors.exposeHeaders,
+          allowCredentials: cors.allowCredentials,
+          maxAge: cors.maxAge,
         } : undefined,
       });
       this.url = this.functionUrl.url;
@@ -718,6 +714,19 @@ export class ProvisionedApi extends Construct {
       + 'before requests and duration; set provisionedConcurrencyPrice for regions other than us-east-1');
     return estimate;
   }
+}
+
+/** CORS settings with their defaults applied, in one shape for both endpoints. */
+function resolveCors(cors: ProvisionedApiCorsOptions | undefined) {
+  if (!cors) return undefined;
+  return {
+    origins: cors.allowOrigins,
+    methods: corsMethods(cors),
+    headers: cors.allowHeaders ?? ['content-type', 'authorization'],
+    exposeHeaders: cors.exposeHeaders,
+    allowCredentials: cors.allowCredentials,
+    maxAge: cors.maxAge ?? Duration.hours(1),
+  };
 }
 
 function corsMethods(cors: ProvisionedApiCorsOptions): string[] {

@@ -8,7 +8,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { createAlarms, PatternAlarmProps } from './core/alarms';
 import { Defaults } from './core/defaults';
-import { createPatternFunction, definedProps, PatternFunctionProps } from './core/function';
+import { createPatternFunction, PatternFunctionProps } from './core/function';
 import { HandlerCode } from './core/handler';
 import { acknowledgeRule } from './core/nag';
 import { minimumVisibilityTimeout } from './core/rules';
@@ -172,16 +172,11 @@ export class SqsWorker extends Construct {
       });
     }
 
-    const worker = createPatternFunction(this, 'Function', {
-      code: props.handler,
-      timeout: props.timeout ?? Defaults.timeouts.sqsWorker,
-      memorySize: props.memorySize,
-      environment: props.environment,
-      logRetention: props.logRetention,
-      reservedConcurrency: props.reservedConcurrency,
+    const worker = createPatternFunction(this, 'Function', props, {
+      defaultTimeout: Defaults.timeouts.sqsWorker,
       description: `SQS worker ${this.node.path}`,
       patternEnvironment: workerEnvironment,
-    }, definedProps(props, ['timeout', 'memorySize', 'environment', 'logRetention', 'reservedConcurrency']));
+    });
     this.function = worker.function;
     if (worker.createdFunction) {
       acknowledgeRule(worker.createdFunction, 'Serverless-LambdaDLQ',
@@ -304,7 +299,7 @@ export class SqsWorker extends Construct {
 
   private validate(props: SqsWorkerProps, fifo: boolean, batchSize: number, maxReceiveCount: number): void {
     if (props.queue) {
-      const queueProps = definedProps(props, ['visibilityTimeout', 'encryptionKey']);
+      const queueProps = (['visibilityTimeout', 'encryptionKey'] as const).filter((name) => props[name] !== undefined);
       if (queueProps.length > 0) {
         invalidProp(this, queueProps[0], 'configures the queue SqsWorker creates, and an existing queue was given, so it would be ignored',
           `set ${queueProps.join(', ')} on your own queue, or leave queue unset`);

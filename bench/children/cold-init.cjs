@@ -5,24 +5,13 @@
 //   firstCallMs  the first invocation (lazy work, first DynamoDB round trip when idempotency is on)
 //   coldStartMs  process start -> first response: what a cold Lambda invocation pays on top of the runtime
 'use strict';
+const { lambdaContext } = require('./lambda-context.cjs');
 const t0 = performance.now();
 const [bundlePath, fixtureJson] = process.argv.slice(2);
 const mod = require(bundlePath);
 const t1 = performance.now();
 const fixture = JSON.parse(fixtureJson);
-const deadline = Date.now() + 30_000;
-const context = {
-  callbackWaitsForEmptyEventLoop: false,
-  functionName: 'bench',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:bench',
-  memoryLimitInMB: '512',
-  awsRequestId: `req-${process.pid}`,
-  logGroupName: '/aws/lambda/bench',
-  logStreamName: 'bench',
-  getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-  done() {}, fail() {}, succeed() {},
-};
+const context = lambdaContext(`req-${process.pid}`);
 let threw;
 Promise.resolve()
   .then(() => mod.handler(fixture, context))

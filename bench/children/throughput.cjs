@@ -9,24 +9,14 @@
 //       as BatchProcessor runs them, through the same SDK client against the same dynalite.
 // Each sample runs whole batches until sampleMs has passed; prints BENCH_RESULT {recordsPerSecond: [...], failures}.
 'use strict';
+const { lambdaContext } = require('./lambda-context.cjs');
 const [bundle, mode, batchText, samplesText, sampleMsText] = process.argv.slice(2);
 const batchSize = Number(batchText);
 const samples = Number(samplesText);
 const sampleMs = Number(sampleMsText);
 const { createSqsWorkerHandler, processOrder } = require(bundle);
 
-const context = {
-  callbackWaitsForEmptyEventLoop: false,
-  functionName: 'bench',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:bench',
-  memoryLimitInMB: '512',
-  awsRequestId: 'req-bench',
-  logGroupName: '/aws/lambda/bench',
-  logStreamName: 'bench',
-  getRemainingTimeInMillis: () => 30_000,
-  done() {}, fail() {}, succeed() {},
-};
+const context = lambdaContext('req-bench');
 
 let seq = 0;
 function batch() {

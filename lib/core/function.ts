@@ -27,16 +27,26 @@ export interface PatternFunctionProps {
   readonly logRetention?: logs.RetentionDays;
 }
 
-/** What `createPatternFunction` needs beyond the user's props. */
-export interface PatternFunctionSpec extends PatternFunctionProps {
-  readonly code: HandlerCode;
-  /** Timeout default of the pattern, and the user's value if any. */
-  readonly timeout: Duration;
+/** The user's props every function-creating construct has (a subset of its props interface). */
+export interface PatternFunctionUserProps extends PatternFunctionProps {
+  readonly handler: HandlerCode;
+  readonly timeout?: Duration;
   readonly reservedConcurrency?: number;
-  readonly description?: string;
+}
+
+/** What the construct itself decides about its function. */
+export interface PatternFunctionOptions {
+  /** Timeout when the user sets none. */
+  readonly defaultTimeout: Duration;
+  readonly description: string;
+  /** Reserved concurrency when the user sets none (e.g. derived from autoscaling). */
+  readonly defaultReservedConcurrency?: number;
   /** Variables the construct itself sets (table names, flags); user variables may not override them. */
   readonly patternEnvironment?: { [key: string]: string };
 }
+
+/** Props that configure a created function, so they conflict with `HandlerCode.fromFunction`. */
+const FUNCTION_PROPS = ['timeout', 'memorySize', 'environment', 'logRetention', 'reservedConcurrency'] as const;
 
 /** The function a construct wires, and what it knows about it. */
 export interface PatternFunction {
@@ -52,46 +62,42 @@ export interface PatternFunction {
  * Creates the construct's function with the library defaults (ARM64, Node.js LTS, X-Ray active,
  * JSON logs to a log group with explicit retention), or adopts the one the user passed.
  */
-export function createPatternFunction(scope: Construct, id: string, spec: PatternFunctionSpec,
-  userSetFunctionProps: string[]): PatternFunction {
-  validateDurationRange(scope, 'timeout', spec.timeout, Duration.seconds(1), Defaults.maxLambdaTimeout,
+export function createPatternFunction(scope: Construct, id: string, props: PatternFunctionUserProps,
+  options: PatternFunctionOptions): PatternFunction {
+  const timeout = props.timeout ?? options.defaultTimeout;
+  validateDurationRange(scope, 'timeout', timeout, Duration.seconds(1), Defaults.maxLambdaTimeout,
     'Lambda functions run at most 15 minutes; split longer work into steps (SagaStateMachine) or batches');
-  validateIntegerRange(scope, 'memorySize', spec.memorySize, 128, 10240);
+  validateIntegerRange(scope, 'memorySize', props.memorySize, 128, 10240);
 
-  const existing = spec.code.existingFunction;
+  const existing = props.handler.existingFunction;
   if (existing) {
-    if (userSetFunctionProps.length > 0) {
-      invalidProp(scope, userSetFunctionProps[0],
+    const conflicting = FUNCTION_PROPS.filter((name) => props[name] !== undefined);
+    if (conflicting.length > 0) {
+      invalidProp(scope, conflicting[0],
         'cannot be combined with HandlerCode.fromFunction(), which wires a function you configure yourself',
-        `set ${userSetFunctionProps.join(', ')} on your own function, or pass HandlerCode.fromCode() instead`);
+        `set ${conflicting.join(', ')} on your own function, or pass HandlerCode.fromCode() instead`);
     }
-    const timeout = existing instanceof lambda.Function ? existing.timeout : undefined;
-    return { function: existing, timeout };
+    return { function: existing, timeout: existing instanceof lambda.Function ? existing.timeout : undefined };
   }
 
   const fn = new ServerlessFunction(scope, id, {
-    handler: spec.code,
-    timeout: spec.timeout,
-    memorySize: spec.memorySize,
-    logRetention: spec.logRetention,
-    reservedConcurrency: spec.reservedConcurrency,
-    description: spec.description,
+    handler: props.handler,
+    timeout,
+    memorySize: props.memorySize,
+    logRetention: props.logRetention,
+    reservedConcurrency: props.reservedConcurrency ?? options.defaultReservedConcurrency,
+    description: options.description,
     environment: {
-      ...spec.environment,
-      POWERTOOLS_SERVICE_NAME: spec.environment?.POWERTOOLS_SERVICE_NAME ?? serviceName(scope),
-      ...spec.patternEnvironment,
+      ...props.environment,
+      POWERTOOLS_SERVICE_NAME: props.environment?.POWERTOOLS_SERVICE_NAME ?? serviceName(scope),
+      ...options.patternEnvironment,
     },
   });
-  return { function: fn, createdFunction: fn, timeout: spec.timeout, logGroup: fn.logGroup };
+  return { function: fn, createdFunction: fn, timeout, logGroup: fn.logGroup };
 }
 
 /** Service name for structured logs: the construct path, made safe for a log field. */
 function serviceName(scope: Construct): string {
   const path = scope.node.path;
   return Token.isUnresolved(path) ? scope.node.id : path.replace(/\//g, '-');
-}
-
-/** Names of the function-configuring props the user set, for the `fromFunction` conflict check. */
-export function definedProps(props: object, names: string[]): string[] {
-  return names.filter((n) => (props as Record<string, unknown>)[n] !== undefined);
 }

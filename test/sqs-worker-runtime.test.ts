@@ -40,6 +40,8 @@ describe('bundled example worker (assets/sqs-worker/example), idempotency off', 
 });
 
 describe('bundled example worker on a FIFO queue', () => {
+  afterEach(() => { process.env.SQS_WORKER_FIFO = 'false'; });
+
   test('stops at the first failure and reports it and every later record', async () => {
     delete process.env.IDEMPOTENCY_TABLE_NAME;
     process.env.SQS_WORKER_FIFO = 'true';
@@ -53,7 +55,6 @@ describe('bundled example worker on a FIFO queue', () => {
     ]);
     const response = await handler(event, lambdaContext());
     expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['f3', 'f4', 'f5']);
-    process.env.SQS_WORKER_FIFO = 'false';
   });
 });
 

@@ -10,7 +10,7 @@ import { ConsumerFilter, FanOutOrigin, FanOutPipeline, HandlerCode } from '../li
  * indexing (non-empty objects under uploads/, copies skipped).
  */
 export function addFanOutPipelineDemo(scope: Construct, alarmTopic: sns.ITopic): FanOutPipeline {
-  const handler = HandlerCode.bundled('fan-out/example');
+  const handler = HandlerCode.bundled('fan-out-pipeline/example');
   return new FanOutPipeline(scope, 'UploadPipeline', {
     origin: FanOutOrigin.bucket(),
     alarmTopic,

@@ -4,10 +4,10 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { HandlerCode, IdempotencyTable, SagaStateMachine, ServerlessFunction } from '../lib';
 
-/** One example step function from this package's bundled saga handlers (`assets/saga/<name>`). */
+/** One example step function from this package's bundled saga handlers (`assets/saga-state-machine/<name>`). */
 function stepFunction(scope: Construct, name: string, table: dynamodb.ITable): ServerlessFunction {
   const fn = new ServerlessFunction(scope, name, {
-    handler: HandlerCode.bundled(`saga/${name}`),
+    handler: HandlerCode.bundled(`saga-state-machine/${name}`),
     memorySize: 256,
     timeout: Duration.seconds(10),
     environment: { POWERTOOLS_SERVICE_NAME: `order-saga-${name}`, IDEMPOTENCY_TABLE_NAME: table.tableName },

@@ -7,5 +7,5 @@ export * from './async-function';
 export * from './saga-state-machine';
 export * from './provisioned-api';
 export * from './guardrails';
-export * from './serverless-function';
+export * from './core/serverless-function';
 export * from './idempotency-table';

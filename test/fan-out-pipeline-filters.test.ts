@@ -10,7 +10,7 @@ import { ConsumerFilter, FanOutOrigin, FanOutPipeline, FanOutSource, HandlerCode
 import { newStack, template } from './support/cdk';
 import { matchesEventPattern, matchesSnsSubscription, SnsMessage } from './support/event-filter';
 
-const handler = HandlerCode.bundled('fan-out/example');
+const handler = HandlerCode.bundled('fan-out-pipeline/example');
 
 describe('the evaluator (test/support/event-filter.ts)', () => {
   const event = {

@@ -1,5 +1,5 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { decodeS3Key, extractS3Objects, UnrecognizedEventError } from '../lambda/fan-out/s3-object';
+import { decodeS3Key, extractS3Objects, UnrecognizedEventError } from '../lambda/fan-out-pipeline/s3-object';
 import { lambdaContext, loadBundledHandler, sqsEvent, sqsRecord } from './support/lambda';
 
 /**
@@ -98,7 +98,7 @@ describe('decodeS3Key and extractS3Objects (pure logic)', () => {
   });
 });
 
-describe('bundled fan-out/example handler', () => {
+describe('bundled fan-out-pipeline/example handler', () => {
   type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
   let logLines: Array<Record<string, unknown>>;
   let handler: Handler;
@@ -114,7 +114,7 @@ describe('bundled fan-out/example handler', () => {
       }
       return true;
     });
-    handler = loadBundledHandler<Handler>('fan-out/example');
+    handler = loadBundledHandler<Handler>('fan-out-pipeline/example');
   });
 
   afterEach(() => {

@@ -10,7 +10,7 @@ import {
 } from '../lib';
 import { newStack, snapshotTemplate, template, warningsOf } from './support/cdk';
 
-const handler = HandlerCode.bundled('fan-out/example');
+const handler = HandlerCode.bundled('fan-out-pipeline/example');
 
 function consumer(name: string, filter?: ConsumerFilter, extra: Partial<FanOutConsumerOptions> = {}): FanOutConsumerOptions {
   return { name, handler, filter, ...extra };

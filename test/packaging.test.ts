@@ -36,7 +36,7 @@ afterAll(() => {
 test('the tarball holds what a consumer needs and nothing else', () => {
   expect(packedFiles).toEqual(expect.arrayContaining([
     'package.json', 'README.md', 'LICENSE', 'API.md', '.jsii',
-    'lib/index.js', 'lib/index.d.ts', 'lib/sqs-worker.js',
+    'lib/index.js', 'lib/index.d.ts', 'lib/sqs-worker/sqs-worker.js',
     'assets/sqs-worker/example/index.js',
     'runtime/sqs-worker.js', 'runtime/sqs-worker.d.ts', 'runtime/logger.js',
   ]));

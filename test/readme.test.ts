@@ -40,7 +40,7 @@ test('every README TypeScript example type-checks', () => {
       baseUrl: root,
       paths: {
         'cdk-serverless-patterns': ['lib/index.ts'],
-        'cdk-serverless-patterns/runtime/*': ['lambda/shared/*'],
+        'cdk-serverless-patterns/runtime/*': ['lambda/runtime/*'],
       },
     });
     const errors = ts.getPreEmitDiagnostics(program)

@@ -59,11 +59,11 @@ interface Options {
 }
 
 const HANDLERS: Record<string, string> = {
-  'reserve-inventory': 'saga/reserve-inventory',
-  'Compensate reserve-inventory': 'saga/release-inventory',
-  'charge-payment': 'saga/charge-payment',
-  'Compensate charge-payment': 'saga/refund-payment',
-  'create-shipment': 'saga/create-shipment',
+  'reserve-inventory': 'saga-state-machine/reserve-inventory',
+  'Compensate reserve-inventory': 'saga-state-machine/release-inventory',
+  'charge-payment': 'saga-state-machine/charge-payment',
+  'Compensate charge-payment': 'saga-state-machine/refund-payment',
+  'create-shipment': 'saga-state-machine/create-shipment',
 };
 
 /**
@@ -165,7 +165,7 @@ function fourStepSaga(): Json {
   });
   return definitionOf(stack);
 }
-const FOUR_STEP_HANDLERS = { ...HANDLERS, 'send-confirmation': 'saga/create-shipment' };
+const FOUR_STEP_HANDLERS = { ...HANDLERS, 'send-confirmation': 'saga-state-machine/create-shipment' };
 
 function demoSaga(): Json {
   const stack = new Stack(new App(), 'Demo', { env: { account: '123456789012', region: 'us-east-1' } });
@@ -381,7 +381,7 @@ describe('SagaStateMachine executed locally with the bundled step handlers', () 
     try {
       // Read at cold start: the record prefix and the log level.
       Object.assign(process.env, { AWS_LAMBDA_FUNCTION_NAME: 'order-saga-reserve-inventory', POWERTOOLS_LOG_LEVEL: 'INFO' });
-      const coldStart = () => loadBundledHandler<StepHandler>('saga/reserve-inventory');
+      const coldStart = () => loadBundledHandler<StepHandler>('saga-state-machine/reserve-inventory');
       const reserve = coldStart();
       const event = { step: 'reserve-inventory', idempotencyKey: 'exec-9:reserve-inventory', input: order(), results: {} };
       const context = lambdaContext('order-saga-reserve-inventory');
@@ -422,7 +422,7 @@ describe('SagaStateMachine executed locally with the bundled step handlers', () 
   test('without IDEMPOTENCY_TABLE_NAME the handler loads but every call fails before the step runs', async () => {
     delete process.env.IDEMPOTENCY_TABLE_NAME;
     try {
-      const charge = loadBundledHandler<StepHandler>('saga/charge-payment');
+      const charge = loadBundledHandler<StepHandler>('saga-state-machine/charge-payment');
       const event = { step: 'charge-payment', idempotencyKey: 'exec-11:charge-payment', input: order(), results: {} };
       await expect(charge(event, lambdaContext())).rejects.toMatchObject({
         name: 'IdempotencyTableNotSetError',

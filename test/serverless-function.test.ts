@@ -5,7 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { HandlerCode, ServerlessFunction } from '../lib';
 import { newStack, template } from './support/cdk';
 
-const handler = HandlerCode.bundled('saga/reserve-inventory');
+const handler = HandlerCode.bundled('saga-state-machine/reserve-inventory');
 
 test('a standalone function gets the library defaults', () => {
   const stack = newStack();

@@ -2,7 +2,7 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { lambdaContext, loadBundledHandler, sqsEvent, sqsRecord } from './support/lambda';
 import { LocalDynamo, startLocalDynamo } from './support/dynalite';
-import { createSqsWorkerHandler } from '../lambda/shared/sqs-worker';
+import { createSqsWorkerHandler } from '../lambda/runtime/sqs-worker';
 
 type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 

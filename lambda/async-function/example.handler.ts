@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { logger } from '../shared/logger';
+import { logger } from '../runtime/logger';
 import { handleAsyncEvent } from './example';
 
 /**

@@ -1,6 +1,6 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { logger } from '../shared/logger';
+import { logger } from '../runtime/logger';
 import { redriveBatch } from './redrive';
 
 /** Created once per execution environment; the Lambda runtime ships the SDK. */

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { logger } from '../shared/logger';
+import { logger } from '../runtime/logger';
 import { createRouter } from './http';
 import { routes } from './quotes';
 

@@ -2,7 +2,7 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ServerlessFunction } from '../serverless-function';
+import { ServerlessFunction } from './serverless-function';
 import { Defaults } from './defaults';
 import { HandlerCode } from './handler';
 import { invalidProp, validateDurationRange, validateIntegerRange } from './validation';

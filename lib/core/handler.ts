@@ -45,7 +45,7 @@ export class HandlerCode {
    * @param name the asset name, e.g. `sqs-worker/example`
    */
   public static bundled(name: string): HandlerCode {
-    return HandlerCode.fromAsset(bundledAssetPath(name));
+    return HandlerCode.fromAsset(bundledAssetPath(currentBundledName(name)));
   }
 
   /** The entry point, when the construct creates the function. */
@@ -67,6 +67,22 @@ export class HandlerCode {
   public createCode(): lambda.Code | undefined {
     return this.codeFactory?.();
   }
+}
+
+/**
+ * Folders of the bundled handlers before they mirrored the construct folders (0.1.0):
+ * `fan-out/example` and `saga/<step>` keep working.
+ */
+const LEGACY_BUNDLED_NAMES: { [folder: string]: string } = {
+  'fan-out': 'fan-out-pipeline',
+  'saga': 'saga-state-machine',
+};
+
+/** The current name of a bundled handler given by its current or its 0.1.0 name. */
+function currentBundledName(name: string): string {
+  const [folder, ...rest] = name.split('/');
+  const renamed = LEGACY_BUNDLED_NAMES[folder];
+  return renamed === undefined ? name : [renamed, ...rest].join('/');
 }
 
 /** Folder of a pre-bundled handler shipped in this package's `assets/`. */

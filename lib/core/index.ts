@@ -4,4 +4,5 @@ export * from './function';
 export * from './handler';
 export * from './validation';
 export * from './rules';
+export * from './cron';
 export * from './nag';

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { minimumVisibilityTimeout } from '../core/rules';
-import { GuardrailRule } from './rule';
+import { GuardrailRule } from '../rules/ids';
 import { asList, concreteNumber, Json, ModelResource, StackModel } from './stack-model';
 
 /** A problem one rule found on one resource. */

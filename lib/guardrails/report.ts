@@ -1,7 +1,7 @@
 import { Annotations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { WARNING_ID_PREFIX } from '../core/validation';
-import { GuardrailSeverity } from './rule';
+import { GuardrailSeverity } from '../rules/ids';
 
 /** Metadata type under which `ServerlessGuardrails.acknowledge` records an acknowledgement. */
 export const GUARDRAIL_ACK_METADATA = `${WARNING_ID_PREFIX}:guardrail-acknowledged`;

@@ -2,7 +2,7 @@ import { AspectPriority, Aspects, CfnResource, IAspect } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { checkResource } from './checks';
 import { recordAcknowledgement, report } from './report';
-import { DEFAULT_SEVERITIES, GuardrailRule, GuardrailSeverity } from './rule';
+import { DEFAULT_SEVERITIES, GuardrailRule, GuardrailSeverity } from '../rules/ids';
 import { StackModel } from './stack-model';
 
 /** Properties of ServerlessGuardrails. */

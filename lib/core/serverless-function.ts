@@ -2,11 +2,11 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { Defaults } from './core/defaults';
-import { PatternFunctionProps } from './core/function';
-import { HandlerCode } from './core/handler';
-import { acknowledgeRule } from './core/nag';
-import { invalidProp, pathOf, validateDurationRange, validateIntegerRange } from './core/validation';
+import { Defaults } from './defaults';
+import { PatternFunctionProps } from './function';
+import { HandlerCode } from './handler';
+import { acknowledgeRule } from './nag';
+import { invalidProp, pathOf, validateDurationRange, validateIntegerRange } from './validation';
 
 /** Properties of a ServerlessFunction. */
 export interface ServerlessFunctionProps extends PatternFunctionProps {

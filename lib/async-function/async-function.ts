@@ -10,13 +10,13 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
-import { createAlarms, PatternAlarmProps } from './core/alarms';
-import { Defaults } from './core/defaults';
-import { createPatternFunction, PatternFunctionProps } from './core/function';
-import { HandlerCode } from './core/handler';
-import { acknowledgeRule } from './core/nag';
-import { minimumVisibilityTimeout } from './core/rules';
-import { invalidProp, validateDurationRange, validateIntegerRange, warn } from './core/validation';
+import { createAlarms, PatternAlarmProps } from '../core/alarms';
+import { Defaults } from '../core/defaults';
+import { createPatternFunction, PatternFunctionProps } from '../core/function';
+import { HandlerCode } from '../core/handler';
+import { acknowledgeRule } from '../core/nag';
+import { minimumVisibilityTimeout } from '../core/rules';
+import { invalidProp, validateDurationRange, validateIntegerRange, warn } from '../core/validation';
 
 /** What kind of resource an AsyncDestination delivers invocation records to. */
 export enum AsyncDestinationKind {

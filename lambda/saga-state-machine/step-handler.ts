@@ -1,7 +1,7 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context } from 'aws-lambda';
-import { logger } from '../shared/logger';
+import { logger } from '../runtime/logger';
 import { SagaBusinessError, SagaStepEvent } from './saga-event';
 
 /** Marks whether the step body ran in this invocation (false: Powertools returned the stored result). */

@@ -6,10 +6,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { createAlarms, PatternAlarmProps } from './core/alarms';
-import { Defaults } from './core/defaults';
-import { acknowledgeRule } from './core/nag';
-import { invalidProp, validateDurationRange, validateIntegerRange, validateUniqueNames, warn } from './core/validation';
+import { createAlarms, PatternAlarmProps } from '../core/alarms';
+import { Defaults } from '../core/defaults';
+import { acknowledgeRule } from '../core/nag';
+import { invalidProp, validateDurationRange, validateIntegerRange, validateUniqueNames, warn } from '../core/validation';
 
 /**
  * Retry policy of a saga step's action or of the compensations.

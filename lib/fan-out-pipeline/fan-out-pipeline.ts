@@ -10,12 +10,12 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
-import { createAlarms, PatternAlarmProps } from './core/alarms';
-import { Defaults } from './core/defaults';
-import { HandlerCode } from './core/handler';
-import { acknowledgeRule } from './core/nag';
-import { invalidProp, validateUniqueNames, warn } from './core/validation';
-import { SqsWorker, SqsWorkerOptions } from './sqs-worker';
+import { createAlarms, PatternAlarmProps } from '../core/alarms';
+import { Defaults } from '../core/defaults';
+import { HandlerCode } from '../core/handler';
+import { acknowledgeRule } from '../core/nag';
+import { invalidProp, validateUniqueNames, warn } from '../core/validation';
+import { SqsWorker, SqsWorkerOptions } from '../sqs-worker';
 
 /**
  * Subscription filter policies per SNS topic (default quota, adjustable).

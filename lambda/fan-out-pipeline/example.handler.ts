@@ -1,5 +1,5 @@
-import { logger } from '../shared/logger';
-import { createSqsWorkerHandler } from '../shared/sqs-worker';
+import { logger } from '../runtime/logger';
+import { createSqsWorkerHandler } from '../runtime/sqs-worker';
 import { extractS3Objects } from './s3-object';
 
 /**

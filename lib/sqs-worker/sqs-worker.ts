@@ -6,16 +6,16 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { createAlarms, PatternAlarmProps } from './core/alarms';
-import { Defaults } from './core/defaults';
-import { createPatternFunction, PatternFunctionProps } from './core/function';
-import { HandlerCode } from './core/handler';
-import { acknowledgeRule } from './core/nag';
-import { minimumVisibilityTimeout } from './core/rules';
+import { createAlarms, PatternAlarmProps } from '../core/alarms';
+import { Defaults } from '../core/defaults';
+import { createPatternFunction, PatternFunctionProps } from '../core/function';
+import { HandlerCode } from '../core/handler';
+import { acknowledgeRule } from '../core/nag';
+import { minimumVisibilityTimeout } from '../core/rules';
 import {
   areResolved, invalidProp, validateDurationRange, validateIntegerRange, warn,
-} from './core/validation';
-import { IdempotencyTable } from './idempotency-table';
+} from '../core/validation';
+import { IdempotencyTable } from '../idempotency-table';
 
 /** Idempotency of an SqsWorker: each message is processed once even when delivered twice. */
 export interface SqsWorkerIdempotencyProps {

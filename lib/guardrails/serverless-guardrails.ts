@@ -1,6 +1,6 @@
 import { AspectPriority, Aspects, CfnResource, IAspect } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { checkResource } from './checks';
+import { GUARDRAIL_CHECKS } from './registry';
 import { recordAcknowledgement, report } from './report';
 import { DEFAULT_SEVERITIES, GuardrailRule, GuardrailSeverity } from '../rules/ids';
 import { StackModel } from './stack-model';
@@ -93,7 +93,7 @@ export class ServerlessGuardrails implements IAspect {
     if (!model.entry(node)) model = StackModel.of(node, true);
     const subject = model.entry(node);
     if (!subject) return;
-    for (const finding of checkResource(model, subject)) {
+    for (const finding of GUARDRAIL_CHECKS.flatMap((check) => check(model, subject))) {
       report(node, finding.rule, this.severities[finding.rule], finding.message);
     }
   }

@@ -49,5 +49,8 @@ export async function bundleAll() {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const results = await bundleAll();
-  for (const r of results) console.log(`bundled ${r.name.padEnd(36)} ${r.bytes} bytes`);
+  // --quiet: `cdk synth` bundles before every synth (no install script does it; see package.json).
+  if (!process.argv.includes('--quiet')) {
+    for (const r of results) console.log(`bundled ${r.name.padEnd(36)} ${r.bytes} bytes`);
+  }
 }

@@ -18,7 +18,7 @@ let tarball: string;
 let packedFiles: string[];
 
 beforeAll(() => {
-  // CI builds first; a bare `npm test` after `npm ci` has bundles (prepare) but no jsii output yet.
+  // CI builds first; a bare `npm test` after `npm ci` has bundles (pretest) but no jsii output yet.
   if (!fs.existsSync(path.join(repoRoot, '.jsii')) || !fs.existsSync(path.join(repoRoot, 'lib', 'index.js'))) {
     npm(['run', 'compile'], repoRoot);
   }
@@ -43,6 +43,14 @@ test('the tarball holds what a consumer needs and nothing else', () => {
   const unexpected = packedFiles.filter((f) => /^(test|examples|bench|scripts|lambda|\.ci)\//.test(f)
     || (f.endsWith('.ts') && !f.endsWith('.d.ts')) || f.startsWith('node_modules/') || f.startsWith('tsconfig'));
   expect(unexpected).toEqual([]);
+});
+
+test('the shipped package.json runs nothing at install time (issue 13 item 13)', () => {
+  const extracted = fs.mkdtempSync(path.join(work, 'extract-'));
+  execFileSync('tar', ['-xzf', tarball, '-C', extracted, 'package/package.json']);
+  const shipped = JSON.parse(fs.readFileSync(path.join(extracted, 'package', 'package.json'), 'utf8'));
+  const installScripts = ['preinstall', 'install', 'postinstall', 'prepublish', 'preprepare', 'prepare', 'postprepare'];
+  expect(Object.keys(shipped.scripts ?? {}).filter((name) => installScripts.includes(name))).toEqual([]);
 });
 
 test('a fresh CDK app installs the tarball and synthesizes an SqsWorker with its bundled handler', () => {

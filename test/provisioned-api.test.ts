@@ -508,6 +508,7 @@ describe('ProvisionedApi idle cost', () => {
     // Without the schedule the same 5 would cost: 5 x 1 GB x 730 h x 3600 s x price.
     expect(5 * SECONDS_PER_MONTH * ARM_PRICE).toBeCloseTo(43.80, 2);
     expect(infosOf(stack)[0]).toContain('$21.29 per month on arm64 (arm64 $21.29, x86_64 $26.61): 5 warm for 261.0 h and 1 for 469.0 h per month x 1024 MB');
+    expect(infosOf(stack)[0]).toMatch(/; set provisionedConcurrencyPrice for regions other than us-east-1 \[ack: /);
   });
 
   test('an x86 function with an overridden price table', () => {
@@ -527,6 +528,9 @@ describe('ProvisionedApi idle cost', () => {
     expect(api.idleCost!.monthlyCost).toBeCloseTo(78.84, 6);
     expect(api.idleCost!.monthlyCostArm64).toBeCloseTo(63.072, 6);
     expect(infosOf(stack)[0]).toContain('$78.84 per month on x86_64 (arm64 $63.07, x86_64 $78.84)');
+    // The regional price hint is for the default price table only (issue 13 item 8).
+    expect(infosOf(stack)[0]).not.toContain('provisionedConcurrencyPrice');
+    expect(infosOf(stack)[0]).toMatch(/per GB-second, before requests and duration \[ack: /);
   });
 
   test('a schedule with last-day-of-month forms: 12 h on the last day + 12 h on the 1st = 24 h per month', () => {

@@ -15,3 +15,26 @@ if (typeof (Promise as unknown as { withResolvers?: unknown }).withResolvers !==
 
 // Handlers log through the real Powertools Logger; keep test output readable.
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+
+// CI lints every template the tests synthesize with cfn-lint (scripts/cfn-lint.sh): with
+// CFN_LINT_DIR set, each template read through Template.fromStack is also written there, once per content.
+if (process.env.CFN_LINT_DIR) {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { createHash } = require('crypto') as typeof import('crypto');
+  const { mkdirSync, writeFileSync } = require('fs') as typeof import('fs');
+  const { join } = require('path') as typeof import('path');
+  const { Template } = require('aws-cdk-lib/assertions') as typeof import('aws-cdk-lib/assertions');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const dir = process.env.CFN_LINT_DIR;
+  mkdirSync(dir, { recursive: true });
+  const fromStack = Template.fromStack.bind(Template);
+  Template.fromStack = (...args: Parameters<typeof Template.fromStack>) => {
+    const template = fromStack(...args);
+    const json = template.toJSON();
+    // A stack with no resources is not a deployable template (CloudFormation requires Resources).
+    if (Object.keys(json.Resources ?? {}).length === 0) return template;
+    const body = JSON.stringify(json);
+    writeFileSync(join(dir, `${createHash('sha256').update(body).digest('hex').slice(0, 16)}.json`), body);
+    return template;
+  };
+}

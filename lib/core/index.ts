@@ -6,3 +6,4 @@ export * from './validation';
 export * from './rules';
 export * from './cron';
 export * from './nag';
+export * from './notes';

@@ -1,8 +1,8 @@
 import { Annotations, AspectPriority, Aspects, IAspect, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
+import { synthNote } from '../core/notes';
 import { invalidProp, validateIntegerRange, warn } from '../core/validation';
-import { annotationId } from './report';
 import { concreteNumber, resolveProperties } from './stack-model';
 
 /** Properties of a ConcurrencyBudget. */
@@ -163,7 +163,7 @@ export class ConcurrencyBudget implements IAspect {
     const message = `[${BUDGET_RULE}] ${environment}: ${budget.reservations.length} function(s) reserve ${total} of the `
       + `account limit ${this.accountLimit}; ${unreserved} stay unreserved (buffer ${this.unreservedBuffer} kept)`
       + (shares ? `. Reserved by: ${shares}.` : '.');
-    for (const stack of budget.stacks) Annotations.of(stack).addInfoV2(annotationId(BUDGET_RULE), message);
+    for (const stack of budget.stacks) synthNote(stack, BUDGET_RULE, message);
   }
 }
 

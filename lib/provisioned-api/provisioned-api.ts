@@ -1,4 +1,4 @@
-import { Annotations, Duration, TimeZone, Token } from 'aws-cdk-lib';
+import { Duration, TimeZone, Token } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -15,8 +15,9 @@ import { Defaults } from '../core/defaults';
 import { createPatternFunction, PatternFunctionProps } from '../core/function';
 import { HandlerCode } from '../core/handler';
 import { acknowledgeRule } from '../core/nag';
+import { synthNote } from '../core/notes';
 import {
-  areResolved, invalidProp, validateIntegerRange, warn, WARNING_ID_PREFIX,
+  areResolved, invalidProp, validateIntegerRange, warn,
 } from '../core/validation';
 
 /** How clients reach a ProvisionedApi. */
@@ -708,11 +709,13 @@ export class ProvisionedApi extends Construct {
     const floor = schedule && peakShare !== undefined
       ? `${schedule.peakMin} warm for ${peakHoursPerMonth.toFixed(1)} h and ${schedule.offPeakMin} for ${(HOURS_PER_MONTH - peakHoursPerMonth).toFixed(1)} h per month`
       : `${minCapacity} warm around the clock (730 h per month)`;
-    Annotations.of(this).addInfoV2(`${WARNING_ID_PREFIX}:ProvisionedApi.idleProvisionedConcurrencyCost`,
+    synthNote(this, 'ProvisionedApi.idleProvisionedConcurrencyCost',
       `idle provisioned concurrency costs about $${estimate.monthlyCost.toFixed(2)} per month on ${architecture} `
       + `(arm64 $${estimate.monthlyCostArm64.toFixed(2)}, x86_64 $${estimate.monthlyCostX86.toFixed(2)}): `
       + `${floor} x ${memorySize} MB = ${Math.round(gbSecondsPerMonth)} GB-seconds x $${pricePerGbSecond} per GB-second, `
-      + 'before requests and duration; set provisionedConcurrencyPrice for regions other than us-east-1');
+      + 'before requests and duration'
+      // The price hint only while the us-east-1 defaults are in use.
+      + (props.provisionedConcurrencyPrice ? '' : '; set provisionedConcurrencyPrice for regions other than us-east-1'));
     return estimate;
   }
 }

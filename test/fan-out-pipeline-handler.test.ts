@@ -1,6 +1,7 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { decodeS3Key, extractS3Objects, UnrecognizedEventError } from '../lambda/fan-out-pipeline/s3-object';
 import { lambdaContext, loadBundledHandler, sqsEvent, sqsRecord } from './support/lambda';
+import { captureOutput, CapturedOutput } from './support/output';
 
 /**
  * Object keys as S3 puts them into event notifications (form URL encoding: space as '+', a real
@@ -101,24 +102,20 @@ describe('decodeS3Key and extractS3Objects (pure logic)', () => {
 describe('bundled fan-out-pipeline/example handler', () => {
   type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
   let logLines: Array<Record<string, unknown>>;
+  let output: CapturedOutput;
   let handler: Handler;
   const saved = { level: process.env.POWERTOOLS_LOG_LEVEL, table: process.env.IDEMPOTENCY_TABLE_NAME };
 
   beforeEach(() => {
     process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
     delete process.env.IDEMPOTENCY_TABLE_NAME; // idempotency is SqsWorker's, tested there
-    logLines = [];
-    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      for (const line of String(chunk).split('\n').filter(Boolean)) {
-        try { logLines.push(JSON.parse(line)); } catch { /* not a log line */ }
-      }
-      return true;
-    });
+    output = captureOutput();
+    logLines = output.logs;
     handler = loadBundledHandler<Handler>('fan-out-pipeline/example');
   });
 
   afterEach(() => {
-    jest.restoreAllMocks();
+    output.restore();
     process.env.POWERTOOLS_LOG_LEVEL = saved.level;
     if (saved.table) process.env.IDEMPOTENCY_TABLE_NAME = saved.table;
   });
@@ -151,5 +148,11 @@ describe('bundled fan-out-pipeline/example handler', () => {
     // Records run concurrently, so failures come back in completion order.
     expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['bad-encoding', 'not-json', 'not-s3']);
     expect(received()).toEqual([KEYS[2].raw]);
+    // Each failure is logged once with its message id and error; the batch summary counts them.
+    const failed = logLines.filter((l) => l.message === 'record failed');
+    expect(failed.map((l) => l.messageId).sort()).toEqual(['bad-encoding', 'not-json', 'not-s3']);
+    expect(failed.map((l) => (l.error as { name: string }).name).sort())
+      .toEqual(['MalformedMessageError', 'UnrecognizedEventError', 'UnrecognizedEventError']);
+    expect(logLines.find((l) => l.message === 'batch finished with failures')).toMatchObject({ level: 'WARN', records: 5, failed: 3 });
   });
 });

@@ -241,10 +241,19 @@ describe('ServerlessGuardrails on logs', () => {
 
   test('logRetention (Custom::LogRetention) counts as explicit, and CDK\'s own handler is not flagged', () => {
     const stack = guardedStack();
-    new lambda.Function(stack, 'Legacy', {
-      code: lambda.Code.fromInline('exports.handler = async () => ({});'), handler: 'index.handler', runtime: lambda.Runtime.NODEJS_22_X,
-      logRetention: logs.RetentionDays.ONE_WEEK,
-    });
+    // Users' stacks still use the deprecated prop; aws-cdk-lib warns about it on the console.
+    const warnings = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      new lambda.Function(stack, 'Legacy', {
+        code: lambda.Code.fromInline('exports.handler = async () => ({});'), handler: 'index.handler', runtime: lambda.Runtime.NODEJS_22_X,
+        logRetention: logs.RetentionDays.ONE_WEEK,
+      });
+      expect(warnings.mock.calls.map((c) => c.join(' '))).toEqual([
+        expect.stringContaining('aws-cdk-lib.aws_lambda.FunctionOptions#logRetention is deprecated'),
+      ]);
+    } finally {
+      warnings.mockRestore();
+    }
     expect(findingsOf(stack)).toEqual([]);
   });
 });

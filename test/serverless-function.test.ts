@@ -49,3 +49,17 @@ test('an existing function is rejected: ServerlessFunction creates one', () => {
   expect(() => new ServerlessFunction(stack, 'Fn', { handler: HandlerCode.fromFunction(existing) }))
     .toThrow(/^TestStack\/Fn: invalid prop 'handler': is an existing function \(HandlerCode\.fromFunction\(\)\).*Fix: pass HandlerCode\.fromCode\(\)/);
 });
+
+test('the log group is the function\'s own child: a sibling named <id>LogGroup does not clash (issue 13 item 2)', () => {
+  const stack = newStack();
+  new logs.LogGroup(stack, 'ApiLogGroup', { retention: logs.RetentionDays.ONE_DAY });
+  const fn = new ServerlessFunction(stack, 'Api', { handler });
+  const own = fn.node.tryFindChild('LogGroup');
+  expect(own).toBeInstanceOf(logs.LogGroup);
+  expect(fn.logGroup).toBe(own);
+  expect(stack.node.children.map((c) => c.node.id)).toEqual(expect.arrayContaining(['ApiLogGroup', 'Api']));
+  const t = template(stack);
+  t.resourceCountIs('AWS::Logs::LogGroup', 2);
+  const logGroupId = stack.getLogicalId((own as logs.LogGroup).node.defaultChild as logs.CfnLogGroup);
+  t.hasResourceProperties('AWS::Lambda::Function', { LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: logGroupId } } });
+});

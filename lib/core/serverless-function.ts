@@ -6,7 +6,7 @@ import { Defaults } from './defaults';
 import { PatternFunctionProps } from './function';
 import { HandlerCode } from './handler';
 import { acknowledgeRule } from './nag';
-import { invalidProp, pathOf, validateDurationRange, validateIntegerRange } from './validation';
+import { invalidProp, PathScope, pathOf, validateDurationRange, validateIntegerRange } from './validation';
 
 /** Properties of a ServerlessFunction. */
 export interface ServerlessFunctionProps extends PatternFunctionProps {
@@ -36,9 +36,16 @@ export interface ServerlessFunctionProps extends PatternFunctionProps {
  * it; use it for functions you hand to them (saga steps, destinations).
  */
 export class ServerlessFunction extends lambda.Function {
+  private readonly ownLogGroup: logs.LogGroup;
+
   constructor(scope: Construct, id: string, props: ServerlessFunctionProps) {
-    const logGroup = createLogGroup(scope, id, props);
-    super(scope, id, functionProps(scope, id, props, logGroup));
+    validateProps(pathOf(scope, id), props);
+    super(scope, id, functionProps(scope, id, props));
+    // The log group is this function's child (not a sibling in the caller's scope, where its id
+    // could clash with the caller's own constructs); the L1 points the function's logs at it.
+    this.ownLogGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logRetention ?? Defaults.logRetention });
+    const cfn = this.node.defaultChild as lambda.CfnFunction;
+    cfn.loggingConfig = { ...(cfn.loggingConfig as lambda.CfnFunction.LoggingConfigProperty), logGroup: this.ownLogGroup.logGroupName };
     // cdk-nag findings every function of this library has by design (listed in the README's Guardrails section).
     acknowledgeRule(this, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       'AWSLambdaBasicExecutionRole is the AWS-managed minimum for Lambda logging (logs:CreateLogGroup, CreateLogStream, '
@@ -51,11 +58,15 @@ export class ServerlessFunction extends lambda.Function {
       + 'AsyncFunction, which adds an on-failure destination, and ServerlessGuardrails rule SPG-ASYNC-ON-FAILURE flags '
       + 'any async trigger without one');
   }
+
+  /** The function's log group (its own child, with the retention set). */
+  public get logGroup(): logs.ILogGroup {
+    return this.ownLogGroup;
+  }
 }
 
 /** Validates before anything is created, so a bad prop leaves no half-built construct behind. */
-function createLogGroup(scope: Construct, id: string, props: ServerlessFunctionProps): logs.LogGroup {
-  const where = pathOf(scope, id);
+function validateProps(where: PathScope, props: ServerlessFunctionProps): void {
   if (props.handler.existingFunction) {
     invalidProp(where, 'handler', 'is an existing function (HandlerCode.fromFunction()); ServerlessFunction creates one',
       'pass HandlerCode.fromCode(), fromAsset() or bundled(), or use your function directly');
@@ -63,10 +74,9 @@ function createLogGroup(scope: Construct, id: string, props: ServerlessFunctionP
   validateDurationRange(where, 'timeout', props.timeout, Duration.seconds(1), Defaults.maxLambdaTimeout,
     'Lambda functions run at most 15 minutes; split longer work into steps (SagaStateMachine) or batches');
   validateIntegerRange(where, 'memorySize', props.memorySize, 128, 10240);
-  return new logs.LogGroup(scope, `${id}LogGroup`, { retention: props.logRetention ?? Defaults.logRetention });
 }
 
-function functionProps(scope: Construct, id: string, props: ServerlessFunctionProps, logGroup: logs.ILogGroup): lambda.FunctionProps {
+function functionProps(scope: Construct, id: string, props: ServerlessFunctionProps): lambda.FunctionProps {
   return {
     code: props.handler.createCode()!,
     handler: props.handler.handler!,
@@ -76,7 +86,6 @@ function functionProps(scope: Construct, id: string, props: ServerlessFunctionPr
     memorySize: props.memorySize ?? Defaults.memorySize,
     tracing: lambda.Tracing.ACTIVE,
     loggingFormat: lambda.LoggingFormat.JSON,
-    logGroup,
     reservedConcurrentExecutions: props.reservedConcurrency,
     description: props.description,
     environment: {

@@ -381,3 +381,19 @@ describe('SqsWorker validation errors name the path, the prop and the fix', () =
       .toThrow(/^TestStack\/Worker: invalid prop 'memorySize': cannot be combined with HandlerCode\.fromFunction\(\).*Fix: set memorySize on your own function/);
   });
 });
+
+describe('environment variables the worker sets itself (issue 13 item 6)', () => {
+  test.each(['IDEMPOTENCY_TABLE_NAME', 'IDEMPOTENCY_KEY_PATH', 'SQS_WORKER_FIFO'])('a user value for %s is rejected by name', (name) => {
+    expect(() => new SqsWorker(newStack(), 'Worker', { handler, environment: { [name]: 'mine', OTHER: 'kept' } }))
+      .toThrow(`TestStack/Worker: invalid prop 'environment': sets ${name}, which this construct sets itself and would overwrite. `
+        + `Fix: remove ${name} from environment, and configure it through the construct's props instead`);
+  });
+
+  test('other variables, and POWERTOOLS_SERVICE_NAME, are the user\'s to set', () => {
+    const stack = newStack();
+    new SqsWorker(stack, 'Worker', { handler, environment: { OTHER: 'kept', POWERTOOLS_SERVICE_NAME: 'orders' } });
+    template(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ OTHER: 'kept', POWERTOOLS_SERVICE_NAME: 'orders', SQS_WORKER_FIFO: 'false' }) },
+    });
+  });
+});

@@ -80,6 +80,7 @@ export function createPatternFunction(scope: Construct, id: string, props: Patte
     return { function: existing, timeout: existing instanceof lambda.Function ? existing.timeout : undefined };
   }
 
+  rejectReservedVariables(scope, props.environment, options.patternEnvironment);
   const fn = new ServerlessFunction(scope, id, {
     handler: props.handler,
     timeout,
@@ -94,6 +95,18 @@ export function createPatternFunction(scope: Construct, id: string, props: Patte
     },
   });
   return { function: fn, createdFunction: fn, timeout, logGroup: fn.logGroup };
+}
+
+/** A user variable the construct sets itself would be overwritten silently: reject it by name. */
+function rejectReservedVariables(scope: Construct, environment: { [key: string]: string } | undefined,
+  patternEnvironment: { [key: string]: string } | undefined): void {
+  const reserved = Object.keys(patternEnvironment ?? {});
+  const clashes = Object.keys(environment ?? {}).filter((name) => reserved.includes(name));
+  if (clashes.length > 0) {
+    invalidProp(scope, 'environment',
+      `sets ${clashes.join(', ')}, which this construct sets itself and would overwrite`,
+      `remove ${clashes.join(', ')} from environment, and configure it through the construct's props instead`);
+  }
 }
 
 /** Service name for structured logs: the construct path, made safe for a log field. */

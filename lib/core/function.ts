@@ -1,4 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -25,6 +27,44 @@ export interface PatternFunctionProps {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Lambda runtime of your handler, any language. The bundled handlers (`HandlerCode.bundled`)
+   * and the runtime helpers are Node.js; a handler in another language keeps the contract the
+   * README's "Handlers in any runtime" section lists (environment variables, partial batch response).
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html
+   * @default lambda.Runtime.NODEJS_24_X
+   */
+  readonly runtime?: lambda.Runtime;
+  /**
+   * Instruction set of the function.
+   * @default lambda.Architecture.ARM_64 (Graviton, about 20% cheaper per GB-second)
+   */
+  readonly architecture?: lambda.Architecture;
+  /**
+   * VPC to place the function in. Only for functions that reach private resources; AWS services
+   * are then reached through VPC endpoints or a NAT gateway (see the README's "VPC" section).
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html
+   * @default - not in a VPC
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * Subnets of `vpc` the function's network interfaces are placed in (only with `vpc`).
+   * @default - the VPC's private subnets with egress, as aws-cdk-lib chooses them
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * Security groups of the function (only with `vpc`).
+   * @default - a security group is created with all outbound traffic allowed
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+  /**
+   * KMS key that encrypts the function's log group. A key created in this app gets the key-policy
+   * statement CloudWatch Logs needs, limited to log groups of this account and region through the
+   * `kms:EncryptionContext:aws:logs:arn` condition; an imported key must allow it already.
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+   * @default - log data encrypted by CloudWatch Logs with its own keys
+   */
+  readonly logEncryptionKey?: kms.IKey;
 }
 
 /** The user's props every function-creating construct has (a subset of its props interface). */
@@ -46,7 +86,8 @@ export interface PatternFunctionOptions {
 }
 
 /** Props that configure a created function, so they conflict with `HandlerCode.fromFunction`. */
-const FUNCTION_PROPS = ['timeout', 'memorySize', 'environment', 'logRetention', 'reservedConcurrency'] as const;
+const FUNCTION_PROPS = ['timeout', 'memorySize', 'environment', 'logRetention', 'reservedConcurrency', 'runtime',
+  'architecture', 'vpc', 'vpcSubnets', 'securityGroups', 'logEncryptionKey'] as const;
 
 /** The function a construct wires, and what it knows about it. */
 export interface PatternFunction {
@@ -86,6 +127,12 @@ export function createPatternFunction(scope: Construct, id: string, props: Patte
     timeout,
     memorySize: props.memorySize,
     logRetention: props.logRetention,
+    runtime: props.runtime,
+    architecture: props.architecture,
+    vpc: props.vpc,
+    vpcSubnets: props.vpcSubnets,
+    securityGroups: props.securityGroups,
+    logEncryptionKey: props.logEncryptionKey,
     reservedConcurrency: props.reservedConcurrency ?? options.defaultReservedConcurrency,
     description: options.description,
     environment: {

@@ -45,19 +45,25 @@ export class HandlerCode {
    * @param name the asset name, e.g. `sqs-worker/example`
    */
   public static bundled(name: string): HandlerCode {
-    return HandlerCode.fromAsset(bundledAssetPath(currentBundledName(name)));
+    const current = currentBundledName(name);
+    const assetPath = bundledAssetPath(current);
+    return new HandlerCode(() => lambda.Code.fromAsset(assetPath), 'index.handler', undefined, current);
   }
 
   /** The entry point, when the construct creates the function. */
   public readonly handler?: string;
   /** The function given through `fromFunction`. */
   public readonly existingFunction?: lambda.IFunction;
+  /** The name of the bundled handler given to `bundled` (a Node.js handler). */
+  public readonly bundledName?: string;
   private readonly codeFactory?: () => lambda.Code;
 
-  private constructor(codeFactory?: () => lambda.Code, handler?: string, existingFunction?: lambda.IFunction) {
+  private constructor(codeFactory?: () => lambda.Code, handler?: string, existingFunction?: lambda.IFunction,
+    bundledName?: string) {
     this.codeFactory = codeFactory;
     this.handler = handler;
     this.existingFunction = existingFunction;
+    this.bundledName = bundledName;
   }
 
   /**

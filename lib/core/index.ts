@@ -7,3 +7,4 @@ export * from './rules';
 export * from './cron';
 export * from './nag';
 export * from './notes';
+export * from './logs';

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { Defaults } from './defaults';
 import { PatternFunctionProps } from './function';
 import { HandlerCode } from './handler';
+import { createLogGroup } from './logs';
 import { acknowledgeRule } from './nag';
 import { invalidProp, PathScope, pathOf, validateDurationRange, validateIntegerRange } from './validation';
 
@@ -43,7 +44,7 @@ export class ServerlessFunction extends lambda.Function {
     super(scope, id, functionProps(scope, id, props));
     // The log group is this function's child (not a sibling in the caller's scope, where its id
     // could clash with the caller's own constructs); the L1 points the function's logs at it.
-    this.ownLogGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logRetention ?? Defaults.logRetention });
+    this.ownLogGroup = createLogGroup(this, 'LogGroup', { retention: props.logRetention, encryptionKey: props.logEncryptionKey });
     const cfn = this.node.defaultChild as lambda.CfnFunction;
     cfn.loggingConfig = { ...(cfn.loggingConfig as lambda.CfnFunction.LoggingConfigProperty), logGroup: this.ownLogGroup.logGroupName };
     // cdk-nag findings every function of this library has by design (listed in the README's Guardrails section).
@@ -74,14 +75,28 @@ function validateProps(where: PathScope, props: ServerlessFunctionProps): void {
   validateDurationRange(where, 'timeout', props.timeout, Duration.seconds(1), Defaults.maxLambdaTimeout,
     'Lambda functions run at most 15 minutes; split longer work into steps (SagaStateMachine) or batches');
   validateIntegerRange(where, 'memorySize', props.memorySize, 128, 10240);
+  const runtime = props.runtime;
+  if (runtime && props.handler.bundledName && runtime.family !== lambda.RuntimeFamily.NODEJS) {
+    invalidProp(where, 'runtime', `is ${runtime.name}, but the handler is the bundled Node.js handler '${props.handler.bundledName}'`,
+      'leave runtime unset for bundled handlers, or pass your own code with HandlerCode.fromCode()/fromAsset()');
+  }
+  if (!props.vpc) {
+    const vpcOnly = (['vpcSubnets', 'securityGroups'] as const).filter((name) => props[name] !== undefined);
+    if (vpcOnly.length > 0) {
+      invalidProp(where, vpcOnly[0], 'places the function in a VPC, and no vpc is given', `set vpc, or remove ${vpcOnly.join(', ')}`);
+    }
+  }
 }
 
 function functionProps(scope: Construct, id: string, props: ServerlessFunctionProps): lambda.FunctionProps {
   return {
     code: props.handler.createCode()!,
     handler: props.handler.handler!,
-    runtime: Defaults.runtime,
-    architecture: Defaults.architecture,
+    runtime: props.runtime ?? Defaults.runtime,
+    architecture: props.architecture ?? Defaults.architecture,
+    vpc: props.vpc,
+    vpcSubnets: props.vpcSubnets,
+    securityGroups: props.securityGroups,
     timeout: props.timeout ?? Defaults.timeouts.sagaStep,
     memorySize: props.memorySize ?? Defaults.memorySize,
     tracing: lambda.Tracing.ACTIVE,

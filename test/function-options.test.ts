@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -104,5 +104,22 @@ describe('log encryption', () => {
     expect(warnings[0]).toMatch(/^the log group's KMS key is imported, so its key policy cannot be changed here: CloudWatch Logs can use the key only if its policy already allows it, e\.g\. \{"Action":\["kms:Encrypt",/);
     expect(warnings[0]).toContain('"Principal":{"Service":"logs.us-east-1.amazonaws.com"},"Resource":"*","Sid":"AllowCloudWatchLogsOfThisAccountAndRegion"}');
     expect(warnings[0]).toContain('[ack: cdk-serverless-patterns:LogGroup.importedEncryptionKey]');
+  });
+});
+
+describe('under @aws-cdk/aws-lambda:useCdkManagedLogGroup (set by cdk init)', () => {
+  test('the flag\'s log group /aws/lambda/<name> is kept as the one log group, with retention and key', () => {
+    const app = new App({ context: { '@aws-cdk/aws-lambda:useCdkManagedLogGroup': true } });
+    const stack = new Stack(app, 'Flagged', { env: { account: '123456789012', region: 'us-east-1' } });
+    const key = new kms.Key(stack, 'LogKey', { enableKeyRotation: true });
+    const fn = new ServerlessFunction(stack, 'Fn', { handler: pythonCode, logEncryptionKey: key });
+    const t = template(stack);
+    t.resourceCountIs('AWS::Logs::LogGroup', 1);
+    t.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: { 'Fn::Join': ['', ['/aws/lambda/', { Ref: Match.stringLikeRegexp('^Fn') }]] },
+      RetentionInDays: 30,
+      KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LogKey'), 'Arn'] },
+    });
+    expect(fn.logGroup).toBe(fn.node.tryFindChild('LogGroup'));
   });
 });

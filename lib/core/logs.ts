@@ -35,6 +35,18 @@ export function createLogGroup(scope: Construct, id: string, options: LogGroupOp
   return logGroup;
 }
 
+/** Applies the library's retention and key to a log group someone else created (through its L1). */
+export function configureLogGroup(logGroup: logs.LogGroup, options: LogGroupOptions): logs.LogGroup {
+  const cfn = logGroup.node.defaultChild as logs.CfnLogGroup;
+  const retention = options.retention ?? Defaults.logRetention;
+  cfn.retentionInDays = retention === logs.RetentionDays.INFINITE ? undefined : retention;
+  if (options.encryptionKey) {
+    cfn.kmsKeyId = options.encryptionKey.keyArn;
+    allowLogsToUseKey(logGroup, options.encryptionKey);
+  }
+  return logGroup;
+}
+
 function allowLogsToUseKey(logGroup: logs.LogGroup, key: kms.IKey): void {
   const stack = Stack.of(logGroup);
   // The log group's own ARN cannot be named here (the group refers to the key, the key policy would

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { Defaults } from './defaults';
 import { PatternFunctionProps } from './function';
 import { HandlerCode } from './handler';
-import { createLogGroup } from './logs';
+import { configureLogGroup, createLogGroup } from './logs';
 import { acknowledgeRule } from './nag';
 import { invalidProp, PathScope, pathOf, validateDurationRange, validateIntegerRange } from './validation';
 
@@ -43,10 +43,18 @@ export class ServerlessFunction extends lambda.Function {
     validateProps(pathOf(scope, id), props);
     super(scope, id, functionProps(scope, id, props));
     // The log group is this function's child (not a sibling in the caller's scope, where its id
-    // could clash with the caller's own constructs); the L1 points the function's logs at it.
-    this.ownLogGroup = createLogGroup(this, 'LogGroup', { retention: props.logRetention, encryptionKey: props.logEncryptionKey });
-    const cfn = this.node.defaultChild as lambda.CfnFunction;
-    cfn.loggingConfig = { ...(cfn.loggingConfig as lambda.CfnFunction.LoggingConfigProperty), logGroup: this.ownLogGroup.logGroupName };
+    // could clash with the caller's own constructs).
+    const logOptions = { retention: props.logRetention, encryptionKey: props.logEncryptionKey };
+    const managed = this.node.tryFindChild('LogGroup');
+    if (managed instanceof logs.LogGroup) {
+      // The @aws-cdk/aws-lambda:useCdkManagedLogGroup flag (set by `cdk init`) already made the
+      // default group /aws/lambda/<name> as this child: keep it, with our retention and key.
+      this.ownLogGroup = configureLogGroup(managed, logOptions);
+    } else {
+      this.ownLogGroup = createLogGroup(this, 'LogGroup', logOptions);
+      const cfn = this.node.defaultChild as lambda.CfnFunction;
+      cfn.loggingConfig = { ...(cfn.loggingConfig as lambda.CfnFunction.LoggingConfigProperty), logGroup: this.ownLogGroup.logGroupName };
+    }
     // cdk-nag findings every function of this library has by design (listed in the README's Guardrails section).
     acknowledgeRule(this, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       'AWSLambdaBasicExecutionRole is the AWS-managed minimum for Lambda logging (logs:CreateLogGroup, CreateLogStream, '

@@ -63,24 +63,21 @@ describeWithMoto('SqsWorker redrive on moto', () => {
     const dlqId = stack.getLogicalId(worker.deadLetterQueue!.node.defaultChild as sqs.CfnQueue);
     const queueProps = t.Resources[queueId].Properties;
     override?.(queueProps);
-    // Logical ids repeat across the stacks of this file; prefix them with the stack id.
-    const prefixed = { Resources: Object.fromEntries(Object.entries(t.Resources).map(([k, v]) => [`${id}${k}`, v])) };
-    const prefixedJson = JSON.stringify(prefixed).replace(/"(Ref|Fn::GetAtt)":(\["|")/g, `"$1":$2${id}`);
-    const resources = JSON.parse(prefixedJson);
-    const created = await createTables(dynamodb, resources, await createQueues(sqsClient, resources, new CreatedResources()));
+    // Logical ids repeat across the stacks of this file: names in moto get the stack id first.
+    const created = await createTables(dynamodb, t, await createQueues(sqsClient, t, new CreatedResources(id)));
 
-    const fn = Object.values<any>(resources.Resources).find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.SQS_WORKER_FIFO);
+    const fn = Object.values<any>(t.Resources).find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.SQS_WORKER_FIFO);
     const environment = created.resolve(fn.Properties.Environment.Variables) as Record<string, string>;
     delete process.env.IDEMPOTENCY_TABLE_NAME;
     Object.assign(process.env, environment);
     const mapping = Object.values<any>(t.Resources).find((r) => r.Type === 'AWS::Lambda::EventSourceMapping').Properties;
-    const queueUrl = created.queueUrl(`${id}${queueId}`);
+    const queueUrl = created.queueUrl(queueId);
     const { Attributes } = await sqsClient.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['All'] }));
     return {
       handler: loadBundledHandler<SqsHandler>('sqs-worker/example'),
       queueUrl,
       queueArn: Attributes!.QueueArn!,
-      deadLetterQueueUrl: created.queueUrl(`${id}${dlqId}`),
+      deadLetterQueueUrl: created.queueUrl(dlqId),
       tableName: environment.IDEMPOTENCY_TABLE_NAME,
       batchSize: mapping.BatchSize,
       reportBatchItemFailures: (mapping.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),

@@ -68,8 +68,8 @@ function toRecord(message: Message, queueArn: string): SQSRecord {
   };
 }
 
-/** The ids Lambda keeps in the queue after an invocation's outcome. */
-function failedIds(batch: SQSRecord[], outcome: { response?: SQSBatchResponse | void; threw: boolean }, report: boolean): string[] {
+/** The ids Lambda leaves in the queue after an invocation's outcome (the rest it deletes). */
+export function idsLeftInQueue(batch: SQSRecord[], outcome: { response?: SQSBatchResponse | void; threw: boolean }, report: boolean): string[] {
   const all = batch.map((r) => r.messageId);
   if (outcome.threw) return all;
   const failures = (outcome.response as SQSBatchResponse | undefined)?.batchItemFailures;
@@ -111,7 +111,7 @@ export class SqsPoller {
     } catch {
       outcome = { threw: true };
     }
-    const failed = new Set(failedIds(batch, outcome, this.options.reportBatchItemFailures));
+    const failed = new Set(idsLeftInQueue(batch, outcome, this.options.reportBatchItemFailures));
     const done = batch.filter((r) => !failed.has(r.messageId));
     if (done.length > 0) {
       const result = await client.send(new DeleteMessageBatchCommand({

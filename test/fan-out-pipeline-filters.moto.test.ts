@@ -40,15 +40,16 @@ describeWithMoto('FanOutPipeline filters on moto', () => {
   });
   afterAll(() => [sqs, sns, events].forEach((c) => c.destroy()));
 
-  /** Receives (and deletes) everything a queue holds now; moto delivers during Publish/PutEvents. */
+  /**
+   * Receives (and deletes) what a queue holds now. moto delivers during Publish/PutEvents, so one
+   * receive sees everything (the callers expect at most one message).
+   */
   async function drain(queueUrl: string): Promise<Message[]> {
-    const received: Message[] = [];
-    for (;;) {
-      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
-      if (Messages.length === 0) return received;
-      received.push(...Messages);
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+    if (Messages.length > 0) {
       await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
     }
+    return Messages;
   }
 
   const queueArn = (name: string) => `arn:aws:sqs:${MOTO_REGION}:${MOTO_ACCOUNT}:${name}`;

@@ -1,4 +1,6 @@
-import { readdirSync } from 'fs';
+import { mkdtempSync, readdirSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import type { Config } from '@jest/types';
 import { MotoServer, motoServerOnPath, startMotoServer, stopMotoServer } from './moto-server';
 
@@ -6,10 +8,11 @@ import { MotoServer, motoServerOnPath, startMotoServer, stopMotoServer } from '.
  * Global setup of the jest `moto` project (jest.config.js): jest runs it only when at least one
  * `*.moto.test.ts` file is selected, so other suites never start moto.
  *
- * One server per jest worker that can run a moto test file: each file resets its server
- * (`POST /moto-api/reset`) in its beforeAll, which must not wipe a file running at the same time
- * in another worker. Endpoints reach the workers through `MOTO_ENDPOINTS` (workers inherit the
- * environment of this process); test/support/moto.ts picks the one of `JEST_WORKER_ID`.
+ * As many servers as moto test files can run at once (jest workers, at most the number of files):
+ * each file claims a server for its duration (a lock directory per server under `MOTO_LOCK_DIR`)
+ * and resets it first (`POST /moto-api/reset`), so no file wipes the state of another running at
+ * the same time. Endpoints reach the workers through `MOTO_ENDPOINTS` (workers inherit the
+ * environment of this process); see test/support/moto.ts.
  */
 export default async function motoGlobalSetup(globalConfig: Config.GlobalConfig, projectConfig: Config.ProjectConfig): Promise<void> {
   if (!motoServerOnPath()) {
@@ -37,5 +40,6 @@ export default async function motoGlobalSetup(globalConfig: Config.GlobalConfig,
     throw failed.reason;
   }
   process.env.MOTO_ENDPOINTS = servers.map((s) => s.endpoint).join(',');
+  process.env.MOTO_LOCK_DIR = mkdtempSync(join(tmpdir(), 'moto-claims-'));
   process.env.MOTO_STARTUP_MS = String(Date.now() - started);
 }

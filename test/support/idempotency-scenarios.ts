@@ -127,13 +127,14 @@ export function idempotencyScenarios(options: IdempotencyScenarioOptions): void 
   });
   afterAll(async () => {
     store.destroy();
+    proxy.server.closeAllConnections(); // the layers' clients keep connections alive
     await new Promise<void>((resolve) => proxy.server.close(() => resolve()));
   });
   beforeEach(() => { calls.length = 0; });
 
   /** The function made idempotent with a fresh layer and config; keys are prefixed per scenario. */
-  function idempotent<T>(fn: (event: Order, context: Context) => Promise<T>, keyPrefix: string, expiresAfterSeconds = 3600) {
-    const config = new IdempotencyConfig({ eventKeyJmesPath: 'orderId', expiresAfterSeconds, throwOnNoIdempotencyKey: true });
+  function idempotent<T>(fn: (event: Order, context: Context) => Promise<T>, keyPrefix: string) {
+    const config = new IdempotencyConfig({ eventKeyJmesPath: 'orderId', expiresAfterSeconds: 3600, throwOnNoIdempotencyKey: true });
     return makeIdempotent(fn, { persistenceStore: options.persistenceLayer(tableName, target), config, keyPrefix });
   }
 

@@ -27,7 +27,6 @@ export default async function motoGlobalSetup(globalConfig: Config.GlobalConfig,
     .flatMap((root) => readdirSync(root, { recursive: true, encoding: 'utf8' }))
     .filter((file) => file.endsWith('.moto.test.ts')).length;
   const count = Math.max(1, Math.min(globalConfig.maxWorkers, motoFiles));
-  const started = Date.now();
   const servers: MotoServer[] = [];
   (globalThis as { __MOTO_SERVERS__?: MotoServer[] }).__MOTO_SERVERS__ = servers;
   // Belt and braces: never leave a moto process behind if jest exits without the teardown.
@@ -41,5 +40,4 @@ export default async function motoGlobalSetup(globalConfig: Config.GlobalConfig,
   }
   process.env.MOTO_ENDPOINTS = servers.map((s) => s.endpoint).join(',');
   process.env.MOTO_LOCK_DIR = mkdtempSync(join(tmpdir(), 'moto-claims-'));
-  process.env.MOTO_STARTUP_MS = String(Date.now() - started);
 }

@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import type { SQSRecord } from 'aws-lambda';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { HandlerCode, SqsWorker, SqsWorkerProps } from '../lib';
 import { processOrder } from '../lambda/sqs-worker/order';
@@ -58,9 +59,13 @@ describeWithMoto('SqsWorker redrive on moto', () => {
    * function's environment from the template and loads the bundled handler. `override` changes
    * queue properties before creation (only where a test says why).
    */
-  async function deployWorker(id: string, props: Partial<SqsWorkerProps>, override?: (queue: any) => void): Promise<DeployedWorker> {
+  async function deployWorker(id: string, props: Partial<SqsWorkerProps> | ((stack: Stack) => Partial<SqsWorkerProps>),
+    override?: (queue: any) => void): Promise<DeployedWorker> {
     const stack = newStack(id);
-    const worker = new SqsWorker(stack, 'Worker', { handler: HandlerCode.bundled('sqs-worker/example'), ...props });
+    const worker = new SqsWorker(stack, 'Worker', {
+      handler: HandlerCode.bundled('sqs-worker/example'),
+      ...(typeof props === 'function' ? props(stack) : props),
+    });
     const t = template(stack).toJSON() as any;
     const queueId = stack.getLogicalId(worker.queue.node.defaultChild as sqs.CfnQueue);
     const dlqId = stack.getLogicalId(worker.deadLetterQueue!.node.defaultChild as sqs.CfnQueue);
@@ -188,6 +193,31 @@ describeWithMoto('SqsWorker redrive on moto', () => {
     expect(retries.history.get(a3)).toEqual({ receiveCounts: [1], deleted: true });
     expect((await receiveAll(worker.deadLetterQueueUrl)).map((m) => m.MessageId)).toEqual([a2]);
     expect(await queueDepth(worker.queueUrl)).toEqual({ visible: 0, inFlight: 0 });
+  });
+
+  test('your own FIFO queue with content-based deduplication and maxReceiveCount 3: a re-sent body is dropped, the poison message moves after 3 deliveries', async () => {
+    const worker = await deployWorker('FifoOwnQueue', (stack) => ({
+      queue: new sqs.Queue(stack, 'Orders', {
+        fifo: true,
+        contentBasedDeduplication: true,
+        visibilityTimeout: Duration.minutes(3),
+        deadLetterQueue: { queue: new sqs.Queue(stack, 'OrdersDlq', { fifo: true }), maxReceiveCount: 3 },
+      }),
+    }));
+    expect(worker).toMatchObject({ fifo: true, contentBasedDeduplication: true, maxReceiveCount: 3 });
+    const first = await send(worker, order('c-1'), 'C');
+    await send(worker, order('c-1'), 'C'); // the same body again, within the 5-minute window
+    const poison = await send(worker, '{broken', 'D');
+
+    const poller = pollerFor(worker, true);
+    await poller.drain();
+    // Only two messages were ever delivered: the re-sent one was dropped as a duplicate.
+    expect([...poller.history.keys()].sort()).toEqual([first, poison].sort());
+    expect(poller.history.get(first)).toEqual({ receiveCounts: [1], deleted: true });
+    expect(poller.history.get(poison)).toEqual({ receiveCounts: [1, 2, 3], deleted: false });
+    expect((await receiveAll(worker.deadLetterQueueUrl)).map((m) => m.MessageId)).toEqual([poison]);
+    const { Items = [] } = await dynamodb.send(new ScanCommand({ TableName: worker.tableName }));
+    expect(Items.map((i) => i.data?.M?.orderId.S)).toEqual(['c-1']);
   });
 
   test('FIFO, default batch size: the worker fails every record after the first failure, so healthy messages of another group end in the DLQ with the poison one', async () => {

@@ -1,13 +1,29 @@
-/** @type {import('jest').Config} */
-module.exports = {
+/** Options both projects share. */
+const shared = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
   // .ts before .js: lib/ holds jsii output next to the sources and tests must run the sources.
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }],
   },
   setupFiles: ['<rootDir>/test/setup.ts'],
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
   testTimeout: 60000,
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', '\\.moto\\.test\\.ts$'] },
+    // Tests against moto_server (SQS redrive, SNS/EventBridge matching, DynamoDB conditional
+    // writes). Jest runs a project's global setup only when one of its files is selected, so moto
+    // starts only for these files. See test/support/moto-global-setup.ts.
+    {
+      ...shared,
+      displayName: 'moto',
+      testMatch: ['**/*.moto.test.ts'],
+      globalSetup: '<rootDir>/test/support/moto-global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/moto-global-teardown.ts',
+    },
+  ],
 };

@@ -94,7 +94,10 @@ export class ServerlessGuardrails implements IAspect {
     const subject = model.entry(node);
     if (!subject) return;
     for (const finding of GUARDRAIL_CHECKS.flatMap((check) => check(model, subject))) {
-      report(node, finding.rule, this.severities[finding.rule], finding.message);
+      const severity = this.severities[finding.rule];
+      // A rule's "cannot tell" (e.g. an AWS managed policy the IAM model does not know) is never an error.
+      const undetermined = (finding as { undetermined?: boolean }).undetermined === true && severity === GuardrailSeverity.ERROR;
+      report(node, finding.rule, undetermined ? GuardrailSeverity.WARNING : severity, finding.message);
     }
   }
 }

@@ -15,7 +15,7 @@ import { Defaults } from '../core/defaults';
 import { createPatternFunction, PatternFunctionProps } from '../core/function';
 import { HandlerCode } from '../core/handler';
 import { acknowledgeRule } from '../core/nag';
-import { minimumVisibilityTimeout } from '../core/rules';
+import { minimumVisibilityTimeout } from '../rules/sqs';
 import { invalidProp, validateDurationRange, validateIntegerRange, warn } from '../core/validation';
 
 /** What kind of resource an AsyncDestination delivers invocation records to. */

@@ -3,6 +3,5 @@ export * from './defaults';
 export * from './function';
 export * from './handler';
 export * from './validation';
-export * from './rules';
 export * from './cron';
 export * from './nag';

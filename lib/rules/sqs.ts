@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import { GuardrailRule, GuardrailSeverity } from './ids';
 import { defineRule } from './rule';
 
@@ -16,6 +17,12 @@ export interface SqsVisibilityFacts {
 /** 6 x function timeout + batching window, in seconds: the AWS rule for a Lambda SQS source. */
 export function minimumVisibilitySeconds(functionTimeoutSeconds: number, batchingWindowSeconds = 0): number {
   return functionTimeoutSeconds * 6 + batchingWindowSeconds;
+}
+
+/** The same minimum as a Duration, for constructs deriving a queue's visibility timeout (a token window counts as 0). */
+export function minimumVisibilityTimeout(timeout: Duration, window?: Duration): Duration {
+  const windowSeconds = window && !window.isUnresolved() ? window.toSeconds() : 0;
+  return Duration.seconds(minimumVisibilitySeconds(timeout.toSeconds(), windowSeconds));
 }
 
 /**

@@ -513,8 +513,8 @@ describe('AsyncFunction errors', () => {
         + 'Fix: drop eventBus from the addSchedule options');
   });
 
-  const recursion = "TestStack/Async: invalid prop 'allowWritesToTriggerBucket': the function's role can write to TestStack/Uploads, "
-    + 'which triggers the function';
+  const recursion = "TestStack/Async: invalid prop 'allowWritesToTriggerBucket': the function TestStack/Async/Function is triggered "
+    + 'by S3 events of TestStack/Uploads and allowed to write to the same bucket';
 
   test('S3 trigger on a bucket the function writes to, granted after the trigger', () => {
     const { stack, fn } = build();
@@ -522,7 +522,7 @@ describe('AsyncFunction errors', () => {
     fn.addS3Trigger(bucket);
     bucket.grantWrite(fn.function);
     expect(() => template(stack)).toThrow(recursion);
-    expect(() => template(stack)).toThrow(/Fix: write to another bucket; or, if the writes land outside the trigger's filters/);
+    expect(() => template(stack)).toThrow(/Fix: write to another bucket; or, if the writes land outside what triggers the function/);
   });
 
   test('S3 trigger on a bucket the function reads and writes, granted before the trigger', () => {

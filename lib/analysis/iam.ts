@@ -80,6 +80,14 @@ export class IamModel {
     return { access: unknown.length > 0 ? Access.UNKNOWN : Access.NOT_ALLOWED, unknown };
   }
 
+  /** The first of `actions` the role may do on objects of the bucket; else UNKNOWN if any answer is. */
+  public mayDoAnyOnBucketObjects(role: RoleTarget, actions: string[], bucket: BucketTarget): AccessAnswer {
+    const answers = actions.map((action) => this.mayOnBucketObjects(role, action, bucket));
+    return answers.find((a) => a.access === Access.ALLOWED)
+      ?? answers.find((a) => a.access === Access.UNKNOWN)
+      ?? { access: Access.NOT_ALLOWED, unknown: [] };
+  }
+
   private statementsOf(role: RoleTarget, unknown: string[]): Array<{ statement: Statement; managedPolicy?: string }> {
     const statements: Array<{ statement: Statement; managedPolicy?: string }> = [];
     const addDocument = (document: Json) => {
@@ -158,4 +166,13 @@ function allowingAction(statement: Statement, action: string): string | undefine
     return excluded ? undefined : `NotAction ${JSON.stringify(asList(statement.NotAction))}`;
   }
   return asList(statement.Action).find((a): a is string => typeof a === 'string' && iamGlob(a, action));
+}
+
+/**
+ * An answer as the facts of a "may it write" rule (`S3RecursionFacts`): true, false, or
+ * undefined (cannot tell) with what could not be read.
+ */
+export function writeFacts(answer: AccessAnswer): { writesTriggerBucket?: boolean; grant?: string; unreadable: string[] } {
+  const writes = answer.access === Access.ALLOWED ? true : answer.access === Access.NOT_ALLOWED ? false : undefined;
+  return { writesTriggerBucket: writes, grant: answer.via, unreadable: answer.unknown };
 }

@@ -1,1 +1,3 @@
+export * from './destinations';
+export * from './props';
 export * from './async-function';

@@ -1,5 +1,5 @@
-import { Access, IamModel } from '../analysis/iam';
-import { s3RecursionRule, s3RecursionUndetermined, S3RecursionFacts } from '../rules/s3';
+import { IamModel, writeFacts } from '../analysis/iam';
+import { s3RecursionRule, s3RecursionUndetermined, S3RecursionFacts, triggeringActions } from '../rules/s3';
 import type { Finding } from './checks';
 import { findingOf, pathOf } from './checks';
 import { asList, ModelResource, StackModel } from './stack-model';
@@ -29,19 +29,9 @@ export function checkS3Recursion(model: StackModel, fn: ModelResource): Finding[
   const role = iam.roleOf(fn);
   const findings: Finding[] = [];
   for (const { bucket, events } of s3Triggers(model).filter((t) => t.fn === fn)) {
-    // What invokes the function: object-created events are raised by writes, object-removed by deletes.
-    const actions = [
-      ...(events.some((e) => /ObjectCreated/.test(e)) ? ['s3:PutObject'] : []),
-      ...(events.some((e) => /ObjectRemoved/.test(e)) ? ['s3:DeleteObject'] : []),
-    ];
     const target = { resource: bucket, name: typeof bucket.props.BucketName === 'string' ? bucket.props.BucketName : undefined };
-    const answers = actions.map((action) => iam.mayOnBucketObjects(role, action, target));
-    const allowed = answers.find((a) => a.access === Access.ALLOWED);
-    const unknown = answers.filter((a) => a.access === Access.UNKNOWN);
     const facts: S3RecursionFacts = {
-      writesTriggerBucket: allowed ? true : unknown.length > 0 ? undefined : false,
-      grant: allowed?.via,
-      unreadable: [...new Set(unknown.flatMap((a) => a.unknown))],
+      ...writeFacts(iam.mayDoAnyOnBucketObjects(role, triggeringActions(events), target)),
       bucket: pathOf(bucket),
     };
     findings.push(...findingOf(fn, s3RecursionRule.check(facts)), ...findingOf(fn, s3RecursionUndetermined(facts), true));

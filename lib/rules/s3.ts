@@ -21,6 +21,17 @@ export interface S3RecursionFacts {
   readonly acknowledgeWith?: string;
 }
 
+/**
+ * The S3 actions whose effects raise the notifications `events` name: object-created events are
+ * raised by writes (`s3:PutObject`), object-removed events by deletes (`s3:DeleteObject`).
+ */
+export function triggeringActions(events: string[]): string[] {
+  return [
+    ...(events.some((e) => /ObjectCreated/.test(e)) ? ['s3:PutObject'] : []),
+    ...(events.some((e) => /ObjectRemoved/.test(e)) ? ['s3:DeleteObject'] : []),
+  ];
+}
+
 const LOOP = 'every object it writes there raises a notification that invokes it again, a recursive loop that runs (and bills) until stopped';
 
 function fixOf(facts: S3RecursionFacts): string {

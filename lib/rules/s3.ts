@@ -32,7 +32,7 @@ export function triggeringActions(events: string[]): string[] {
   ];
 }
 
-const LOOP = 'every object it writes there raises a notification that invokes it again, a recursive loop that runs (and bills) until stopped';
+const LOOP = 'every object it writes there raises a notification that invokes it again, a runaway loop that runs (and bills) until stopped';
 
 function fixOf(facts: S3RecursionFacts): string {
   return 'write to another bucket; or, if the writes land outside what triggers the function (another prefix), filter the trigger '

@@ -102,6 +102,8 @@ export interface ApiTimeoutFacts {
   readonly timeoutSeconds?: number;
   /** The fronts, each with a label naming it (e.g. `API Gateway (path)`). */
   readonly fronts?: Array<{ readonly kind: RequestFront; readonly label?: string }>;
+  /** Another way out the caller offers, added to the fix (e.g. a construct's other endpoint). */
+  readonly alternative?: string;
 }
 
 /**
@@ -113,7 +115,7 @@ export const apiTimeoutRule = defineRule<ApiTimeoutFacts>({
   id: GuardrailRule.API_TIMEOUT,
   defaultSeverity: GuardrailSeverity.WARNING,
   summary: 'a function behind API Gateway times out within 29 s; one behind a function URL below 15 minutes',
-  check: ({ timeoutSeconds: timeout, fronts = [] }) => {
+  check: ({ timeoutSeconds: timeout, fronts = [], alternative }) => {
     if (timeout === undefined) return undefined;
     const over = fronts.filter((f) => timeout > (f.kind === RequestFront.API_GATEWAY ? API_GATEWAY_TIMEOUT_SECONDS : LAMBDA_MAX_TIMEOUT_SECONDS - 1));
     if (over.length === 0) return undefined;
@@ -125,7 +127,7 @@ export const apiTimeoutRule = defineRule<ApiTimeoutFacts>({
         + `requests through ${labels.join(', ')}: the front gives up (API Gateway answers 503/504) while the function keeps running `
         + 'and billing, clients retry and the work runs twice',
       fix: 'set the timeout to what a request needs (at most 29 s behind API Gateway) and hand long work to a queue or state machine '
-        + '(SqsWorker, AsyncFunction, SagaStateMachine), answering 202',
+        + `(SqsWorker, AsyncFunction, SagaStateMachine), answering 202${alternative ? `; or ${alternative}` : ''}`,
     };
   },
 });

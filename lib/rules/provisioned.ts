@@ -25,7 +25,7 @@ export const provisionedAboveReservedRule = defineRule<ProvisionedAboveReservedF
       message: `provisioned concurrency ${provisioned}${provisionedOn && provisionedOn.length > 0 ? ` (${provisionedOn.join(', ')})` : ''} `
         + `exceeds the function's reserved concurrency ${reserved}: Lambda rejects the deployment, since it cannot keep more `
         + 'environments warm than the function may run',
-      fix: `lower provisioned concurrency to ${reserved} or raise reservedConcurrency to ${provisioned}`,
+      fix: `lower provisionedConcurrency to ${reserved} or raise reservedConcurrency to ${provisioned}`,
     };
   },
 });

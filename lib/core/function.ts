@@ -1,8 +1,8 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ServerlessFunction } from './serverless-function';
+import { serviceName, ServerlessFunction } from './serverless-function';
 import { Defaults } from './defaults';
 import { HandlerCode } from './handler';
 import { invalidProp, validateDurationRange, validateIntegerRange } from './validation';
@@ -94,10 +94,4 @@ export function createPatternFunction(scope: Construct, id: string, props: Patte
     },
   });
   return { function: fn, createdFunction: fn, timeout, logGroup: fn.logGroup };
-}
-
-/** Service name for structured logs: the construct path, made safe for a log field. */
-function serviceName(scope: Construct): string {
-  const path = scope.node.path;
-  return Token.isUnresolved(path) ? scope.node.id : path.replace(/\//g, '-');
 }

@@ -1,12 +1,14 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { Defaults } from './defaults';
 import { PatternFunctionProps } from './function';
 import { HandlerCode } from './handler';
 import { acknowledgeRule } from './nag';
 import { invalidProp, pathOf, validateDurationRange, validateIntegerRange } from './validation';
+import { functionLogGroupRule, logRetentionRule } from '../rules/lambda';
+import { advise, enforce } from '../rules/rule';
 
 /** Properties of a ServerlessFunction. */
 export interface ServerlessFunctionProps extends PatternFunctionProps {
@@ -39,6 +41,12 @@ export class ServerlessFunction extends lambda.Function {
   constructor(scope: Construct, id: string, props: ServerlessFunctionProps) {
     const logGroup = createLogGroup(scope, id, props);
     super(scope, id, functionProps(scope, id, props, logGroup));
+    // Its own log group, so Lambda's never-expiring default group is never used.
+    enforce(this, 'logGroup', functionLogGroupRule.check({ hasOwnLogGroup: logGroup !== undefined }));
+    // RetentionDays.INFINITE is a choice made explicitly: a warning, as in ServerlessGuardrails.
+    advise(this, 'logRetention', logRetentionRule.check({
+      neverExpires: (props.logRetention ?? Defaults.logRetention) === logs.RetentionDays.INFINITE,
+    }));
     // cdk-nag findings every function of this library has by design (listed in the README's Guardrails section).
     acknowledgeRule(this, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       'AWSLambdaBasicExecutionRole is the AWS-managed minimum for Lambda logging (logs:CreateLogGroup, CreateLogStream, '
@@ -86,9 +94,12 @@ function functionProps(scope: Construct, id: string, props: ServerlessFunctionPr
   };
 }
 
-/** Service name for structured logs: the function's path, made safe for a log field. */
-function serviceName(scope: Construct, id: string): string {
+/**
+ * Service name for structured logs: the construct path (and the id of the function about to be
+ * created under it), made safe for a log field; the id when the path is a token.
+ */
+export function serviceName(scope: IConstruct, id?: string): string {
   const path = scope.node.path;
-  if (Token.isUnresolved(path)) return id;
-  return [path, id].filter((p) => p.length > 0).join('/').replace(/\//g, '-');
+  if (Token.isUnresolved(path)) return id ?? scope.node.id;
+  return [path, id].filter((p): p is string => p !== undefined && p.length > 0).join('/').replace(/\//g, '-');
 }

@@ -1,3 +1,3 @@
-export * from './destinations';
+export { AsyncDestination, AsyncDestinationKind } from './destinations';
 export * from './props';
 export * from './async-function';

@@ -1,4 +1,4 @@
-export * from './source';
-export * from './filters';
-export * from './consumer';
-export * from './fan-out-pipeline';
+export { FanOutOrigin, FanOutSource, FanOutSourceKind } from './source';
+export { ConsumerFilter, ConsumerFilterKind } from './filters';
+export { FanOutConsumer, FanOutConsumerOptions } from './consumer';
+export { FanOutPipeline, FanOutPipelineProps } from './fan-out-pipeline';

@@ -9,6 +9,7 @@ import {
   ConsumerFilter, FanOutConsumerOptions, FanOutOrigin, FanOutPipeline, FanOutSource, FanOutSourceKind, HandlerCode,
 } from '../lib';
 import { newStack, snapshotTemplate, template, warningsOf } from './support/cdk';
+import { attachUnknownManagedPolicy, RECURSION_TABLE } from './support/recursion-table';
 
 const handler = HandlerCode.bundled('fan-out-pipeline/example');
 
@@ -497,6 +498,28 @@ describe('errors', () => {
 });
 
 describe('recursion guard', () => {
+  test.each(RECURSION_TABLE)('issue 12 table: %s on the origin bucket is a recursion error', (_name, grant) => {
+    const stack = newStack();
+    const pipeline = uploadPipeline(stack);
+    const fn = pipeline.consumer('virus-scan').worker.function;
+    grant(stack, pipeline.originBucket!, fn.role!, fn);
+    expect(() => template(stack)).toThrow(
+      "TestStack/Uploads: invalid prop 'consumers[virus-scan]': consumer 'virus-scan' (TestStack/Uploads/virus-scan/Worker/Function) "
+      + 'is triggered by S3 events of TestStack/Uploads/OriginBucket (origin bucket -> SNS topic -> virus-scan -> origin bucket) '
+      + 'and allowed to write to the same bucket');
+  });
+
+  test('an AWS managed policy the IAM model does not know is a warning (cannot tell), not an error', () => {
+    const stack = newStack();
+    const pipeline = uploadPipeline(stack);
+    attachUnknownManagedPolicy(pipeline.consumer('virus-scan').worker.function.role!);
+    expect(() => template(stack)).not.toThrow();
+    const warnings = Annotations.fromStack(stack).findWarning('/TestStack/Uploads/virus-scan', Match.stringLikeRegexp('cannot be told'));
+    expect(warnings).toHaveLength(1);
+    expect(String(warnings[0].entry.data)).toContain('AWS managed policy AmazonEC2FullAccess');
+    expect(String(warnings[0].entry.data)).toContain('[ack: cdk-serverless-patterns:SPG-S3-RECURSION]');
+  });
+
   test('a consumer granted write on the origin bucket fails synthesis, naming the loop', () => {
     const stack = newStack();
     const pipeline = uploadPipeline(stack);

@@ -17,6 +17,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { GuardrailRule, GuardrailSeverity, HandlerCode, ServerlessGuardrails, SqsWorker } from '../lib';
 import { findingsOf, guardedStack, messageOf, userFunction } from './guardrails-support';
+import { attachUnknownManagedPolicy, RECURSION_TABLE } from './support/recursion-table';
 
 /** A queue with a DLQ, consumed with partial batch responses: the correct SQS wiring. */
 function sqsConsumer(stack: Stack, opts: { visibility?: Duration; dlq?: boolean; partial?: boolean; window?: Duration } = {}) {
@@ -402,6 +403,24 @@ describe(`ServerlessGuardrails: ${GuardrailRule.S3_RECURSIVE_TRIGGER}`, () => {
     expect(build('arn:aws:s3:::images-thumbnails/*')).toEqual([]);
     expect(build('arn:aws:s3:::images/*')).toEqual(['SPG-S3-RECURSION']);
     expect(build('arn:aws:s3:::images*')).toEqual(['SPG-S3-RECURSION']);
+  });
+
+  test.each(RECURSION_TABLE)('issue 12 table: %s on the triggering bucket is an error', (_name, grant) => {
+    const stack = guardedStack();
+    const fn = s3Function(stack);
+    const bucket = new s3.Bucket(stack, 'Images');
+    bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(fn));
+    grant(stack, bucket, fn.role!, fn);
+    expect(findingsOf(stack)).toEqual([{ level: 'error', path: '/UserStack/Thumbnailer/Resource', rule: 'SPG-S3-RECURSION' }]);
+  });
+
+  test('an AWS managed policy the IAM model does not know is a warning (cannot tell), even at error severity', () => {
+    const stack = guardedStack();
+    const fn = s3Function(stack);
+    new s3.Bucket(stack, 'Images').addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(fn));
+    attachUnknownManagedPolicy(fn.role!);
+    expect(findingsOf(stack)).toEqual([{ level: 'warning', path: '/UserStack/Thumbnailer/Resource', rule: 'SPG-S3-RECURSION' }]);
+    expect(messageOf(stack, 'SPG-S3-RECURSION')).toContain('whether it may write to that bucket cannot be told: AWS managed policy AmazonEC2FullAccess');
   });
 
   test('a wildcard s3:* on * is a write to the bucket too', () => {

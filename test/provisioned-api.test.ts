@@ -390,6 +390,22 @@ describe('ProvisionedApi errors', () => {
     'timeout', /the timeout \(30 s\) is longer than the 29 seconds API Gateway waits, and the function answers requests through API Gateway: the front gives up \(API Gateway answers 503\/504\)/,
     /at most 29 s behind API Gateway.*SqsWorker, AsyncFunction.*FUNCTION_URL/));
 
+  test('a function URL endpoint with the 15-minute maximum timeout (the API timeout rule of the guardrails)', () => expectError(
+    { endpoint: ProvisionedApiEndpoint.FUNCTION_URL, timeout: Duration.minutes(15) },
+    'timeout', /the timeout \(900 s\) is longer than a request should take \(15 minutes is Lambda's maximum\), and the function answers requests through a function URL/,
+    /at most 29 s behind API Gateway/));
+
+  test('a fromFunction function whose own reserved concurrency is below provisionedConcurrency', () => {
+    const stack = newStack();
+    const fn = new lambda.Function(stack, 'Own', {
+      runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('x'), reservedConcurrentExecutions: 1,
+    });
+    expect(() => new ProvisionedApi(stack, 'Api', { handler: HandlerCode.fromFunction(fn) }))
+      .toThrow("TestStack/Api: invalid prop 'handler': provisioned concurrency 2 exceeds the function's reserved concurrency 1: Lambda "
+        + 'rejects the deployment, since it cannot keep more environments warm than the function may run. '
+        + 'Fix: lower provisionedConcurrency to 1 or raise reservedConcurrency to 2');
+  });
+
   test('a fromFunction function with a timeout above 29 s', () => {
     const stack = newStack();
     const fn = new lambda.Function(stack, 'Own', {

@@ -3,7 +3,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { HandlerCode, ServerlessFunction } from '../lib';
-import { newStack, template } from './support/cdk';
+import { newStack, template, warningsOf } from './support/cdk';
 
 const handler = HandlerCode.bundled('saga-state-machine/reserve-inventory');
 
@@ -48,4 +48,13 @@ test('an existing function is rejected: ServerlessFunction creates one', () => {
   const existing = lambda.Function.fromFunctionArn(stack, 'Existing', 'arn:aws:lambda:us-east-1:123456789012:function:x');
   expect(() => new ServerlessFunction(stack, 'Fn', { handler: HandlerCode.fromFunction(existing) }))
     .toThrow(/^TestStack\/Fn: invalid prop 'handler': is an existing function \(HandlerCode\.fromFunction\(\)\).*Fix: pass HandlerCode\.fromCode\(\)/);
+});
+
+test('logs kept forever (RetentionDays.INFINITE) is a warning of the log retention rule, as in ServerlessGuardrails', () => {
+  const stack = newStack();
+  new ServerlessFunction(stack, 'Fn', { handler, logRetention: logs.RetentionDays.INFINITE });
+  expect(warningsOf(stack)).toEqual([
+    "invalid prop 'logRetention': the log group has no retention, so logs never expire and are billed forever. "
+    + 'Fix: set retention (e.g. logs.RetentionDays.ONE_MONTH) [ack: cdk-serverless-patterns:SPG-LOG-RETENTION]',
+  ]);
 });

@@ -230,6 +230,21 @@ describe('SqsWorker props', () => {
     expect(warningsOf(stack)).toEqual([]);
   });
 
+  test('existing queue whose L1 has a redrive policy (set without the L2 deadLetterQueue): the redrive rule sees it, no warning', () => {
+    const stack = newStack();
+    const queue = new sqs.Queue(stack, 'Raw');
+    (queue.node.defaultChild as sqs.CfnQueue).redrivePolicy = { deadLetterTargetArn: new sqs.Queue(stack, 'RawDlq').queueArn, maxReceiveCount: 5 };
+    worker({ queue }, stack);
+    expect(warningsOf(stack)).toEqual([]);
+  });
+
+  test('an imported queue cannot be inspected: warning that no dead-letter queue can be seen', () => {
+    const stack = newStack();
+    const queue = sqs.Queue.fromQueueArn(stack, 'Imported', 'arn:aws:sqs:us-east-1:123456789012:jobs');
+    worker({ queue }, stack);
+    expect(warningsOf(stack)).toEqual([expect.stringContaining('the given queue has no dead-letter queue this worker can see')]);
+  });
+
   test('existing queue without a DLQ: warning with an acknowledgeable id', () => {
     const stack = newStack();
     const queue = new sqs.Queue(stack, 'Bare');

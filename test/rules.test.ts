@@ -38,6 +38,10 @@ describe('the rule registry', () => {
     }
   });
 
+  test('every GuardrailRule id is decided by exactly one rule function of ALL_RULES', () => {
+    for (const id of Object.values(GuardrailRule)) expect(ALL_RULES.filter((r) => r.id === id)).toHaveLength(1);
+  });
+
   test('a rule returns no violation when its facts are unknown (undefined): tokens are never a false error', () => {
     for (const rule of ALL_RULES) expect(rule.check({})).toBeUndefined();
   });
@@ -198,7 +202,12 @@ describe('one rule, one place', () => {
     });
 
     const reported = new Set(findingsOf(stack).map((f) => f.rule));
-    expect([...reported].sort()).toEqual(Object.values(GuardrailRule).sort());
+    expect([...reported].sort()).toEqual([
+      GuardrailRule.SQS_VISIBILITY_TIMEOUT, GuardrailRule.SQS_PARTIAL_BATCH_RESPONSE, GuardrailRule.SQS_MAX_CONCURRENCY,
+      GuardrailRule.SQS_SOURCE_REDRIVE, GuardrailRule.ASYNC_ON_FAILURE, GuardrailRule.LOG_RETENTION, GuardrailRule.FUNCTION_LOG_GROUP,
+      GuardrailRule.API_TIMEOUT, GuardrailRule.PROVISIONED_ON_LATEST, GuardrailRule.PROVISIONED_BYPASSED,
+      GuardrailRule.PROVISIONED_ABOVE_RESERVED, GuardrailRule.S3_RECURSIVE_TRIGGER, GuardrailRule.EXPRESS_STATE_MACHINE_LOGGING,
+    ].sort());
     for (const id of reported) {
       expect(ALL_RULES.map((r) => r.id)).toContain(id);
       expect((answers.get(id as GuardrailRule) ?? []).filter((a) => a !== undefined).length).toBeGreaterThan(0);

@@ -175,8 +175,8 @@ export class FanOutPipeline extends Construct {
       route: `origin bucket -> ${this.topic ? 'SNS topic' : 'event bus'} -> ${consumer.consumerName} -> origin bucket`,
       acknowledgeWith: 'set acknowledgeOriginBucketWrites: true',
     };
-    advise(consumer, prop, s3RecursionUndetermined(facts));
     const violation = s3RecursionRule.check(facts);
+    if (!consumer.acknowledgeOriginBucketWrites) advise(consumer, prop, s3RecursionUndetermined(facts));
     if (!violation) return [];
     if (consumer.acknowledgeOriginBucketWrites) {
       warn(consumer, 'FanOutPipeline.originBucketWrite', `${violation.message}. Acknowledged: make sure its filter excludes what it writes.`);

@@ -101,7 +101,7 @@ export class ServerlessGuardrails implements IAspect {
     for (const finding of GUARDRAIL_CHECKS.flatMap((check) => check(model, subject))) {
       const severity = this.severities[finding.rule];
       // A rule's "cannot tell" (e.g. an AWS managed policy the IAM model does not know) is never an error.
-      const undetermined = (finding as { undetermined?: boolean }).undetermined === true && severity === GuardrailSeverity.ERROR;
+      const undetermined = finding.undetermined === true && severity === GuardrailSeverity.ERROR;
       report(node, finding.rule, undetermined ? GuardrailSeverity.WARNING : severity, finding.message);
     }
   }

@@ -1,5 +1,4 @@
 export { HandlerCode } from './core/handler';
-export { PatternFunctionProps } from './core/function';
 export { PatternAlarmProps } from './core/alarms';
 export * from './sqs-worker';
 export * from './fan-out-pipeline';
@@ -7,5 +6,5 @@ export * from './async-function';
 export * from './saga-state-machine';
 export * from './provisioned-api';
 export * from './guardrails';
-export * from './core/serverless-function';
+export * from './serverless-function';
 export * from './idempotency-table';

@@ -9,6 +9,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { IConstruct } from 'constructs';
 import { AsyncDestination, AsyncDestinationKind, AsyncFunction, AsyncFunctionProps, HandlerCode } from '../lib';
 import { newStack, snapshotTemplate, template, warningsOf } from './support/cdk';
+import { attachUnknownManagedPolicy, RECURSION_TABLE } from './support/recursion-table';
 
 const handler = HandlerCode.bundled('async-function/example');
 
@@ -513,8 +514,8 @@ describe('AsyncFunction errors', () => {
         + 'Fix: drop eventBus from the addSchedule options');
   });
 
-  const recursion = "TestStack/Async: invalid prop 'allowWritesToTriggerBucket': the function's role can write to TestStack/Uploads, "
-    + 'which triggers the function';
+  const recursion = "TestStack/Async: invalid prop 'allowWritesToTriggerBucket': the function TestStack/Async/Function is triggered "
+    + 'by S3 events of TestStack/Uploads and allowed to write to the same bucket';
 
   test('S3 trigger on a bucket the function writes to, granted after the trigger', () => {
     const { stack, fn } = build();
@@ -522,7 +523,7 @@ describe('AsyncFunction errors', () => {
     fn.addS3Trigger(bucket);
     bucket.grantWrite(fn.function);
     expect(() => template(stack)).toThrow(recursion);
-    expect(() => template(stack)).toThrow(/Fix: write to another bucket; or, if the writes land outside the trigger's filters/);
+    expect(() => template(stack)).toThrow(/Fix: write to another bucket; or, if the writes land outside what triggers the function/);
   });
 
   test('S3 trigger on a bucket the function reads and writes, granted before the trigger', () => {
@@ -556,6 +557,33 @@ describe('AsyncFunction errors', () => {
       statements: [new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: ['arn:aws:s3:::uploads-bucket/*'] })],
     });
     expect(() => template(stack)).toThrow(recursion);
+  });
+
+  test.each(RECURSION_TABLE)('issue 12 table: %s on the trigger bucket is a recursion error', (_name, grant) => {
+    const { stack, fn } = build();
+    const bucket = new s3.Bucket(stack, 'Uploads');
+    fn.addS3Trigger(bucket);
+    grant(stack, bucket, fn.function.role!, fn.function);
+    expect(() => template(stack)).toThrow(recursion);
+  });
+
+  test('an AWS managed policy the IAM model does not know is a warning (cannot tell), not an error', () => {
+    const { stack, fn } = build();
+    fn.addS3Trigger(new s3.Bucket(stack, 'Uploads'));
+    attachUnknownManagedPolicy(fn.function.role!);
+    expect(() => template(stack)).not.toThrow();
+    expect(warningsOf(stack)).toEqual([expect.stringContaining(
+      "invalid prop 'allowWritesToTriggerBucket': the function TestStack/Async/Function is triggered by S3 events of TestStack/Uploads, "
+      + 'and whether it may write to that bucket cannot be told: AWS managed policy AmazonEC2FullAccess.')]);
+    expect(warningsOf(stack)[0]).toContain('[ack: cdk-serverless-patterns:SPG-S3-RECURSION]');
+  });
+
+  test('an object-removed trigger checks deletes: a role that may delete objects of the bucket is a recursion error', () => {
+    const { stack, fn } = build();
+    const bucket = new s3.Bucket(stack, 'Uploads');
+    fn.addS3Trigger(bucket, { events: [s3.EventType.OBJECT_REMOVED] });
+    fn.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:DeleteObject'], resources: [bucket.arnForObjects('*')] }));
+    expect(() => template(stack)).toThrow(`${recursion} ('s3:DeleteObject')`);
   });
 
   test('S3 recursion acknowledged with allowWritesToTriggerBucket', () => {

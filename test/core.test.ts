@@ -6,7 +6,7 @@ import { HandlerCode, SqsWorker } from '../lib';
 import { createAlarms } from '../lib/core/alarms';
 import { bundledAssetPath } from '../lib/core/handler';
 import { invalidProp, validateDurationRange, validateIntegerRange, validateUniqueNames } from '../lib/core/validation';
-import { minimumVisibilityTimeout } from '../lib/core/rules';
+import { minimumVisibilityTimeout } from '../lib/rules/sqs';
 import { newStack, template } from './support/cdk';
 
 describe('HandlerCode', () => {

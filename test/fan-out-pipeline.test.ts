@@ -9,6 +9,7 @@ import {
   ConsumerFilter, FanOutConsumerOptions, FanOutOrigin, FanOutPipeline, FanOutSource, FanOutSourceKind, HandlerCode,
 } from '../lib';
 import { newStack, snapshotTemplate, template, warningsOf } from './support/cdk';
+import { attachUnknownManagedPolicy, RECURSION_TABLE } from './support/recursion-table';
 
 const handler = HandlerCode.bundled('fan-out-pipeline/example');
 
@@ -497,27 +498,51 @@ describe('errors', () => {
 });
 
 describe('recursion guard', () => {
+  test.each(RECURSION_TABLE)('issue 12 table: %s on the origin bucket is a recursion error', (_name, grant) => {
+    const stack = newStack();
+    const pipeline = uploadPipeline(stack);
+    const fn = pipeline.consumer('virus-scan').worker.function;
+    grant(stack, pipeline.originBucket!, fn.role!, fn);
+    expect(() => template(stack)).toThrow(
+      "TestStack/Uploads: invalid prop 'consumers[virus-scan]': consumer 'virus-scan' (TestStack/Uploads/virus-scan/Worker/Function) "
+      + 'is triggered by S3 events of TestStack/Uploads/OriginBucket (origin bucket -> SNS topic -> virus-scan -> origin bucket) '
+      + 'and allowed to write to the same bucket');
+  });
+
+  test('an AWS managed policy the IAM model does not know is a warning (cannot tell), not an error', () => {
+    const stack = newStack();
+    const pipeline = uploadPipeline(stack);
+    attachUnknownManagedPolicy(pipeline.consumer('virus-scan').worker.function.role!);
+    expect(() => template(stack)).not.toThrow();
+    const warnings = Annotations.fromStack(stack).findWarning('/TestStack/Uploads/virus-scan', Match.stringLikeRegexp('cannot be told'));
+    expect(warnings).toHaveLength(1);
+    expect(String(warnings[0].entry.data)).toContain('AWS managed policy AmazonEC2FullAccess');
+    expect(String(warnings[0].entry.data)).toContain('[ack: cdk-serverless-patterns:SPG-S3-RECURSION]');
+  });
+
   test('a consumer granted write on the origin bucket fails synthesis, naming the loop', () => {
     const stack = newStack();
     const pipeline = uploadPipeline(stack);
     pipeline.originBucket!.grantWrite(pipeline.consumer('text-extraction').worker.function);
     expect(() => template(stack)).toThrow(
       "TestStack/Uploads: invalid prop 'consumers[text-extraction]': consumer 'text-extraction' (TestStack/Uploads/text-extraction/Worker/Function) "
-      + "is allowed 's3:PutObject' on the origin bucket TestStack/Uploads/OriginBucket; every object it writes raises an object-created notification "
-      + 'that invokes it again (origin bucket -> SNS topic -> text-extraction -> origin bucket), a runaway loop. '
-      + 'Fix: write results to another bucket, or filter the consumer so it never sees its own writes and set acknowledgeOriginBucketWrites: true');
+      + 'is triggered by S3 events of TestStack/Uploads/OriginBucket (origin bucket -> SNS topic -> text-extraction -> origin bucket) '
+      + "and allowed to write to the same bucket ('s3:PutObject'): every object it writes there raises a notification that invokes it "
+      + 'again, a runaway loop that runs (and bills) until stopped. Fix: write to another bucket; or, if the writes land outside what '
+      + 'triggers the function (another prefix), filter the trigger so it never sees them and set acknowledgeOriginBucketWrites: true');
   });
 
   test('wildcard grants, managed policies and event bus sources are caught too', () => {
     const star = newStack();
     const p1 = uploadPipeline(star);
     p1.consumer('virus-scan').worker.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:*'], resources: ['*'] }));
-    expect(() => template(star)).toThrow("consumer 'virus-scan' (TestStack/Uploads/virus-scan/Worker/Function) is allowed 's3:*' on the origin bucket");
+    expect(() => template(star)).toThrow("consumer 'virus-scan' (TestStack/Uploads/virus-scan/Worker/Function) is triggered by S3 events of TestStack/Uploads/OriginBucket "
+      + "(origin bucket -> SNS topic -> virus-scan -> origin bucket) and allowed to write to the same bucket ('s3:*')");
 
     const managed = newStack();
     const p2 = uploadPipeline(managed);
     p2.consumer('virus-scan').worker.function.role!.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonS3FullAccess'));
-    expect(() => template(managed)).toThrow("is allowed 's3:*' through the managed policy AmazonS3FullAccess on the origin bucket");
+    expect(() => template(managed)).toThrow("and allowed to write to the same bucket ('s3:*' through the managed policy AmazonS3FullAccess)");
 
     const separate = newStack();
     const p3 = uploadPipeline(separate, FanOutSource.eventBus());
@@ -525,7 +550,7 @@ describe('recursion guard', () => {
       roles: [p3.consumer('metadata-index').worker.function.role!],
       statements: [new iam.PolicyStatement({ actions: ['s3:PutObject*'], resources: [p3.originBucket!.arnForObjects('derived/*')] })],
     });
-    expect(() => template(separate)).toThrow('(origin bucket -> event bus -> metadata-index -> origin bucket), a runaway loop');
+    expect(() => template(separate)).toThrow("(origin bucket -> event bus -> metadata-index -> origin bucket) and allowed to write to the same bucket ('s3:PutObject*')");
   });
 
   test('read access and writes to another bucket are fine', () => {

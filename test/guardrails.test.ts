@@ -17,6 +17,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { GuardrailRule, GuardrailSeverity, HandlerCode, ServerlessGuardrails, SqsWorker } from '../lib';
 import { findingsOf, guardedStack, messageOf, userFunction } from './guardrails-support';
+import { attachUnknownManagedPolicy, RECURSION_TABLE } from './support/recursion-table';
 
 /** A queue with a DLQ, consumed with partial batch responses: the correct SQS wiring. */
 function sqsConsumer(stack: Stack, opts: { visibility?: Duration; dlq?: boolean; partial?: boolean; window?: Duration } = {}) {
@@ -47,7 +48,7 @@ describe('ServerlessGuardrails on SQS event sources', () => {
     sqsConsumer(stack, { visibility: Duration.seconds(61), window: Duration.seconds(2) });
     expect(findingsOf(stack)).toEqual([{ level: 'error', path: ESM_PATH, rule: 'SPG-SQS-VISIBILITY' }]);
     const message = messageOf(stack, 'SPG-SQS-VISIBILITY');
-    expect(message).toContain('UserStack/Jobs/Resource has a visibility timeout of 61 s, below 6 x the timeout of UserStack/Consumer/Resource (10 s) + batching window (2 s) = 62 s');
+    expect(message).toContain('the visibility timeout of queue UserStack/Jobs/Resource (61 s) is below 6 x the timeout of function UserStack/Consumer/Resource (10 s) + the batching window (2 s) = 62 s');
     expect(message).toContain('Fix: set the queue\'s visibilityTimeout to at least Duration.seconds(62)');
   });
 
@@ -63,7 +64,7 @@ describe('ServerlessGuardrails on SQS event sources', () => {
     const queue = new sqs.Queue(stack, 'Jobs', { deadLetterQueue: { queue: new sqs.Queue(stack, 'JobsDlq'), maxReceiveCount: 5 } });
     fn.addEventSource(new SqsEventSource(queue, { reportBatchItemFailures: true }));
     expect(findingsOf(stack)).toEqual([{ level: 'error', path: ESM_PATH, rule: 'SPG-SQS-VISIBILITY' }]);
-    expect(messageOf(stack, 'SPG-SQS-VISIBILITY')).toContain('visibility timeout of 30 s, below 6 x the timeout of UserStack/Consumer/Resource (10 s) + batching window (0 s) = 60 s');
+    expect(messageOf(stack, 'SPG-SQS-VISIBILITY')).toContain('the visibility timeout of queue UserStack/Jobs/Resource (30 s) is below 6 x the timeout of function UserStack/Consumer/Resource (10 s) + the batching window (0 s) = 60 s');
   });
 
   test(`${GuardrailRule.SQS_PARTIAL_BATCH_RESPONSE}: a mapping without ReportBatchItemFailures is a warning`, () => {
@@ -90,7 +91,7 @@ describe('ServerlessGuardrails on SQS event sources', () => {
     fn.addEventSource(new SqsEventSource(queue, { reportBatchItemFailures: true, maxConcurrency: 10 }));
     expect(findingsOf(stack)).toEqual([{ level: 'error', path: ESM_PATH, rule: 'SPG-SQS-MAX-CONCURRENCY' }]);
     expect(messageOf(stack, 'SPG-SQS-MAX-CONCURRENCY')).toContain('maximum concurrency 10 of the SQS event source exceeds the reserved concurrency 5 of UserStack/Consumer/Resource');
-    expect(messageOf(stack, 'SPG-SQS-MAX-CONCURRENCY')).toContain('Fix: lower maxConcurrency to 5 or raise reservedConcurrentExecutions to 10');
+    expect(messageOf(stack, 'SPG-SQS-MAX-CONCURRENCY')).toContain('Fix: lower maxConcurrency to 5 or raise reservedConcurrency to 10');
   });
 
   test('maxConcurrency within the reserve gets no finding', () => {
@@ -125,10 +126,10 @@ describe('ServerlessGuardrails on SQS event sources', () => {
     ]);
   });
 
-  test('property overrides are what gets checked', () => {
+  test('the L1\'s typed attributes are what gets checked (raw property overrides are not seen)', () => {
     const stack = guardedStack();
     const { queue } = sqsConsumer(stack);
-    (queue.node.defaultChild as sqs.CfnQueue).addPropertyOverride('VisibilityTimeout', 20);
+    (queue.node.defaultChild as sqs.CfnQueue).visibilityTimeout = 20;
     expect(findingsOf(stack)).toEqual([{ level: 'error', path: ESM_PATH, rule: 'SPG-SQS-VISIBILITY' }]);
   });
 
@@ -411,6 +412,24 @@ describe(`ServerlessGuardrails: ${GuardrailRule.S3_RECURSIVE_TRIGGER}`, () => {
     expect(build('arn:aws:s3:::images-thumbnails/*')).toEqual([]);
     expect(build('arn:aws:s3:::images/*')).toEqual(['SPG-S3-RECURSION']);
     expect(build('arn:aws:s3:::images*')).toEqual(['SPG-S3-RECURSION']);
+  });
+
+  test.each(RECURSION_TABLE)('issue 12 table: %s on the triggering bucket is an error', (_name, grant) => {
+    const stack = guardedStack();
+    const fn = s3Function(stack);
+    const bucket = new s3.Bucket(stack, 'Images');
+    bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(fn));
+    grant(stack, bucket, fn.role!, fn);
+    expect(findingsOf(stack)).toEqual([{ level: 'error', path: '/UserStack/Thumbnailer/Resource', rule: 'SPG-S3-RECURSION' }]);
+  });
+
+  test('an AWS managed policy the IAM model does not know is a warning (cannot tell), even at error severity', () => {
+    const stack = guardedStack();
+    const fn = s3Function(stack);
+    new s3.Bucket(stack, 'Images').addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(fn));
+    attachUnknownManagedPolicy(fn.role!);
+    expect(findingsOf(stack)).toEqual([{ level: 'warning', path: '/UserStack/Thumbnailer/Resource', rule: 'SPG-S3-RECURSION' }]);
+    expect(messageOf(stack, 'SPG-S3-RECURSION')).toContain('whether it may write to that bucket cannot be told: AWS managed policy AmazonEC2FullAccess');
   });
 
   test('a wildcard s3:* on * is a write to the bucket too', () => {

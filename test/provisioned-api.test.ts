@@ -366,7 +366,7 @@ describe('ProvisionedApi errors', () => {
   test('provisioned > reserved', () => {
     // Provisioned within the autoscaling bounds, so the reserved rule is the one that fires first.
     expectError({ provisionedConcurrency: 12, reservedConcurrency: 10, autoScaling: { minCapacity: 1, maxCapacity: 12 } },
-      'provisionedConcurrency', /must not exceed reservedConcurrency \(given provisionedConcurrency 12 > reservedConcurrency 10\)/,
+      'provisionedConcurrency', /provisioned concurrency 12 exceeds the function's reserved concurrency 10: Lambda rejects the deployment/,
       /lower provisionedConcurrency to 10 or raise reservedConcurrency to 12/);
   });
 
@@ -387,8 +387,24 @@ describe('ProvisionedApi errors', () => {
     /lower autoScaling\.maxCapacity to 8 or raise reservedConcurrency to 10/));
 
   test('timeout above 29 s behind API Gateway explains the integration limit', () => expectError({ timeout: Duration.seconds(30) },
-    'timeout', /must be at most 29 seconds behind API Gateway \(given 30 seconds\): API Gateway ends the integration at its 29-30 second limit/,
-    /Duration\.seconds\(29\).*SqsWorker or AsyncFunction.*FUNCTION_URL/));
+    'timeout', /the timeout \(30 s\) is longer than the 29 seconds API Gateway waits, and the function answers requests through API Gateway: the front gives up \(API Gateway answers 503\/504\)/,
+    /at most 29 s behind API Gateway.*SqsWorker, AsyncFunction.*FUNCTION_URL/));
+
+  test('a function URL endpoint with the 15-minute maximum timeout (the API timeout rule of the guardrails)', () => expectError(
+    { endpoint: ProvisionedApiEndpoint.FUNCTION_URL, timeout: Duration.minutes(15) },
+    'timeout', /the timeout \(900 s\) is longer than a request should take \(15 minutes is Lambda's maximum\), and the function answers requests through a function URL/,
+    /at most 29 s behind API Gateway/));
+
+  test('a fromFunction function whose own reserved concurrency is below provisionedConcurrency', () => {
+    const stack = newStack();
+    const fn = new lambda.Function(stack, 'Own', {
+      runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('x'), reservedConcurrentExecutions: 1,
+    });
+    expect(() => new ProvisionedApi(stack, 'Api', { handler: HandlerCode.fromFunction(fn) }))
+      .toThrow("TestStack/Api: invalid prop 'handler': provisioned concurrency 2 exceeds the function's reserved concurrency 1: Lambda "
+        + 'rejects the deployment, since it cannot keep more environments warm than the function may run. '
+        + 'Fix: lower provisionedConcurrency to 1 or raise reservedConcurrency to 2');
+  });
 
   test('a fromFunction function with a timeout above 29 s', () => {
     const stack = newStack();
@@ -396,7 +412,7 @@ describe('ProvisionedApi errors', () => {
       runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('x'), timeout: Duration.minutes(2),
     });
     expect(() => new ProvisionedApi(stack, 'Api', { handler: HandlerCode.fromFunction(fn) }))
-      .toThrow(/^TestStack\/Api: invalid prop 'handler': must be at most 29 seconds behind API Gateway \(given 2 minutes\).*Fix: /);
+      .toThrow(/^TestStack\/Api: invalid prop 'handler': the timeout \(120 s\) is longer than the 29 seconds API Gateway waits.*Fix: /);
   });
 
   test('an imported function cannot be versioned here', () => {

@@ -3,7 +3,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { HandlerCode, ServerlessFunction } from '../lib';
-import { newStack, template } from './support/cdk';
+import { newStack, template, warningsOf } from './support/cdk';
 
 const handler = HandlerCode.bundled('saga-state-machine/reserve-inventory');
 
@@ -62,4 +62,13 @@ test('the log group is the function\'s own child: a sibling named <id>LogGroup d
   t.resourceCountIs('AWS::Logs::LogGroup', 2);
   const logGroupId = stack.getLogicalId((own as logs.LogGroup).node.defaultChild as logs.CfnLogGroup);
   t.hasResourceProperties('AWS::Lambda::Function', { LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: logGroupId } } });
+});
+
+test('logs kept forever (RetentionDays.INFINITE) is a warning of the log retention rule, as in ServerlessGuardrails', () => {
+  const stack = newStack();
+  new ServerlessFunction(stack, 'Fn', { handler, logRetention: logs.RetentionDays.INFINITE });
+  expect(warningsOf(stack)).toEqual([
+    "invalid prop 'logRetention': the log group has no retention, so logs never expire and are billed forever. "
+    + 'Fix: set retention (e.g. logs.RetentionDays.ONE_MONTH) [ack: cdk-serverless-patterns:SPG-LOG-RETENTION]',
+  ]);
 });

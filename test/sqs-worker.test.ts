@@ -230,6 +230,21 @@ describe('SqsWorker props', () => {
     expect(warningsOf(stack)).toEqual([]);
   });
 
+  test('existing queue whose L1 has a redrive policy (set without the L2 deadLetterQueue): the redrive rule sees it, no warning', () => {
+    const stack = newStack();
+    const queue = new sqs.Queue(stack, 'Raw');
+    (queue.node.defaultChild as sqs.CfnQueue).redrivePolicy = { deadLetterTargetArn: new sqs.Queue(stack, 'RawDlq').queueArn, maxReceiveCount: 5 };
+    worker({ queue }, stack);
+    expect(warningsOf(stack)).toEqual([]);
+  });
+
+  test('an imported queue cannot be inspected: warning that no dead-letter queue can be seen', () => {
+    const stack = newStack();
+    const queue = sqs.Queue.fromQueueArn(stack, 'Imported', 'arn:aws:sqs:us-east-1:123456789012:jobs');
+    worker({ queue }, stack);
+    expect(warningsOf(stack)).toEqual([expect.stringContaining('the given queue has no dead-letter queue this worker can see')]);
+  });
+
   test('existing queue without a DLQ: warning with an acknowledgeable id', () => {
     const stack = newStack();
     const queue = new sqs.Queue(stack, 'Bare');
@@ -309,11 +324,11 @@ describe('SqsWorker props', () => {
 describe('SqsWorker validation errors name the path, the prop and the fix', () => {
   const cases: Array<[string, Partial<SqsWorkerProps>, RegExp]> = [
     ['visibility timeout below 6 x timeout', { timeout: Duration.seconds(30), visibilityTimeout: Duration.seconds(120) },
-      /^TestStack\/Worker: invalid prop 'visibilityTimeout': must be at least 6 x timeout \+ maxBatchingWindow = 180 seconds \(given 120 seconds\).*Fix: raise visibilityTimeout to Duration\.seconds\(180\)/],
+      /^TestStack\/Worker: invalid prop 'visibilityTimeout': the visibility timeout \(120 s\) is below 6 x the function timeout \(30 s\) \+ the batching window \(0 s\) = 180 s.*Fix: set the queue's visibilityTimeout to at least Duration\.seconds\(180\)/],
     ['visibility timeout below 6 x timeout + window', { timeout: Duration.seconds(10), maxBatchingWindow: Duration.seconds(30), visibilityTimeout: Duration.seconds(60), batchSize: 10 },
-      /invalid prop 'visibilityTimeout': must be at least 6 x timeout \+ maxBatchingWindow = 90 seconds \(given 60 seconds\)/],
+      /invalid prop 'visibilityTimeout': the visibility timeout \(60 s\) is below 6 x the function timeout \(10 s\) \+ the batching window \(30 s\) = 90 s/],
     ['maxConcurrency above reservedConcurrency', { maxConcurrency: 50, reservedConcurrency: 20 },
-      /^TestStack\/Worker: invalid prop 'maxConcurrency': must not exceed reservedConcurrency \(given maxConcurrency 50 > reservedConcurrency 20\).*Fix: lower maxConcurrency to 20 or raise reservedConcurrency to 50/],
+      /^TestStack\/Worker: invalid prop 'maxConcurrency': maximum concurrency 50 of the SQS event source exceeds the reserved concurrency 20:.*Fix: lower maxConcurrency to 20 or raise reservedConcurrency to 50/],
     ['FIFO with batch size above 10', { fifo: true, batchSize: 20, maxBatchingWindow: Duration.seconds(1) },
       /invalid prop 'batchSize': FIFO queues deliver at most 10 records per batch \(given 20\)\. Fix: set batchSize to 10 or less/],
     ['batch size above 10 without a batching window', { batchSize: 50 },
@@ -347,7 +362,7 @@ describe('SqsWorker validation errors name the path, the prop and the fix', () =
       timeout: Duration.minutes(5),
     });
     expect(() => new SqsWorker(stack, 'Worker', { handler: HandlerCode.fromFunction(own), visibilityTimeout: Duration.seconds(60) }))
-      .toThrow(/^TestStack\/Worker: invalid prop 'visibilityTimeout': must be at least 6 x timeout \+ maxBatchingWindow = 1800 seconds \(given 60 seconds\)/);
+      .toThrow(/^TestStack\/Worker: invalid prop 'visibilityTimeout': the visibility timeout \(60 s\) is below 6 x the function timeout \(300 s\) \+ the batching window \(0 s\) = 1800 s/);
   });
 
   test('an existing FIFO queue is processed as FIFO and held to the FIFO rules', () => {

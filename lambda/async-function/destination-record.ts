@@ -1,3 +1,5 @@
+import { isJsonObject } from '../common/json';
+
 /**
  * Pure parsing of what lands in an AsyncFunction's failure queue, so the redrive handler can
  * replay it. Two kinds of message arrive there:
@@ -57,10 +59,6 @@ const FUNCTION_ARN = /^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za
 /** Message attributes as an SQS event delivers them (only `stringValue` matters here). */
 export type MessageAttributes = { readonly [name: string]: { readonly stringValue?: string } | undefined };
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** `arn:...:function:name:qualifier` -> `arn:...:function:name`; anything else unchanged. */
 export function unqualifiedFunctionArn(arn: string): string {
   const parts = arn.split(':');
@@ -69,11 +67,11 @@ export function unqualifiedFunctionArn(arn: string): string {
 
 /** Validates a parsed Lambda destination record; returns the first rule it breaks. */
 export function validateDestinationRecord(value: unknown): string | undefined {
-  if (!isObject(value)) return 'body is not a JSON object';
+  if (!isJsonObject(value)) return 'body is not a JSON object';
   if (typeof value.version !== 'string') return "'version' is missing or not a string";
   if (typeof value.timestamp !== 'string') return "'timestamp' is missing or not a string";
   const ctx = value.requestContext;
-  if (!isObject(ctx)) return "'requestContext' is missing or not an object";
+  if (!isJsonObject(ctx)) return "'requestContext' is missing or not an object";
   if (typeof ctx.requestId !== 'string' || ctx.requestId.length === 0) return "'requestContext.requestId' is missing or empty";
   if (typeof ctx.functionArn !== 'string' || !FUNCTION_ARN.test(ctx.functionArn)) {
     return `'requestContext.functionArn' is not a Lambda function ARN (given ${JSON.stringify(ctx.functionArn)})`;

@@ -1,3 +1,6 @@
+import { isJsonObject } from '../common/json';
+import { decodeS3Key } from '../common/s3-key';
+
 /**
  * Pure logic of the example async handler: accepts S3 object-created notifications and
  * EventBridge events (scheduled or custom); anything else is an error, which Lambda retries and
@@ -16,18 +19,14 @@ export interface HandledEvent {
   readonly items: string[];
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 export function handleAsyncEvent(event: unknown): HandledEvent {
-  if (!isObject(event)) throw new UnsupportedEventError('event must be a JSON object');
+  if (!isJsonObject(event)) throw new UnsupportedEventError('event must be a JSON object');
   if (Array.isArray(event.Records)) {
     const keys = event.Records.map((record: unknown, i: number) => {
-      const key = isObject(record) && isObject(record.s3) && isObject(record.s3.object) ? record.s3.object.key : undefined;
+      const key = isJsonObject(record) && isJsonObject(record.s3) && isJsonObject(record.s3.object) ? record.s3.object.key : undefined;
       if (typeof key !== 'string' || key.length === 0) throw new UnsupportedEventError(`record ${i} is not an S3 notification with an object key`);
       // S3 URL-encodes keys in notifications, with '+' for spaces.
-      return decodeURIComponent(key.replace(/\+/g, ' '));
+      return decodeS3Key(key);
     });
     return { kind: 's3', items: keys };
   }

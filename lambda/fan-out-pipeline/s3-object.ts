@@ -1,3 +1,6 @@
+import { isJsonObject, JsonObject } from '../common/json';
+import { decodeS3Key as decodeS3KeyOrThrow } from '../common/s3-key';
+
 /**
  * Pure logic of the fan-out example consumer: finds the S3 objects an SQS message body refers to.
  *
@@ -30,29 +33,20 @@ export class UnrecognizedEventError extends Error {
   }
 }
 
-/**
- * Decodes an object key from an S3 event: `+` is a space, `%XX` sequences are UTF-8 bytes.
- * The order matters: replacing `+` after percent-decoding would turn an encoded `%2B` (a real
- * plus sign) into a space.
- */
+/** Decodes an object key from an S3 event (see `lambda/common/s3-key.ts`); malformed keys fail the record. */
 export function decodeS3Key(encodedKey: string): string {
   try {
-    return decodeURIComponent(encodedKey.replace(/\+/g, ' '));
+    return decodeS3KeyOrThrow(encodedKey);
   } catch {
     throw new UnrecognizedEventError(`object key '${encodedKey}' is not valid URL encoding`);
   }
 }
 
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function fromNotificationRecord(record: unknown): S3ObjectRef {
-  const s3 = isObject(record) && isObject(record.s3) ? record.s3 : undefined;
-  const bucket = s3 && isObject(s3.bucket) ? s3.bucket.name : undefined;
-  const object = s3 && isObject(s3.object) ? s3.object : undefined;
+  const s3 = isJsonObject(record) && isJsonObject(record.s3) ? record.s3 : undefined;
+  const bucket = s3 && isJsonObject(s3.bucket) ? s3.bucket.name : undefined;
+  const object = s3 && isJsonObject(s3.object) ? s3.object : undefined;
   if (typeof bucket !== 'string' || !object || typeof object.key !== 'string') {
     throw new UnrecognizedEventError('S3 notification record without s3.bucket.name and s3.object.key');
   }
@@ -60,14 +54,14 @@ function fromNotificationRecord(record: unknown): S3ObjectRef {
     bucket,
     key: decodeS3Key(object.key),
     size: typeof object.size === 'number' ? object.size : undefined,
-    eventName: typeof (record as Json).eventName === 'string' ? (record as Json).eventName as string : 'unknown',
+    eventName: typeof (record as JsonObject).eventName === 'string' ? (record as JsonObject).eventName as string : 'unknown',
   };
 }
 
-function fromEventBridge(event: Json): S3ObjectRef {
-  const detail = isObject(event.detail) ? event.detail : undefined;
-  const bucket = detail && isObject(detail.bucket) ? detail.bucket.name : undefined;
-  const object = detail && isObject(detail.object) ? detail.object : undefined;
+function fromEventBridge(event: JsonObject): S3ObjectRef {
+  const detail = isJsonObject(event.detail) ? event.detail : undefined;
+  const bucket = detail && isJsonObject(detail.bucket) ? detail.bucket.name : undefined;
+  const object = detail && isJsonObject(detail.object) ? detail.object : undefined;
   if (typeof bucket !== 'string' || !object || typeof object.key !== 'string') {
     throw new UnrecognizedEventError('EventBridge S3 event without detail.bucket.name and detail.object.key');
   }
@@ -81,7 +75,7 @@ function fromEventBridge(event: Json): S3ObjectRef {
 
 /** The objects a message body refers to (empty for S3's test event). */
 export function extractS3Objects(body: unknown): S3ObjectRef[] {
-  if (!isObject(body)) throw new UnrecognizedEventError('message body is not a JSON object');
+  if (!isJsonObject(body)) throw new UnrecognizedEventError('message body is not a JSON object');
   if (body.Type === 'Notification' && typeof body.Message === 'string') {
     let inner: unknown;
     try {
@@ -93,6 +87,6 @@ export function extractS3Objects(body: unknown): S3ObjectRef[] {
   }
   if (body.Event === 's3:TestEvent') return [];
   if (Array.isArray(body.Records)) return body.Records.map(fromNotificationRecord);
-  if (body.source === 'aws.s3' && isObject(body.detail)) return [fromEventBridge(body)];
+  if (body.source === 'aws.s3' && isJsonObject(body.detail)) return [fromEventBridge(body)];
   throw new UnrecognizedEventError('message body is neither an S3 notification nor an EventBridge S3 event');
 }

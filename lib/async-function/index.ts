@@ -1,1 +1,3 @@
+export { AsyncDestination, AsyncDestinationKind } from './destinations';
+export * from './props';
 export * from './async-function';

@@ -19,7 +19,12 @@ export function pathOf(scope: IConstruct, id: string): PathScope {
  * Thrown from the constructor so the stack trace points at the user's instantiation.
  */
 export function invalidProp(scope: PathScope, prop: string, rule: string, fix: string): never {
-  throw new Error(`${scope.node.path}: invalid prop '${prop}': ${rule}. Fix: ${fix}`);
+  throw new Error(invalidPropMessage(scope, prop, rule, fix));
+}
+
+/** The text of an `invalidProp` error: `<path>: invalid prop '<prop>': <rule>. Fix: <fix>`. */
+export function invalidPropMessage(scope: PathScope, prop: string, rule: string, fix: string): string {
+  return `${scope.node.path}: invalid prop '${prop}': ${rule}. Fix: ${fix}`;
 }
 
 /** `value` must be an integer in [min, max]; tokens are skipped (they resolve at deploy time). */

@@ -19,7 +19,12 @@ export interface ServerlessGuardrailsProps {
  * An aspect with the checks a senior reviewer makes on a serverless app, applied to every Lambda,
  * SQS, Step Functions and log group resource under the scope it is added to, whoever created it
  * (our constructs, aws-cdk-lib L2s, or raw L1s): it reads the L1 resources and follows `Ref` /
- * `Fn::GetAtt` between them within a stack.
+ * `Fn::GetAtt` between them within a stack. Each check calls the rule function of `lib/rules`
+ * that the constructs enforce, so a construct and the guardrails never disagree.
+ *
+ * Resources are read through public API: the L1's typed attributes (e.g. `CfnQueue.visibilityTimeout`)
+ * resolved with `Stack.resolve`. Raw overrides (`addPropertyOverride`, `addOverride`) are not
+ * seen: set the typed attribute instead (`cfnQueue.visibilityTimeout = 20`).
  *
  * Each finding is an annotation on the offending resource that starts with the rule id
  * (`[SPG-SQS-VISIBILITY] ...`), names the resource path and ends with the fix.
@@ -94,7 +99,10 @@ export class ServerlessGuardrails implements IAspect {
     const subject = model.entry(node);
     if (!subject) return;
     for (const finding of GUARDRAIL_CHECKS.flatMap((check) => check(model, subject))) {
-      report(node, finding.rule, this.severities[finding.rule], finding.message);
+      const severity = this.severities[finding.rule];
+      // A rule's "cannot tell" (e.g. an AWS managed policy the IAM model does not know) is never an error.
+      const undetermined = finding.undetermined === true && severity === GuardrailSeverity.ERROR;
+      report(node, finding.rule, undetermined ? GuardrailSeverity.WARNING : severity, finding.message);
     }
   }
 }

@@ -3,3 +3,34 @@
 export * from './ids';
 export * from './rule';
 export * from './sqs';
+export * from './lambda';
+export * from './provisioned';
+export * from './s3';
+export * from './express-logging';
+
+import { expressLoggingRule } from './express-logging';
+import { apiTimeoutRule, asyncOnFailureRule, functionLogGroupRule, logRetentionRule } from './lambda';
+import { provisionedAboveReservedRule, provisionedBypassedRule, provisionedOnLatestRule } from './provisioned';
+import type { Rule } from './rule';
+import { s3RecursionRule } from './s3';
+import { sqsMaxConcurrencyRule, sqsPartialBatchRule, sqsSourceRedriveRule, sqsVisibilityRule } from './sqs';
+
+/**
+ * Every rule of the library. A guardrail reports only ids of these rules, and every rule a
+ * construct enforces is one of these (test/rules.test.ts checks both). Add a new rule here.
+ */
+export const ALL_RULES: Array<Rule<any>> = [
+  sqsVisibilityRule,
+  sqsMaxConcurrencyRule,
+  sqsSourceRedriveRule,
+  sqsPartialBatchRule,
+  asyncOnFailureRule,
+  logRetentionRule,
+  functionLogGroupRule,
+  apiTimeoutRule,
+  provisionedAboveReservedRule,
+  provisionedOnLatestRule,
+  provisionedBypassedRule,
+  s3RecursionRule,
+  expressLoggingRule,
+];

@@ -1,5 +1,6 @@
+import type { IConstruct } from 'constructs';
 import type { PathScope } from '../core/validation';
-import { invalidProp } from '../core/validation';
+import { invalidProp, invalidPropMessage, warn } from '../core/validation';
 import { GuardrailRule, GuardrailSeverity } from './ids';
 
 /**
@@ -45,4 +46,17 @@ export function enforce(scope: PathScope, prop: string, violation: RuleViolation
 /** A guardrail's side of a rule: the annotation text, `<resource path>: <message>. Fix: <fix>`. */
 export function describeViolation(path: string, violation: RuleViolation): string {
   return `${path}: ${violation.message}. Fix: ${violation.fix}`;
+}
+
+/**
+ * A construct's side of a warning-severity rule (or of a rule's "cannot tell"): a warning on the
+ * construct, acknowledgeable as `cdk-serverless-patterns:<rule id>`.
+ */
+export function advise(scope: IConstruct, prop: string, violation: RuleViolation | undefined): void {
+  if (violation) warn(scope, violation.rule, `invalid prop '${prop}': ${violation.message}. Fix: ${violation.fix}`);
+}
+
+/** The error `enforce` would throw, as text: for construct validations that collect errors (`node.addValidation`). */
+export function violationError(scope: PathScope, prop: string, violation: RuleViolation): string {
+  return invalidPropMessage(scope, prop, violation.message, violation.fix);
 }

@@ -1,13 +1,13 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ServerlessFunction } from './serverless-function';
-import { Defaults } from './defaults';
-import { HandlerCode } from './handler';
-import { invalidProp, validateDurationRange, validateIntegerRange } from './validation';
+import { serviceName, ServerlessFunction } from './serverless-function';
+import { Defaults } from '../core/defaults';
+import { HandlerCode } from '../core/handler';
+import { invalidProp, validateDurationRange, validateIntegerRange } from '../core/validation';
 
 /** Function settings shared by every construct that creates a Lambda function. */
 export interface PatternFunctionProps {
@@ -154,10 +154,4 @@ function rejectReservedVariables(scope: Construct, environment: { [key: string]:
       `sets ${clashes.join(', ')}, which this construct sets itself and would overwrite`,
       `remove ${clashes.join(', ')} from environment, and configure it through the construct's props instead`);
   }
-}
-
-/** Service name for structured logs: the construct path, made safe for a log field. */
-function serviceName(scope: Construct): string {
-  const path = scope.node.path;
-  return Token.isUnresolved(path) ? scope.node.id : path.replace(/\//g, '-');
 }

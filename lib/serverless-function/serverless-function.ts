@@ -1,13 +1,15 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
-import { Defaults } from './defaults';
-import { PatternFunctionProps } from './function';
-import { HandlerCode } from './handler';
-import { configureLogGroup, createLogGroup } from './logs';
-import { acknowledgeRule } from './nag';
-import { invalidProp, PathScope, pathOf, validateDurationRange, validateIntegerRange } from './validation';
+import { Construct, IConstruct } from 'constructs';
+import { Defaults } from '../core/defaults';
+import { HandlerCode } from '../core/handler';
+import { configureLogGroup, createLogGroup } from '../core/logs';
+import { acknowledgeRule } from '../core/nag';
+import { invalidProp, PathScope, pathOf, validateDurationRange, validateIntegerRange } from '../core/validation';
+import { functionLogGroupRule, logRetentionRule } from '../rules/lambda';
+import { advise, enforce } from '../rules/rule';
+import { PatternFunctionProps } from './pattern-function';
 
 /** Properties of a ServerlessFunction. */
 export interface ServerlessFunctionProps extends PatternFunctionProps {
@@ -42,19 +44,13 @@ export class ServerlessFunction extends lambda.Function {
   constructor(scope: Construct, id: string, props: ServerlessFunctionProps) {
     validateProps(pathOf(scope, id), props);
     super(scope, id, functionProps(scope, id, props));
-    // The log group is this function's child (not a sibling in the caller's scope, where its id
-    // could clash with the caller's own constructs).
-    const logOptions = { retention: props.logRetention, encryptionKey: props.logEncryptionKey };
-    const managed = this.node.tryFindChild('LogGroup');
-    if (managed instanceof logs.LogGroup) {
-      // The @aws-cdk/aws-lambda:useCdkManagedLogGroup flag (set by `cdk init`) already made the
-      // default group /aws/lambda/<name> as this child: keep it, with our retention and key.
-      this.ownLogGroup = configureLogGroup(managed, logOptions);
-    } else {
-      this.ownLogGroup = createLogGroup(this, 'LogGroup', logOptions);
-      const cfn = this.node.defaultChild as lambda.CfnFunction;
-      cfn.loggingConfig = { ...(cfn.loggingConfig as lambda.CfnFunction.LoggingConfigProperty), logGroup: this.ownLogGroup.logGroupName };
-    }
+    this.ownLogGroup = this.createOwnLogGroup(props);
+    // Its own log group, so Lambda's never-expiring default group is never used.
+    enforce(this, 'logGroup', functionLogGroupRule.check({ hasOwnLogGroup: true }));
+    // RetentionDays.INFINITE is a choice made explicitly: a warning, as in ServerlessGuardrails.
+    advise(this, 'logRetention', logRetentionRule.check({
+      neverExpires: (props.logRetention ?? Defaults.logRetention) === logs.RetentionDays.INFINITE,
+    }));
     // cdk-nag findings every function of this library has by design (listed in the README's Guardrails section).
     acknowledgeRule(this, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       'AWSLambdaBasicExecutionRole is the AWS-managed minimum for Lambda logging (logs:CreateLogGroup, CreateLogStream, '
@@ -71,6 +67,22 @@ export class ServerlessFunction extends lambda.Function {
   /** The function's log group (its own child, with the retention set). */
   public get logGroup(): logs.ILogGroup {
     return this.ownLogGroup;
+  }
+
+  /**
+   * The log group is this function's child (not a sibling in the caller's scope, where its id
+   * could clash with the caller's own constructs).
+   */
+  private createOwnLogGroup(props: ServerlessFunctionProps): logs.LogGroup {
+    const options = { retention: props.logRetention, encryptionKey: props.logEncryptionKey };
+    const managed = this.node.tryFindChild('LogGroup');
+    // The @aws-cdk/aws-lambda:useCdkManagedLogGroup flag (set by `cdk init`) already made the
+    // default group /aws/lambda/<name> as this child: keep it, with our retention and key.
+    if (managed instanceof logs.LogGroup) return configureLogGroup(managed, options);
+    const logGroup = createLogGroup(this, 'LogGroup', options);
+    const cfn = this.node.defaultChild as lambda.CfnFunction;
+    cfn.loggingConfig = { ...(cfn.loggingConfig as lambda.CfnFunction.LoggingConfigProperty), logGroup: logGroup.logGroupName };
+    return logGroup;
   }
 }
 
@@ -118,9 +130,12 @@ function functionProps(scope: Construct, id: string, props: ServerlessFunctionPr
   };
 }
 
-/** Service name for structured logs: the function's path, made safe for a log field. */
-function serviceName(scope: Construct, id: string): string {
+/**
+ * Service name for structured logs: the construct path (and the id of the function about to be
+ * created under it), made safe for a log field; the id when the path is a token.
+ */
+export function serviceName(scope: IConstruct, id?: string): string {
   const path = scope.node.path;
-  if (Token.isUnresolved(path)) return id;
-  return [path, id].filter((p) => p.length > 0).join('/').replace(/\//g, '-');
+  if (Token.isUnresolved(path)) return id ?? scope.node.id;
+  return [path, id].filter((p): p is string => p !== undefined && p.length > 0).join('/').replace(/\//g, '-');
 }

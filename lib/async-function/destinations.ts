@@ -1,0 +1,68 @@
+import type * as events from 'aws-cdk-lib/aws-events';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { IConstruct } from 'constructs';
+
+/** What kind of resource an AsyncDestination delivers invocation records to. */
+export enum AsyncDestinationKind {
+  /** A standard SQS queue. */
+  QUEUE = 'QUEUE',
+  /** A standard SNS topic. */
+  TOPIC = 'TOPIC',
+  /** An EventBridge event bus. */
+  EVENT_BUS = 'EVENT_BUS',
+  /** Another Lambda function. */
+  FUNCTION = 'FUNCTION',
+}
+
+/**
+ * Where Lambda sends the invocation record of an asynchronous invocation (on success or on
+ * failure). The record holds the request context (request id, function ARN, condition, attempt
+ * count), the original event (`requestPayload`) and the function's response.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
+ */
+export class AsyncDestination {
+  /** A standard SQS queue (FIFO queues are not supported by Lambda destinations). */
+  public static toQueue(queue: sqs.IQueue): AsyncDestination {
+    return new AsyncDestination(AsyncDestinationKind.QUEUE, new destinations.SqsDestination(queue), queue);
+  }
+
+  /** A standard SNS topic. */
+  public static toTopic(topic: sns.ITopic): AsyncDestination {
+    return new AsyncDestination(AsyncDestinationKind.TOPIC, new destinations.SnsDestination(topic), topic);
+  }
+
+  /** An EventBridge event bus; the record arrives as an event with detail-type "Lambda Function Invocation Result - Failure" (or "- Success"). */
+  public static toEventBus(eventBus: events.IEventBus): AsyncDestination {
+    return new AsyncDestination(AsyncDestinationKind.EVENT_BUS, new destinations.EventBridgeDestination(eventBus), eventBus);
+  }
+
+  /** Another Lambda function, invoked asynchronously with the record as its event. */
+  public static toFunction(fn: lambda.IFunction): AsyncDestination {
+    return new AsyncDestination(AsyncDestinationKind.FUNCTION, new destinations.LambdaDestination(fn), fn);
+  }
+
+  /** The kind of resource records go to. */
+  public readonly kind: AsyncDestinationKind;
+  /** The aws-lambda destination this wraps. */
+  public readonly destination: lambda.IDestination;
+  /** The queue, topic, event bus or function records go to. */
+  public readonly resource: IConstruct;
+
+  private constructor(kind: AsyncDestinationKind, destination: lambda.IDestination, resource: IConstruct) {
+    this.kind = kind;
+    this.destination = destination;
+    this.resource = resource;
+  }
+}
+
+/** The unqualified function and qualifier of an alias or version (imported ones included); a function as is. */
+export function qualifiedTarget(fn: lambda.IFunction): { function: lambda.IFunction; qualifier?: string } {
+  const alias = fn as Partial<lambda.IAlias>;
+  if (typeof alias.aliasName === 'string' && alias.version) return { function: alias.version.lambda, qualifier: alias.aliasName };
+  const version = fn as Partial<lambda.IVersion>;
+  if (typeof version.version === 'string' && version.lambda) return { function: version.lambda, qualifier: version.version };
+  return { function: fn };
+}

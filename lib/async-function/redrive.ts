@@ -1,0 +1,96 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { flattenIntrinsics } from '../analysis/arn';
+import { Defaults } from '../core/defaults';
+import { createPatternFunction } from '../serverless-function/pattern-function';
+import { HandlerCode } from '../core/handler';
+import { acknowledgeRule } from '../core/nag';
+import { warn } from '../core/validation';
+import { enforce } from '../rules/rule';
+import { minimumVisibilityTimeout, sqsPartialBatchRule, sqsVisibilityRule } from '../rules/sqs';
+import type { AsyncFunctionProps } from './props';
+
+/** Receives of a failure-queue message before the redrive parks it. */
+export const REDRIVE_MAX_RECEIVE_COUNT = 3;
+const REDRIVE_TIMEOUT = Duration.seconds(30);
+
+/** The created failure queue and, with the redrive, its dead-letter queue. */
+export function createFailureQueue(scope: Construct, redrive: boolean): { failureQueue: sqs.Queue; redriveDeadLetterQueue?: sqs.Queue } {
+  const redriveDeadLetterQueue = redrive ? new sqs.Queue(scope, 'RedriveDeadLetterQueue', {
+    retentionPeriod: Defaults.deadLetterRetention,
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+  }) : undefined;
+  if (redriveDeadLetterQueue) {
+    acknowledgeRule(redriveDeadLetterQueue, 'Serverless-SQSRedrivePolicy',
+      'this is the dead-letter queue of the failure queue: the last stop, alarmed, kept 14 days');
+  }
+  const visibilityTimeout = redrive ? minimumVisibilityTimeout(REDRIVE_TIMEOUT) : undefined;
+  enforce(scope, 'redrive', sqsVisibilityRule.check({
+    visibilityTimeoutSeconds: visibilityTimeout?.toSeconds(),
+    functionTimeoutSeconds: REDRIVE_TIMEOUT.toSeconds(),
+  }));
+  const failureQueue = new sqs.Queue(scope, 'FailureQueue', {
+    retentionPeriod: Defaults.deadLetterRetention,
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    visibilityTimeout,
+    deadLetterQueue: redriveDeadLetterQueue ? { queue: redriveDeadLetterQueue, maxReceiveCount: REDRIVE_MAX_RECEIVE_COUNT } : undefined,
+  });
+  return { failureQueue, redriveDeadLetterQueue };
+}
+
+/**
+ * The redrive: a function that replays the failure queue, invoking `target` asynchronously with
+ * each record's original event, through a (by default disabled) event source mapping.
+ */
+export function createRedrive(scope: Construct, target: lambda.IFunction, failureQueue: sqs.IQueue, props: AsyncFunctionProps) {
+  const redriveFunction = createPatternFunction(scope, 'RedriveFunction', {
+    handler: HandlerCode.bundled('async-function/redrive'),
+    memorySize: 256,
+    logRetention: props.logRetention,
+  }, {
+    defaultTimeout: REDRIVE_TIMEOUT,
+    description: `Replays the failure queue of ${scope.node.path}`,
+    patternEnvironment: { REDRIVE_TARGET_FUNCTION_ARN: target.functionArn },
+  }).function;
+  acknowledgeRule(redriveFunction, 'Serverless-LambdaDLQ',
+    'invoked only by the SQS event source mapping of the failure queue, whose redrive policy parks what fails');
+  target.grantInvoke(redriveFunction);
+  failureQueue.grantConsumeMessages(redriveFunction);
+  const reportBatchItemFailures = true;
+  enforce(scope, 'redrive', sqsPartialBatchRule.check({ reportBatchItemFailures }));
+  const redriveEventSourceMapping = new lambda.EventSourceMapping(scope, 'RedriveEventSourceMapping', {
+    target: redriveFunction,
+    eventSourceArn: failureQueue.queueArn,
+    batchSize: 10,
+    // Replay gently: every replayed event becomes an async invoke of the function.
+    maxConcurrency: 2,
+    reportBatchItemFailures,
+    enabled: props.redriveEnabled ?? false,
+  });
+  if (redriveFunction.role) redriveEventSourceMapping.node.addDependency(redriveFunction.role);
+  acknowledgeRule(redriveEventSourceMapping, 'Serverless-LambdaEventSourceMappingDestination',
+    'SQS event source mappings take no on-failure destination: failed records stay in the failure queue and, after '
+    + `${REDRIVE_MAX_RECEIVE_COUNT} receives, move to its dead-letter queue`);
+  const arn = nagResourceName(Stack.of(scope).resolve(target.functionArn));
+  acknowledgeRule(redriveFunction, `AwsSolutions-IAM5[Resource::${arn}:*]`,
+    'destination records name the function with a qualifier (function ARN:$LATEST); the redrive may invoke this one function only');
+  if (props.redriveEnabled) {
+    warn(scope, 'AsyncFunction.redriveEnabled',
+      'redriveEnabled replays every failure-queue message as soon as it arrives: an event that always fails cycles between '
+      + 'the function and the queue, costing retryAttempts + 1 invocations per cycle. Enable it to drain the queue after a fix, then disable it.');
+  }
+  return { redriveFunction, redriveEventSourceMapping };
+}
+
+/** A resolved ARN the way cdk-nag names it in a finding id (`<LogicalId.Arn>`, `<AWS::Partition>`). */
+function nagResourceName(value: unknown): string {
+  return flattenIntrinsics(value, (v) => {
+    if (Array.isArray(v?.['Fn::GetAtt'])) return `<${(v['Fn::GetAtt'] as string[]).join('.')}>`;
+    if (typeof v?.Ref === 'string') return `<${v.Ref}>`;
+    return JSON.stringify(v);
+  });
+}

@@ -1,0 +1,2 @@
+export * from './serverless-function';
+export { PatternFunctionProps } from './pattern-function';

@@ -1,0 +1,115 @@
+import type { Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { PatternAlarmProps } from '../core/alarms';
+import type { PatternFunctionProps } from '../serverless-function/pattern-function';
+import type { HandlerCode } from '../core/handler';
+
+/** Idempotency of an SqsWorker: each message is processed once even when delivered twice. */
+export interface SqsWorkerIdempotencyProps {
+  /**
+   * Turn idempotency on or off.
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * An existing table with a string partition key `id` and TTL attribute `expiration`
+   * (the Powertools layout).
+   * @default - a table is created: on-demand, TTL, point-in-time recovery, AWS-managed encryption
+   */
+  readonly table?: dynamodb.ITable;
+  /**
+   * How long a processed message is remembered. Must exceed the time a message can be
+   * redelivered (the queue's retention) if duplicates may arrive that late.
+   * @default Duration.hours(1)
+   */
+  readonly ttl?: Duration;
+  /**
+   * JMESPath into the SQS record that identifies a message, e.g.
+   * `powertools_json(body).orderId` to deduplicate on a business key.
+   * @see https://docs.powertools.aws.dev/lambda/typescript/latest/features/idempotency/
+   * @default 'messageId'
+   */
+  readonly eventKeyJmesPath?: string;
+}
+
+/**
+ * Settings of an SqsWorker other than its code and its queue; FanOutPipeline consumers take
+ * these too.
+ */
+export interface SqsWorkerOptions extends PatternFunctionProps, PatternAlarmProps {
+  /**
+   * KMS key for the queues SqsWorker creates (an error together with an existing `queue`).
+   * @default - SQS-managed server-side encryption (SSE-SQS)
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Visibility timeout of the source queue. Must be at least 6 x `timeout` + `maxBatchingWindow`,
+   * or in-flight messages reappear and are processed twice. Applies to the queue SqsWorker
+   * creates (an error together with an existing `queue`).
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
+   * @default - 6 x timeout + maxBatchingWindow
+   */
+  readonly visibilityTimeout?: Duration;
+  /**
+   * Receives before a message moves to the dead-letter queue (1 to 1000).
+   * @default 5
+   */
+  readonly maxReceiveCount?: number;
+  /**
+   * Records per invocation (1 to 10000; at most 10 for FIFO; above 10 needs `maxBatchingWindow`).
+   * @default 10
+   */
+  readonly batchSize?: number;
+  /**
+   * How long to gather records before invoking (0 to 5 minutes, whole seconds). Not supported
+   * on FIFO queues.
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html
+   * @default - no batching window
+   */
+  readonly maxBatchingWindow?: Duration;
+  /**
+   * Most concurrent invocations the SQS poller starts (2 to 1000). Prefer this to reserved
+   * concurrency: throttled SQS invocations count as receives and push healthy messages to the DLQ.
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html
+   * @default - no limit beyond account concurrency
+   */
+  readonly maxConcurrency?: number;
+  /**
+   * Reserved concurrency of the function. Must be >= `maxConcurrency` when both are set.
+   * @default - unreserved
+   */
+  readonly reservedConcurrency?: number;
+  /**
+   * Function timeout (1 second to 15 minutes).
+   * @default Duration.seconds(30)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Idempotency settings.
+   * @default - on, with a created table and a one-hour TTL
+   */
+  readonly idempotency?: SqsWorkerIdempotencyProps;
+}
+
+/** Properties of an SqsWorker. */
+export interface SqsWorkerProps extends SqsWorkerOptions {
+  /**
+   * The worker code. Wrap your per-record function with `createSqsWorkerHandler` from
+   * `cdk-serverless-patterns/runtime/sqs-worker` so it returns partial batch responses.
+   */
+  readonly handler: HandlerCode;
+  /**
+   * An existing source queue. Give it a dead-letter queue yourself; the worker warns if it has none.
+   * @default - a queue is created with a dead-letter queue, encryption and SSL enforced
+   */
+  readonly queue?: sqs.IQueue;
+  /**
+   * Create FIFO queues (source and dead-letter). Processing then stops at the first failed
+   * record of a batch so message-group order holds. With an existing `queue`, it must match
+   * the queue's type.
+   * @default - the given queue's type (`queue.fifo`), else false
+   */
+  readonly fifo?: boolean;
+}

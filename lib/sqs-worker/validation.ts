@@ -1,0 +1,92 @@
+import { Duration } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { Construct } from 'constructs';
+import { Defaults } from '../core/defaults';
+import {
+  areResolved, invalidProp, validateDurationRange, validateIntegerRange, warn,
+} from '../core/validation';
+import { enforce } from '../rules/rule';
+import { sqsMaxConcurrencyRule, sqsVisibilityRule } from '../rules/sqs';
+import type { SqsWorkerProps } from './props';
+
+/** SQS source queue limits. */
+const MAX_VISIBILITY_TIMEOUT = Duration.hours(12);
+
+/** Seconds of a duration, or undefined when it is a token (the rules then cannot tell). */
+export function knownSeconds(duration: Duration | undefined): number | undefined {
+  return duration && !duration.isUnresolved() ? duration.toSeconds() : undefined;
+}
+
+/** Validates an SqsWorker's props, once, before anything is created. */
+export function validateSqsWorker(scope: Construct, props: SqsWorkerProps, fifo: boolean, batchSize: number, maxReceiveCount: number): void {
+  validateQueueProps(scope, props);
+  validateIntegerRange(scope, 'maxReceiveCount', maxReceiveCount, 1, 1000,
+    'set maxReceiveCount between 1 and 1000; AWS advises at least 5 for Lambda sources');
+  validateIntegerRange(scope, 'batchSize', batchSize, 1, 10000);
+  validateIntegerRange(scope, 'maxConcurrency', props.maxConcurrency, 2, 1000);
+  validateIntegerRange(scope, 'reservedConcurrency', props.reservedConcurrency, 0, 10000);
+  validateDurationRange(scope, 'maxBatchingWindow', props.maxBatchingWindow, Duration.seconds(0), Duration.minutes(5));
+  validateDurationRange(scope, 'visibilityTimeout', props.visibilityTimeout, Duration.seconds(0), MAX_VISIBILITY_TIMEOUT);
+  validateBatching(scope, props, fifo, batchSize);
+  validateConcurrency(scope, props);
+
+  // A function passed with HandlerCode.fromFunction() brings its own timeout; check against it.
+  const existing = props.handler.existingFunction;
+  const timeout = props.timeout
+    ?? (existing ? (existing instanceof lambda.Function ? existing.timeout : undefined) : Defaults.timeouts.sqsWorker);
+  enforce(scope, 'visibilityTimeout', sqsVisibilityRule.check({
+    visibilityTimeoutSeconds: knownSeconds(props.visibilityTimeout),
+    functionTimeoutSeconds: knownSeconds(timeout),
+    batchingWindowSeconds: knownSeconds(props.maxBatchingWindow) ?? 0,
+  }));
+}
+
+function validateQueueProps(scope: Construct, props: SqsWorkerProps): void {
+  if (!props.queue) return;
+  const queueProps = (['visibilityTimeout', 'encryptionKey'] as const).filter((name) => props[name] !== undefined);
+  if (queueProps.length > 0) {
+    invalidProp(scope, queueProps[0], 'configures the queue SqsWorker creates, and an existing queue was given, so it would be ignored',
+      `set ${queueProps.join(', ')} on your own queue, or leave queue unset`);
+  }
+  if (props.fifo !== undefined && props.fifo !== props.queue.fifo) {
+    invalidProp(scope, 'fifo', `is ${props.fifo}, but the given queue is ${props.queue.fifo ? 'a FIFO' : 'a standard'} queue`,
+      'leave fifo unset to follow the given queue, or pass a queue of the matching type');
+  }
+}
+
+function validateBatching(scope: Construct, props: SqsWorkerProps, fifo: boolean, batchSize: number): void {
+  const window = props.maxBatchingWindow;
+  if (window && !window.isUnresolved() && window.toMilliseconds() % 1000 !== 0) {
+    invalidProp(scope, 'maxBatchingWindow', `must be a whole number of seconds (given ${window.toHumanString()})`,
+      'round maxBatchingWindow to whole seconds, e.g. Duration.seconds(1)');
+  }
+  if (areResolved(batchSize)) {
+    if (fifo && batchSize > 10) {
+      invalidProp(scope, 'batchSize', `FIFO queues deliver at most 10 records per batch (given ${batchSize})`,
+        'set batchSize to 10 or less, or use a standard queue');
+    }
+    const windowSeconds = window?.isUnresolved() ? 1 : window?.toSeconds() ?? 0;
+    if (batchSize > 10 && windowSeconds === 0) {
+      invalidProp(scope, 'batchSize', `a batch size above 10 needs a batching window (given ${batchSize} without maxBatchingWindow)`,
+        'set maxBatchingWindow (e.g. Duration.seconds(1)), or lower batchSize to 10');
+    }
+  }
+  if (fifo && window && !window.isUnresolved()) {
+    invalidProp(scope, 'maxBatchingWindow', `FIFO queues do not support a batching window (given ${window.toHumanString()})`,
+      'remove maxBatchingWindow (and keep batchSize at 10 or less), or use a standard queue');
+  }
+}
+
+function validateConcurrency(scope: Construct, props: SqsWorkerProps): void {
+  const known = (n: number | undefined) => (areResolved(n) ? n : undefined);
+  enforce(scope, 'maxConcurrency', sqsMaxConcurrencyRule.check({
+    maxConcurrency: known(props.maxConcurrency),
+    reservedConcurrency: known(props.reservedConcurrency),
+  }));
+  if (areResolved(props.reservedConcurrency) && props.reservedConcurrency! < 5) {
+    warn(scope, 'SqsWorker.lowReservedConcurrency',
+      `reservedConcurrency ${props.reservedConcurrency} is below 5: the SQS event source starts with 5 concurrent pollers, `
+      + 'so invocations will be throttled and messages returned to the queue (and toward the DLQ). '
+      + 'Limit concurrency with maxConcurrency instead, or reserve at least 5.');
+  }
+}

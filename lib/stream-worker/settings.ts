@@ -42,7 +42,7 @@ export function resolveSettings(props: StreamWorkerProps): StreamWorkerSettings 
     startingPosition: props.startingPosition ?? lambda.StartingPosition.TRIM_HORIZON,
     failureRecordRetention: props.failureRecordRetention ?? STREAM_WORKER_DEFAULTS.failureRecordRetention,
     iteratorAgeAlarmThreshold: props.iteratorAgeAlarmThreshold
-      ?? (maxRecordAge.isUnresolved() ? Duration.hours(6) : Duration.seconds(Math.floor(maxRecordAge.toSeconds() / 2))),
+      ?? (maxRecordAge.isUnresolved() ? Duration.hours(6) : Duration.seconds(Math.floor(maxRecordAge.toMilliseconds() / 2000))),
     idempotency: {
       enabled: props.idempotency?.enabled ?? true,
       ttl: props.idempotency?.ttl ?? STREAM_WORKER_DEFAULTS.idempotencyTtl,

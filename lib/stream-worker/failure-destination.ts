@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SnsDlq, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -6,7 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { acknowledgeRule } from '../core/nag';
+import { acknowledgeRule, nagResourceId } from '../core/nag';
 
 /**
  * Where a StreamWorker's mapping writes a batch it discards (retries or record age exhausted).
@@ -69,8 +69,16 @@ class S3FailureDlq implements lambda.IEventSourceDlq {
   }
 }
 
-function grantFailureWrites(bucket: s3.IBucket, grantee: iam.IGrantable): void {
-  iam.Grant.addToPrincipalOrResource({ grantee, actions: ['s3:PutObject'], resourceArns: [bucket.arnForObjects('*')], resource: bucket });
+/** Lambda names failure objects `aws/lambda/<mapping UUID>/<shard>/<yyyy>/<mm>/<dd>/<timestamp>-<uuid>`. */
+const FAILURE_OBJECT_KEYS = 'aws/lambda/*';
+
+function grantFailureWrites(bucket: s3.IBucket, grantee: lambda.IFunction): void {
+  const objects = bucket.arnForObjects(FAILURE_OBJECT_KEYS);
+  iam.Grant.addToPrincipalOrResource({ grantee, actions: ['s3:PutObject'], resourceArns: [objects], resource: bucket });
+  // The mapping UUID is only known once the mapping exists, and Lambda checks the permission when it creates the mapping.
+  acknowledgeRule(grantee, `AwsSolutions-IAM5[Resource::${nagResourceId(Stack.of(grantee).resolve(objects))}]`,
+    'Lambda writes failure records under aws/lambda/<event source mapping UUID>/..., and the UUID exists only after the '
+    + 'mapping is created, which needs this permission first: s3:PutObject is scoped to the aws/lambda/ prefix of the failure bucket');
   iam.Grant.addToPrincipalOrResource({ grantee, actions: ['s3:ListBucket'], resourceArns: [bucket.bucketArn], resource: bucket });
   bucket.encryptionKey?.grant(grantee, 'kms:GenerateDataKey');
 }

@@ -263,7 +263,7 @@ describe('StreamWorker props', () => {
   test('a bucket of your own (KMS-encrypted): PutObject, ListBucket and kms:GenerateDataKey only, no bucket created', () => {
     const stack = newStack();
     const bucket = new s3.Bucket(stack, 'Failures', { encryption: s3.BucketEncryption.KMS, encryptionKey: new kms.Key(stack, 'Key'), enforceSSL: true });
-    const { worker: w, t } = worker({ onFailure: StreamFailureDestination.bucket(bucket) }, stack);
+    const { worker: w, t } = worker({ onFailure: StreamFailureDestination.toBucket(bucket) }, stack);
     expect(w.failureBucket).toBeUndefined();
     t.resourceCountIs('AWS::S3::Bucket', 1);
     t.hasResourceProperties('AWS::Lambda::EventSourceMapping', { DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('Failures'), 'Arn'] } } } });
@@ -274,8 +274,8 @@ describe('StreamWorker props', () => {
   });
 
   test.each([
-    ['queue', (s: Stack) => StreamFailureDestination.queue(new sqs.Queue(s, 'Q', { enforceSSL: true })), 'sqs:SendMessage'],
-    ['topic', (s: Stack) => StreamFailureDestination.topic(new sns.Topic(s, 'T', { enforceSSL: true })), 'sns:Publish'],
+    ['queue', (s: Stack) => StreamFailureDestination.toQueue(new sqs.Queue(s, 'Q', { enforceSSL: true })), 'sqs:SendMessage'],
+    ['topic', (s: Stack) => StreamFailureDestination.toTopic(new sns.Topic(s, 'T', { enforceSSL: true })), 'sns:Publish'],
   ])('a %s destination keeps only metadata: allowed, with a warning', (_kind, make, action) => {
     const stack = newStack();
     const { worker: w, t } = worker({ onFailure: make(stack) }, stack);
@@ -388,7 +388,7 @@ describe('StreamWorker errors (construct path, prop, fix)', () => {
 
   test('failureRecordRetention with your own onFailure', () => {
     const stack = newStack();
-    expect(() => worker({ onFailure: StreamFailureDestination.bucket(new s3.Bucket(stack, 'B')), failureRecordRetention: Duration.days(5) }, stack))
+    expect(() => worker({ onFailure: StreamFailureDestination.toBucket(new s3.Bucket(stack, 'B')), failureRecordRetention: Duration.days(5) }, stack))
       .toThrow("TestStack/Worker: invalid prop 'failureRecordRetention': configures the failure bucket StreamWorker creates, and onFailure was given. Fix: set a lifecycle rule on your own bucket, or leave onFailure unset");
   });
 

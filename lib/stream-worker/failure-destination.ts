@@ -19,17 +19,17 @@ import { acknowledgeRule, nagResourceId } from '../core/nag';
  */
 export class StreamFailureDestination {
   /** An S3 bucket: each discarded batch becomes one object holding its metadata and its records. */
-  public static bucket(bucket: s3.IBucket): StreamFailureDestination {
+  public static toBucket(bucket: s3.IBucket): StreamFailureDestination {
     return new StreamFailureDestination(new S3FailureDlq(bucket), true, bucket, undefined, undefined);
   }
 
   /** An SQS queue: receives the batch metadata only, not the records. */
-  public static queue(queue: sqs.IQueue): StreamFailureDestination {
+  public static toQueue(queue: sqs.IQueue): StreamFailureDestination {
     return new StreamFailureDestination(new SqsDlq(queue), false, undefined, queue, undefined);
   }
 
   /** An SNS topic: receives the batch metadata only, not the records. */
-  public static topic(topic: sns.ITopic): StreamFailureDestination {
+  public static toTopic(topic: sns.ITopic): StreamFailureDestination {
     return new StreamFailureDestination(new SnsDlq(topic), false, undefined, undefined, topic);
   }
 

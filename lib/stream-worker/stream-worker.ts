@@ -82,7 +82,7 @@ export class StreamWorker extends Construct {
       this.failureBucket = createFailureBucket(this, {
         retention: settings.failureRecordRetention, removalPolicy: RemovalPolicy.RETAIN,
       });
-      this.onFailure = StreamFailureDestination.bucket(this.failureBucket);
+      this.onFailure = StreamFailureDestination.toBucket(this.failureBucket);
     }
     this.checkMapping(settings, source);
     this.concurrency = this.reportConcurrency(props, settings, source);
@@ -214,7 +214,7 @@ export class StreamWorker extends Construct {
       warn(this, 'StreamWorker.metadataOnlyFailureDestination',
         'the on-failure destination is a queue or topic: Lambda sends it the shard and sequence numbers of a discarded '
         + 'batch, not the records, so they must be read back from the stream before its retention deletes them (24 hours '
-        + 'for DynamoDB). Use StreamFailureDestination.bucket(...) (or leave onFailure unset) to keep the records.');
+        + 'for DynamoDB). Use StreamFailureDestination.toBucket(...) (or leave onFailure unset) to keep the records.');
     }
   }
 

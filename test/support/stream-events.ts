@@ -3,6 +3,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, KinesisStreamRecord } from 'aws-lambda';
 
 const REGION = 'us-east-1';
+type Image = NonNullable<NonNullable<DynamoDBRecord['dynamodb']>['Keys']>;
 
 /**
  * A record read with GetRecords, shaped as Lambda delivers it to a Kinesis consumer.
@@ -59,9 +60,9 @@ export function dynamoDbRecord(sequence: number, change: ItemChange, streamArn: 
     eventSourceARN: streamArn,
     dynamodb: {
       ApproximateCreationDateTime: createdAtSeconds,
-      Keys: marshall(change.keys) as DynamoDBRecord['dynamodb'] extends infer D ? D extends { Keys?: infer K } ? K : never : never,
-      ...(change.newImage ? { NewImage: marshall(change.newImage) as any } : {}),
-      ...(change.oldImage ? { OldImage: marshall(change.oldImage) as any } : {}),
+      Keys: marshall(change.keys) as Image,
+      ...(change.newImage ? { NewImage: marshall(change.newImage) as Image } : {}),
+      ...(change.oldImage ? { OldImage: marshall(change.oldImage) as Image } : {}),
       SequenceNumber: String(100_000_000_000_000_000_000n + BigInt(sequence)),
       SizeBytes: 100,
       StreamViewType: 'NEW_AND_OLD_IMAGES',

@@ -1,5 +1,6 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { parseStreamFailureRecord } from '../lambda/runtime/stream-worker';
+import { goodRecordsAtRisk, retriesToIsolate } from '../lib/stream-worker/settings';
 import { kinesisRecord } from './support/stream-events';
 import { sequenceOf, StreamHandler, StreamMappingModel, StreamMappingModelOptions } from './support/stream-mapping-model';
 
@@ -134,4 +135,31 @@ test('a handler that never succeeds still drains: every record ends in the desti
   await m.drainShard(SHARD, records(6), async () => { throw new Error('down'); });
   const discarded = [...m.failureBucket.values()].flatMap((b) => parseStreamFailureRecord(b).records!.map((r) => indexOf(r as KinesisStreamRecord)));
   expect(discarded.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5]);
+});
+
+describe('the retry figures StreamWorker warns with hold in the model', () => {
+  const cases = [2, 3, 10, 33, 100].flatMap((n) => [0, 1, Math.floor(n / 2), n - 1].map((poison) => [n, poison] as const));
+
+  test.each(cases)('batch of %i, poison at %i: retriesToIsolate retries discard the poison record alone', async (n, poison) => {
+    const m = model({ batchSize: n, maxRetryAttempts: retriesToIsolate(n) });
+    await m.drainShard(SHARD, records(n), stopAtFirstFailure(new Set([poison])));
+    const discarded = [...m.failureBucket.values()].flatMap((b) => parseStreamFailureRecord(b).records!.map((r) => indexOf(r as KinesisStreamRecord)));
+    expect(discarded).toEqual([poison]);
+  });
+
+  test.each(cases.filter(([n]) => n > 2))('batch of %i, poison at %i: one retry fewer risks at most goodRecordsAtRisk good records', async (n, poison) => {
+    const retries = retriesToIsolate(n) - 1;
+    const m = model({ batchSize: n, maxRetryAttempts: retries });
+    await m.drainShard(SHARD, records(n), stopAtFirstFailure(new Set([poison])));
+    const discarded = [...m.failureBucket.values()].flatMap((b) => parseStreamFailureRecord(b).records!.map((r) => indexOf(r as KinesisStreamRecord)));
+    expect(discarded).toContain(poison);
+    expect(discarded.length - 1).toBeLessThanOrEqual(goodRecordsAtRisk(n, retries));
+  });
+
+  test('the worst case reaches goodRecordsAtRisk (the figure is tight)', async () => {
+    const m = model({ batchSize: 100, maxRetryAttempts: 3 });
+    await m.drainShard(SHARD, records(100), stopAtFirstFailure(new Set([1])));
+    const discarded = [...m.failureBucket.values()].flatMap((b) => parseStreamFailureRecord(b).records!);
+    expect(discarded.length - 1).toBe(goodRecordsAtRisk(100, 3));
+  });
 });

@@ -164,7 +164,7 @@ describe('bundled Kinesis worker on a two-shard kinesalite stream, idempotency o
     for (const inv of model.invocations) for (const s of inv.sequenceNumbers) deliveries.set(s, (deliveries.get(s) ?? 0) + 1);
     const poisonSequences = [...shards.values()].flat().filter((r) => POISON[orderIndex(r)]).map(sequenceOf);
     for (const s of poisonSequences) expect(deliveries.get(s)).toBeLessThanOrEqual(MAX_RETRY_ATTEMPTS + 1);
-    // Isolating each poison record takes ceil(log2(10)) = 4 bisections; the rest of the retries go to it alone.
+    // Every invocation that fails contains the poison record, until its retries run out: exactly maxRetryAttempts + 1.
     for (const s of poisonSequences) expect(deliveries.get(s)).toBe(MAX_RETRY_ATTEMPTS + 1);
     // Per shard: one invocation per batch, plus per poison record its retries and the halves the bisections left behind.
     const halvings = Math.ceil(Math.log2(BATCH_SIZE));

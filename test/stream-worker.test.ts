@@ -407,19 +407,23 @@ describe('StreamWorker errors (construct path, prop, fix)', () => {
 });
 
 describe('StreamWorker warnings', () => {
-  test('retries below the bisections a batch needs: says how many good records may go with a poison one', () => {
+  test('retries below what isolating a poison record takes: says how many good records may go with it', () => {
     const stack = newStack();
     worker({ batchSize: 100, maxRetryAttempts: 3 }, stack);
     expect(warningsOf(stack)).toEqual([
-      'maxRetryAttempts 3 is below the 7 bisections that isolate a poison record in a batch of 100: when the retries run out, up to 12 good '
-      + 'records still batched with it go to the on-failure destination unprocessed (kept there, in order, for recovery). Raise '
-      + 'maxRetryAttempts to 7 or lower batchSize. [ack: cdk-serverless-patterns:StreamWorker.retriesBelowBisection]',
+      'maxRetryAttempts 3 is below the 8 retries that isolate a poison record in a batch of 100 (one for the partial response, one per '
+      + 'bisection): when the retries run out, up to 24 good records still batched with it go to the on-failure destination unprocessed '
+      + '(kept there, in order, for recovery). Raise maxRetryAttempts to 8 or lower batchSize. '
+      + '[ack: cdk-serverless-patterns:StreamWorker.retriesBelowBisection]',
     ]);
   });
 
-  test('the default retries cover the default batch size; 10 retries cover up to 1024 records', () => {
+  test('the default 10 retries cover batches up to 513 records; 514 warns', () => {
     const stack = newStack();
-    worker({ batchSize: 1024 }, stack);
+    worker({ batchSize: 513 }, stack);
     expect(warningsOf(stack)).toEqual([]);
+    const other = newStack();
+    worker({ batchSize: 514 }, other);
+    expect(warningsOf(other)).toEqual([expect.stringMatching(/^maxRetryAttempts 10 is below the 11 retries/)]);
   });
 });

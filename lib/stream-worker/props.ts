@@ -71,9 +71,10 @@ export interface StreamWorkerProps extends PatternFunctionProps, PatternAlarmPro
   readonly parallelizationFactor?: number;
   /**
    * Times Lambda retries a failing batch (0 to 10000) before it writes the batch to the
-   * on-failure destination and moves on. Each bisection of a failing batch is a retry too, so
-   * keep it at least log2(batchSize) (7 for 100), or a poison record is discarded together with
-   * the good records still batched with it (a warning says so). -1 (unbounded) is an error.
+   * on-failure destination and moves on. The partial response at a poison record and each
+   * bisection after it count as retries, so keep it at least ceil(log2(batchSize - 1)) + 1 (8 for
+   * 100, 10 up to 513), or a poison record is discarded together with the good records still
+   * batched with it (a warning says how many). -1 (unbounded) is an error.
    * @see https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html
    * @default 10
    */

@@ -9,7 +9,7 @@ import { StreamWorkerProps } from './props';
 export const STREAM_WORKER_DEFAULTS = {
   /** Lambda's own default for streams. */
   batchSize: 100,
-  /** Enough to bisect a batch of 100 down to its poison record (7 halvings) and retry that record 3 more times. */
+  /** Isolating a poison record in a batch of 100 takes 8 (see retriesToIsolate); 2 more are the record's own. */
   maxRetryAttempts: 10,
   /** Half of the 24-hour retention of DynamoDB streams and default Kinesis streams: a record ages out well before it is deleted. */
   maxRecordAge: Duration.hours(12),
@@ -121,16 +121,31 @@ function validateFilters(scope: Construct, filters: Array<{ [key: string]: any }
 }
 
 /**
- * Each bisection of a failing batch takes a retry; a poison record is isolated after
- * ceil(log2(batchSize)) of them. Fewer retries discard it with the good records still batched with it.
+ * Retries a poison record may use up before it is alone in its batch, when bisections count as
+ * retries (the stricter reading of AWS's docs): a partial response at the record takes one, then
+ * the remaining n - 1 records are halved until one is left. (Failing at the head of a batch of n
+ * needs ceil(log2(n)) halvings, never more.)
  */
+export function retriesToIsolate(batchSize: number): number {
+  return batchSize <= 1 ? 0 : Math.ceil(Math.log2(batchSize - 1)) + 1;
+}
+
+/** Good records that can still share the poison record's discarded batch when only `retries` are allowed. */
+export function goodRecordsAtRisk(batchSize: number, retries: number): number {
+  if (retries <= 0) return batchSize - 1;
+  const afterPartial = Math.ceil((batchSize - 1) / 2 ** (retries - 1)) - 1;
+  const atHead = Math.ceil(batchSize / 2 ** retries) - 1;
+  return Math.max(afterPartial, atHead, 0);
+}
+
+/** Fewer retries than isolation needs discard a poison record with the good records still batched with it. */
 function warnOnShortRetries(scope: Construct, s: StreamWorkerSettings): void {
   if (!areResolved(s.batchSize, s.maxRetryAttempts) || s.maxRetryAttempts === STREAM_UNBOUNDED) return;
-  const halvings = Math.ceil(Math.log2(s.batchSize));
-  if (s.maxRetryAttempts >= halvings) return;
+  const needed = retriesToIsolate(s.batchSize);
+  if (s.maxRetryAttempts >= needed) return;
   warn(scope, 'StreamWorker.retriesBelowBisection',
-    `maxRetryAttempts ${s.maxRetryAttempts} is below the ${halvings} bisections that isolate a poison record in a batch of `
-    + `${s.batchSize}: when the retries run out, up to ${Math.ceil(s.batchSize / 2 ** s.maxRetryAttempts) - 1} good records `
-    + 'still batched with it go to the on-failure destination unprocessed (kept there, in order, for recovery). '
-    + `Raise maxRetryAttempts to ${halvings} or lower batchSize.`);
+    `maxRetryAttempts ${s.maxRetryAttempts} is below the ${needed} retries that isolate a poison record in a batch of `
+    + `${s.batchSize} (one for the partial response, one per bisection): when the retries run out, up to `
+    + `${goodRecordsAtRisk(s.batchSize, s.maxRetryAttempts)} good records still batched with it go to the on-failure destination `
+    + `unprocessed (kept there, in order, for recovery). Raise maxRetryAttempts to ${needed} or lower batchSize.`);
 }

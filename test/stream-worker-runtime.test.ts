@@ -163,3 +163,38 @@ describe('example projections (pure logic)', () => {
   });
 });
 
+
+describe('logs of a failed batch', () => {
+  test('the failed record is logged with its event id and error, and the batch summary names it', async () => {
+    const previous = process.env.POWERTOOLS_LOG_LEVEL;
+    process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+    const lines: string[] = [];
+    const capture = (chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    };
+    // Powertools writes INFO to stdout and WARN/ERROR to stderr.
+    const out = jest.spyOn(process.stdout, 'write').mockImplementation(capture);
+    const err = jest.spyOn(process.stderr, 'write').mockImplementation(capture);
+    try {
+      let create!: typeof createStreamWorkerHandler;
+      jest.isolateModules(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        create = require('../lambda/runtime/stream-worker').createStreamWorkerHandler;
+      });
+      const handler = create(() => { throw 'rejected'; });
+      const batch = [kinesisRecord(1, '{}')];
+      await expect(handler({ Records: batch }, lambdaContext())).rejects.toThrow(/All records failed processing/);
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+      process.env.POWERTOOLS_LOG_LEVEL = previous;
+    }
+    const logs = lines.map((l) => JSON.parse(l));
+    expect(logs.map((l) => [l.level, l.message])).toEqual([
+      ['ERROR', 'record failed; the rest of the batch waits for it'],
+      ['WARN', 'the first record of the batch failed: failing the invocation so Lambda bisects the batch'],
+    ]);
+    expect(logs[0]).toMatchObject({ eventId: kinesisRecord(1, '{}').eventID, error: { name: 'RecordFailedError', message: 'record function threw a non-Error value: "rejected"' } });
+  });
+});

@@ -137,7 +137,10 @@ export class StreamWorker extends Construct {
     return this.mappingMetric('OnFailureDestinationDeliveredEventCount', props);
   }
 
-  /** Records the mapping dropped after retries or record age without delivering them anywhere (sum over 5 minutes). */
+  /**
+   * Records the mapping dropped because their retries or record age ran out (sum over 5 minutes);
+   * with the on-failure destination they are written there too (`metricOnFailureRecords`).
+   */
   public metricDroppedRecords(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.mappingMetric('DroppedEventCount', props);
   }
@@ -189,7 +192,7 @@ export class StreamWorker extends Construct {
       acknowledgeRule(worker.createdFunction, 'Serverless-LambdaDLQ',
         'invoked by a stream event source mapping, never asynchronously: a function DLQ only catches async invocations; '
         + 'the mapping writes discarded batches to its on-failure destination');
-    } else if (this.idempotencyTable || Object.keys(environment).length > 0) {
+    } else if (Object.keys(environment).length > 0) {
       adoptEnvironment(this, worker.function, environment);
     }
     if (this.idempotencyTable) IdempotencyTable.grantRecordAccessOn(this.idempotencyTable, worker.function);

@@ -6,6 +6,7 @@ import { LocalDynamo, startLocalDynamo } from './support/dynalite';
 import { loadBundledHandler } from './support/lambda';
 import { dynamoDbRecord, ItemChange } from './support/stream-events';
 import { sequenceOf, StreamHandler, StreamMappingModel } from './support/stream-mapping-model';
+import { synthesizedMapping } from './support/stream-worker-mapping';
 
 /**
  * The bundled CQRS worker (assets/stream-worker/read-model) end to end: DynamoDB Streams records
@@ -15,7 +16,9 @@ import { sequenceOf, StreamHandler, StreamMappingModel } from './support/stream-
  * a change applied twice shows.
  */
 const STREAM = 'arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/2026-12-01T00:00:00.000';
-const MAX_RETRY_ATTEMPTS = 10;
+// The mapping as a StreamWorker on a DynamoDB table (batch size 4) synthesizes it.
+const MAPPING = synthesizedMapping({ batchSize: 4 }, 'dynamodb');
+const MAX_RETRY_ATTEMPTS = MAPPING.maxRetryAttempts;
 
 interface Step { readonly change: ItemChange; readonly poison?: boolean }
 type Order = { orderId: string; customerId: string; status?: string; total: number };
@@ -80,7 +83,8 @@ async function newTables(): Promise<void> {
   }));
   await dynamo.createIdempotencyTable(`orders-idempotency-${counter}`);
   Object.assign(process.env, {
-    READ_MODEL_TABLE_NAME: `orders-read-model-${counter}`, IDEMPOTENCY_TABLE_NAME: `orders-idempotency-${counter}`, IDEMPOTENCY_KEY_PATH: 'eventID',
+    ...MAPPING.idempotencyEnvironment,
+    READ_MODEL_TABLE_NAME: `orders-read-model-${counter}`, IDEMPOTENCY_TABLE_NAME: `orders-idempotency-${counter}`,
   });
 }
 
@@ -105,9 +109,7 @@ function expectedReadModel(): Record<string, unknown> {
 }
 
 async function drain(handler: StreamHandler): Promise<StreamMappingModel> {
-  const model = new StreamMappingModel({
-    source: 'dynamodb', streamArn: STREAM, batchSize: 4, maxRetryAttempts: MAX_RETRY_ATTEMPTS, bisectBatchOnFunctionError: true,
-  });
+  const model = new StreamMappingModel({ source: 'dynamodb', streamArn: STREAM, ...MAPPING });
   for (const [shardId, records] of shards) await model.drainShard(shardId, records, handler);
   return model;
 }

@@ -7,6 +7,7 @@ import { LocalKinesis, startLocalKinesis } from './support/kinesalite';
 import { lambdaContext, loadBundledHandler } from './support/lambda';
 import { kinesisEventRecord } from './support/stream-events';
 import { sequenceOf, StreamHandler, StreamMappingModel } from './support/stream-mapping-model';
+import { synthesizedMapping } from './support/stream-worker-mapping';
 
 /**
  * The bundled Kinesis worker (assets/stream-worker/example) end to end: records put into a real
@@ -17,8 +18,10 @@ import { sequenceOf, StreamHandler, StreamMappingModel } from './support/stream-
  * running totals per customer into a read-model table (dynalite) with ADD, so a record processed
  * twice would show up as a wrong total.
  */
-const MAX_RETRY_ATTEMPTS = 10; // StreamWorker's default
-const BATCH_SIZE = 10;
+// The mapping as a default StreamWorker (batch size 10) synthesizes it: what the model runs with.
+const MAPPING = synthesizedMapping({ batchSize: 10 });
+const MAX_RETRY_ATTEMPTS = MAPPING.maxRetryAttempts;
+const BATCH_SIZE = MAPPING.batchSize;
 const CUSTOMERS = 6;
 const RECORDS = 60;
 /** Poison records: data that is not JSON, a negative amount, a missing customerId. */
@@ -66,7 +69,7 @@ async function newTables(idempotency: boolean): Promise<void> {
   process.env.READ_MODEL_TABLE_NAME = readModel;
   if (idempotency) {
     await dynamo.createIdempotencyTable(`idempotency-${tableCount}`);
-    Object.assign(process.env, { IDEMPOTENCY_TABLE_NAME: `idempotency-${tableCount}`, IDEMPOTENCY_TTL_SECONDS: '86400', IDEMPOTENCY_KEY_PATH: 'eventID' });
+    Object.assign(process.env, { ...MAPPING.idempotencyEnvironment, IDEMPOTENCY_TABLE_NAME: `idempotency-${tableCount}` });
   } else {
     delete process.env.IDEMPOTENCY_TABLE_NAME;
   }
@@ -94,9 +97,7 @@ function expectedTotals(): Record<string, { total: number; orders: number; lastO
 }
 
 async function drainAll(handler: StreamHandler): Promise<StreamMappingModel> {
-  const model = new StreamMappingModel({
-    source: 'kinesis', streamArn, batchSize: BATCH_SIZE, maxRetryAttempts: MAX_RETRY_ATTEMPTS, bisectBatchOnFunctionError: true,
-  });
+  const model = new StreamMappingModel({ source: 'kinesis', streamArn, ...MAPPING });
   for (const [shardId, records] of shards) await model.drainShard(shardId, records, handler);
   return model;
 }
@@ -121,6 +122,11 @@ describe('bundled Kinesis worker on a two-shard kinesalite stream, idempotency o
     await newTables(true);
     handler = loadBundledHandler<StreamHandler>('stream-worker/example');
     model = await drainAll(handler);
+  });
+
+  test('the model runs the mapping StreamWorker synthesizes: partial batch responses, bisect, 10 retries, 12 h record age', () => {
+    expect(MAPPING).toMatchObject({ batchSize: 10, maxRetryAttempts: 10, bisectBatchOnFunctionError: true, maxRecordAgeSeconds: 43200 });
+    expect(MAPPING.idempotencyEnvironment).toEqual({ IDEMPOTENCY_KEY_PATH: 'eventID', IDEMPOTENCY_TTL_SECONDS: '86400' });
   });
 
   test('the stream really has two shards holding the records in sequence order', () => {

@@ -9,6 +9,7 @@ import { addProvisionedApiDemo } from './provisioned-api';
 import { addSqsWorkerDemo } from './sqs-worker';
 import { addFanOutPipelineDemo } from './fan-out-pipeline';
 import { addAsyncFunctionDemo } from './async-function';
+import { addStreamWorkerDemo } from './stream-worker';
 
 const app = new App();
 const env = { account: process.env.CDK_DEFAULT_ACCOUNT ?? '123456789012', region: process.env.CDK_DEFAULT_REGION ?? 'us-east-1' };
@@ -20,6 +21,7 @@ addFanOutPipelineDemo(stack, alarmTopic);
 addAsyncFunctionDemo(stack, alarmTopic);
 addSagaStateMachineDemo(stack, alarmTopic);
 addProvisionedApiDemo(stack, alarmTopic);
+addStreamWorkerDemo(stack, alarmTopic);
 
 // App-wide review at synth: every Lambda/SQS/Step Functions resource, and the reserved-concurrency budget.
 ServerlessGuardrails.of(app);

@@ -8,3 +8,4 @@ export * from './provisioned-api';
 export * from './guardrails';
 export * from './serverless-function';
 export * from './idempotency-table';
+export * from './stream-worker';

@@ -22,11 +22,13 @@ test('npx cdk synth writes the demo app to cdk.out without credentials', () => {
       'AWS::SQS::Queue', 'AWS::Lambda::EventSourceMapping', 'AWS::DynamoDB::Table', 'AWS::CloudWatch::Alarm',
       'AWS::SNS::Topic', 'AWS::SNS::Subscription', 'AWS::StepFunctions::StateMachine', 'AWS::Lambda::Alias',
       'AWS::ApplicationAutoScaling::ScalableTarget', 'AWS::ApiGatewayV2::Api', 'AWS::Lambda::EventInvokeConfig',
+      'AWS::Kinesis::Stream', 'AWS::S3::Bucket',
     ]));
     const ids = Object.keys(template.Resources);
     for (const construct of ['OrderWorker', 'UploadPipeline', 'OrderSaga', 'CheckoutApi', 'UploadIndexer']) {
       expect(ids.filter((id) => id.startsWith(construct)).length).toBeGreaterThan(3);
     }
+    for (const construct of ['OrdersProjector', 'OrderEventsWorker']) expect(ids.filter((id) => id.startsWith(construct)).length).toBeGreaterThan(3);
     // The guardrails ran over the whole app and reported the concurrency budget.
     const metadata = JSON.parse(fs.readFileSync(path.join(outdir, 'ServerlessPatternsDemo.metadata.json'), 'utf8')) as
       Record<string, Array<{ type: string; data: string }>>;

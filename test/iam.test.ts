@@ -32,6 +32,13 @@ const ALLOWED_WILDCARDS: Array<{ kind: string; actions: string[]; resource: '*';
     reason: 'Step Functions logging to CloudWatch Logs uses vended-log delivery APIs that support only Resource "*"',
   },
   {
+    kind: 'identity',
+    actions: ['dynamodb:ListStreams'],
+    resource: '*',
+    reason: 'dynamodb:ListStreams has no resource-level permissions; Lambda checks it when a mapping reads a table\'s '
+      + 'stream (StreamWorker on a DynamoDB source, through table.grantStreamRead)',
+  },
+  {
     kind: 'key',
     actions: ['kms:*'],
     resource: '*',

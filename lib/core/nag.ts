@@ -12,3 +12,20 @@ import type { IConstruct } from 'constructs';
 export function acknowledgeRule(scope: IConstruct, id: string, reason: string): void {
   Validations.of(scope).acknowledge({ id, reason });
 }
+
+/**
+ * A resolved CloudFormation value as cdk-nag prints it inside a finding id: `Fn::GetAtt` as
+ * `<LogicalId.Attr>`, `Ref` as `<LogicalId>`, `Fn::Join` joined, strings as they are. Lets a
+ * construct acknowledge `AwsSolutions-IAM5[Resource::<...>]` for a resource it just created.
+ */
+export function nagResourceId(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const v = value as { [key: string]: unknown };
+  if (Array.isArray(v['Fn::Join'])) {
+    const [separator, parts] = v['Fn::Join'] as [string, unknown[]];
+    return parts.map(nagResourceId).join(separator);
+  }
+  if (Array.isArray(v['Fn::GetAtt'])) return `<${(v['Fn::GetAtt'] as string[]).join('.')}>`;
+  if (typeof v.Ref === 'string') return `<${v.Ref}>`;
+  return JSON.stringify(value);
+}

@@ -1,4 +1,5 @@
 import { checkResource } from './checks';
+import { checkStreamMapping } from './stream-checks';
 import type { Finding } from './checks';
 import type { ModelResource, StackModel } from './stack-model';
 
@@ -14,4 +15,5 @@ export type GuardrailCheck = (model: StackModel, subject: ModelResource) => Find
  */
 export const GUARDRAIL_CHECKS: GuardrailCheck[] = [
   checkResource,
+  checkStreamMapping,
 ];

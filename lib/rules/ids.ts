@@ -30,6 +30,18 @@ export enum GuardrailRule {
   S3_RECURSIVE_TRIGGER = 'SPG-S3-RECURSION',
   /** EXPRESS state machine without logging: its executions leave no history anywhere else. */
   EXPRESS_STATE_MACHINE_LOGGING = 'SPG-SFN-EXPRESS-LOGGING',
+  /** Kinesis or DynamoDB Streams mapping that does not split a failing batch (`BisectBatchOnFunctionError`). */
+  STREAM_BISECT = 'SPG-STREAM-BISECT',
+  /** Kinesis or DynamoDB Streams mapping with unbounded retries (`MaximumRetryAttempts` -1 or unset). */
+  STREAM_RETRIES = 'SPG-STREAM-RETRIES',
+  /** Kinesis or DynamoDB Streams mapping with unbounded record age, or one the stream's retention outlives. */
+  STREAM_RECORD_AGE = 'SPG-STREAM-RECORD-AGE',
+  /** Kinesis or DynamoDB Streams mapping without an on-failure destination: discarded batches leave no trace. */
+  STREAM_ON_FAILURE = 'SPG-STREAM-ON-FAILURE',
+  /** Kinesis or DynamoDB Streams mapping without `ReportBatchItemFailures`. */
+  STREAM_PARTIAL_BATCH_RESPONSE = 'SPG-STREAM-PARTIAL-BATCH',
+  /** Reserved concurrency of a stream consumer below shards x parallelization factor. */
+  STREAM_CONCURRENCY = 'SPG-STREAM-CONCURRENCY',
 }
 
 /** What a guardrail finding becomes. */
@@ -59,4 +71,10 @@ export const DEFAULT_SEVERITIES: Record<GuardrailRule, GuardrailSeverity> = {
   [GuardrailRule.PROVISIONED_ABOVE_RESERVED]: GuardrailSeverity.ERROR,
   [GuardrailRule.S3_RECURSIVE_TRIGGER]: GuardrailSeverity.ERROR,
   [GuardrailRule.EXPRESS_STATE_MACHINE_LOGGING]: GuardrailSeverity.WARNING,
+  [GuardrailRule.STREAM_BISECT]: GuardrailSeverity.WARNING,
+  [GuardrailRule.STREAM_RETRIES]: GuardrailSeverity.ERROR,
+  [GuardrailRule.STREAM_RECORD_AGE]: GuardrailSeverity.WARNING,
+  [GuardrailRule.STREAM_ON_FAILURE]: GuardrailSeverity.ERROR,
+  [GuardrailRule.STREAM_PARTIAL_BATCH_RESPONSE]: GuardrailSeverity.WARNING,
+  [GuardrailRule.STREAM_CONCURRENCY]: GuardrailSeverity.ERROR,
 };

@@ -7,6 +7,7 @@ export * from './lambda';
 export * from './provisioned';
 export * from './s3';
 export * from './express-logging';
+export * from './stream';
 
 import { expressLoggingRule } from './express-logging';
 import { apiTimeoutRule, asyncOnFailureRule, functionLogGroupRule, logRetentionRule } from './lambda';
@@ -14,6 +15,9 @@ import { provisionedAboveReservedRule, provisionedBypassedRule, provisionedOnLat
 import type { Rule } from './rule';
 import { s3RecursionRule } from './s3';
 import { sqsMaxConcurrencyRule, sqsPartialBatchRule, sqsSourceRedriveRule, sqsVisibilityRule } from './sqs';
+import {
+  streamBisectRule, streamConcurrencyRule, streamOnFailureRule, streamPartialBatchRule, streamRecordAgeRule, streamRetriesRule,
+} from './stream';
 
 /**
  * Every rule of the library. A guardrail reports only ids of these rules, and every rule a
@@ -33,4 +37,10 @@ export const ALL_RULES: Array<Rule<any>> = [
   provisionedBypassedRule,
   s3RecursionRule,
   expressLoggingRule,
+  streamBisectRule,
+  streamRetriesRule,
+  streamRecordAgeRule,
+  streamOnFailureRule,
+  streamPartialBatchRule,
+  streamConcurrencyRule,
 ];

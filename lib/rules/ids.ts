@@ -30,6 +30,12 @@ export enum GuardrailRule {
   S3_RECURSIVE_TRIGGER = 'SPG-S3-RECURSION',
   /** EXPRESS state machine without logging: its executions leave no history anywhere else. */
   EXPRESS_STATE_MACHINE_LOGGING = 'SPG-SFN-EXPRESS-LOGGING',
+  /** EventBridge Scheduler schedule without a dead-letter queue: an occurrence that cannot be delivered is dropped. */
+  SCHEDULE_DEAD_LETTER = 'SPG-SCHEDULE-DLQ',
+  /** EventBridge Scheduler schedule without a bounded retry policy, or with one outside AWS's limits. */
+  SCHEDULE_RETRY_POLICY = 'SPG-SCHEDULE-RETRY',
+  /** Scheduled EventBridge rule (legacy) invoking a Lambda function without a dead-letter queue on the target. */
+  SCHEDULED_RULE_WITHOUT_DLQ = 'SPG-SCHEDULED-RULE-DLQ',
 }
 
 /** What a guardrail finding becomes. */
@@ -59,4 +65,7 @@ export const DEFAULT_SEVERITIES: Record<GuardrailRule, GuardrailSeverity> = {
   [GuardrailRule.PROVISIONED_ABOVE_RESERVED]: GuardrailSeverity.ERROR,
   [GuardrailRule.S3_RECURSIVE_TRIGGER]: GuardrailSeverity.ERROR,
   [GuardrailRule.EXPRESS_STATE_MACHINE_LOGGING]: GuardrailSeverity.WARNING,
+  [GuardrailRule.SCHEDULE_DEAD_LETTER]: GuardrailSeverity.WARNING,
+  [GuardrailRule.SCHEDULE_RETRY_POLICY]: GuardrailSeverity.WARNING,
+  [GuardrailRule.SCHEDULED_RULE_WITHOUT_DLQ]: GuardrailSeverity.WARNING,
 };

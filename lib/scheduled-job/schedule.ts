@@ -1,0 +1,159 @@
+import { Duration, TimeZone, Token } from 'aws-cdk-lib';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { CRON_FIX, formatInTimeZone, isKnownTimeZone, nextCronRuns, parseCron, wallClockAt } from '../core/cron';
+import { invalidProp, PathScope } from '../core/validation';
+
+/** The kind of a JobSchedule. */
+export enum JobScheduleKind {
+  /** A cron expression evaluated in the job's time zone. */
+  CRON = 'cron',
+  /** A fixed interval. */
+  RATE = 'rate',
+  /** One run at a given time. */
+  AT = 'at',
+}
+
+/**
+ * When a ScheduledJob runs: a cron expression or a rate (recurring), or one time (`at`). Cron
+ * expressions and one-time dates are read in the job's `timeZone`, with daylight saving.
+ * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html
+ */
+export class JobSchedule {
+  /**
+   * A six-field AWS cron expression `Minutes Hours Day-of-month Month Day-of-week Year`, with or
+   * without the `cron(...)` wrapper, e.g. `0 2 * * ? *` (every night at 02:00 in the job's time zone).
+   * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html#cron-based
+   */
+  public static cron(expression: string): JobSchedule {
+    return new JobSchedule(JobScheduleKind.CRON, expression, undefined, undefined);
+  }
+
+  /** Every `interval`: a whole number of minutes, at least one minute. */
+  public static rate(interval: Duration): JobSchedule {
+    return new JobSchedule(JobScheduleKind.RATE, undefined, interval, undefined);
+  }
+
+  /** Once, at `date` (an instant; rendered in the job's time zone). Must lie in the future at synth. */
+  public static at(date: Date): JobSchedule {
+    return new JobSchedule(JobScheduleKind.AT, undefined, undefined, date);
+  }
+
+  /** The kind of schedule. */
+  public readonly kind: JobScheduleKind;
+  /** The cron expression, for `cron`. */
+  public readonly cronExpression?: string;
+  /** The interval, for `rate`. */
+  public readonly interval?: Duration;
+  /** The time, for `at`. */
+  public readonly date?: Date;
+
+  private constructor(kind: JobScheduleKind, cronExpression?: string, interval?: Duration, date?: Date) {
+    this.kind = kind;
+    this.cronExpression = cronExpression;
+    this.interval = interval;
+    this.date = date;
+  }
+}
+
+/** A schedule validated and resolved for one time zone. */
+export interface ResolvedSchedule {
+  readonly expression: scheduler.ScheduleExpression;
+  /** The next runs (at most five) from synth time; empty when unknown (a rate without start date, a token). */
+  readonly nextRuns: Date[];
+  /** Shortest time between two runs, when the schedule recurs and it is known. */
+  readonly period?: Duration;
+  /** Longest time between two runs among the next ones, when known. */
+  readonly longestGap?: Duration;
+  /** The info line: next runs in the time zone, or how the schedule runs. */
+  readonly description: string;
+}
+
+const RUNS_SHOWN = 5;
+/** Runs sampled to estimate a cron schedule's period and longest gap. */
+const RUNS_SAMPLED = 60;
+
+/** Validates the time zone name against the runtime's IANA database. */
+export function validateTimeZone(scope: PathScope, timeZone: TimeZone): string {
+  const name = timeZone.timezoneName;
+  if (!Token.isUnresolved(name) && !isKnownTimeZone(name)) {
+    invalidProp(scope, 'timeZone', `'${name}' is not an IANA time zone this runtime knows`,
+      'use an IANA name such as TimeZone.EUROPE_BERLIN, TimeZone.of(\'America/New_York\') or TimeZone.ETC_UTC');
+  }
+  return name;
+}
+
+/** Validates `schedule` and computes its next runs in `zone`, from `now`. */
+export function resolveSchedule(scope: PathScope, schedule: JobSchedule, timeZone: TimeZone, zone: string,
+  now: Date, startDate?: Date): ResolvedSchedule {
+  switch (schedule.kind) {
+    case JobScheduleKind.CRON: return resolveCron(scope, schedule.cronExpression!, timeZone, zone, startDate && startDate > now ? startDate : now);
+    case JobScheduleKind.RATE: return resolveRate(scope, schedule.interval!, zone, startDate);
+    default: return resolveAt(scope, schedule.date!, timeZone, zone, now);
+  }
+}
+
+function resolveCron(scope: PathScope, text: string, timeZone: TimeZone, zone: string, from: Date): ResolvedSchedule {
+  const cron = parseCron(text);
+  if (typeof cron === 'string') {
+    invalidProp(scope, 'schedule', `is not a valid cron expression: ${cron} (given '${text}')`, CRON_FIX);
+  }
+  const runs = nextCronRuns(cron, zone, from, RUNS_SAMPLED);
+  if (runs.length === 0) {
+    invalidProp(scope, 'schedule', `cron '${cron.expression}' never fires after ${from.toISOString().slice(0, 10)}: no date matches `
+      + 'its day, month and year fields (e.g. 31 February, or years in the past)',
+    'pick a day that exists in the chosen months (e.g. \'L\' for the last day of the month) and a current year field (*)');
+  }
+  const gaps = runs.slice(1).map((run, i) => run.getTime() - runs[i].getTime());
+  const shown = runs.slice(0, RUNS_SHOWN);
+  return {
+    expression: scheduler.ScheduleExpression.expression(`cron(${cron.expression})`, timeZone),
+    nextRuns: shown,
+    period: gaps.length > 0 ? Duration.millis(Math.min(...gaps)) : undefined,
+    longestGap: gaps.length > 0 ? Duration.millis(Math.max(...gaps)) : undefined,
+    description: `cron(${cron.expression}) in ${zone}; next ${shown.length} run${shown.length === 1 ? '' : 's'}: `
+      + shown.map((run) => formatInTimeZone(run, zone)).join(', '),
+  };
+}
+
+function resolveRate(scope: PathScope, interval: Duration, zone: string, startDate?: Date): ResolvedSchedule {
+  if (interval.isUnresolved()) {
+    invalidProp(scope, 'schedule', 'a rate must be known at synth (given a token)', 'pass a concrete Duration, e.g. Duration.minutes(15)');
+  }
+  const millis = interval.toMilliseconds();
+  if (millis < 60_000 || millis % 60_000 !== 0) {
+    invalidProp(scope, 'schedule', `a rate must be a whole number of minutes, at least one minute (given ${interval.toHumanString()})`,
+      'use JobSchedule.rate(Duration.minutes(1)) or longer, in whole minutes');
+  }
+  const minutes = millis / 60_000;
+  const [value, unit] = minutes % 1440 === 0 ? [minutes / 1440, 'day'] : minutes % 60 === 0 ? [minutes / 60, 'hour'] : [minutes, 'minute'];
+  const rendered = `rate(${value} ${unit}${value === 1 ? '' : 's'})`;
+  const runs = startDate ? Array.from({ length: RUNS_SHOWN }, (_, i) => new Date(startDate.getTime() + i * millis)) : [];
+  return {
+    expression: scheduler.ScheduleExpression.expression(rendered),
+    nextRuns: runs,
+    period: interval,
+    longestGap: interval,
+    description: runs.length > 0
+      ? `${rendered} from startDate; first ${RUNS_SHOWN} runs in ${zone}: ${runs.map((run) => formatInTimeZone(run, zone)).join(', ')}`
+      : `${rendered}, counted from when the schedule is created (set startDate to fix the first run); a rate ignores daylight saving`,
+  };
+}
+
+function resolveAt(scope: PathScope, date: Date, timeZone: TimeZone, zone: string, now: Date): ResolvedSchedule {
+  if (Number.isNaN(date.getTime())) {
+    invalidProp(scope, 'schedule', 'JobSchedule.at() was given an invalid Date', 'pass a valid Date, e.g. new Date(\'2030-01-01T09:00:00Z\')');
+  }
+  if (date.getTime() <= now.getTime()) {
+    invalidProp(scope, 'schedule', `the one-time date ${date.toISOString()} is in the past (synth time ${now.toISOString()}): `
+      + 'the schedule would never run', 'pass a future date to JobSchedule.at(), or remove the job');
+  }
+  // Scheduler reads at(...) as wall-clock time in the schedule's time zone: render the instant there.
+  const w = wallClockAt(date.getTime(), zone);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const local = `${w.year}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(date.getUTCSeconds())}`;
+  return {
+    expression: scheduler.ScheduleExpression.expression(`at(${local})`, timeZone),
+    nextRuns: [date],
+    description: `at(${local}) in ${zone}: runs once, at ${formatInTimeZone(date, zone)}`,
+  };
+}

@@ -197,6 +197,8 @@ export class ScheduledJob extends Construct {
       end: props.endDate,
       description: props.description ?? `ScheduledJob ${this.node.path}`,
     });
+    // Scheduler checks the role when the schedule is created: create it (and its policy) first.
+    this.schedule.node.addDependency(this.role);
     Annotations.of(this).addInfoV2(`${WARNING_ID_PREFIX}:ScheduledJob.nextRuns`, resolved.description);
     this.alarms = this.createJobAlarms(props, resolved, props.target, bound.timeout);
   }

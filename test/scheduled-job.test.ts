@@ -390,3 +390,21 @@ describe('ScheduledJob validation', () => {
     expect(error({ target: ScheduledJobTarget.handler(handler, { retryAttempts: 3 }) })).toThrow(/invalid prop 'target.retryAttempts': must be an integer between 0 and 2/);
   });
 });
+
+describe('next runs shown at synth across daylight saving', () => {
+  test('Europe/Berlin, week of the spring switch (28 March 2027): 02:30 is skipped that night', () => {
+    jest.setSystemTime(new Date('2027-03-26T00:00:00Z'));
+    const { stack } = job({ schedule: JobSchedule.cron('30 2 * * ? *'), timeZone: TimeZone.EUROPE_BERLIN });
+    expect(nextRunInfos(stack)).toEqual(['cron(30 2 * * ? *) in Europe/Berlin; next 5 runs: 2027-03-26 02:30 (UTC+01:00), '
+      + '2027-03-27 02:30 (UTC+01:00), 2027-03-29 02:30 (UTC+02:00), 2027-03-30 02:30 (UTC+02:00), 2027-03-31 02:30 (UTC+02:00)']);
+  });
+
+  test('America/New_York, week of the autumn switch (7 November 2027): 01:30 runs once that night', () => {
+    jest.setSystemTime(new Date('2027-11-05T00:00:00Z'));
+    const { stack, job: j } = job({ schedule: JobSchedule.cron('30 1 * * ? *'), timeZone: TimeZone.AMERICA_NEW_YORK });
+    expect(nextRunInfos(stack)).toEqual(['cron(30 1 * * ? *) in America/New_York; next 5 runs: 2027-11-05 01:30 (UTC-04:00), '
+      + '2027-11-06 01:30 (UTC-04:00), 2027-11-07 01:30 (UTC-04:00), 2027-11-08 01:30 (UTC-05:00), 2027-11-09 01:30 (UTC-05:00)']);
+    expect(j.nextRuns.map((d) => d.toISOString())).toEqual(['2027-11-05T05:30:00.000Z', '2027-11-06T05:30:00.000Z',
+      '2027-11-07T05:30:00.000Z', '2027-11-08T06:30:00.000Z', '2027-11-09T06:30:00.000Z']);
+  });
+});

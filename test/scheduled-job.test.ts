@@ -408,3 +408,23 @@ describe('next runs shown at synth across daylight saving', () => {
       '2027-11-07T05:30:00.000Z', '2027-11-08T06:30:00.000Z', '2027-11-09T06:30:00.000Z']);
   });
 });
+
+describe('ScheduledJob rule packs', () => {
+  test('SqsWorker and saga targets (as the demo app wires them) get no cdk-nag finding', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { AwsSolutionsChecks, ServerlessChecks } = require('cdk-nag');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { addSagaStateMachineDemo } = require('../examples/saga-state-machine');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { addSqsWorkerDemo } = require('../examples/sqs-worker');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { addScheduledJobDemo } = require('../examples/scheduled-job');
+    const stack = newStack('Demo');
+    const topic = new sns.Topic(stack, 'Alarms', { enforceSSL: true });
+    const jobs = addScheduledJobDemo(stack, topic, addSqsWorkerDemo(stack, topic), addSagaStateMachineDemo(stack, topic));
+    expect(jobs.map((j: ScheduledJob) => j.node.id)).toEqual(['NightlyReport', 'RestockJob', 'ReconcileJob']);
+    for (const pack of [new AwsSolutionsChecks(), new ServerlessChecks()]) {
+      expect(pack.validateScope(stack).violations).toEqual([]);
+    }
+  });
+});

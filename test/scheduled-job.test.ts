@@ -1,4 +1,4 @@
-import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -314,6 +314,28 @@ describe('ScheduledJob other targets', () => {
 });
 
 describe('ScheduledJob validation', () => {
+  test('tokens are never a false error: a CfnParameter for the attempts and the flexible window', () => {
+    const stack = newStack();
+    const attempts = new CfnParameter(stack, 'Attempts', { type: 'Number' }).valueAsNumber;
+    const window = new CfnParameter(stack, 'Window', { type: 'Number' }).valueAsNumber;
+    const { t } = job({ retryPolicy: { maxAttempts: attempts }, flexibleWindow: Duration.minutes(window) }, stack);
+    t.hasResourceProperties('AWS::Scheduler::Schedule', {
+      FlexibleTimeWindow: { Mode: 'FLEXIBLE', MaximumWindowInMinutes: { Ref: 'Window' } },
+      Target: { RetryPolicy: { MaximumRetryAttempts: { Ref: 'Attempts' } } },
+    });
+  });
+
+  test('values the job computes with must be known at synth: a token time zone or event age is a clear error', () => {
+    const stack = newStack();
+    const zone = new CfnParameter(stack, 'Zone').valueAsString;
+    expect(() => job({ timeZone: TimeZone.of(zone) }, stack)).toThrow(
+      'TestStack/Job: invalid prop \'timeZone\': must be known at synth (given a token): the job validates it and computes its next runs '
+      + 'across daylight saving. Fix: pass an IANA name, e.g. TimeZone.EUROPE_BERLIN');
+    const age = new CfnParameter(stack, 'Age', { type: 'Number' }).valueAsNumber;
+    expect(() => new ScheduledJob(stack, 'Job2', { schedule: JobSchedule.cron('0 2 * * ? *'), target: ScheduledJobTarget.handler(handler),
+      retryPolicy: { maxEventAge: Duration.seconds(age) } })).toThrow(/invalid prop 'retryPolicy.maxEventAge': must be known at synth \(given a token\)/);
+  });
+
   const error = (props: Partial<ScheduledJobProps>, stack: Stack = newStack()) => () => job(props, stack);
 
   test('rate below one minute', () => {

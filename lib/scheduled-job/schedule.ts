@@ -75,7 +75,11 @@ const RUNS_SAMPLED = 60;
 /** Validates the time zone name against the runtime's IANA database. */
 export function validateTimeZone(scope: PathScope, timeZone: TimeZone): string {
   const name = timeZone.timezoneName;
-  if (!Token.isUnresolved(name) && !isKnownTimeZone(name)) {
+  if (Token.isUnresolved(name)) {
+    invalidProp(scope, 'timeZone', 'must be known at synth (given a token): the job validates it and computes its next runs '
+      + 'across daylight saving', 'pass an IANA name, e.g. TimeZone.EUROPE_BERLIN');
+  }
+  if (!isKnownTimeZone(name)) {
     invalidProp(scope, 'timeZone', `'${name}' is not an IANA time zone this runtime knows`,
       'use an IANA name such as TimeZone.EUROPE_BERLIN, TimeZone.of(\'America/New_York\') or TimeZone.ETC_UTC');
   }

@@ -1,4 +1,4 @@
-import { Annotations, Duration, Names, RemovalPolicy, Stack, TimeZone } from 'aws-cdk-lib';
+import { Annotations, Duration, Names, RemovalPolicy, Stack, TimeZone, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -168,6 +168,7 @@ export class ScheduledJob extends Construct {
       'this is the dead-letter queue: failed occurrences stay 14 days for inspection, behind an alarm');
     this.role = this.createRole();
 
+    const attempts = props.retryPolicy?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     const bound = bindTarget(this, props.target, {
       role: this.role,
       deadLetterQueue: this.deadLetterQueue,
@@ -178,7 +179,8 @@ export class ScheduledJob extends Construct {
         attemptNumber: scheduler.ContextAttribute.attemptNumber,
         scheduleArn: scheduler.ContextAttribute.scheduleArn,
       }),
-      retryAttempts: props.retryPolicy?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      // The L2 targets range-check attempts and cannot take a token: a token is set on the L1 below.
+      retryAttempts: Token.isUnresolved(attempts) ? DEFAULT_MAX_ATTEMPTS : attempts,
       maxEventAge,
       allowOverlap,
       jobName: this.jobName,
@@ -187,16 +189,18 @@ export class ScheduledJob extends Construct {
     this.function = bound.function;
     this.idempotencyTable = bound.idempotencyTable;
 
+    const window = props.flexibleWindow;
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
       schedule: resolved.expression,
       target: bound.scheduleTarget,
       scheduleGroup: this.scheduleGroup,
       enabled: props.enabled ?? true,
-      timeWindow: props.flexibleWindow ? scheduler.TimeWindow.flexible(props.flexibleWindow) : scheduler.TimeWindow.off(),
+      timeWindow: window && !window.isUnresolved() ? scheduler.TimeWindow.flexible(window) : scheduler.TimeWindow.off(),
       start: props.startDate,
       end: props.endDate,
       description: props.description ?? `ScheduledJob ${this.node.path}`,
     });
+    this.applyTokens(attempts, window);
     // Scheduler checks the role when the schedule is created: create it (and its policy) first.
     this.schedule.node.addDependency(this.role);
     Annotations.of(this).addInfoV2(`${WARNING_ID_PREFIX}:ScheduledJob.nextRuns`, resolved.description);
@@ -253,9 +257,15 @@ export class ScheduledJob extends Construct {
       invalidProp(this, 'flexibleWindow', `must be whole minutes (given ${window.toHumanString()})`, 'round it to minutes, e.g. Duration.minutes(15)');
     }
     const attempts = props.retryPolicy?.maxAttempts;
-    enforce(this, 'retryPolicy.maxAttempts', scheduleRetryPolicyRule.check({ retryPolicySet: true, maximumRetryAttempts: attempts }));
+    enforce(this, 'retryPolicy.maxAttempts', scheduleRetryPolicyRule.check({
+      retryPolicySet: true, maximumRetryAttempts: attempts === undefined || Token.isUnresolved(attempts) ? undefined : attempts,
+    }));
     const age = props.retryPolicy?.maxEventAge;
-    if (age && !age.isUnresolved()) {
+    if (age?.isUnresolved()) {
+      invalidProp(this, 'retryPolicy.maxEventAge', 'must be known at synth (given a token): it also sets Lambda\'s asynchronous '
+        + 'event age, the idempotency TTL and the missed-run window', 'pass a concrete Duration, e.g. Duration.hours(1)');
+    }
+    if (age) {
       enforce(this, 'retryPolicy.maxEventAge', scheduleRetryPolicyRule.check({ retryPolicySet: true, maximumEventAgeSeconds: age.toMilliseconds() / 1000 }));
     }
     const timeout = jobTimeout(this, props.target);
@@ -266,6 +276,13 @@ export class ScheduledJob extends Construct {
         + 'Lower the timeout, run less often, or hand long work to a state machine.');
     }
     return resolved;
+  }
+
+  /** Sets on the L1 what the L2s cannot take as tokens (they range-check at synth). */
+  private applyTokens(attempts: number, window?: Duration): void {
+    const cfn = this.schedule.node.defaultChild as scheduler.CfnSchedule;
+    if (Token.isUnresolved(attempts)) cfn.addPropertyOverride('Target.RetryPolicy.MaximumRetryAttempts', attempts);
+    if (window?.isUnresolved()) cfn.flexibleTimeWindow = { mode: 'FLEXIBLE', maximumWindowInMinutes: window.toMinutes() };
   }
 
   private validateDates(props: ScheduledJobProps, now: Date): void {

@@ -3,6 +3,8 @@ import type { Context } from 'aws-lambda';
 import { lambdaContext, loadBundledHandler } from './support/lambda';
 import { LocalDynamo, startLocalDynamo } from './support/dynalite';
 import { createScheduledJobHandler, ScheduledJobEvent } from '../lambda/runtime/scheduled-job';
+import { HandlerCode, JobSchedule, ScheduledJob, ScheduledJobTarget } from '../lib';
+import { newStack, template } from './support/cdk';
 
 type JobHandler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -143,5 +145,64 @@ describe('createScheduledJobHandler (source) against dynalite', () => {
       out.restore();
     }
     expect(calls).toBe(2);
+  });
+});
+
+/**
+ * What EventBridge Scheduler does with the target Input before invoking: it replaces each
+ * `<aws.scheduler.*>` context attribute with the occurrence's value.
+ * https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-context-attributes.html
+ */
+function substitute(input: string, values: Record<string, string>): unknown {
+  return JSON.parse(input.replace(/<aws\.scheduler\.([a-z-]+)>/g, (_, name: string) => {
+    if (!(name in values)) throw new Error(`no value for <aws.scheduler.${name}>`);
+    return values[name];
+  }));
+}
+
+describe('synthesized ScheduledJob -> bundled handler -> the metric its alarm watches', () => {
+  test('the template Input, once Scheduler fills it in, runs the job; the EMF line matches the missed-run alarm', async () => {
+    const stack = newStack();
+    new ScheduledJob(stack, 'Nightly', {
+      schedule: JobSchedule.cron('30 2 * * ? *'),
+      target: ScheduledJobTarget.handler(HandlerCode.bundled('scheduled-job/example')),
+      payload: { report: 'daily-sales' },
+    });
+    const t = template(stack);
+    const schedule = Object.values(t.findResources('AWS::Scheduler::Schedule'))[0].Properties;
+    const fn = Object.values(t.findResources('AWS::Lambda::Function'))[0].Properties;
+    const alarm = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties)
+      .find((a) => a.MetricName === 'ScheduledJobSucceeded');
+    const env = fn.Environment.Variables as Record<string, unknown>;
+    Object.assign(process.env, {
+      IDEMPOTENCY_TABLE_NAME: 'job-idempotency',
+      IDEMPOTENCY_TTL_SECONDS: env.IDEMPOTENCY_TTL_SECONDS,
+      SCHEDULED_JOB_NAME: env.SCHEDULED_JOB_NAME,
+      SCHEDULED_JOB_METRIC_NAMESPACE: env.SCHEDULED_JOB_METRIC_NAMESPACE,
+    });
+    const handler = loadBundledHandler<JobHandler>('scheduled-job/example');
+    const event = substitute(schedule.Target.Input, {
+      'scheduled-time': '2027-10-31T01:30:00Z',
+      'execution-id': 'e4f1c0ffee',
+      'attempt-number': '1',
+      'schedule-arn': 'arn:aws:scheduler:us-east-1:123456789012:schedule/g/nightly',
+    });
+    expect(event).toEqual({ report: 'daily-sales', scheduledTime: '2027-10-31T01:30:00Z', executionId: 'e4f1c0ffee',
+      attemptNumber: '1', scheduleArn: 'arn:aws:scheduler:us-east-1:123456789012:schedule/g/nightly' });
+    const out = captureStdout();
+    try {
+      await expect(handler(event, lambdaContext('nightly'))).resolves.toEqual({
+        day: '2027-10-30', from: '2027-10-30T01:30:00.000Z', to: '2027-10-31T01:30:00.000Z',
+      });
+      const [metric] = out.metrics();
+      const emitted = metric._aws.CloudWatchMetrics[0];
+      expect({
+        namespace: emitted.Namespace,
+        metric: emitted.Metrics[0].Name,
+        dimensions: emitted.Dimensions[0].map((d: string) => ({ Name: d, Value: metric[d] })),
+      }).toEqual({ namespace: alarm!.Namespace, metric: alarm!.MetricName, dimensions: alarm!.Dimensions });
+    } finally {
+      out.restore();
+    }
   });
 });

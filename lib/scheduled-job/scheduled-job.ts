@@ -201,8 +201,10 @@ export class ScheduledJob extends Construct {
       description: props.description ?? `ScheduledJob ${this.node.path}`,
     });
     this.applyTokens(attempts, window);
-    // Scheduler checks the role when the schedule is created: create it (and its policy) first.
-    this.schedule.node.addDependency(this.role);
+    // Scheduler may check the role's permissions when the schedule is created: create its policy first
+    // (the role itself is already referenced).
+    const policy = this.role.node.tryFindChild('DefaultPolicy');
+    if (policy) this.schedule.node.addDependency(policy);
     Annotations.of(this).addInfoV2(`${WARNING_ID_PREFIX}:ScheduledJob.nextRuns`, resolved.description);
     this.alarms = this.createJobAlarms(props, resolved, props.target, bound.timeout);
   }

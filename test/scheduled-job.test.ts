@@ -410,6 +410,8 @@ describe('ScheduledJob validation', () => {
     expect(error({ endDate: new Date('2027-01-01') })).toThrow(/invalid prop 'endDate': 2027-01-01T00:00:00.000Z is in the past/);
     expect(error({ payload: { executionId: 'x' } })).toThrow(/invalid prop 'payload': uses the reserved key 'executionId'/);
     expect(error({ target: ScheduledJobTarget.handler(handler, { retryAttempts: 3 }) })).toThrow(/invalid prop 'target.retryAttempts': must be an integer between 0 and 2/);
+    expect(error({ target: ScheduledJobTarget.handler(handler, { timeout: Duration.minutes(16) }) })).toThrow(
+      'TestStack/Job: invalid prop \'target.timeout\': must be between 1 second and 15 minutes (given 16 minutes). Fix: set target.timeout between 1 second and 15 minutes');
   });
 });
 

@@ -219,8 +219,12 @@ describe('ScheduledJob props', () => {
 
   test('rate with startDate lists its first runs; hours and days render in their unit', () => {
     const { stack } = job({ schedule: JobSchedule.rate(Duration.hours(6)), startDate: new Date('2027-04-01T00:00:00Z'), timeZone: TimeZone.AMERICA_NEW_YORK });
-    expect(nextRunInfos(stack)).toEqual(['rate(6 hours) from startDate; first 5 runs in America/New_York: 2027-03-31 20:00 (UTC-04:00), '
-      + '2027-04-01 02:00 (UTC-04:00), 2027-04-01 08:00 (UTC-04:00), 2027-04-01 14:00 (UTC-04:00), 2027-04-01 20:00 (UTC-04:00)']);
+    expect(nextRunInfos(stack)).toEqual(['rate(6 hours) from startDate 2027-04-01T00:00:00.000Z; next 5 runs in America/New_York: '
+      + '2027-03-31 20:00 (UTC-04:00), 2027-04-01 02:00 (UTC-04:00), 2027-04-01 08:00 (UTC-04:00), 2027-04-01 14:00 (UTC-04:00), '
+      + '2027-04-01 20:00 (UTC-04:00)']);
+    // A startDate up to 5 minutes past (Scheduler accepts it): the runs still ahead of synth time (12:00Z), on its grid.
+    const recent = job({ schedule: JobSchedule.rate(Duration.minutes(2)), startDate: new Date('2027-03-20T11:57:00Z') });
+    expect(recent.job.nextRuns.map((d) => d.toISOString().slice(11, 16))).toEqual(['12:01', '12:03', '12:05', '12:07', '12:09']);
     const { t } = job({ schedule: JobSchedule.rate(Duration.days(1)) });
     t.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(1 day)' });
   });
@@ -408,6 +412,9 @@ describe('ScheduledJob validation', () => {
     expect(error({ flexibleWindow: Duration.seconds(90) })).toThrow(/invalid prop 'flexibleWindow': must be whole minutes \(given 1 minute 30 seconds\)/);
     expect(error({ startDate: new Date('2028-01-01'), endDate: new Date('2027-06-01') })).toThrow(/invalid prop 'endDate': must be after startDate/);
     expect(error({ endDate: new Date('2027-01-01') })).toThrow(/invalid prop 'endDate': 2027-01-01T00:00:00.000Z is in the past/);
+    expect(error({ startDate: new Date('2027-03-20T11:54:00Z') })).toThrow(
+      'TestStack/Job: invalid prop \'startDate\': 2027-03-20T11:54:00.000Z is more than 5 minutes in the past, which EventBridge '
+      + 'Scheduler rejects when it creates or updates the schedule. Fix: remove startDate once it has passed, or set a future one');
     expect(error({ payload: { executionId: 'x' } })).toThrow(/invalid prop 'payload': uses the reserved key 'executionId'/);
     expect(error({ target: ScheduledJobTarget.handler(handler, { retryAttempts: 3 }) })).toThrow(/invalid prop 'target.retryAttempts': must be an integer between 0 and 2/);
     expect(error({ target: ScheduledJobTarget.handler(handler, { timeout: Duration.minutes(16) }) })).toThrow(

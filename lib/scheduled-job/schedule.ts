@@ -91,7 +91,7 @@ export function resolveSchedule(scope: PathScope, schedule: JobSchedule, timeZon
   now: Date, startDate?: Date): ResolvedSchedule {
   switch (schedule.kind) {
     case JobScheduleKind.CRON: return resolveCron(scope, schedule.cronExpression!, timeZone, zone, startDate && startDate > now ? startDate : now);
-    case JobScheduleKind.RATE: return resolveRate(scope, schedule.interval!, zone, startDate);
+    case JobScheduleKind.RATE: return resolveRate(scope, schedule.interval!, zone, now, startDate);
     default: return resolveAt(scope, schedule.date!, timeZone, zone, now);
   }
 }
@@ -119,7 +119,7 @@ function resolveCron(scope: PathScope, text: string, timeZone: TimeZone, zone: s
   };
 }
 
-function resolveRate(scope: PathScope, interval: Duration, zone: string, startDate?: Date): ResolvedSchedule {
+function resolveRate(scope: PathScope, interval: Duration, zone: string, now: Date, startDate?: Date): ResolvedSchedule {
   if (interval.isUnresolved()) {
     invalidProp(scope, 'schedule', 'a rate must be known at synth (given a token)', 'pass a concrete Duration, e.g. Duration.minutes(15)');
   }
@@ -131,14 +131,17 @@ function resolveRate(scope: PathScope, interval: Duration, zone: string, startDa
   const minutes = millis / 60_000;
   const [value, unit] = minutes % 1440 === 0 ? [minutes / 1440, 'day'] : minutes % 60 === 0 ? [minutes / 60, 'hour'] : [minutes, 'minute'];
   const rendered = `rate(${value} ${unit}${value === 1 ? '' : 's'})`;
-  const runs = startDate ? Array.from({ length: RUNS_SHOWN }, (_, i) => new Date(startDate.getTime() + i * millis)) : [];
+  // A rate's first occurrence is its startDate, then one every interval: list those still ahead.
+  const first = startDate ? Math.max(0, Math.ceil((now.getTime() - startDate.getTime()) / millis)) : 0;
+  const runs = startDate ? Array.from({ length: RUNS_SHOWN }, (_, i) => new Date(startDate.getTime() + (first + i) * millis)) : [];
   return {
     expression: scheduler.ScheduleExpression.expression(rendered),
     nextRuns: runs,
     period: interval,
     longestGap: interval,
     description: runs.length > 0
-      ? `${rendered} from startDate; first ${RUNS_SHOWN} runs in ${zone}: ${runs.map((run) => formatInTimeZone(run, zone)).join(', ')}`
+      ? `${rendered} from startDate ${startDate!.toISOString()}; next ${RUNS_SHOWN} runs in ${zone}: `
+        + runs.map((run) => formatInTimeZone(run, zone)).join(', ')
       : `${rendered}, counted from when the schedule is created (set startDate to fix the first run); a rate ignores daylight saving`,
   };
 }

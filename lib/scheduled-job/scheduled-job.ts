@@ -112,6 +112,8 @@ const RESERVED_PAYLOAD_KEYS = ['scheduledTime', 'executionId', 'attemptNumber', 
 const DEFAULT_MAX_ATTEMPTS = 10;
 /** Added to the longest gap before a missing run alarms: delivery retries, metric delay. */
 const MISSED_RUN_MARGIN = Duration.minutes(10);
+/** Scheduler rejects a StartDate earlier than 5 minutes before the request. */
+const START_DATE_GRACE = Duration.minutes(5);
 
 /**
  * Work on a schedule, on EventBridge Scheduler: cron (in a time zone, across daylight saving),
@@ -292,6 +294,10 @@ export class ScheduledJob extends Construct {
     if (start && end && start.getTime() >= end.getTime()) {
       invalidProp(this, 'endDate', `must be after startDate (given startDate ${start.toISOString()}, endDate ${end.toISOString()})`,
         'move endDate after startDate, or drop one of them');
+    }
+    if (start && props.schedule.kind !== JobScheduleKind.AT && start.getTime() < now.getTime() - START_DATE_GRACE.toMilliseconds()) {
+      invalidProp(this, 'startDate', `${start.toISOString()} is more than 5 minutes in the past, which EventBridge Scheduler rejects `
+        + 'when it creates or updates the schedule', 'remove startDate once it has passed, or set a future one');
     }
     if (end && props.schedule.kind !== JobScheduleKind.AT && end.getTime() <= now.getTime()) {
       invalidProp(this, 'endDate', `${end.toISOString()} is in the past: the schedule would never run`,

@@ -7,7 +7,8 @@ import {
 
 /**
  * Scheduled work on EventBridge Scheduler:
- * - the nightly report at 02:30 Berlin time (daylight saving included), one run at a time;
+ * - the nightly report at 03:30 Berlin time (daylight saving included; outside the 02:00-03:00 switch hour, so no
+ *   night is skipped), one run at a time;
  * - a restock order every weekday at 06:00 New York time, fed to the demo SqsWorker;
  * - a reconciliation order every 6 hours through the demo order saga.
  * The worker and saga jobs are added when the demo worker and saga are passed in (examples/app.ts does).
@@ -15,7 +16,7 @@ import {
 export function addScheduledJobDemo(scope: Construct, alarmTopic: sns.ITopic, worker?: SqsWorker,
   saga?: SagaStateMachine): ScheduledJob[] {
   const jobs = [new ScheduledJob(scope, 'NightlyReport', {
-    schedule: JobSchedule.cron('30 2 * * ? *'),
+    schedule: JobSchedule.cron('30 3 * * ? *'),
     timeZone: TimeZone.EUROPE_BERLIN,
     target: ScheduledJobTarget.handler(HandlerCode.bundled('scheduled-job/example'), { timeout: Duration.minutes(2), memorySize: 256 }),
     allowOverlap: false,

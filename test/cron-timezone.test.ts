@@ -1,4 +1,6 @@
-import { Cron, formatInTimeZone, isKnownTimeZone, nextCronRuns, parseCron, zonedTimeToUtc } from '../lib/core/cron';
+import {
+  Cron, formatInTimeZone, isKnownTimeZone, matchesWallClock, nextCronRuns, offsetChanges, parseCron, skippedWallClocks, zonedTimeToUtc,
+} from '../lib/core/cron';
 
 /**
  * Next runs of a cron in a time zone, as EventBridge Scheduler evaluates them across daylight
@@ -93,5 +95,25 @@ describe('isKnownTimeZone', () => {
     for (const zone of ['Mars/Olympus_Mons', '+01:00', 'CEST', 'Europe/Berlin ', '']) {
       expect([zone, isKnownTimeZone(zone)]).toEqual([zone, false]);
     }
+  });
+});
+
+describe('offset changes', () => {
+  test('the 2027 daylight-saving switches of Berlin and New York, to the minute; none in UTC', () => {
+    const from = new Date('2027-01-01T00:00:00Z');
+    const iso = (zone: string) => offsetChanges(zone, from, 366).map((c) => [c.at.toISOString(), c.shiftMinutes]);
+    expect(iso('Europe/Berlin')).toEqual([['2027-03-28T01:00:00.000Z', 60], ['2027-10-31T01:00:00.000Z', -60]]);
+    expect(iso('America/New_York')).toEqual([['2027-03-14T07:00:00.000Z', 60], ['2027-11-07T06:00:00.000Z', -60]]);
+    expect(iso('Etc/UTC')).toEqual([]);
+  });
+
+  test('the local minutes a spring switch skips, and which of them a cron names', () => {
+    const [spring, autumn] = offsetChanges('Europe/Berlin', new Date('2027-01-01T00:00:00Z'), 366);
+    const skipped = skippedWallClocks(spring, 'Europe/Berlin');
+    expect([skipped.length, skipped[0], skipped[59]]).toEqual([60,
+      { year: 2027, month: 3, day: 28, hour: 2, minute: 0 }, { year: 2027, month: 3, day: 28, hour: 2, minute: 59 }]);
+    expect(skippedWallClocks(autumn, 'Europe/Berlin')).toEqual([]);
+    const cron = parseCron('30 2 * * ? *') as Cron;
+    expect(skipped.filter((w) => matchesWallClock(cron, w))).toEqual([{ year: 2027, month: 3, day: 28, hour: 2, minute: 30 }]);
   });
 });

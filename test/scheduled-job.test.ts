@@ -423,6 +423,30 @@ describe('ScheduledJob validation', () => {
 });
 
 describe('next runs shown at synth across daylight saving', () => {
+  test('the missed-run window covers the longer gaps across daylight saving', () => {
+    const missed = (t: ReturnType<typeof template>) => Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties)
+      .find((a) => a.MetricName === 'ScheduledJobSucceeded');
+    const timeout = ScheduledJobTarget.handler(handler, { timeout: Duration.minutes(5) });
+    // Every 15 minutes in New York: 01:00-01:45 EST repeat the hour already run in EDT, a 75 minute pause on 7 November.
+    const frequent = job({ schedule: JobSchedule.cron('0/15 * * * ? *'), timeZone: TimeZone.AMERICA_NEW_YORK, target: timeout });
+    expect(missed(frequent.t)).toMatchObject({ Period: 3600, EvaluationPeriods: 2 }); // 75 + 5 + 10 min = 90 min
+    // Nightly at 03:30 in Berlin: 25 hours between the runs around 31 October.
+    const nightly = job({ schedule: JobSchedule.cron('30 3 * * ? *'), timeZone: TimeZone.EUROPE_BERLIN, target: timeout });
+    expect(missed(nightly.t)).toMatchObject({ Period: 3600, EvaluationPeriods: 26 }); // 25 h + 15 min
+    expect(warningsOf(nightly.stack)).toEqual([]);
+    // At 02:30 the spring run does not happen at all: a real miss, which the alarm reports (its window stays a day) and synth warns of.
+    const skipping = job({ schedule: JobSchedule.cron('30 2 * * ? *'), timeZone: TimeZone.EUROPE_BERLIN, target: timeout });
+    expect(missed(skipping.t)).toMatchObject({ Period: 3600, EvaluationPeriods: 26 });
+    expect(warningsOf(skipping.stack)).toEqual(['Europe/Berlin moves its clocks forward over times this cron names, so EventBridge '
+      + 'Scheduler skips those runs: no run at 2027-03-28 02:30 (local time). The missed-run alarm will report them. Schedule outside '
+      + 'the switch hour (e.g. not between 02:00 and 03:00), or use Etc/UTC. [ack: cdk-serverless-patterns:ScheduledJob.skippedByDaylightSaving]']);
+    // Every minute is too frequent to enumerate around a change: the whole one-hour shift is added.
+    const started = Date.now();
+    const minutely = job({ schedule: JobSchedule.cron('* * * * ? *'), timeZone: TimeZone.EUROPE_BERLIN, target: timeout });
+    expect(missed(minutely.t)).toMatchObject({ Period: 3600, EvaluationPeriods: 2 }); // 1 + 60 + 5 + 10 min = 76 min
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
   test('Europe/Berlin, week of the spring switch (28 March 2027): 02:30 is skipped that night', () => {
     jest.setSystemTime(new Date('2027-03-26T00:00:00Z'));
     const { stack } = job({ schedule: JobSchedule.cron('30 2 * * ? *'), timeZone: TimeZone.EUROPE_BERLIN });

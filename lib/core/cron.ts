@@ -263,3 +263,45 @@ export function formatInTimeZone(instant: Date, timeZone: string): string {
   return `${w.year}-${pad(w.month)}-${pad(w.day)} ${pad(w.hour)}:${pad(w.minute)} `
     + `(UTC${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)})`;
 }
+
+/** A change of a time zone's UTC offset (daylight saving). */
+export interface OffsetChange {
+  /** The instant of the change, to the minute. */
+  readonly at: Date;
+  /** Minutes the clocks move: positive forward (local times skipped), negative back (local times repeated). */
+  readonly shiftMinutes: number;
+}
+
+/** The UTC offset changes of `timeZone` within `days` after `from`: sampled daily, then bisected to the minute. */
+export function offsetChanges(timeZone: string, from: Date, days: number): OffsetChange[] {
+  const changes: OffsetChange[] = [];
+  const day = 86_400_000;
+  for (let i = 0, t = from.getTime(); i < days; i++, t += day) {
+    const [before, after] = [offsetMinutesAt(t, timeZone), offsetMinutesAt(t + day, timeZone)];
+    if (before === after) continue;
+    let [low, high] = [t, t + day];
+    while (high - low > 60_000) {
+      const mid = Math.floor((low + high) / 2 / 60_000) * 60_000;
+      if (offsetMinutesAt(mid, timeZone) === before) low = mid; else high = mid;
+    }
+    changes.push({ at: new Date(high), shiftMinutes: after - before });
+  }
+  return changes;
+}
+
+/** True when `cron` fires at the local wall-clock minute `wall` (whether or not that minute exists). */
+export function matchesWallClock(cron: Cron, wall: WallClock): boolean {
+  return cron.years.has(wall.year) && cron.months.has(wall.month) && cron.hours.has(wall.hour) && cron.minutes.has(wall.minute)
+    && cron.matchesDay(new Date(Date.UTC(wall.year, wall.month - 1, wall.day)));
+}
+
+/** The local minutes a clocks-forward change skips (they do not exist that day). */
+export function skippedWallClocks(change: OffsetChange, timeZone: string): WallClock[] {
+  if (change.shiftMinutes <= 0) return [];
+  const before = wallClockAt(change.at.getTime() - 60_000, timeZone);
+  const base = Date.UTC(before.year, before.month - 1, before.day, before.hour, before.minute);
+  return Array.from({ length: change.shiftMinutes }, (_, i) => {
+    const d = new Date(base + (i + 1) * 60_000);
+    return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes() };
+  });
+}

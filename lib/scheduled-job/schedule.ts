@@ -1,6 +1,9 @@
 import { Duration, TimeZone, Token } from 'aws-cdk-lib';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import { CRON_FIX, formatInTimeZone, isKnownTimeZone, nextCronRuns, parseCron, wallClockAt } from '../core/cron';
+import {
+  Cron, CRON_FIX, formatInTimeZone, isKnownTimeZone, matchesWallClock, nextCronRuns, offsetChanges, parseCron, skippedWallClocks,
+  wallClockAt,
+} from '../core/cron';
 import { invalidProp, PathScope } from '../core/validation';
 
 /** The kind of a JobSchedule. */
@@ -62,8 +65,10 @@ export interface ResolvedSchedule {
   readonly nextRuns: Date[];
   /** Shortest time between two runs, when the schedule recurs and it is known. */
   readonly period?: Duration;
-  /** Longest time between two runs among the next ones, when known. */
+  /** Longest time between two runs over the next year (daylight saving included), when known. */
   readonly longestGap?: Duration;
+  /** Local times of the next year the cron names but daylight saving skips (no run then). */
+  readonly skippedByDaylightSaving?: string[];
   /** The info line: next runs in the time zone, or how the schedule runs. */
   readonly description: string;
 }
@@ -101,22 +106,66 @@ function resolveCron(scope: PathScope, text: string, timeZone: TimeZone, zone: s
   if (typeof cron === 'string') {
     invalidProp(scope, 'schedule', `is not a valid cron expression: ${cron} (given '${text}')`, CRON_FIX);
   }
-  const runs = nextCronRuns(cron, zone, from, RUNS_SAMPLED);
+  const runs = nextCronRuns(cron, zone, from, RUNS_SHOWN);
   if (runs.length === 0) {
     invalidProp(scope, 'schedule', `cron '${cron.expression}' never fires after ${from.toISOString().slice(0, 10)}: no date matches `
       + 'its day, month and year fields (e.g. 31 February, or years in the past)',
     'pick a day that exists in the chosen months (e.g. \'L\' for the last day of the month) and a current year field (*)');
   }
-  const gaps = runs.slice(1).map((run, i) => run.getTime() - runs[i].getTime());
+  // The schedule's regular gaps, read on a clock without daylight saving; daylightSaving() adds the autumn pauses.
+  const gaps = gapsOf(nextCronRuns(cron, 'Etc/UTC', from, RUNS_SAMPLED));
   const shown = runs.slice(0, RUNS_SHOWN);
+  const dst = gaps.length > 0 ? daylightSaving(cron, zone, from, Math.max(...gaps)) : undefined;
   return {
     expression: scheduler.ScheduleExpression.expression(`cron(${cron.expression})`, timeZone),
     nextRuns: shown,
     period: gaps.length > 0 ? Duration.millis(Math.min(...gaps)) : undefined,
-    longestGap: gaps.length > 0 ? Duration.millis(Math.max(...gaps)) : undefined,
+    longestGap: dst ? Duration.millis(dst.longestGap) : undefined,
+    skippedByDaylightSaving: dst?.skipped ?? [],
     description: `cron(${cron.expression}) in ${zone}; next ${shown.length} run${shown.length === 1 ? '' : 's'}: `
       + shown.map((run) => formatInTimeZone(run, zone)).join(', '),
   };
+}
+
+function gapsOf(runs: Date[]): number[] {
+  return runs.slice(1).map((run, i) => run.getTime() - runs[i].getTime());
+}
+
+/** Runs enumerated around one daylight-saving change; more means the cron is too frequent to list. */
+const MAX_RUNS_AROUND_CHANGE = 3000;
+const DAY_MILLIS = 86_400_000;
+
+/**
+ * Daylight saving over the next year, as Scheduler applies it to `cron`: the local times it skips
+ * in spring (those runs do not happen: a real miss, which the missed-run alarm reports), and the
+ * longest gap between runs, which grows in autumn because a repeated local hour runs once (an
+ * every-15-minutes cron pauses for 75 minutes). A cron too frequent to enumerate around a change
+ * gets the whole shift added.
+ */
+function daylightSaving(cron: Cron, zone: string, from: Date, sampled: number): { longestGap: number; skipped: string[] } {
+  let longestGap = sampled;
+  const skipped: string[] = [];
+  for (const change of offsetChanges(zone, from, 366)) {
+    if (change.shiftMinutes > 0) {
+      const missed = skippedWallClocks(change, zone).filter((wall) => matchesWallClock(cron, wall));
+      if (missed.length > 0) skipped.push(`${formatWall(missed[0])}${missed.length > 1 ? ` (and ${missed.length - 1} more)` : ''}`);
+      continue;
+    }
+    const reach = sampled + DAY_MILLIS;
+    const around = nextCronRuns(cron, zone, new Date(change.at.getTime() - reach), MAX_RUNS_AROUND_CHANGE);
+    const last = around[around.length - 1];
+    if (around.length === MAX_RUNS_AROUND_CHANGE && last.getTime() < change.at.getTime() + reach) {
+      longestGap = Math.max(longestGap, sampled - change.shiftMinutes * 60_000);
+    } else {
+      longestGap = Math.max(longestGap, ...gapsOf(around.filter((run) => run.getTime() <= change.at.getTime() + reach)));
+    }
+  }
+  return { longestGap, skipped };
+}
+
+function formatWall(w: { year: number; month: number; day: number; hour: number; minute: number }): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${w.year}-${pad(w.month)}-${pad(w.day)} ${pad(w.hour)}:${pad(w.minute)}`;
 }
 
 function resolveRate(scope: PathScope, interval: Duration, zone: string, now: Date, startDate?: Date): ResolvedSchedule {

@@ -272,6 +272,12 @@ export class ScheduledJob extends Construct {
     if (age) {
       enforce(this, 'retryPolicy.maxEventAge', scheduleRetryPolicyRule.check({ retryPolicySet: true, maximumEventAgeSeconds: age.toMilliseconds() / 1000 }));
     }
+    const skipped = resolved.skippedByDaylightSaving ?? [];
+    if (skipped.length > 0) {
+      warn(this, 'ScheduledJob.skippedByDaylightSaving', `${this.timeZoneName} moves its clocks forward over times this cron `
+        + `names, so EventBridge Scheduler skips those runs: no run at ${skipped.join(', ')} (local time). The missed-run alarm `
+        + 'will report them. Schedule outside the switch hour (e.g. not between 02:00 and 03:00), or use Etc/UTC.');
+    }
     const timeout = jobTimeout(this, props.target);
     if (timeout && !timeout.isUnresolved() && resolved.period && timeout.toSeconds() > resolved.period.toSeconds()) {
       warn(this, 'ScheduledJob.timeoutExceedsPeriod', `the function timeout (${timeout.toHumanString()}) exceeds the shortest time `

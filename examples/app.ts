@@ -10,18 +10,20 @@ import { addSqsWorkerDemo } from './sqs-worker';
 import { addFanOutPipelineDemo } from './fan-out-pipeline';
 import { addAsyncFunctionDemo } from './async-function';
 import { addStreamWorkerDemo } from './stream-worker';
+import { addScheduledJobDemo } from './scheduled-job';
 
 const app = new App();
 const env = { account: process.env.CDK_DEFAULT_ACCOUNT ?? '123456789012', region: process.env.CDK_DEFAULT_REGION ?? 'us-east-1' };
 const stack = new Stack(app, 'ServerlessPatternsDemo', { env, description: 'cdk-serverless-patterns demo app' });
 const alarmTopic = new sns.Topic(stack, 'AlarmTopic', { enforceSSL: true });
 
-addSqsWorkerDemo(stack, alarmTopic);
+const orderWorker = addSqsWorkerDemo(stack, alarmTopic);
 addFanOutPipelineDemo(stack, alarmTopic);
 addAsyncFunctionDemo(stack, alarmTopic);
-addSagaStateMachineDemo(stack, alarmTopic);
+const orderSaga = addSagaStateMachineDemo(stack, alarmTopic);
 addProvisionedApiDemo(stack, alarmTopic);
 addStreamWorkerDemo(stack, alarmTopic);
+addScheduledJobDemo(stack, alarmTopic, orderWorker, orderSaga);
 
 // App-wide review at synth: every Lambda/SQS/Step Functions resource, and the reserved-concurrency budget.
 ServerlessGuardrails.of(app);

@@ -9,3 +9,4 @@ export * from './guardrails';
 export * from './serverless-function';
 export * from './idempotency-table';
 export * from './stream-worker';
+export * from './scheduled-job';

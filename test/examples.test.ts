@@ -29,11 +29,13 @@ test('npx cdk synth writes the demo app to cdk.out without credentials', () => {
       expect(ids.filter((id) => id.startsWith(construct)).length).toBeGreaterThan(3);
     }
     for (const construct of ['OrdersProjector', 'OrderEventsWorker']) expect(ids.filter((id) => id.startsWith(construct)).length).toBeGreaterThan(3);
+    for (const job of ['NightlyReport', 'RestockJob', 'ReconcileJob']) expect(ids.filter((id) => id.startsWith(job)).length).toBeGreaterThan(3);
+    expect(types).toEqual(expect.arrayContaining(['AWS::Scheduler::Schedule', 'AWS::Scheduler::ScheduleGroup']));
     // The guardrails ran over the whole app and reported the concurrency budget.
     const metadata = JSON.parse(fs.readFileSync(path.join(outdir, 'ServerlessPatternsDemo.metadata.json'), 'utf8')) as
       Record<string, Array<{ type: string; data: string }>>;
     const infos = Object.values(metadata).flat().filter((m) => m.type === 'aws:cdk:info').map((m) => m.data);
-    expect(infos).toEqual(expect.arrayContaining([expect.stringMatching(/SPG-CONCURRENCY-BUDGET.*reserve 75 of the account limit 1000/)]));
+    expect(infos).toEqual(expect.arrayContaining([expect.stringMatching(/SPG-CONCURRENCY-BUDGET.*reserve 76 of the account limit 1000/)]));
     const errors = Object.values(metadata).flat().filter((m) => m.type === 'aws:cdk:error');
     expect(errors).toEqual([]);
   } finally {

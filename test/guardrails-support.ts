@@ -88,6 +88,9 @@ export const LIBRARY_CONSTRUCTS: Array<[string, string, (scope: Construct) => IC
   ['IdempotencyTable', 'idempotency-table', (s: Construct) => new lib.IdempotencyTable(s, 'Construct')],
   ['ServerlessFunction', 'serverless-function', (s: Construct) => new lib.ServerlessFunction(s, 'Construct', { handler: lib.HandlerCode.bundled('saga-state-machine/reserve-inventory') })],
   ['StreamWorker', 'stream-worker', (s: Construct) => new lib.StreamWorker(s, 'Construct', { handler: lib.HandlerCode.bundled('stream-worker/example') })],
+  ['ScheduledJob', 'scheduled-job', (s: Construct) => new lib.ScheduledJob(s, 'Construct', {
+    schedule: lib.JobSchedule.cron('0 2 * * ? *'), target: lib.ScheduledJobTarget.handler(lib.HandlerCode.bundled('scheduled-job/example')),
+  })],
 ] as Array<[string, string, (scope: Construct) => IConstruct]>);
 
 /** A stack in the fixed test environment. */

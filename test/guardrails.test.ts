@@ -167,7 +167,9 @@ describe(`ServerlessGuardrails: ${GuardrailRule.ASYNC_ON_FAILURE}`, () => {
   const triggers: Array<[string, (stack: Stack, fn: lambda.Function) => void, string]> = [
     ['SNS', (stack, fn) => new sns.Topic(stack, 'Topic').addSubscription(new subscriptions.LambdaSubscription(fn)), 'SNS'],
     ['EventBridge', (stack, fn) => new events.Rule(stack, 'Nightly', {
-      schedule: events.Schedule.cron({ hour: '2', minute: '0' }), targets: [new targets.LambdaFunction(fn)],
+      schedule: events.Schedule.cron({ hour: '2', minute: '0' }),
+      // The rule target's DLQ (SPG-SCHEDULED-RULE-DLQ) is set, so only the function's own failure path is under test here.
+      targets: [new targets.LambdaFunction(fn, { deadLetterQueue: new sqs.Queue(stack, 'RuleDlq') })],
     }), 'EventBridge'],
     ['S3', (stack, fn) => new s3.Bucket(stack, 'Uploads')
       .addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(fn)), 'S3'],

@@ -127,7 +127,7 @@ export class AsyncFunction extends Construct {
     return this.addRule({ eventPattern: pattern, eventBus: options.eventBus, description: options.description }, options.input);
   }
 
-  /** Invokes the function on a schedule, through an EventBridge rule. */
+  /** Invokes the function on a schedule, through an EventBridge rule (legacy). @deprecated use `ScheduledJob` (EventBridge Scheduler: time zone, bounded retries, DLQ, missed-run alarm). */
   public addSchedule(schedule: events.Schedule, options: AsyncRuleOptions = {}): events.Rule {
     if (options.eventBus) {
       invalidProp(this, 'eventBus', 'cannot be set on a schedule: scheduled rules run on the default event bus',

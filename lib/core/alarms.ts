@@ -25,6 +25,8 @@ export interface PatternAlarmSpec {
   readonly comparisonOperator?: cloudwatch.ComparisonOperator;
   /** @default 1 */
   readonly evaluationPeriods?: number;
+  /** @default NOT_BREACHING (an idle queue is healthy) */
+  readonly treatMissingData?: cloudwatch.TreatMissingData;
 }
 
 /**
@@ -41,7 +43,7 @@ export function createAlarms(scope: Construct, props: PatternAlarmProps,
       threshold: spec.threshold,
       evaluationPeriods: spec.evaluationPeriods ?? 1,
       comparisonOperator: spec.comparisonOperator ?? cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      treatMissingData: spec.treatMissingData ?? cloudwatch.TreatMissingData.NOT_BREACHING,
       alarmDescription: `${scope.node.path}: ${spec.description}`,
     });
     if (props.alarmTopic) {

@@ -138,3 +138,170 @@ function parseDayOfWeek(text: string): (date: Date) => boolean {
   const days = parseSet(text, field);
   return (d) => days.has(weekday(d));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Time zones and next runs, as EventBridge Scheduler evaluates a cron expression in a time zone.
+
+/** Names of UTC that EventBridge Scheduler accepts and some runtimes leave out of their zone list. */
+const UTC_ALIASES = ['UTC', 'Etc/UTC', 'Etc/UCT', 'UCT', 'Etc/GMT', 'GMT', 'Etc/Universal', 'Universal', 'Etc/Zulu', 'Zulu',
+  'Etc/Greenwich', 'Greenwich', 'GMT0', 'Etc/GMT0', 'Etc/GMT+0', 'Etc/GMT-0', 'GMT+0', 'GMT-0'];
+
+let runtimeZones: Set<string> | undefined;
+
+/** The IANA zone names of this runtime's time zone database (`Intl.supportedValuesOf('timeZone')`). */
+function supportedZones(): Set<string> {
+  if (!runtimeZones) {
+    const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
+    runtimeZones = new Set(intl.supportedValuesOf?.('timeZone') ?? []);
+  }
+  return runtimeZones;
+}
+
+/**
+ * True when `name` is an IANA time zone of the runtime's database: one of
+ * `Intl.supportedValuesOf('timeZone')`, a UTC alias, or a link the database resolves to one of
+ * them (the runtime's list holds canonical names only: `Asia/Calcutta` stands for `Asia/Kolkata`).
+ * Offsets such as `+01:00` are not zone names and are rejected.
+ */
+export function isKnownTimeZone(name: string): boolean {
+  if (UTC_ALIASES.includes(name) || supportedZones().has(name)) return true;
+  if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(name)) return false;
+  try {
+    const resolved = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+    return UTC_ALIASES.includes(resolved) || supportedZones().has(resolved) || /^Etc\/GMT[+-]\d{1,2}$/.test(resolved);
+  } catch {
+    return false;
+  }
+}
+
+/** A local date and time (month 1-12) in some time zone. */
+export interface WallClock {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hour: number;
+  readonly minute: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The wall clock of `instant` (epoch milliseconds) in `timeZone`. */
+export function wallClockAt(instant: number, timeZone: string): WallClock {
+  let format = formatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric',
+    });
+    formatters.set(timeZone, format);
+  }
+  const parts = format.formatToParts(new Date(instant));
+  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  return { year: part('year'), month: part('month'), day: part('day'), hour: part('hour'), minute: part('minute') };
+}
+
+/** Minutes `timeZone` is ahead of UTC at `instant`. */
+function offsetMinutesAt(instant: number, timeZone: string): number {
+  const minuteStart = Math.floor(instant / 60_000) * 60_000;
+  const w = wallClockAt(minuteStart, timeZone);
+  return (Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute) - minuteStart) / 60_000;
+}
+
+/**
+ * The instant a wall-clock time happens in `timeZone`: undefined when it does not exist (skipped by
+ * a daylight-saving change in spring), the first of the two when it happens twice (autumn).
+ */
+export function zonedTimeToUtc(wall: WallClock, timeZone: string): Date | undefined {
+  const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute);
+  const offsets = new Set([-36, 0, 36].map((h) => offsetMinutesAt(asUtc + h * 3_600_000, timeZone)));
+  const matches = [...offsets].map((offset) => asUtc - offset * 60_000).filter((t) => {
+    const w = wallClockAt(t, timeZone);
+    return w.year === wall.year && w.month === wall.month && w.day === wall.day && w.hour === wall.hour && w.minute === wall.minute;
+  });
+  return matches.length > 0 ? new Date(Math.min(...matches)) : undefined;
+}
+
+/**
+ * The next `count` times after `after` at which EventBridge Scheduler runs `cron` evaluated in
+ * `timeZone`. Daylight saving follows Scheduler: a local time skipped in spring does not run, a
+ * local time that happens twice in autumn runs once (at its first occurrence).
+ * Fewer than `count` (or none) when the expression stops firing (its years end, or it never
+ * matches a real date, such as 31 February).
+ * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html#daylist-savings-time
+ */
+export function nextCronRuns(cron: Cron, timeZone: string, after: Date, count: number): Date[] {
+  const runs: Date[] = [];
+  const start = wallClockAt(after.getTime(), timeZone);
+  const sorted = (s: Set<number>) => [...s].sort((a, b) => a - b);
+  const [years, months, hours, minutes] = [cron.years, cron.months, cron.hours, cron.minutes].map(sorted);
+  for (const year of years.filter((y) => y >= start.year)) {
+    for (const month of months.filter((m) => year > start.year || m >= start.month)) {
+      const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
+      const firstDay = year === start.year && month === start.month ? start.day : 1;
+      for (let day = firstDay; day <= lastDay; day++) {
+        if (!cron.matchesDay(new Date(Date.UTC(year, month - 1, day)))) continue;
+        for (const hour of hours) {
+          for (const minute of minutes) {
+            const at = zonedTimeToUtc({ year, month, day, hour, minute }, timeZone);
+            if (!at || at.getTime() <= after.getTime()) continue;
+            runs.push(at);
+            if (runs.length >= count) return runs;
+          }
+        }
+      }
+    }
+  }
+  return runs;
+}
+
+/** `instant` as `YYYY-MM-DD HH:mm` in `timeZone`, with its UTC offset (`+01:00`). */
+export function formatInTimeZone(instant: Date, timeZone: string): string {
+  const w = wallClockAt(instant.getTime(), timeZone);
+  const offset = offsetMinutesAt(instant.getTime(), timeZone);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const sign = offset < 0 ? '-' : '+';
+  const abs = Math.abs(offset);
+  return `${w.year}-${pad(w.month)}-${pad(w.day)} ${pad(w.hour)}:${pad(w.minute)} `
+    + `(UTC${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)})`;
+}
+
+/** A change of a time zone's UTC offset (daylight saving). */
+export interface OffsetChange {
+  /** The instant of the change, to the minute. */
+  readonly at: Date;
+  /** Minutes the clocks move: positive forward (local times skipped), negative back (local times repeated). */
+  readonly shiftMinutes: number;
+}
+
+/** The UTC offset changes of `timeZone` within `days` after `from`: sampled daily, then bisected to the minute. */
+export function offsetChanges(timeZone: string, from: Date, days: number): OffsetChange[] {
+  const changes: OffsetChange[] = [];
+  const day = 86_400_000;
+  for (let i = 0, t = from.getTime(); i < days; i++, t += day) {
+    const [before, after] = [offsetMinutesAt(t, timeZone), offsetMinutesAt(t + day, timeZone)];
+    if (before === after) continue;
+    let [low, high] = [t, t + day];
+    while (high - low > 60_000) {
+      const mid = Math.floor((low + high) / 2 / 60_000) * 60_000;
+      if (offsetMinutesAt(mid, timeZone) === before) low = mid; else high = mid;
+    }
+    changes.push({ at: new Date(high), shiftMinutes: after - before });
+  }
+  return changes;
+}
+
+/** True when `cron` fires at the local wall-clock minute `wall` (whether or not that minute exists). */
+export function matchesWallClock(cron: Cron, wall: WallClock): boolean {
+  return cron.years.has(wall.year) && cron.months.has(wall.month) && cron.hours.has(wall.hour) && cron.minutes.has(wall.minute)
+    && cron.matchesDay(new Date(Date.UTC(wall.year, wall.month - 1, wall.day)));
+}
+
+/** The local minutes a clocks-forward change skips (they do not exist that day). */
+export function skippedWallClocks(change: OffsetChange, timeZone: string): WallClock[] {
+  if (change.shiftMinutes <= 0) return [];
+  const before = wallClockAt(change.at.getTime() - 60_000, timeZone);
+  const base = Date.UTC(before.year, before.month - 1, before.day, before.hour, before.minute);
+  return Array.from({ length: change.shiftMinutes }, (_, i) => {
+    const d = new Date(base + (i + 1) * 60_000);
+    return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes() };
+  });
+}

@@ -2,6 +2,7 @@ import { checkResource } from './checks';
 import { checkStreamMapping } from './stream-checks';
 import type { Finding } from './checks';
 import type { ModelResource, StackModel } from './stack-model';
+import { checkSchedules } from './schedule-checks';
 
 /**
  * A guardrail check over one resource of a stack: reads the facts a rule of `lib/rules` needs
@@ -16,4 +17,5 @@ export type GuardrailCheck = (model: StackModel, subject: ModelResource) => Find
 export const GUARDRAIL_CHECKS: GuardrailCheck[] = [
   checkResource,
   checkStreamMapping,
+  checkSchedules,
 ];

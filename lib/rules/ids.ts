@@ -42,6 +42,12 @@ export enum GuardrailRule {
   STREAM_PARTIAL_BATCH_RESPONSE = 'SPG-STREAM-PARTIAL-BATCH',
   /** Reserved concurrency of a stream consumer below shards x parallelization factor. */
   STREAM_CONCURRENCY = 'SPG-STREAM-CONCURRENCY',
+  /** EventBridge Scheduler schedule without a dead-letter queue: an occurrence that cannot be delivered is dropped. */
+  SCHEDULE_DEAD_LETTER = 'SPG-SCHEDULE-DLQ',
+  /** EventBridge Scheduler schedule without a bounded retry policy, or with one outside AWS's limits. */
+  SCHEDULE_RETRY_POLICY = 'SPG-SCHEDULE-RETRY',
+  /** Scheduled EventBridge rule (legacy) invoking a Lambda function without a dead-letter queue on the target. */
+  SCHEDULED_RULE_WITHOUT_DLQ = 'SPG-SCHEDULED-RULE-DLQ',
 }
 
 /** What a guardrail finding becomes. */
@@ -77,4 +83,7 @@ export const DEFAULT_SEVERITIES: Record<GuardrailRule, GuardrailSeverity> = {
   [GuardrailRule.STREAM_ON_FAILURE]: GuardrailSeverity.ERROR,
   [GuardrailRule.STREAM_PARTIAL_BATCH_RESPONSE]: GuardrailSeverity.WARNING,
   [GuardrailRule.STREAM_CONCURRENCY]: GuardrailSeverity.ERROR,
+  [GuardrailRule.SCHEDULE_DEAD_LETTER]: GuardrailSeverity.WARNING,
+  [GuardrailRule.SCHEDULE_RETRY_POLICY]: GuardrailSeverity.WARNING,
+  [GuardrailRule.SCHEDULED_RULE_WITHOUT_DLQ]: GuardrailSeverity.WARNING,
 };

@@ -8,12 +8,14 @@ export * from './provisioned';
 export * from './s3';
 export * from './express-logging';
 export * from './stream';
+export * from './schedule';
 
 import { expressLoggingRule } from './express-logging';
 import { apiTimeoutRule, asyncOnFailureRule, functionLogGroupRule, logRetentionRule } from './lambda';
 import { provisionedAboveReservedRule, provisionedBypassedRule, provisionedOnLatestRule } from './provisioned';
 import type { Rule } from './rule';
 import { s3RecursionRule } from './s3';
+import { scheduleDeadLetterRule, scheduledRuleDeadLetterRule, scheduleRetryPolicyRule } from './schedule';
 import { sqsMaxConcurrencyRule, sqsPartialBatchRule, sqsSourceRedriveRule, sqsVisibilityRule } from './sqs';
 import {
   streamBisectRule, streamConcurrencyRule, streamOnFailureRule, streamPartialBatchRule, streamRecordAgeRule, streamRetriesRule,
@@ -43,4 +45,7 @@ export const ALL_RULES: Array<Rule<any>> = [
   streamOnFailureRule,
   streamPartialBatchRule,
   streamConcurrencyRule,
+  scheduleDeadLetterRule,
+  scheduleRetryPolicyRule,
+  scheduledRuleDeadLetterRule,
 ];

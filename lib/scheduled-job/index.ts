@@ -1,0 +1,3 @@
+export * from './scheduled-job';
+export { JobSchedule, JobScheduleKind } from './schedule';
+export { ScheduledJobTarget, ScheduledJobTargetKind, ScheduledJobFunctionOptions } from './target';

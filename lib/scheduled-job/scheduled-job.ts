@@ -1,0 +1,394 @@
+import { Annotations, Duration, Names, RemovalPolicy, Stack, TimeZone, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { createAlarms, PatternAlarmProps, PatternAlarmSpec } from '../core/alarms';
+import { Defaults } from '../core/defaults';
+import { acknowledgeRule } from '../core/nag';
+import { invalidProp, validateDurationRange, warn, WARNING_ID_PREFIX } from '../core/validation';
+import { enforce } from '../rules/rule';
+import { scheduleRetryPolicyRule } from '../rules/schedule';
+import { missedRunWindow } from './missed-run';
+import { JobSchedule, JobScheduleKind, resolveSchedule, ResolvedSchedule, validateTimeZone } from './schedule';
+import { bindTarget, jobTimeout, ScheduledJobTarget, ScheduledJobTargetKind, validateTarget } from './target';
+
+/**
+ * Retry policy of the schedule's target: how long EventBridge Scheduler keeps trying to deliver
+ * an occurrence before it goes to the dead-letter queue.
+ * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-retry-policy.html
+ */
+export interface ScheduledJobRetryPolicy {
+  /**
+   * Delivery retries (0 to 185).
+   * @default 10
+   */
+  readonly maxAttempts?: number;
+  /**
+   * How long an occurrence may wait for delivery (1 minute to 24 hours, whole seconds). For a
+   * function target it also bounds how long Lambda keeps the event in its asynchronous queue
+   * (at most 6 hours), e.g. while an earlier run holds the only concurrency slot.
+   * @default - the shorter of 1 hour and the schedule's shortest period (at least 1 minute)
+   */
+  readonly maxEventAge?: Duration;
+}
+
+/** Properties of a ScheduledJob. */
+export interface ScheduledJobProps extends PatternAlarmProps {
+  /** When the job runs: `JobSchedule.cron(...)`, `.rate(...)` or `.at(...)`. */
+  readonly schedule: JobSchedule;
+  /** What runs: `ScheduledJobTarget.handler(...)`, `.sqsWorker(...)`, `.saga(...)` or `.stateMachine(...)`. */
+  readonly target: ScheduledJobTarget;
+  /**
+   * IANA time zone the cron expression and one-time date are read in (daylight saving applies:
+   * a local time skipped in spring does not run, one repeated in autumn runs once).
+   * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html#time-zones
+   * @default TimeZone.ETC_UTC
+   */
+  readonly timeZone?: TimeZone;
+  /**
+   * JSON keys delivered to the target beside `scheduledTime`, `executionId`, `attemptNumber` and
+   * `scheduleArn` (reserved). Strings may contain Scheduler context attributes such as
+   * `<aws.scheduler.execution-id>`.
+   * @default - only the occurrence fields
+   */
+  readonly payload?: { [key: string]: any };
+  /**
+   * Bounded retries of a delivery, then the dead-letter queue.
+   * @default - 10 attempts, event age the shorter of 1 hour and the period
+   */
+  readonly retryPolicy?: ScheduledJobRetryPolicy;
+  /**
+   * Whether runs of a function target may overlap. `false` reserves a concurrency of 1: an
+   * occurrence that arrives while the previous run still runs is throttled by Lambda, which keeps
+   * it in its asynchronous queue and retries it (up to `retryPolicy.maxEventAge`, at most 6 hours),
+   * so it runs after the previous run ends, or goes to the dead-letter queue when that age passes.
+   * Only for function targets.
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
+   * @default true
+   */
+  readonly allowOverlap?: boolean;
+  /**
+   * Let Scheduler start each run at any time within this window after the scheduled time
+   * (1 to 1440 minutes, whole minutes), to spread load.
+   * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-flexible-time-windows.html
+   * @default - no flexible window: runs start within the scheduled minute
+   */
+  readonly flexibleWindow?: Duration;
+  /**
+   * First moment the schedule may run (recurring schedules; a rate counts from it).
+   * @default - from deployment
+   */
+  readonly startDate?: Date;
+  /**
+   * Moment after which the schedule stops running (recurring schedules).
+   * @default - no end
+   */
+  readonly endDate?: Date;
+  /**
+   * Whether the schedule is enabled.
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Schedule group. Scheduler publishes its metrics per group, so the job's Scheduler alarms
+   * watch the whole group when you share one.
+   * @default - a group of the job's own
+   */
+  readonly scheduleGroup?: scheduler.IScheduleGroup;
+  /**
+   * Description of the schedule.
+   * @default - the construct path
+   */
+  readonly description?: string;
+}
+
+/** Namespace of the success metric the job runtime emits. */
+const SCHEDULED_JOB_METRIC_NAMESPACE = 'cdk-serverless-patterns/ScheduledJob';
+const RESERVED_PAYLOAD_KEYS = ['scheduledTime', 'executionId', 'attemptNumber', 'scheduleArn'];
+const DEFAULT_MAX_ATTEMPTS = 10;
+/** Added to the longest gap before a missing run alarms: delivery retries, metric delay. */
+const MISSED_RUN_MARGIN = Duration.minutes(10);
+/** Scheduler rejects a StartDate earlier than 5 minutes before the request. */
+const START_DATE_GRACE = Duration.minutes(5);
+
+/**
+ * Work on a schedule, on EventBridge Scheduler: cron (in a time zone, across daylight saving),
+ * rate or one time; a function, an SqsWorker or a state machine as target, given the occurrence's
+ * scheduled time and execution id; a bounded retry policy and an encrypted dead-letter queue
+ * always; a role that may invoke this target only; and alarms that make a missed run visible
+ * (no success within a period, Scheduler target errors and drops, the DLQ, function errors).
+ */
+export class ScheduledJob extends Construct {
+  /** CloudWatch namespace of `ScheduledJobSucceeded`, the metric the job runtime emits per successful occurrence. */
+  public static readonly METRIC_NAMESPACE = SCHEDULED_JOB_METRIC_NAMESPACE;
+
+  /** The schedule. */
+  public readonly schedule: scheduler.Schedule;
+  /** The schedule group (the job's own unless one was given). */
+  public readonly scheduleGroup: scheduler.IScheduleGroup;
+  /** Occurrences Scheduler could not deliver, and (function targets) runs that failed after Lambda's retries. */
+  public readonly deadLetterQueue: sqs.Queue;
+  /** The role Scheduler assumes: it may invoke this target and write to the dead-letter queue, nothing else. */
+  public readonly role: iam.Role;
+  /** The job function, for function targets. */
+  public readonly function?: lambda.IFunction;
+  /** The idempotency table, for function targets with idempotency. */
+  public readonly idempotencyTable?: dynamodb.ITable;
+  /** Name of the job: the `service` dimension of its success metric. */
+  public readonly jobName: string;
+  /** IANA name of the job's time zone. */
+  public readonly timeZoneName: string;
+  /** The next (up to five) runs computed at synth; empty when they depend on deployment time. */
+  public readonly nextRuns: Date[];
+  /** The alarms (empty when `alarmsEnabled` is false). */
+  public readonly alarms: cloudwatch.Alarm[];
+
+  constructor(scope: Construct, id: string, props: ScheduledJobProps) {
+    super(scope, id);
+    const timeZone = props.timeZone ?? TimeZone.ETC_UTC;
+    this.timeZoneName = validateTimeZone(this, timeZone);
+    const allowOverlap = props.allowOverlap ?? true;
+    const resolved = this.validate(props, timeZone, allowOverlap);
+    const maxEventAge = props.retryPolicy?.maxEventAge ?? defaultEventAge(resolved.period);
+    this.jobName = Names.uniqueResourceName(this, { maxLength: 64 });
+    this.nextRuns = resolved.nextRuns;
+
+    this.scheduleGroup = props.scheduleGroup
+      ?? new scheduler.ScheduleGroup(this, 'Group', { removalPolicy: RemovalPolicy.DESTROY });
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      retentionPeriod: Defaults.deadLetterRetention,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    acknowledgeRule(this.deadLetterQueue, 'AwsSolutions-SQS3',
+      'this is the job\'s dead-letter queue (Scheduler DeadLetterConfig and Lambda on-failure destination), behind an alarm');
+    acknowledgeRule(this.deadLetterQueue, 'Serverless-SQSRedrivePolicy',
+      'this is the dead-letter queue: failed occurrences stay 14 days for inspection, behind an alarm');
+    this.role = this.createRole();
+
+    const attempts = props.retryPolicy?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    const bound = bindTarget(this, props.target, {
+      role: this.role,
+      deadLetterQueue: this.deadLetterQueue,
+      input: scheduler.ScheduleTargetInput.fromObject({
+        ...props.payload,
+        scheduledTime: scheduler.ContextAttribute.scheduledTime,
+        executionId: scheduler.ContextAttribute.executionId,
+        attemptNumber: scheduler.ContextAttribute.attemptNumber,
+        scheduleArn: scheduler.ContextAttribute.scheduleArn,
+      }),
+      // The L2 targets range-check attempts and cannot take a token: a token is set on the L1 below.
+      retryAttempts: Token.isUnresolved(attempts) ? DEFAULT_MAX_ATTEMPTS : attempts,
+      maxEventAge,
+      allowOverlap,
+      jobName: this.jobName,
+      metricNamespace: SCHEDULED_JOB_METRIC_NAMESPACE,
+    });
+    this.function = bound.function;
+    this.idempotencyTable = bound.idempotencyTable;
+
+    const window = props.flexibleWindow;
+    this.schedule = new scheduler.Schedule(this, 'Schedule', {
+      schedule: resolved.expression,
+      target: bound.scheduleTarget,
+      scheduleGroup: this.scheduleGroup,
+      enabled: props.enabled ?? true,
+      timeWindow: window && !window.isUnresolved() ? scheduler.TimeWindow.flexible(window) : scheduler.TimeWindow.off(),
+      start: props.startDate,
+      end: props.endDate,
+      description: props.description ?? `ScheduledJob ${this.node.path}`,
+    });
+    this.applyTokens(attempts, window);
+    // Scheduler may check the role's permissions when the schedule is created: create its policy first
+    // (the role itself is already referenced).
+    const policy = this.role.node.tryFindChild('DefaultPolicy');
+    if (policy) this.schedule.node.addDependency(policy);
+    Annotations.of(this).addInfoV2(`${WARNING_ID_PREFIX}:ScheduledJob.nextRuns`, resolved.description);
+    this.alarms = this.createJobAlarms(props, resolved, props.target, bound.timeout);
+  }
+
+  /** Successful occurrences: the runtime's `ScheduledJobSucceeded` (function targets; sum over 5 minutes). */
+  public metricSucceeded(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: SCHEDULED_JOB_METRIC_NAMESPACE,
+      metricName: 'ScheduledJobSucceeded',
+      dimensionsMap: { service: this.jobName },
+      statistic: cloudwatch.Stats.SUM,
+      period: Duration.minutes(5),
+      ...props,
+    });
+  }
+
+  /** Invocations Scheduler attempted, for the job's schedule group (sum over 5 minutes). */
+  public metricAttempts(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.scheduleGroup.metricAttempts({ period: Duration.minutes(5), ...props });
+  }
+
+  /** Target errors Scheduler saw when calling the target API (sum over 5 minutes). */
+  public metricTargetErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.scheduleGroup.metricTargetErrors({ period: Duration.minutes(5), ...props });
+  }
+
+  /** Occurrences Scheduler dropped after its retry policy was exhausted (sum over 5 minutes). */
+  public metricDropped(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.scheduleGroup.metricDropped({ period: Duration.minutes(5), ...props });
+  }
+
+  /** Messages in the dead-letter queue (maximum over 1 minute). */
+  public metricDeadLetterMessagesVisible(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+      statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(1), ...props,
+    });
+  }
+
+  private validate(props: ScheduledJobProps, timeZone: TimeZone, allowOverlap: boolean): ResolvedSchedule {
+    const now = new Date();
+    this.validateDates(props, now);
+    const resolved = resolveSchedule(this, props.schedule, timeZone, this.timeZoneName, now, props.startDate);
+    validateTarget(this, props.target, allowOverlap);
+    const reserved = Object.keys(props.payload ?? {}).filter((key) => RESERVED_PAYLOAD_KEYS.includes(key));
+    if (reserved.length > 0) {
+      invalidProp(this, 'payload', `uses the reserved key '${reserved[0]}' (the job fills in ${RESERVED_PAYLOAD_KEYS.join(', ')})`,
+        'rename the key, e.g. \'reportDay\'');
+    }
+    const window = props.flexibleWindow;
+    validateDurationRange(this, 'flexibleWindow', window, Duration.minutes(1), Duration.minutes(1440));
+    if (window && !window.isUnresolved() && window.toMilliseconds() % 60_000 !== 0) {
+      invalidProp(this, 'flexibleWindow', `must be whole minutes (given ${window.toHumanString()})`, 'round it to minutes, e.g. Duration.minutes(15)');
+    }
+    const attempts = props.retryPolicy?.maxAttempts;
+    enforce(this, 'retryPolicy.maxAttempts', scheduleRetryPolicyRule.check({
+      retryPolicySet: true, maximumRetryAttempts: attempts === undefined || Token.isUnresolved(attempts) ? undefined : attempts,
+    }));
+    const age = props.retryPolicy?.maxEventAge;
+    if (age?.isUnresolved()) {
+      invalidProp(this, 'retryPolicy.maxEventAge', 'must be known at synth (given a token): it also sets Lambda\'s asynchronous '
+        + 'event age, the idempotency TTL and the missed-run window', 'pass a concrete Duration, e.g. Duration.hours(1)');
+    }
+    if (age) {
+      enforce(this, 'retryPolicy.maxEventAge', scheduleRetryPolicyRule.check({ retryPolicySet: true, maximumEventAgeSeconds: age.toMilliseconds() / 1000 }));
+    }
+    const skipped = resolved.skippedByDaylightSaving ?? [];
+    if (skipped.length > 0) {
+      warn(this, 'ScheduledJob.skippedByDaylightSaving', `${this.timeZoneName} moves its clocks forward over times this cron `
+        + `names, so EventBridge Scheduler skips those runs: no run at ${skipped.join(', ')} (local time). The missed-run alarm `
+        + 'will report them. Schedule outside the switch hour (e.g. not between 02:00 and 03:00), or use Etc/UTC.');
+    }
+    const timeout = jobTimeout(this, props.target);
+    if (timeout && !timeout.isUnresolved() && resolved.period && timeout.toSeconds() > resolved.period.toSeconds()) {
+      warn(this, 'ScheduledJob.timeoutExceedsPeriod', `the function timeout (${timeout.toHumanString()}) exceeds the shortest time `
+        + `between runs (${resolved.period.toHumanString()}): ${allowOverlap ? 'runs can overlap' : 'the next occurrence is throttled '
+        + 'and waits in Lambda\'s asynchronous queue (up to retryPolicy.maxEventAge), then goes to the dead-letter queue'}. `
+        + 'Lower the timeout, run less often, or hand long work to a state machine.');
+    }
+    return resolved;
+  }
+
+  /** Sets on the L1 what the L2s cannot take as tokens (they range-check at synth). */
+  private applyTokens(attempts: number, window?: Duration): void {
+    const cfn = this.schedule.node.defaultChild as scheduler.CfnSchedule;
+    if (Token.isUnresolved(attempts)) cfn.addPropertyOverride('Target.RetryPolicy.MaximumRetryAttempts', attempts);
+    if (window?.isUnresolved()) cfn.flexibleTimeWindow = { mode: 'FLEXIBLE', maximumWindowInMinutes: window.toMinutes() };
+  }
+
+  private validateDates(props: ScheduledJobProps, now: Date): void {
+    const { startDate: start, endDate: end } = props;
+    if (start && end && start.getTime() >= end.getTime()) {
+      invalidProp(this, 'endDate', `must be after startDate (given startDate ${start.toISOString()}, endDate ${end.toISOString()})`,
+        'move endDate after startDate, or drop one of them');
+    }
+    if (start && props.schedule.kind !== JobScheduleKind.AT && start.getTime() < now.getTime() - START_DATE_GRACE.toMilliseconds()) {
+      invalidProp(this, 'startDate', `${start.toISOString()} is more than 5 minutes in the past, which EventBridge Scheduler rejects `
+        + 'when it creates or updates the schedule', 'remove startDate once it has passed, or set a future one');
+    }
+    if (end && props.schedule.kind !== JobScheduleKind.AT && end.getTime() <= now.getTime()) {
+      invalidProp(this, 'endDate', `${end.toISOString()} is in the past: the schedule would never run`,
+        'set a future endDate, or leave it unset');
+    }
+  }
+
+  private createRole(): iam.Role {
+    const stack = Stack.of(this);
+    return new iam.Role(this, 'SchedulerRole', {
+      description: `EventBridge Scheduler role of ${this.node.path}: invokes this job's target only`,
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account, 'aws:SourceArn': this.scheduleGroup.scheduleGroupArn },
+        },
+      }),
+    });
+  }
+
+  private createJobAlarms(props: ScheduledJobProps, resolved: ResolvedSchedule, target: ScheduledJobTarget,
+    timeout?: Duration): cloudwatch.Alarm[] {
+    const specs: { [id: string]: PatternAlarmSpec } = {
+      DeadLetterQueueAlarm: {
+        metric: this.metricDeadLetterMessagesVisible(),
+        threshold: 1,
+        description: 'occurrences in the dead-letter queue: undelivered by Scheduler, or failed after Lambda\'s retries; inspect them',
+      },
+      TargetErrorsAlarm: {
+        metric: this.metricTargetErrors(),
+        threshold: 1,
+        description: 'EventBridge Scheduler got errors calling the target (permissions, throttling, missing target); it retries within the retry policy',
+      },
+      DroppedAlarm: {
+        metric: this.metricDropped(),
+        threshold: 1,
+        description: 'EventBridge Scheduler dropped occurrences after the retry policy was exhausted',
+      },
+      DeadLetterDeliveryFailedAlarm: {
+        metric: this.scheduleGroup.metricFailedToBeSentToDLQ(undefined, { period: Duration.minutes(5) }),
+        threshold: 1,
+        description: 'EventBridge Scheduler could not write failed occurrences to the dead-letter queue: they are lost',
+      },
+    };
+    if (this.function) {
+      specs.FunctionErrorsAlarm = {
+        metric: this.function.metricErrors({ period: Duration.minutes(5) }),
+        threshold: 1,
+        description: 'job runs failed (Lambda retries them, then sends them to the dead-letter queue)',
+      };
+    }
+    const missed = this.missedRunSpec(props, resolved, target, timeout);
+    if (missed) specs.MissedRunAlarm = missed;
+    return createAlarms(this, props, specs);
+  }
+
+  /** No success (function targets) or no attempt (other targets) within the longest gap + grace. */
+  private missedRunSpec(props: ScheduledJobProps, resolved: ResolvedSchedule, target: ScheduledJobTarget,
+    timeout?: Duration): PatternAlarmSpec | undefined {
+    if (props.schedule.kind === JobScheduleKind.AT || !resolved.longestGap) return undefined;
+    const grace = [props.flexibleWindow, timeout, MISSED_RUN_MARGIN]
+      .reduce<Duration>((sum, d) => (d && !d.isUnresolved() ? sum.plus(d) : sum), Duration.seconds(0));
+    const window = missedRunWindow(resolved.longestGap, grace);
+    if (!window) {
+      warn(this, 'ScheduledJob.noMissedRunAlarm', `runs can be up to ${resolved.longestGap.toHumanString()} apart, longer than the `
+        + '7 days one CloudWatch alarm can watch, so the job has no missed-run alarm; its dead-letter, Scheduler and error alarms remain. '
+        + 'Run it at least weekly, or watch ScheduledJobSucceeded from elsewhere.');
+      return undefined;
+    }
+    const fn = target.kind === ScheduledJobTargetKind.FUNCTION;
+    return {
+      metric: (fn ? this.metricSucceeded() : this.metricAttempts()).with({ period: window.period }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: window.evaluationPeriods,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      description: fn
+        ? `no successful run within ${window.window.toHumanString()} (longest gap between runs + grace): the job missed a run or every attempt failed`
+        : `EventBridge Scheduler attempted no delivery within ${window.window.toHumanString()} (longest gap between runs + grace): the schedule missed a run`,
+    };
+  }
+}
+
+/** The shorter of 1 hour and the period, at least 1 minute: a late occurrence must not land on the next one. */
+function defaultEventAge(period?: Duration): Duration {
+  const hour = Duration.hours(1);
+  if (!period || period.toSeconds() >= hour.toSeconds()) return hour;
+  return Duration.seconds(Math.max(60, period.toSeconds()));
+}

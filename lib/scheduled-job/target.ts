@@ -1,0 +1,253 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { createPatternFunction, PatternFunctionProps } from '../serverless-function/pattern-function';
+import { HandlerCode } from '../core/handler';
+import { acknowledgeRule } from '../core/nag';
+import { invalidProp, validateDurationRange, validateIntegerRange, warn } from '../core/validation';
+import { IdempotencyTable } from '../idempotency-table';
+import type { SagaStateMachine } from '../saga-state-machine';
+import type { SqsWorker } from '../sqs-worker';
+
+/** The kind of a ScheduledJobTarget. */
+export enum ScheduledJobTargetKind {
+  /** A Lambda function the job creates with the library defaults (or adopts). */
+  FUNCTION = 'function',
+  /** The source queue of an SqsWorker. */
+  SQS_WORKER = 'sqs-worker',
+  /** A Step Functions state machine (a SagaStateMachine or any other), through StartExecution. */
+  STATE_MACHINE = 'state-machine',
+}
+
+/** Settings of a function target. */
+export interface ScheduledJobFunctionOptions extends PatternFunctionProps {
+  /**
+   * Function timeout (1 second to 15 minutes). Keep it below the schedule's period, or runs
+   * overlap (or, with `allowOverlap: false`, queue up).
+   * @default Duration.minutes(5)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Retries Lambda makes of a failed asynchronous invocation (0 to 2) before the occurrence goes
+   * to the job's dead-letter queue.
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
+   * @default 2
+   */
+  readonly retryAttempts?: number;
+  /**
+   * Run each occurrence once (Powertools idempotency keyed on the execution id, in DynamoDB).
+   * @default true
+   */
+  readonly idempotency?: boolean;
+  /**
+   * An existing idempotency table (string partition key `id`, TTL attribute `expiration`).
+   * @default - a table is created when idempotency is on
+   */
+  readonly idempotencyTable?: dynamodb.ITable;
+}
+
+/**
+ * What a ScheduledJob runs: a function (created with the library defaults), an SqsWorker (the
+ * job sends a message to its queue, so the work gets the worker's retries, DLQ and idempotency)
+ * or a state machine (StartExecution). Every target receives the job payload with the
+ * occurrence's `scheduledTime` and `executionId`.
+ */
+export class ScheduledJobTarget {
+  /**
+   * A Lambda function created with the library defaults from your code. Wrap the job with
+   * `createScheduledJobHandler` (`cdk-serverless-patterns/runtime/scheduled-job`) so it runs once
+   * per occurrence and emits the success metric the missed-run alarm watches.
+   */
+  public static handler(handler: HandlerCode, options: ScheduledJobFunctionOptions = {}): ScheduledJobTarget {
+    return new ScheduledJobTarget(ScheduledJobTargetKind.FUNCTION, handler, options, undefined, undefined);
+  }
+
+  /** Sends one message per occurrence to the worker's source queue (standard queues only). */
+  public static sqsWorker(worker: SqsWorker): ScheduledJobTarget {
+    return new ScheduledJobTarget(ScheduledJobTargetKind.SQS_WORKER, undefined, undefined, worker, undefined);
+  }
+
+  /** Starts one execution of the saga per occurrence, with the payload as execution input. */
+  public static saga(saga: SagaStateMachine): ScheduledJobTarget {
+    return ScheduledJobTarget.stateMachine(saga.stateMachine);
+  }
+
+  /** Starts one execution of the state machine per occurrence, with the payload as execution input. */
+  public static stateMachine(stateMachine: sfn.IStateMachine): ScheduledJobTarget {
+    return new ScheduledJobTarget(ScheduledJobTargetKind.STATE_MACHINE, undefined, undefined, undefined, stateMachine);
+  }
+
+  /** The kind of target. */
+  public readonly kind: ScheduledJobTargetKind;
+  /** The code, for a function target. */
+  public readonly handlerCode?: HandlerCode;
+  /** The function settings, for a function target. */
+  public readonly functionOptions?: ScheduledJobFunctionOptions;
+  /** The worker, for an SqsWorker target. */
+  public readonly worker?: SqsWorker;
+  /** The state machine, for a state machine target. */
+  public readonly targetStateMachine?: sfn.IStateMachine;
+
+  private constructor(kind: ScheduledJobTargetKind, handlerCode?: HandlerCode, functionOptions?: ScheduledJobFunctionOptions,
+    worker?: SqsWorker, targetStateMachine?: sfn.IStateMachine) {
+    this.kind = kind;
+    this.handlerCode = handlerCode;
+    this.functionOptions = functionOptions;
+    this.worker = worker;
+    this.targetStateMachine = targetStateMachine;
+  }
+}
+
+/** What the job decided before binding its target. */
+export interface TargetBindContext {
+  readonly role: iam.IRole;
+  readonly deadLetterQueue: sqs.IQueue;
+  readonly input: scheduler.ScheduleTargetInput;
+  readonly retryAttempts: number;
+  readonly maxEventAge: Duration;
+  readonly allowOverlap: boolean;
+  readonly jobName: string;
+  readonly metricNamespace: string;
+}
+
+/** The bound target: what the schedule invokes, and the function when the job runs one. */
+export interface BoundTarget {
+  readonly scheduleTarget: scheduler.IScheduleTarget;
+  readonly function?: lambda.IFunction;
+  readonly timeout?: Duration;
+  readonly idempotencyTable?: dynamodb.ITable;
+}
+
+/** Default timeout of a job function: a job, not an API call, yet never 15 minutes "just in case". */
+export const DEFAULT_JOB_TIMEOUT = Duration.minutes(5);
+/** Lambda keeps an asynchronous event at most 6 hours. */
+const LAMBDA_MAX_EVENT_AGE = Duration.hours(6);
+
+/**
+ * LambdaInvoke whose execution-role grant names the function ARN only (the L2 also grants
+ * `<arn>:*`, every version and alias): the Scheduler role may invoke this target and nothing else.
+ */
+class ExactLambdaInvoke extends targets.LambdaInvoke {
+  constructor(private readonly fn: lambda.IFunction, props: targets.ScheduleTargetBaseProps) {
+    super(fn, props);
+  }
+
+  protected addTargetActionToRole(role: iam.IRole): void {
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.fn.functionArn] }));
+  }
+}
+
+/** Validates the target before anything is created. */
+export function validateTarget(scope: Construct, target: ScheduledJobTarget, allowOverlap: boolean): void {
+  if (target.kind !== ScheduledJobTargetKind.FUNCTION && !allowOverlap) {
+    invalidProp(scope, 'allowOverlap', `is false, but the target is ${target.kind === ScheduledJobTargetKind.SQS_WORKER
+      ? 'an SqsWorker' : 'a state machine'}: the job cannot limit how its runs overlap there`,
+    'drop allowOverlap, and limit concurrency on the worker (maxConcurrency) or in the state machine');
+  }
+  if (target.kind === ScheduledJobTargetKind.SQS_WORKER) {
+    const worker = target.worker!;
+    if (worker.queue.fifo) {
+      invalidProp(scope, 'target', 'is an SqsWorker with a FIFO queue, which EventBridge Scheduler can only send to with '
+        + 'content-based deduplication and a message group, and SqsWorker creates FIFO queues without it',
+      'schedule a standard-queue SqsWorker, or send to your FIFO queue from a function target');
+    }
+    if (!worker.deadLetterQueue) {
+      invalidProp(scope, 'target', 'is an SqsWorker without a dead-letter queue: a scheduled message that keeps failing '
+        + 'would be lost when the queue retention ends', 'let SqsWorker create its queue (with its DLQ), or give your queue a redrive policy');
+    }
+  }
+  if (target.kind === ScheduledJobTargetKind.FUNCTION) {
+    const options = target.functionOptions ?? {};
+    validateIntegerRange(scope, 'target.retryAttempts', options.retryAttempts, 0, 2,
+      'set retryAttempts between 0 and 2 (Lambda retries an asynchronous invocation at most twice)');
+    const existing = target.handlerCode!.existingFunction;
+    if (existing && !allowOverlap) {
+      invalidProp(scope, 'allowOverlap', 'is false, but the target is a function you configure yourself '
+        + '(HandlerCode.fromFunction()), whose reserved concurrency the job does not change',
+      'set reservedConcurrentExecutions: 1 on your function and leave allowOverlap unset, or pass HandlerCode.fromCode()');
+    }
+  }
+}
+
+/** Creates what the target needs inside the job and returns the schedule target. */
+export function bindTarget(job: Construct, target: ScheduledJobTarget, ctx: TargetBindContext): BoundTarget {
+  const base: targets.ScheduleTargetBaseProps = {
+    role: ctx.role,
+    deadLetterQueue: ctx.deadLetterQueue,
+    input: ctx.input,
+    retryAttempts: ctx.retryAttempts,
+    maxEventAge: ctx.maxEventAge,
+  };
+  switch (target.kind) {
+    case ScheduledJobTargetKind.SQS_WORKER:
+      return { scheduleTarget: new targets.SqsSendMessage(target.worker!.queue, base) };
+    case ScheduledJobTargetKind.STATE_MACHINE:
+      return { scheduleTarget: new targets.StepFunctionsStartExecution(target.targetStateMachine!, base) };
+    default:
+      return bindFunction(job, target.handlerCode!, target.functionOptions ?? {}, ctx, base);
+  }
+}
+
+function bindFunction(job: Construct, handler: HandlerCode, options: ScheduledJobFunctionOptions, ctx: TargetBindContext,
+  base: targets.ScheduleTargetBaseProps): BoundTarget {
+  const idempotent = options.idempotency ?? true;
+  const table = idempotent ? options.idempotencyTable ?? new IdempotencyTable(job, 'IdempotencyTable') : undefined;
+  // An occurrence can be redelivered until Scheduler's and Lambda's event ages run out: remember it that long.
+  const ttl = Duration.seconds(Math.max(ctx.maxEventAge.toSeconds() * 2, Duration.hours(24).toSeconds()));
+  const environment: { [key: string]: string } = {
+    SCHEDULED_JOB_NAME: ctx.jobName,
+    SCHEDULED_JOB_METRIC_NAMESPACE: ctx.metricNamespace,
+    ...(table ? { IDEMPOTENCY_TABLE_NAME: table.tableName, IDEMPOTENCY_TTL_SECONDS: String(ttl.toSeconds()) } : {}),
+  };
+  const created = createPatternFunction(job, 'Function', {
+    ...options,
+    handler,
+    reservedConcurrency: ctx.allowOverlap ? undefined : 1,
+  }, { defaultTimeout: DEFAULT_JOB_TIMEOUT, description: `Scheduled job ${job.node.path}`, patternEnvironment: environment });
+  const fn = created.function;
+  if (!created.createdFunction) adoptFunction(job, fn, environment);
+  if (table) IdempotencyTable.grantRecordAccessOn(table, fn);
+
+  // Scheduler invokes Lambda asynchronously: Lambda's own retries, event age and on-failure
+  // destination decide what happens to a run that fails or is throttled.
+  new lambda.EventInvokeConfig(job, 'AsyncInvokeConfig', {
+    function: fn,
+    retryAttempts: options.retryAttempts ?? 2,
+    maxEventAge: ctx.maxEventAge.toSeconds() > LAMBDA_MAX_EVENT_AGE.toSeconds() ? LAMBDA_MAX_EVENT_AGE : ctx.maxEventAge,
+    onFailure: new destinations.SqsDestination(ctx.deadLetterQueue),
+  });
+  if (created.createdFunction) {
+    acknowledgeRule(created.createdFunction, 'Serverless-LambdaDLQ',
+      'invoked asynchronously by EventBridge Scheduler with an on-failure destination (the job\'s dead-letter queue) on its '
+      + 'EventInvokeConfig, which replaces a function DLQ');
+  }
+  return { scheduleTarget: new ExactLambdaInvoke(fn, base), function: fn, timeout: created.timeout, idempotencyTable: table };
+}
+
+/** A function given with HandlerCode.fromFunction() still needs the runtime's settings. */
+function adoptFunction(job: Construct, fn: lambda.IFunction, environment: { [key: string]: string }): void {
+  if (fn instanceof lambda.Function) {
+    for (const [key, value] of Object.entries(environment)) fn.addEnvironment(key, value);
+  } else {
+    warn(job, 'ScheduledJob.importedFunction', `the function is imported, so its environment cannot be set: give it `
+      + `${Object.keys(environment).join(', ')} yourself, or the runtime helper runs without idempotency and its success `
+      + 'metric misses the dimension the missed-run alarm watches.');
+  }
+}
+
+/** Validates a timeout given to a function target (the factory validates again, with the same rule). */
+export function jobTimeout(scope: Construct, target: ScheduledJobTarget): Duration | undefined {
+  if (target.kind !== ScheduledJobTargetKind.FUNCTION) return undefined;
+  const existing = target.handlerCode!.existingFunction;
+  if (existing) return existing instanceof lambda.Function ? existing.timeout : undefined;
+  const timeout = target.functionOptions?.timeout ?? DEFAULT_JOB_TIMEOUT;
+  validateDurationRange(scope, 'target.timeout', timeout, Duration.seconds(1), Duration.minutes(15));
+  return timeout;
+}

@@ -14,6 +14,7 @@ import { createAlarms, PatternAlarmProps } from '../core/alarms';
 import { Defaults } from '../core/defaults';
 import { createPatternFunction, PatternFunctionProps } from '../core/function';
 import { HandlerCode } from '../core/handler';
+import type { ExpectedLoad } from '../core/load';
 import { acknowledgeRule } from '../core/nag';
 import { minimumVisibilityTimeout } from '../core/rules';
 import { invalidProp, validateDurationRange, validateIntegerRange, warn } from '../core/validation';
@@ -128,6 +129,11 @@ export interface AsyncFunctionProps extends PatternFunctionProps, PatternAlarmPr
    * @default false
    */
   readonly redriveEnabled?: boolean;
+  /**
+   * Traffic this construct expects, for the synth-time cost report (ServerlessCostReport).
+   * @default - no estimate for this construct
+   */
+  readonly expectedLoad?: ExpectedLoad;
 }
 
 /** Options of `AsyncFunction.addS3Trigger`. */
@@ -215,12 +221,15 @@ export class AsyncFunction extends Construct {
   public readonly retryAttempts: number;
   /** Longest time an event waits in Lambda's asynchronous queue. */
   public readonly maxEventAge: Duration;
+  /** The expected traffic the cost report prices (undefined: not estimated). */
+  public readonly expectedLoad?: ExpectedLoad;
 
   private readonly s3Triggers: S3Trigger[] = [];
   private ruleCount = 0;
 
   constructor(scope: Construct, id: string, props: AsyncFunctionProps) {
     super(scope, id);
+    this.expectedLoad = props.expectedLoad;
     this.retryAttempts = props.retryAttempts ?? 2;
     this.maxEventAge = props.maxEventAge ?? Duration.hours(1);
     validateIntegerRange(this, 'retryAttempts', this.retryAttempts, 0, 2,

@@ -13,6 +13,7 @@ import { Construct, IConstruct } from 'constructs';
 import { createAlarms, PatternAlarmProps } from '../core/alarms';
 import { Defaults } from '../core/defaults';
 import { HandlerCode } from '../core/handler';
+import type { ExpectedLoad } from '../core/load';
 import { acknowledgeRule } from '../core/nag';
 import { invalidProp, validateUniqueNames, warn } from '../core/validation';
 import { SqsWorker, SqsWorkerOptions } from '../sqs-worker';
@@ -224,6 +225,11 @@ export interface FanOutPipelineProps extends PatternAlarmProps {
    * @default - no origin: you publish to the topic or bus yourself
    */
   readonly origin?: FanOutOrigin;
+  /**
+   * Messages published to the source per month (each consumer gets them all unless its `worker.expectedLoad` says otherwise), for the synth-time cost report (ServerlessCostReport).
+   * @default - no estimate for this construct
+   */
+  readonly expectedLoad?: ExpectedLoad;
 }
 
 /**
@@ -338,9 +344,12 @@ export class FanOutPipeline extends Construct {
   public readonly originBucket?: s3.IBucket;
   /** Alarm settings every consumer inherits. */
   public readonly alarmProps: PatternAlarmProps;
+  /** The expected traffic the cost report prices (undefined: not estimated). */
+  public readonly expectedLoad?: ExpectedLoad;
 
   constructor(scope: Construct, id: string, props: FanOutPipelineProps = {}) {
     super(scope, id);
+    this.expectedLoad = props.expectedLoad;
     this.source = props.source ?? FanOutSource.snsTopic();
     this.alarmProps = { alarmsEnabled: props.alarmsEnabled, alarmTopic: props.alarmTopic };
     const hasOrigin = props.origin !== undefined;

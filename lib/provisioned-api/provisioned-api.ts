@@ -14,6 +14,7 @@ import { createAlarms, PatternAlarmProps } from '../core/alarms';
 import { Defaults } from '../core/defaults';
 import { createPatternFunction, PatternFunctionProps } from '../core/function';
 import { HandlerCode } from '../core/handler';
+import type { ExpectedLoad } from '../core/load';
 import { acknowledgeRule } from '../core/nag';
 import { synthNote } from '../core/notes';
 import {
@@ -256,6 +257,11 @@ export interface ProvisionedApiProps extends PatternFunctionProps, PatternAlarmP
    * @default - us-east-1 prices: arm64 0.0000033334, x86_64 0.0000041667 USD per GB-second
    */
   readonly provisionedConcurrencyPrice?: ProvisionedConcurrencyPrice;
+  /**
+   * Traffic this construct expects, for the synth-time cost report (ServerlessCostReport).
+   * @default - no estimate for this construct
+   */
+  readonly expectedLoad?: ExpectedLoad;
 }
 
 /** us-east-1 provisioned concurrency prices, USD per GB-second (https://aws.amazon.com/lambda/pricing/). */
@@ -301,9 +307,12 @@ export class ProvisionedApi extends Construct {
   public readonly idleCost?: ProvisionedConcurrencyCostEstimate;
   /** The alarms (empty when `alarmsEnabled` is false). */
   public readonly alarms: cloudwatch.Alarm[];
+  /** The expected traffic the cost report prices (undefined: not estimated). */
+  public readonly expectedLoad?: ExpectedLoad;
 
   constructor(scope: Construct, id: string, props: ProvisionedApiProps) {
     super(scope, id);
+    this.expectedLoad = props.expectedLoad;
     const endpoint = props.endpoint ?? ProvisionedApiEndpoint.HTTP_API;
     const provisioned = props.provisionedConcurrency ?? 2;
     const minCapacity = props.autoScaling?.minCapacity ?? provisioned;

@@ -10,6 +10,7 @@ import { createAlarms, PatternAlarmProps } from '../core/alarms';
 import { Defaults } from '../core/defaults';
 import { createPatternFunction, PatternFunctionProps } from '../core/function';
 import { HandlerCode } from '../core/handler';
+import type { ExpectedLoad } from '../core/load';
 import { acknowledgeRule } from '../core/nag';
 import { minimumVisibilityTimeout } from '../core/rules';
 import {
@@ -102,6 +103,11 @@ export interface SqsWorkerOptions extends PatternFunctionProps, PatternAlarmProp
    * @default - on, with a created table and a one-hour TTL
    */
   readonly idempotency?: SqsWorkerIdempotencyProps;
+  /**
+   * Traffic this construct expects, for the synth-time cost report (ServerlessCostReport).
+   * @default - no estimate for this construct
+   */
+  readonly expectedLoad?: ExpectedLoad;
 }
 
 /** Properties of an SqsWorker. */
@@ -148,9 +154,12 @@ export class SqsWorker extends Construct {
   public readonly alarms: cloudwatch.Alarm[];
   /** Visibility timeout of the created source queue. */
   public readonly visibilityTimeout?: Duration;
+  /** The expected traffic the cost report prices (undefined: not estimated). */
+  public readonly expectedLoad?: ExpectedLoad;
 
   constructor(scope: Construct, id: string, props: SqsWorkerProps) {
     super(scope, id);
+    this.expectedLoad = props.expectedLoad;
     // An existing FIFO queue needs FIFO processing even when `fifo` was not repeated.
     const fifo = props.fifo ?? props.queue?.fifo ?? false;
     const batchSize = props.batchSize ?? 10;

@@ -9,3 +9,5 @@ export * from './provisioned-api';
 export * from './guardrails';
 export * from './core/serverless-function';
 export * from './idempotency-table';
+export * from './dashboard';
+export * from './cost';

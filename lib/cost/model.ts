@@ -176,7 +176,7 @@ export function idempotencyWrites(records: number, itemBytes: number, prices: Pr
 /** CloudWatch alarms: each metric an alarm evaluates is billed. */
 export function alarms(alarmCount: number, metricCount: number, prices: Prices): CostLine {
   return line('CloudWatch', 'alarms', metricCount, 'alarm metrics', prices.cloudWatchAlarmMetricPerMonth,
-    `${alarmCount} alarms on ${metricCount} metrics x $${prices.cloudWatchAlarmMetricPerMonth}`);
+    `${alarmCount} alarm(s) on ${metricCount} metric(s) x $${prices.cloudWatchAlarmMetricPerMonth}`);
 }
 
 /** CloudWatch dashboards. */

@@ -4,6 +4,7 @@ import { AspectPriority, Aspects, IAspect, Stack, Stage } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { IConstruct } from 'constructs';
+import { outermost } from '../core/collect';
 import { synthNote } from '../core/notes';
 import { COST_ESTIMATORS, CostEstimator } from './estimators';
 import { keyLines, resolveLoad, type EstimateContext } from './estimators/common';
@@ -136,7 +137,7 @@ export class ServerlessCostReport implements IAspect {
 
   /** Estimates every construct of this library under `scope` (what the aspect prints and writes). */
   public estimate(scope: IConstruct): ServerlessCostReportResult {
-    const found = collect(scope);
+    const found = outermost(scope, (c) => COST_ESTIMATORS.find((e) => e.matches(c)));
     const constructs = found.map(([construct, estimator]) => this.estimateOne(construct, estimator));
     const all = scope.node.findAll();
     const appLines: CostLine[] = [];
@@ -191,18 +192,4 @@ export class ServerlessCostReport implements IAspect {
 
 function close(a: number, b: number): boolean {
   return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a));
-}
-
-/** The outermost constructs of this library under `scope` (a FanOutPipeline's workers are its own). */
-function collect(scope: IConstruct): Array<[IConstruct, CostEstimator]> {
-  const found: Array<[IConstruct, CostEstimator]> = [];
-  const taken = new Set<IConstruct>();
-  for (const construct of scope.node.findAll()) {
-    if (construct.node.scopes.some((s) => taken.has(s))) continue;
-    const estimator = COST_ESTIMATORS.find((e) => e.matches(construct));
-    if (!estimator) continue;
-    taken.add(construct);
-    found.push([construct, estimator]);
-  }
-  return found;
 }

@@ -49,7 +49,8 @@ export function sagaPath(saga: SagaStateMachine): SagaPath {
   return {
     states: states.length,
     tasks: tasks.length,
-    functions: tasks.map((t) => functionOf(saga, t.Parameters?.FunctionName, tokens)),
+    // A task names its function in Resource (payloadResponseOnly) or in Parameters.FunctionName (lambda:invoke).
+    functions: tasks.map((t) => functionOf(saga, t.Resource, tokens) ?? functionOf(saga, t.Parameters?.FunctionName, tokens)),
     definitionBytes: text.length,
   };
 }
@@ -58,6 +59,7 @@ interface State {
   readonly Type: string;
   readonly Next?: string;
   readonly End?: boolean;
+  readonly Resource?: string;
   readonly Parameters?: { FunctionName?: string };
 }
 
@@ -66,6 +68,7 @@ function functionOf(scope: IConstruct, name: string | undefined, tokens: unknown
   const index = name?.match(/^@@(\d+)@@$/)?.[1];
   if (index === undefined) return undefined;
   const ref = tokens[Number(index)] as { 'Fn::GetAtt'?: [string, string]; 'Ref'?: string };
+  if (typeof ref !== 'object' || ref === null) return undefined;
   const logicalId = ref['Fn::GetAtt']?.[0] ?? ref.Ref;
   const stack = Stack.of(scope);
   const cfn = stack.node.findAll().find((c) => c instanceof lambda.CfnFunction && CfnElement.isCfnElement(c)

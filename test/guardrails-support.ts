@@ -87,6 +87,7 @@ export const LIBRARY_CONSTRUCTS: Array<[string, string, (scope: Construct) => IC
   ['ProvisionedApi', 'provisioned-api', (s: Construct) => new lib.ProvisionedApi(s, 'Construct', { handler: lib.HandlerCode.bundled('provisioned-api/example') })],
   ['IdempotencyTable', 'idempotency-table', (s: Construct) => new lib.IdempotencyTable(s, 'Construct')],
   ['ServerlessFunction', 'serverless-function', (s: Construct) => new lib.ServerlessFunction(s, 'Construct', { handler: lib.HandlerCode.bundled('saga-state-machine/reserve-inventory') })],
+  ['ServerlessDashboard', 'dashboard', (s: Construct) => new lib.ServerlessDashboard(s, 'Construct')],
 ] as Array<[string, string, (scope: Construct) => IConstruct]>);
 
 /** A stack in the fixed test environment. */

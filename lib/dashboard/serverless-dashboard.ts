@@ -57,8 +57,8 @@ export class ServerlessDashboard extends Construct {
       dashboardName: name,
       defaultInterval: props.defaultInterval ?? Duration.hours(3),
     });
-    const self = this;
-    Aspects.of(this).add({ visit: (node) => { if (node === self) self.render(); } }, { priority: AspectPriority.MUTATING });
+    // Built just before synthesis (an aspect on itself), when every construct of the scope exists.
+    Aspects.of(this).add({ visit: (node) => { if (node === this) this.render(); } }, { priority: AspectPriority.MUTATING });
   }
 
   /** Shows a construct of this library that is outside `scope` (or again, if it is inside: once only). */

@@ -2,10 +2,14 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Duration, Size, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import {
-  FanOutPipeline, HandlerCode, ProvisionedApi, SagaStateMachine, ServerlessCostReport, ServerlessCostReportResult, SqsWorker,
+  AsyncDestination, AsyncFunction, ConsumerFilter, FanOutPipeline, FanOutSource, HandlerCode, ProvisionedApi, SagaStateMachine, ServerlessCostReport, ServerlessCostReportResult, SqsWorker,
 } from '../lib';
 import { demoStack, envStack } from './guardrails-support';
 
@@ -213,6 +217,37 @@ describe('ServerlessCostReport', () => {
     const lines = result.constructs[0].lines;
     expect(lines.find((l) => l.service === 'SNS')!.monthlyCost).toBeCloseTo(0.6, 9);
     expect(lines.find((l) => l.item === 'SendMessage (all)')!.quantity).toBe(1_000_000);
+  });
+
+  test('every service a construct reaches: destinations, the redrive\'s polls, a queue key, a bus, NAT gateways', () => {
+    const app = new App();
+    const stack = envStack(app, 'S');
+    const load = { perMonth: 1_000_000 };
+    const topic = new sns.Topic(stack, 'Done');
+    new AsyncFunction(stack, 'ToTopic', { handler: HandlerCode.bundled('async-function/example'), alarmsEnabled: false,
+      onSuccess: AsyncDestination.toTopic(topic), redrive: false, onFailure: AsyncDestination.toQueue(new sqs.Queue(stack, 'Failed')), expectedLoad: load });
+    new AsyncFunction(stack, 'ToQueue', { handler: HandlerCode.bundled('async-function/example'), alarmsEnabled: false,
+      onSuccess: AsyncDestination.toQueue(new sqs.Queue(stack, 'Succeeded')), redriveEnabled: true, expectedLoad: load });
+    worker(stack, 'Encrypted', { encryptionKey: new kms.Key(stack, 'Key'), alarmsEnabled: false, idempotency: { enabled: false }, expectedLoad: load });
+    new FanOutPipeline(stack, 'OnBus', {
+      source: FanOutSource.eventBus(), alarmsEnabled: false, expectedLoad: load,
+      consumers: [{ name: 'audit', handler: HandlerCode.bundled('fan-out-pipeline/example'), worker: { idempotency: { enabled: false } },
+        filter: ConsumerFilter.eventPattern({ source: ['app.orders'] }) }],
+    });
+    new ec2.Vpc(stack, 'Vpc', { natGateways: 2, maxAzs: 2 });
+    const result = reportOf(app);
+    const items = (end: string) => result.constructs.find((c) => c.path.endsWith(end))!.lines.map((l) => `${l.service} ${l.item} ${l.quantity}`);
+    expect(items('/ToTopic')).toContain('SNS publishes (on-success destination) 1000000');
+    expect(items('/ToQueue')).toEqual(expect.arrayContaining([
+      'SQS SendMessage (on-success destination) 1000000',
+      `SQS empty receives of the poller (redrive) ${EMPTY_RECEIVES}`,
+    ]));
+    // SQS's formula: (2 x 1 producer + 1 consumer) per 300 s data key period
+    expect(items('/Encrypted')).toContain(`KMS requests (queue) ${730 * 3600 / 300 * 3}`);
+    // The key is created outside the worker: billed where it is defined, not here.
+    expect(items('/Encrypted').filter((l) => l.startsWith('KMS keys'))).toEqual([]);
+    expect(items('/OnBus')).toEqual(expect.arrayContaining(['EventBridge custom events 1000000', 'SQS SendMessage (audit) 1000000']));
+    expect(result.appLines.map((l) => `${l.item} ${l.quantity} ${l.monthlyCost.toFixed(2)}`)).toEqual(['NAT gateway hours 1460 65.70']);
   });
 
   test('an expected load that cannot be priced fails with the construct path, the prop and the fix', () => {

@@ -32,7 +32,7 @@ function onSuccessLines(fn: AsyncFunction, load: Load, ctx: EstimateContext): Co
   const config = stack.resolve(cfn.destinationConfig) as { onSuccess?: { destination?: unknown } } | undefined;
   const target = config?.onSuccess?.destination;
   if (target === undefined) return [];
-  const logicalId = JSON.stringify(target).match(/"(?:Fn::GetAtt|Ref)":\["?([A-Za-z0-9]+)/)?.[1];
+  const logicalId = JSON.stringify(target).match(/"(?:Fn::GetAtt|Ref)":\[?"([A-Za-z0-9]+)"/)?.[1];
   const resource = stack.node.findAll().find((c) => CfnElement.isCfnElement(c) && stack.getLogicalId(c) === logicalId);
   const owner = resource?.node.scope;
   const tag = (l: CostLine): CostLine => ({ ...l, item: `${l.item} (on-success destination)` });

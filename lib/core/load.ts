@@ -31,8 +31,8 @@ export interface ExpectedLoad {
    */
   readonly logBytesPerInvocation?: Size;
   /**
-   * Records per invocation of an SQS-fed function (1 to the batch size): fewer when traffic is
-   * light and batches leave the batching window partly filled.
+   * Records per invocation of an SQS-fed function (1 or more; above the batch size counts as the
+   * batch size): fewer when traffic is light and batches leave the batching window partly filled.
    * @default - the event source mapping's batch size (full batches: the fewest invocations)
    */
   readonly recordsPerInvocation?: number;

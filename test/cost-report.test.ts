@@ -144,7 +144,7 @@ describe('ServerlessCostReport', () => {
       const printed = write.mock.calls.map((c) => String(c[0])).join('');
       expect(printed).toContain('[cdk-serverless-patterns] Costed: monthly cost estimate: $');
       expect(printed).toContain('  Costed/Unpriced (SqsWorker): not estimated, no expectedLoad');
-      expect(printed).toMatch(/ {4}SQS {13}SendMessage {41} +\$0\.40 {2}1,000,000 messages x 1 chunk\(s\) of 64 KB x \$0\.4 per million \(standard\)/);
+      expect(printed).toMatch(/ {4}SQS {13}SendMessage {41} +\$0\.40 {2}1,000,000 messages x 1 chunk\(s\) of 64 KB x \$0\.40 per million \(standard\)/);
     } finally {
       if (saved === undefined) delete process.env.CDK_OUTDIR; else process.env.CDK_OUTDIR = saved;
       write.mockRestore();

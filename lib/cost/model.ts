@@ -45,8 +45,13 @@ export function count(value: number): string {
   return value.toLocaleString('en-US', { maximumFractionDigits: 2 });
 }
 
+/** A price as written in a formula: cents for a dollar amount, all digits for a fraction of a cent. */
+export function money(price: number): string {
+  return price >= 0.01 ? `$${price.toFixed(2)}` : `$${price}`;
+}
+
 function perMillion(price: number): string {
-  return `$${price} per million`;
+  return `${money(price)} per million`;
 }
 
 /** Lambda requests: invocations x price per million. */
@@ -141,7 +146,7 @@ export function stepFunctionsStandard(executions: number, transitionsPerExecutio
   const transitions = executions * transitionsPerExecution;
   return line('Step Functions', 'STANDARD state transitions', transitions, 'transitions',
     prices.stepFunctionsStandardPerThousandTransitions / 1000,
-    `${count(executions)} executions x ${transitionsPerExecution} transitions x $${prices.stepFunctionsStandardPerThousandTransitions} per 1,000`);
+    `${count(executions)} executions x ${transitionsPerExecution} transitions x ${money(prices.stepFunctionsStandardPerThousandTransitions)} per 1,000`);
 }
 
 /**
@@ -176,25 +181,25 @@ export function idempotencyWrites(records: number, itemBytes: number, prices: Pr
 /** CloudWatch alarms: each metric an alarm evaluates is billed. */
 export function alarms(alarmCount: number, metricCount: number, prices: Prices): CostLine {
   return line('CloudWatch', 'alarms', metricCount, 'alarm metrics', prices.cloudWatchAlarmMetricPerMonth,
-    `${alarmCount} alarm(s) on ${metricCount} metric(s) x $${prices.cloudWatchAlarmMetricPerMonth}`);
+    `${alarmCount} alarm(s) on ${metricCount} metric(s) x ${money(prices.cloudWatchAlarmMetricPerMonth)}`);
 }
 
 /** CloudWatch dashboards. */
 export function dashboards(n: number, prices: Prices): CostLine {
   return line('CloudWatch', 'dashboards', n, 'dashboards', prices.cloudWatchDashboardPerMonth,
-    `${n} dashboard(s) x $${prices.cloudWatchDashboardPerMonth} (3 per account are free)`);
+    `${n} dashboard(s) x ${money(prices.cloudWatchDashboardPerMonth)} (3 per account are free)`);
 }
 
 /** CloudWatch Logs ingestion. */
 export function logIngestion(entries: number, bytesPerEntry: number, prices: Prices, what: string): CostLine {
   const gb = entries * bytesPerEntry / GB;
   return line('CloudWatch Logs', `ingestion (${what})`, gb, 'GB', prices.logIngestionPerGb,
-    `${count(entries)} x ${count(bytesPerEntry)} bytes = ${gb.toFixed(3)} GB x $${prices.logIngestionPerGb}`);
+    `${count(entries)} x ${count(bytesPerEntry)} bytes = ${gb.toFixed(3)} GB x ${money(prices.logIngestionPerGb)}`);
 }
 
 /** KMS customer managed keys. */
 export function kmsKeys(n: number, prices: Prices): CostLine {
-  return line('KMS', 'keys', n, 'keys', prices.kmsKeyPerMonth, `${n} customer managed key(s) x $${prices.kmsKeyPerMonth}`);
+  return line('KMS', 'keys', n, 'keys', prices.kmsKeyPerMonth, `${n} customer managed key(s) x ${money(prices.kmsKeyPerMonth)}`);
 }
 
 /**
@@ -208,7 +213,7 @@ export function kmsRequests(producers: number, consumers: number, prices: Prices
   const requests = periods * (2 * producers + consumers);
   return line('KMS', `requests (${what})`, requests, 'requests', prices.kmsRequestsPerTenThousand / 10000,
     `${count(SECONDS_PER_MONTH)} s / ${DATA_KEY_REUSE_SECONDS} s data key reuse x (2 x ${producers} producer(s) + ${consumers} consumer(s)) `
-    + `x $${prices.kmsRequestsPerTenThousand} per 10,000`);
+    + `x ${money(prices.kmsRequestsPerTenThousand)} per 10,000`);
 }
 
 /** API Gateway HTTP API requests, metered per 512 KB. */
@@ -221,7 +226,7 @@ export function httpApiRequests(requests: number, payloadBytes: number, prices: 
 /** NAT gateways by the hour (data processing is not estimated). */
 export function natGateways(n: number, prices: Prices): CostLine {
   return line('VPC', 'NAT gateway hours', n * 730, 'hours', prices.natGatewayPerHour,
-    `${n} NAT gateway(s) x 730 h x $${prices.natGatewayPerHour} (plus data processed, not estimated)`);
+    `${n} NAT gateway(s) x 730 h x ${money(prices.natGatewayPerHour)} (plus data processed, not estimated)`);
 }
 
 export function sum(lines: CostLine[]): number {

@@ -226,7 +226,8 @@ export interface FanOutPipelineProps extends PatternAlarmProps {
    */
   readonly origin?: FanOutOrigin;
   /**
-   * Messages published to the source per month (each consumer gets them all unless its `worker.expectedLoad` says otherwise), for the synth-time cost report (ServerlessCostReport).
+   * Messages published to the source per month, for the synth-time cost report
+   * (ServerlessCostReport). Each consumer gets them all unless its `worker.expectedLoad` says otherwise.
    * @default - no estimate for this construct
    */
   readonly expectedLoad?: ExpectedLoad;

@@ -4,7 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AsyncFunction } from '../../async-function';
-import { eventBridgeEvents, lambdaRequests, line, snsPublishes, sqsRequests, type CostLine } from '../model';
+import { eventBridgeEvents, lambdaRequests, line, money, snsPublishes, sqsRequests, type CostLine } from '../model';
 import { alarmLines, functionLines, type EstimateContext, type Load } from './common';
 
 /**
@@ -38,7 +38,7 @@ function onSuccessLines(fn: AsyncFunction, load: Load, ctx: EstimateContext): Co
   const tag = (l: CostLine): CostLine => ({ ...l, item: `${l.item} (on-success destination)` });
   if (owner instanceof sqs.Queue) {
     return [tag(line('SQS', 'SendMessage', load.perMonth, 'requests', ctx.prices.sqsStandardRequestsPerMillion / 1e6,
-      `${load.perMonth.toLocaleString('en-US')} successful events x $${ctx.prices.sqsStandardRequestsPerMillion} per million`))];
+      `${load.perMonth.toLocaleString('en-US')} successful events x ${money(ctx.prices.sqsStandardRequestsPerMillion)} per million`))];
   }
   if (owner instanceof sns.Topic) return [tag(snsPublishes(load.perMonth, load.payloadBytes, ctx.prices))];
   if (owner instanceof events.EventBus) return [tag(eventBridgeEvents(load.perMonth, load.payloadBytes, ctx.prices))];

@@ -22,6 +22,9 @@ describe('cost model, one hand calculation per service', () => {
     expect(arm.monthlyCost.toFixed(2)).toBe('1.33');
     expect(arm.item).toBe('duration arm64');
     expect(arm.formula).toBe('1,000,000 invocations x 0.2 s x 0.5 GB = 100,000 GB-s x $0.0000133334');
+    expect(model.stepFunctionsStandard(1, 5, p).formula).toBe('1 executions x 5 transitions x $0.025 per 1,000');
+    expect(model.idempotencyWrites(1, 1024, p).formula).toMatch(/^1 records x 2 writes x 1 WRU x \$0\.625 per million/);
+    expect(model.dashboards(1, p).formula).toBe('1 dashboard(s) x $3.00 (3 per account are free)');
   });
 
   test('provisioned concurrency: the warm pool and the cheaper duration of requests it serves', () => {

@@ -45,9 +45,10 @@ export function count(value: number): string {
   return value.toLocaleString('en-US', { maximumFractionDigits: 2 });
 }
 
-/** A price as written in a formula: cents for a dollar amount, all digits for a fraction of a cent. */
+/** A price as written in a formula: with cents ($0.40), or all its digits ($0.625, $0.0000133334). */
 export function money(price: number): string {
-  return price >= 0.01 ? `$${price.toFixed(2)}` : `$${price}`;
+  const decimals = String(price).split('.')[1]?.length ?? 0;
+  return decimals <= 2 ? `$${price.toFixed(2)}` : `$${price}`;
 }
 
 function perMillion(price: number): string {

@@ -167,6 +167,17 @@ describe('ServerlessDashboard', () => {
       "S/Dashboard: invalid prop 'addConstruct': was called after the dashboard was built (at synthesis). Fix: call addConstruct before app.synth()");
   });
 
+  test('with the App as scope, constructs of another stack are referenced through exports', () => {
+    const app = new App();
+    const workers = envStack(app, 'Workers');
+    const worker = new SqsWorker(workers, 'Worker', { handler: handler('sqs-worker/example') });
+    const dashboard = new ServerlessDashboard(envStack(app, 'Monitoring'), 'Dashboard', { scope: app });
+    const assembly = app.synth();
+    expect(dashboard.constructs).toEqual([worker]);
+    expect(JSON.stringify(assembly.getStackByName('Monitoring').template)).toContain('Fn::ImportValue');
+    expect(Object.keys(assembly.getStackByName('Workers').template.Outputs)).toHaveLength(7);
+  });
+
   test('addConstruct rejects a construct it cannot show, naming what it shows', () => {
     const stack = envStack(new App(), 'S');
     const dashboard = new ServerlessDashboard(stack, 'Dashboard');

@@ -3,7 +3,7 @@
 // configured as a team would run it. Synthesizes without AWS credentials.
 import { App, Stack } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { ConcurrencyBudget, ServerlessGuardrails } from '../lib';
+import { ConcurrencyBudget, ServerlessCostReport, ServerlessGuardrails } from '../lib';
 import { addSagaStateMachineDemo } from './saga-state-machine';
 import { addProvisionedApiDemo } from './provisioned-api';
 import { addSqsWorkerDemo } from './sqs-worker';
@@ -11,6 +11,7 @@ import { addFanOutPipelineDemo } from './fan-out-pipeline';
 import { addAsyncFunctionDemo } from './async-function';
 import { addStreamWorkerDemo } from './stream-worker';
 import { addScheduledJobDemo } from './scheduled-job';
+import { addServerlessDashboardDemo } from './serverless-dashboard';
 
 const app = new App();
 const env = { account: process.env.CDK_DEFAULT_ACCOUNT ?? '123456789012', region: process.env.CDK_DEFAULT_REGION ?? 'us-east-1' };
@@ -24,9 +25,13 @@ const orderSaga = addSagaStateMachineDemo(stack, alarmTopic);
 addProvisionedApiDemo(stack, alarmTopic);
 addStreamWorkerDemo(stack, alarmTopic);
 addScheduledJobDemo(stack, alarmTopic, orderWorker, orderSaga);
+// One on-call dashboard for every construct above.
+addServerlessDashboardDemo(stack, alarmTopic);
 
-// App-wide review at synth: every Lambda/SQS/Step Functions resource, and the reserved-concurrency budget.
+// App-wide review at synth: every Lambda/SQS/Step Functions resource, the reserved-concurrency budget,
+// and the monthly cost of every construct's expectedLoad (a table, and cdk.out/serverless-cost.json).
 ServerlessGuardrails.of(app);
 ConcurrencyBudget.of(app);
+ServerlessCostReport.of(app);
 
 app.synth();

@@ -28,6 +28,7 @@ export function addAsyncFunctionDemo(scope: Construct, alarmTopic: sns.ITopic): 
     reservedConcurrency: 10,
     environment: { INDEX_BUCKET: index.bucketName },
     alarmTopic,
+    expectedLoad: { perMonth: 300_000, averageDuration: Duration.millis(200) },
   });
   uploads.grantRead(indexer.function, 'incoming/*');
   index.grantWrite(indexer.function);

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Size } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ConsumerFilter, FanOutOrigin, FanOutPipeline, HandlerCode } from '../lib';
@@ -14,6 +14,8 @@ export function addFanOutPipelineDemo(scope: Construct, alarmTopic: sns.ITopic):
   return new FanOutPipeline(scope, 'UploadPipeline', {
     origin: FanOutOrigin.bucket(),
     alarmTopic,
+    // Every upload reaches virus-scan; the filtered consumers state their share.
+    expectedLoad: { perMonth: 500_000, averageDuration: Duration.millis(800), payloadSize: Size.kibibytes(2) },
     consumers: [
       {
         name: 'virus-scan',
@@ -24,7 +26,10 @@ export function addFanOutPipelineDemo(scope: Construct, alarmTopic: sns.ITopic):
         name: 'text-extraction',
         handler,
         filter: ConsumerFilter.s3KeySuffixes(['.pdf', '.docx', '.txt']),
-        worker: { maxConcurrency: 5, timeout: Duration.minutes(2), memorySize: 2048 },
+        worker: {
+          maxConcurrency: 5, timeout: Duration.minutes(2), memorySize: 2048,
+          expectedLoad: { perMonth: 100_000, averageDuration: Duration.seconds(3), payloadSize: Size.kibibytes(2) },
+        },
       },
       {
         name: 'metadata-index',
@@ -40,7 +45,10 @@ export function addFanOutPipelineDemo(scope: Construct, alarmTopic: sns.ITopic):
             }),
           }),
         }),
-        worker: { batchSize: 50, maxBatchingWindow: Duration.seconds(5), maxConcurrency: 2 },
+        worker: {
+          batchSize: 50, maxBatchingWindow: Duration.seconds(5), maxConcurrency: 2,
+          expectedLoad: { perMonth: 450_000, averageDuration: Duration.millis(40), payloadSize: Size.kibibytes(2), recordsPerInvocation: 20 },
+        },
       },
     ],
   });

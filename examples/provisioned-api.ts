@@ -31,6 +31,7 @@ export function addProvisionedApiDemo(scope: Construct, alarmTopic: sns.ITopic):
     // An API that handles customer data keeps the IAM default or passes an HttpJwtAuthorizer.
     authorizer: new HttpNoneAuthorizer(),
     alarmTopic,
+    expectedLoad: { perMonth: 5_000_000, averageDuration: Duration.millis(45) },
   });
   Annotations.of(api).acknowledgeWarning('cdk-serverless-patterns:ProvisionedApi.publicHttpApi',
     'public price-quote API: no customer data, throttled at the stage');

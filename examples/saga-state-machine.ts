@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Size } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -49,5 +49,6 @@ export function addSagaStateMachineDemo(scope: Construct, alarmTopic: sns.ITopic
     ],
     timeout: Duration.minutes(15),
     alarmTopic,
+    expectedLoad: { perMonth: 200_000, averageDuration: Duration.millis(1500), payloadSize: Size.kibibytes(2) },
   });
 }

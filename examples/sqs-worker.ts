@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Size } from 'aws-cdk-lib';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { HandlerCode, SqsWorker } from '../lib';
@@ -14,5 +14,6 @@ export function addSqsWorkerDemo(scope: Construct, alarmTopic: sns.ITopic): SqsW
     timeout: Duration.seconds(20),
     idempotency: { ttl: Duration.hours(6), eventKeyJmesPath: 'powertools_json(body).orderId' },
     alarmTopic,
+    expectedLoad: { perMonth: 2_000_000, averageDuration: Duration.millis(120), payloadSize: Size.kibibytes(2) },
   });
 }

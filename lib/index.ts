@@ -10,3 +10,5 @@ export * from './serverless-function';
 export * from './idempotency-table';
 export * from './stream-worker';
 export * from './scheduled-job';
+export * from './dashboard';
+export * from './cost';

@@ -91,6 +91,7 @@ export const LIBRARY_CONSTRUCTS: Array<[string, string, (scope: Construct) => IC
   ['ScheduledJob', 'scheduled-job', (s: Construct) => new lib.ScheduledJob(s, 'Construct', {
     schedule: lib.JobSchedule.cron('0 2 * * ? *'), target: lib.ScheduledJobTarget.handler(lib.HandlerCode.bundled('scheduled-job/example')),
   })],
+  ['ServerlessDashboard', 'dashboard', (s: Construct) => new lib.ServerlessDashboard(s, 'Construct')],
 ] as Array<[string, string, (scope: Construct) => IConstruct]>);
 
 /** A stack in the fixed test environment. */

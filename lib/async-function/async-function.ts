@@ -20,6 +20,7 @@ import { AsyncDestination, AsyncDestinationKind, qualifiedTarget } from './desti
 import type { AsyncFunctionProps, AsyncRuleOptions, AsyncS3TriggerOptions, AsyncSnsSubscriptionOptions } from './props';
 import { createFailureQueue, createRedrive } from './redrive';
 import { checkS3Triggers, S3Trigger } from './s3-triggers';
+import type { ExpectedLoad } from '../core/load';
 
 /** Retry budget of the function's Lambda target when EventBridge cannot invoke it. */
 const RULE_TARGET_RETRIES = 185;
@@ -53,8 +54,12 @@ export class AsyncFunction extends Construct {
   private readonly s3Triggers: S3Trigger[] = [];
   private ruleCount = 0;
 
+  /** The expected traffic the cost report prices (undefined: not estimated). */
+  public readonly expectedLoad?: ExpectedLoad;
+
   constructor(scope: Construct, id: string, props: AsyncFunctionProps) {
     super(scope, id);
+    this.expectedLoad = props.expectedLoad;
     this.retryAttempts = props.retryAttempts ?? 2;
     this.maxEventAge = props.maxEventAge ?? Duration.hours(1);
     const redrive = props.redrive ?? props.onFailure === undefined;

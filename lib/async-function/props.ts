@@ -6,6 +6,7 @@ import type { PatternAlarmProps } from '../core/alarms';
 import type { PatternFunctionProps } from '../serverless-function/pattern-function';
 import type { HandlerCode } from '../core/handler';
 import type { AsyncDestination } from './destinations';
+import type { ExpectedLoad } from '../core/load';
 
 /** Properties of an AsyncFunction. */
 export interface AsyncFunctionProps extends PatternFunctionProps, PatternAlarmProps {
@@ -64,6 +65,11 @@ export interface AsyncFunctionProps extends PatternFunctionProps, PatternAlarmPr
    * @default false
    */
   readonly redriveEnabled?: boolean;
+  /**
+   * Traffic this construct expects, for the synth-time cost report (ServerlessCostReport).
+   * @default - no estimate for this construct
+   */
+  readonly expectedLoad?: ExpectedLoad;
 }
 
 /** Options of `AsyncFunction.addS3Trigger`. */

@@ -14,6 +14,7 @@ import { advise, violationError } from '../rules/rule';
 import { s3RecursionRule, s3RecursionUndetermined, S3RecursionFacts, triggeringActions } from '../rules/s3';
 import { FanOutConsumer, FanOutConsumerOptions } from './consumer';
 import { FanOutOrigin, FanOutSource, FanOutSourceKind } from './source';
+import type { ExpectedLoad } from '../core/load';
 
 /** Properties of a FanOutPipeline. */
 export interface FanOutPipelineProps extends PatternAlarmProps {
@@ -32,6 +33,12 @@ export interface FanOutPipelineProps extends PatternAlarmProps {
    * @default - no origin: you publish to the topic or bus yourself
    */
   readonly origin?: FanOutOrigin;
+  /**
+   * Messages published to the source per month, for the synth-time cost report
+   * (ServerlessCostReport). Each consumer gets them all unless its `worker.expectedLoad` says otherwise.
+   * @default - no estimate for this construct
+   */
+  readonly expectedLoad?: ExpectedLoad;
 }
 
 /**
@@ -53,8 +60,12 @@ export class FanOutPipeline extends Construct {
   /** Alarm settings every consumer inherits. */
   public readonly alarmProps: PatternAlarmProps;
 
+  /** The expected traffic the cost report prices (undefined: not estimated). */
+  public readonly expectedLoad?: ExpectedLoad;
+
   constructor(scope: Construct, id: string, props: FanOutPipelineProps = {}) {
     super(scope, id);
+    this.expectedLoad = props.expectedLoad;
     this.source = props.source ?? FanOutSource.snsTopic();
     this.alarmProps = { alarmsEnabled: props.alarmsEnabled, alarmTopic: props.alarmTopic };
     const hasOrigin = props.origin !== undefined;

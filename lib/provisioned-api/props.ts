@@ -4,6 +4,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { PatternAlarmProps } from '../core/alarms';
 import type { PatternFunctionProps } from '../serverless-function/pattern-function';
 import type { HandlerCode } from '../core/handler';
+import type { ExpectedLoad } from '../core/load';
 
 /** How clients reach a ProvisionedApi. */
 export enum ProvisionedApiEndpoint {
@@ -241,4 +242,9 @@ export interface ProvisionedApiProps extends PatternFunctionProps, PatternAlarmP
    * @default - us-east-1 prices: arm64 0.0000033334, x86_64 0.0000041667 USD per GB-second
    */
   readonly provisionedConcurrencyPrice?: ProvisionedConcurrencyPrice;
+  /**
+   * Traffic this construct expects, for the synth-time cost report (ServerlessCostReport).
+   * @default - no estimate for this construct
+   */
+  readonly expectedLoad?: ExpectedLoad;
 }

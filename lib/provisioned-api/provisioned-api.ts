@@ -20,6 +20,7 @@ import { addPreflightRoutes, functionUrlCors, httpApiCorsPreflight, resolveCors 
 import { estimateIdleCost, ResolvedSchedule } from './idle-cost';
 import { ProvisionedApiEndpoint, ProvisionedApiProps, ProvisionedConcurrencyCostEstimate } from './props';
 import { CapacityPlan, validateApiTimeout, validateProvisionedApi, validateSchedule } from './validation';
+import type { ExpectedLoad } from '../core/load';
 
 /**
  * A latency-sensitive HTTP API: an API Gateway HTTP API (or a function URL) in front of a Lambda
@@ -55,8 +56,12 @@ export class ProvisionedApi extends Construct {
   /** The alarms (empty when `alarmsEnabled` is false). */
   public readonly alarms: cloudwatch.Alarm[];
 
+  /** The expected traffic the cost report prices (undefined: not estimated). */
+  public readonly expectedLoad?: ExpectedLoad;
+
   constructor(scope: Construct, id: string, props: ProvisionedApiProps) {
     super(scope, id);
+    this.expectedLoad = props.expectedLoad;
     const endpoint = props.endpoint ?? ProvisionedApiEndpoint.HTTP_API;
     const capacity = planCapacity(props);
     const schedule = props.schedule ? validateSchedule(this, props.schedule, capacity.minCapacity, capacity.maxCapacity) : undefined;

@@ -5,6 +5,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { PatternAlarmProps } from '../core/alarms';
 import type { PatternFunctionProps } from '../serverless-function/pattern-function';
 import type { HandlerCode } from '../core/handler';
+import type { ExpectedLoad } from '../core/load';
 
 /** Idempotency of an SqsWorker: each message is processed once even when delivered twice. */
 export interface SqsWorkerIdempotencyProps {
@@ -91,6 +92,11 @@ export interface SqsWorkerOptions extends PatternFunctionProps, PatternAlarmProp
    * @default - on, with a created table and a one-hour TTL
    */
   readonly idempotency?: SqsWorkerIdempotencyProps;
+  /**
+   * Traffic this construct expects, for the synth-time cost report (ServerlessCostReport).
+   * @default - no estimate for this construct
+   */
+  readonly expectedLoad?: ExpectedLoad;
 }
 
 /** Properties of an SqsWorker. */

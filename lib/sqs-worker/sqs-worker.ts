@@ -15,6 +15,7 @@ import { enforce } from '../rules/rule';
 import { minimumVisibilityTimeout, sqsPartialBatchRule, sqsSourceRedriveRule } from '../rules/sqs';
 import type { SqsWorkerProps } from './props';
 import { validateSqsWorker } from './validation';
+import type { ExpectedLoad } from '../core/load';
 
 /**
  * An SQS queue with a dead-letter queue, consumed by a Lambda function through an event source
@@ -37,8 +38,12 @@ export class SqsWorker extends Construct {
   /** Visibility timeout of the created source queue. */
   public readonly visibilityTimeout?: Duration;
 
+  /** The expected traffic the cost report prices (undefined: not estimated). */
+  public readonly expectedLoad?: ExpectedLoad;
+
   constructor(scope: Construct, id: string, props: SqsWorkerProps) {
     super(scope, id);
+    this.expectedLoad = props.expectedLoad;
     // An existing FIFO queue needs FIFO processing even when `fifo` was not repeated.
     const fifo = props.fifo ?? props.queue?.fifo ?? false;
     const batchSize = props.batchSize ?? 10;

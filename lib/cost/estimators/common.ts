@@ -1,0 +1,121 @@
+import { Size, Stack, Token } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { IConstruct } from 'constructs';
+import type { ExpectedLoad } from '../../core/load';
+import { invalidProp } from '../../core/validation';
+import { alarms as alarmLine, CostLine, kmsKeys, lambdaDuration, lambdaRequests, logIngestion } from '../model';
+import type { Prices } from '../prices';
+
+/** How an estimate is asked for: the prices, and the alternatives the report compares. */
+export interface EstimateContext {
+  readonly prices: Prices;
+  /** Price every function on this architecture instead of its own (the ARM64 vs x86 comparison). */
+  readonly architecture?: 'arm64' | 'x86_64';
+  /** Price a saga as this type instead of its own (the STANDARD vs EXPRESS comparison). */
+  readonly sagaType?: 'STANDARD' | 'EXPRESS';
+}
+
+/** An ExpectedLoad with its defaults applied, in plain numbers. */
+export interface Load {
+  readonly perMonth: number;
+  readonly seconds: number;
+  readonly payloadBytes: number;
+  /** Undefined: the estimator's own default. */
+  readonly logBytes?: number;
+  readonly recordsPerInvocation?: number;
+}
+
+/** The default log volume of one function invocation (START, END and REPORT lines plus a few JSON lines). */
+export const DEFAULT_LOG_BYTES = 1024;
+
+/** Applies the defaults; rejects loads that cannot be priced, naming the construct and the prop. */
+export function resolveLoad(scope: IConstruct, load: ExpectedLoad): Load {
+  const prop = 'expectedLoad';
+  if (Token.isUnresolved(load.perMonth) || !Number.isFinite(load.perMonth) || load.perMonth < 0) {
+    invalidProp(scope, `${prop}.perMonth`, `must be a number of 0 or more (given ${load.perMonth})`,
+      'set perMonth to the messages, requests, events or executions you expect per month');
+  }
+  const duration = load.averageDuration;
+  if (duration?.isUnresolved()) {
+    invalidProp(scope, `${prop}.averageDuration`, 'must be a concrete duration (given a token)', 'use e.g. Duration.millis(120)');
+  }
+  const size = (value: Size | undefined, name: string, fallback?: number) => {
+    if (!value) return fallback;
+    if (Token.isUnresolved(value.toBytes())) {
+      invalidProp(scope, `${prop}.${name}`, 'must be a concrete size (given a token)', 'use e.g. Size.kibibytes(2)');
+    }
+    return value.toBytes();
+  };
+  const records = load.recordsPerInvocation;
+  if (records !== undefined && (!Number.isFinite(records) || records < 1)) {
+    invalidProp(scope, `${prop}.recordsPerInvocation`, `must be 1 or more (given ${records})`,
+      'set recordsPerInvocation between 1 and the batch size, or leave it unset for full batches');
+  }
+  return {
+    perMonth: load.perMonth,
+    seconds: duration ? duration.toMilliseconds({ integral: false }) / 1000 : 0.1,
+    payloadBytes: size(load.payloadSize, 'payloadSize', 1024)!,
+    logBytes: size(load.logBytesPerInvocation, 'logBytesPerInvocation'),
+    recordsPerInvocation: records,
+  };
+}
+
+/** Memory and architecture of a function defined in the app; undefined for an imported one or tokens. */
+export interface FunctionFacts {
+  readonly memoryMb: number;
+  readonly arm64: boolean;
+}
+
+export function functionFacts(fn: lambda.IFunction, ctx: EstimateContext): FunctionFacts | undefined {
+  const cfn = fn.node.defaultChild;
+  if (!(cfn instanceof lambda.CfnFunction)) return undefined;
+  const stack = Stack.of(cfn);
+  const memory = stack.resolve(cfn.memorySize) ?? 128;
+  const architectures = stack.resolve(cfn.architectures) as string[] | undefined;
+  if (typeof memory !== 'number') return undefined;
+  const own = architectures?.includes('arm64') ?? false;
+  return { memoryMb: memory, arm64: ctx.architecture ? ctx.architecture === 'arm64' : own };
+}
+
+/**
+ * Requests, duration and log ingestion of a function doing `units` of work of `seconds` each in
+ * `invocations` invocations. Nothing for a function whose memory is unknown (imported).
+ */
+export function functionLines(fn: lambda.IFunction, invocations: number, units: number, load: Load, ctx: EstimateContext,
+  label?: string): CostLine[] {
+  const facts = functionFacts(fn, ctx);
+  if (!facts) return [];
+  const tag = (l: CostLine): CostLine => label ? { ...l, item: `${l.item} (${label})` } : l;
+  return [
+    lambdaRequests(invocations, ctx.prices),
+    lambdaDuration(units, load.seconds, facts.memoryMb, facts.arm64, ctx.prices, units === invocations ? 'invocations' : 'records'),
+    logIngestion(invocations, load.logBytes ?? DEFAULT_LOG_BYTES, ctx.prices, 'function logs'),
+  ].map(tag);
+}
+
+/** Metrics an alarm evaluates: 1, or each metric of its math expression. */
+function alarmMetricCount(alarm: cloudwatch.Alarm): number {
+  const config = alarm.metric.toMetricConfig();
+  const using = config.mathExpression?.usingMetrics;
+  return using ? Math.max(1, Object.keys(using).length) : 1;
+}
+
+/** The alarms line of a construct, or nothing without alarms. */
+export function alarmLines(all: cloudwatch.Alarm[], ctx: EstimateContext): CostLine[] {
+  if (all.length === 0) return [];
+  return [alarmLine(all.length, all.reduce((n, a) => n + alarmMetricCount(a), 0), ctx.prices)];
+}
+
+/** The KMS keys created inside a construct (a key passed in is billed where it is defined). */
+export function keyLines(construct: IConstruct, ctx: EstimateContext): CostLine[] {
+  const keys = construct.node.findAll().filter((c) => c instanceof kms.CfnKey).length;
+  return keys > 0 ? [kmsKeys(keys, ctx.prices)] : [];
+}
+
+/** A concrete number from an L1 attribute, or undefined (unset or a token). */
+export function concrete(scope: IConstruct, value: unknown): number | undefined {
+  const resolved = Stack.of(scope).resolve(value);
+  return typeof resolved === 'number' ? resolved : undefined;
+}

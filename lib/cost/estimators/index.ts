@@ -1,0 +1,49 @@
+import type { IConstruct } from 'constructs';
+import { AsyncFunction } from '../../async-function';
+import type { ExpectedLoad } from '../../core/load';
+import { FanOutPipeline } from '../../fan-out-pipeline';
+import { ProvisionedApi } from '../../provisioned-api';
+import { SagaStateMachine } from '../../saga-state-machine';
+import { SqsWorker } from '../../sqs-worker';
+import type { CostLine } from '../model';
+import { estimateAsyncFunction } from './async-function';
+import type { EstimateContext, Load } from './common';
+import { estimateFanOutPipeline } from './fan-out-pipeline';
+import { estimateProvisionedApi } from './provisioned-api';
+import { estimateSagaStateMachine } from './saga-state-machine';
+import { estimateSqsWorker } from './sqs-worker';
+
+/**
+ * How the cost report prices one construct family. A new construct (StreamWorker, ScheduledJob)
+ * adds one file with its estimate function and one entry below: the class to match, its
+ * expected load (a public readonly `expectedLoad`), and the lines for a resolved load.
+ */
+export interface CostEstimator {
+  readonly name: string;
+  readonly matches: (construct: IConstruct) => boolean;
+  readonly loadOf: (construct: IConstruct) => ExpectedLoad | undefined;
+  readonly estimate: (construct: IConstruct, load: Load, ctx: EstimateContext) => CostLine[];
+  /** The report compares STANDARD with EXPRESS for it. */
+  readonly comparesSagaTypes?: boolean;
+}
+
+function estimator<T extends IConstruct & { readonly expectedLoad?: ExpectedLoad }>(
+  name: string, type: abstract new (...args: any[]) => T,
+  estimate: (construct: T, load: Load, ctx: EstimateContext) => CostLine[], comparesSagaTypes = false): CostEstimator {
+  return {
+    name,
+    matches: (c) => c instanceof type,
+    loadOf: (c) => (c as T).expectedLoad,
+    estimate: (c, load, ctx) => estimate(c as T, load, ctx),
+    comparesSagaTypes,
+  };
+}
+
+/** Every construct family the report prices, keyed by class (first match wins). */
+export const COST_ESTIMATORS: CostEstimator[] = [
+  estimator('SqsWorker', SqsWorker, (c, load, ctx) => estimateSqsWorker(c, load, ctx)),
+  estimator('FanOutPipeline', FanOutPipeline, estimateFanOutPipeline),
+  estimator('SagaStateMachine', SagaStateMachine, estimateSagaStateMachine, true),
+  estimator('ProvisionedApi', ProvisionedApi, estimateProvisionedApi),
+  estimator('AsyncFunction', AsyncFunction, estimateAsyncFunction),
+];

@@ -1,0 +1,6 @@
+export { ExpectedLoad } from '../core/load';
+export { CostLine } from './model';
+export { ServerlessPriceTable } from './prices';
+export {
+  ConstructCostEstimate, CostComparison, ServerlessCostReport, ServerlessCostReportProps, ServerlessCostReportResult,
+} from './report';

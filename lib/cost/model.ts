@@ -1,0 +1,235 @@
+import type { Prices } from './prices';
+
+/** One figure of the cost report: what is billed, how much of it, at what price, and how it was found. */
+export interface CostLine {
+  /** The AWS service that bills it, e.g. `Lambda`, `SQS`. */
+  readonly service: string;
+  /** What is billed, e.g. `requests`, `duration arm64`. */
+  readonly item: string;
+  /** Billed quantity per month, in `unit`. */
+  readonly quantity: number;
+  /** Unit of `quantity`, e.g. `requests`, `GB-s`. */
+  readonly unit: string;
+  /** USD per unit. */
+  readonly unitPrice: number;
+  /** USD per month: quantity x unitPrice. */
+  readonly monthlyCost: number;
+  /** How the quantity was derived and priced. */
+  readonly formula: string;
+}
+
+/** Seconds in an average month (730 hours, 8760 / 12), as in lib/provisioned-api. */
+export const SECONDS_PER_MONTH = 730 * 3600;
+/** SQS, SNS and EventBridge bill each 64 KB chunk of a payload as one request. */
+export const CHUNK_BYTES = 64 * 1024;
+/** API Gateway HTTP APIs meter requests in 512 KB increments. */
+export const HTTP_API_CHUNK_BYTES = 512 * 1024;
+/** SQS and SNS reuse a data key for 5 minutes by default (the `D` of AWS's KMS formulas). */
+export const DATA_KEY_REUSE_SECONDS = 300;
+/** Lambda's SQS pollers long-poll with a 20-second wait: one empty receive per poller per 20 s when idle. */
+export const LONG_POLL_SECONDS = 20;
+const GB = 1024 ** 3;
+
+/** A line: quantity x price, with the formula that got there. */
+export function line(service: string, item: string, quantity: number, unit: string, unitPrice: number, formula: string): CostLine {
+  return { service, item, quantity, unit, unitPrice, monthlyCost: quantity * unitPrice, formula };
+}
+
+/** Chunks a payload of `bytes` is billed as (at least 1). */
+export function chunks(bytes: number, chunkBytes: number = CHUNK_BYTES): number {
+  return Math.max(1, Math.ceil(bytes / chunkBytes));
+}
+
+export function count(value: number): string {
+  if (Number.isInteger(value)) return value.toLocaleString('en-US');
+  return value.toLocaleString('en-US', { maximumFractionDigits: 2 });
+}
+
+/** A price as written in a formula: with cents ($0.40), or all its digits ($0.625, $0.0000133334). */
+export function money(price: number): string {
+  const decimals = String(price).split('.')[1]?.length ?? 0;
+  return decimals <= 2 ? `$${price.toFixed(2)}` : `$${price}`;
+}
+
+function perMillion(price: number): string {
+  return `${money(price)} per million`;
+}
+
+/** Lambda requests: invocations x price per million. */
+export function lambdaRequests(invocations: number, prices: Prices, what = 'invocations'): CostLine {
+  const price = prices.lambdaRequestsPerMillion / 1e6;
+  return line('Lambda', 'requests', invocations, 'requests', price, `${count(invocations)} ${what} x ${perMillion(prices.lambdaRequestsPerMillion)}`);
+}
+
+/** GB-seconds of work: units x seconds x memory. */
+export function gbSeconds(units: number, seconds: number, memoryMb: number): number {
+  return units * seconds * (memoryMb / 1024);
+}
+
+/** Lambda on-demand duration on one architecture. */
+export function lambdaDuration(units: number, seconds: number, memoryMb: number, arm64: boolean, prices: Prices, what = 'invocations'): CostLine {
+  const price = arm64 ? prices.lambdaArm64PerGbSecond : prices.lambdaX86PerGbSecond;
+  const quantity = gbSeconds(units, seconds, memoryMb);
+  return line('Lambda', `duration ${arm64 ? 'arm64' : 'x86_64'}`, quantity, 'GB-s', price,
+    `${count(units)} ${what} x ${seconds} s x ${memoryMb / 1024} GB = ${count(quantity)} GB-s x $${price}`);
+}
+
+/** Duration of invocations served by provisioned concurrency (cheaper per GB-s than on demand). */
+export function provisionedDuration(units: number, seconds: number, memoryMb: number, arm64: boolean, prices: Prices): CostLine {
+  const price = arm64 ? prices.provisionedDurationArm64PerGbSecond : prices.provisionedDurationX86PerGbSecond;
+  const quantity = gbSeconds(units, seconds, memoryMb);
+  return line('Lambda', `duration on provisioned concurrency ${arm64 ? 'arm64' : 'x86_64'}`, quantity, 'GB-s', price,
+    `${count(units)} requests x ${seconds} s x ${memoryMb / 1024} GB = ${count(quantity)} GB-s x $${price}`);
+}
+
+/** Warm environments kept by provisioned concurrency, from the GB-seconds lib/provisioned-api computed. */
+export function provisionedConcurrency(gbSecondsPerMonth: number, arm64: boolean, prices: Prices, floor: string): CostLine {
+  const price = arm64 ? prices.provisionedConcurrencyArm64PerGbSecond : prices.provisionedConcurrencyX86PerGbSecond;
+  return line('Lambda', `provisioned concurrency ${arm64 ? 'arm64' : 'x86_64'}`, gbSecondsPerMonth, 'GB-s', price,
+    `${floor} = ${count(gbSecondsPerMonth)} GB-s x $${price}`);
+}
+
+/** What an SQS queue consumed by a Lambda event source mapping is billed. */
+export interface SqsConsumption {
+  /** Messages sent (and received, and deleted) per month. */
+  readonly messages: number;
+  readonly payloadBytes: number;
+  /** Messages per invocation; receives return at most 10. */
+  readonly recordsPerInvocation: number;
+  /** Pollers long-polling an idle queue (5, or 2 once Lambda scales them down without maxConcurrency). */
+  readonly idlePollers: number;
+  readonly fifo: boolean;
+}
+
+/**
+ * SQS requests of a queue fed by producers and drained by Lambda: SendMessage per message (one
+ * request per 64 KB chunk), ReceiveMessage per batch of up to 10 (one per 64 KB chunk of the
+ * batch), DeleteMessageBatch per batch, and the empty receives of the idle pollers.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html
+ */
+export function sqsRequests(queue: SqsConsumption, prices: Prices): CostLine[] {
+  const rate = queue.fifo ? prices.sqsFifoRequestsPerMillion : prices.sqsStandardRequestsPerMillion;
+  const price = rate / 1e6;
+  const sendChunks = chunks(queue.payloadBytes);
+  const perReceive = Math.min(10, Math.max(1, queue.recordsPerInvocation));
+  const receives = queue.messages / perReceive;
+  const receiveChunks = chunks(perReceive * queue.payloadBytes);
+  const emptyReceives = queue.idlePollers * SECONDS_PER_MONTH / LONG_POLL_SECONDS;
+  const kind = queue.fifo ? 'FIFO' : 'standard';
+  return [
+    line('SQS', 'SendMessage', queue.messages * sendChunks, 'requests', price,
+      `${count(queue.messages)} messages x ${sendChunks} chunk(s) of 64 KB x ${perMillion(rate)} (${kind})`),
+    line('SQS', 'ReceiveMessage', receives * receiveChunks, 'requests', price,
+      `${count(queue.messages)} messages / ${perReceive} per receive x ${receiveChunks} chunk(s) x ${perMillion(rate)}`),
+    line('SQS', 'DeleteMessageBatch', receives, 'requests', price,
+      `${count(queue.messages)} messages / ${perReceive} per batch x ${perMillion(rate)}`),
+    line('SQS', 'empty receives of the poller', emptyReceives, 'requests', price,
+      `${queue.idlePollers} pollers x ${count(SECONDS_PER_MONTH)} s / ${LONG_POLL_SECONDS} s long poll x ${perMillion(rate)}`),
+  ];
+}
+
+/** SNS publishes: one request per 64 KB chunk; deliveries to SQS are free. */
+export function snsPublishes(messages: number, payloadBytes: number, prices: Prices): CostLine {
+  const n = chunks(payloadBytes);
+  return line('SNS', 'publishes', messages * n, 'requests', prices.snsPublishesPerMillion / 1e6,
+    `${count(messages)} messages x ${n} chunk(s) of 64 KB x ${perMillion(prices.snsPublishesPerMillion)} (deliveries to SQS free)`);
+}
+
+/** EventBridge custom events: one event per 64 KB chunk; rule deliveries to SQS are free. */
+export function eventBridgeEvents(events: number, payloadBytes: number, prices: Prices): CostLine {
+  const n = chunks(payloadBytes);
+  return line('EventBridge', 'custom events', events * n, 'events', prices.eventBridgeEventsPerMillion / 1e6,
+    `${count(events)} events x ${n} chunk(s) of 64 KB x ${perMillion(prices.eventBridgeEventsPerMillion)}`);
+}
+
+/** Step Functions STANDARD: every state entered is a transition. */
+export function stepFunctionsStandard(executions: number, transitionsPerExecution: number, prices: Prices): CostLine {
+  const transitions = executions * transitionsPerExecution;
+  return line('Step Functions', 'STANDARD state transitions', transitions, 'transitions',
+    prices.stepFunctionsStandardPerThousandTransitions / 1000,
+    `${count(executions)} executions x ${transitionsPerExecution} transitions x ${money(prices.stepFunctionsStandardPerThousandTransitions)} per 1,000`);
+}
+
+/**
+ * Step Functions EXPRESS: a request per execution, and duration rounded up to 100 ms at the
+ * memory used, billed in 64 MB chunks (at least one).
+ * @see https://aws.amazon.com/step-functions/pricing/
+ */
+export function stepFunctionsExpress(executions: number, seconds: number, memoryBytes: number, prices: Prices): CostLine[] {
+  const billedSeconds = Math.ceil(seconds * 10 - 1e-9) / 10;
+  const memoryGb = chunks(memoryBytes, 64 * 1024 * 1024) * 64 / 1024;
+  const quantity = executions * billedSeconds * memoryGb;
+  return [
+    line('Step Functions', 'EXPRESS requests', executions, 'requests', prices.stepFunctionsExpressRequestsPerMillion / 1e6,
+      `${count(executions)} executions x ${perMillion(prices.stepFunctionsExpressRequestsPerMillion)}`),
+    line('Step Functions', 'EXPRESS duration', quantity, 'GB-s', prices.stepFunctionsExpressPerGbSecond,
+      `${count(executions)} executions x ${billedSeconds} s x ${memoryGb} GB = ${count(quantity)} GB-s x $${prices.stepFunctionsExpressPerGbSecond}`),
+  ];
+}
+
+/**
+ * Powertools idempotency on DynamoDB on-demand: a conditional PutItem (IN_PROGRESS) and an
+ * UpdateItem (COMPLETED) per record, 1 WRU each per KB of item. No reads: a duplicate's failed
+ * conditional write returns the stored record (ReturnValuesOnConditionCheckFailure).
+ */
+export function idempotencyWrites(records: number, itemBytes: number, prices: Prices): CostLine {
+  const units = Math.max(1, Math.ceil(itemBytes / 1024));
+  return line('DynamoDB', 'idempotency writes', records * 2 * units, 'WRU', prices.dynamoDbWriteRequestUnitsPerMillion / 1e6,
+    `${count(records)} records x 2 writes x ${units} WRU x ${perMillion(prices.dynamoDbWriteRequestUnitsPerMillion)} (reads: none, `
+    + 'the failed conditional write returns the stored record)');
+}
+
+/** CloudWatch alarms: each metric an alarm evaluates is billed. */
+export function alarms(alarmCount: number, metricCount: number, prices: Prices): CostLine {
+  return line('CloudWatch', 'alarms', metricCount, 'alarm metrics', prices.cloudWatchAlarmMetricPerMonth,
+    `${alarmCount} alarm(s) on ${metricCount} metric(s) x ${money(prices.cloudWatchAlarmMetricPerMonth)}`);
+}
+
+/** CloudWatch dashboards. */
+export function dashboards(n: number, prices: Prices): CostLine {
+  return line('CloudWatch', 'dashboards', n, 'dashboards', prices.cloudWatchDashboardPerMonth,
+    `${n} dashboard(s) x ${money(prices.cloudWatchDashboardPerMonth)} (3 per account are free)`);
+}
+
+/** CloudWatch Logs ingestion. */
+export function logIngestion(entries: number, bytesPerEntry: number, prices: Prices, what: string): CostLine {
+  const gb = entries * bytesPerEntry / GB;
+  return line('CloudWatch Logs', `ingestion (${what})`, gb, 'GB', prices.logIngestionPerGb,
+    `${count(entries)} x ${count(bytesPerEntry)} bytes = ${gb.toFixed(3)} GB x ${money(prices.logIngestionPerGb)}`);
+}
+
+/** KMS customer managed keys. */
+export function kmsKeys(n: number, prices: Prices): CostLine {
+  return line('KMS', 'keys', n, 'keys', prices.kmsKeyPerMonth, `${n} customer managed key(s) x ${money(prices.kmsKeyPerMonth)}`);
+}
+
+/**
+ * KMS requests of an encrypted SNS topic or SQS queue, by AWS's formula: the month over the data
+ * key reuse period, times 2 per publishing principal (+ 1 per consuming principal for SQS).
+ * @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html
+ */
+export function kmsRequests(producers: number, consumers: number, prices: Prices, what: string): CostLine {
+  const periods = SECONDS_PER_MONTH / DATA_KEY_REUSE_SECONDS;
+  const requests = periods * (2 * producers + consumers);
+  return line('KMS', `requests (${what})`, requests, 'requests', prices.kmsRequestsPerTenThousand / 10000,
+    `${count(SECONDS_PER_MONTH)} s / ${DATA_KEY_REUSE_SECONDS} s data key reuse x (2 x ${producers} producer(s) + ${consumers} consumer(s)) `
+    + `x ${money(prices.kmsRequestsPerTenThousand)} per 10,000`);
+}
+
+/** API Gateway HTTP API requests, metered per 512 KB. */
+export function httpApiRequests(requests: number, payloadBytes: number, prices: Prices): CostLine {
+  const n = chunks(payloadBytes, HTTP_API_CHUNK_BYTES);
+  return line('API Gateway', 'HTTP API requests', requests * n, 'requests', prices.httpApiRequestsPerMillion / 1e6,
+    `${count(requests)} requests x ${n} (512 KB increments) x ${perMillion(prices.httpApiRequestsPerMillion)}`);
+}
+
+/** NAT gateways by the hour (data processing is not estimated). */
+export function natGateways(n: number, prices: Prices): CostLine {
+  return line('VPC', 'NAT gateway hours', n * 730, 'hours', prices.natGatewayPerHour,
+    `${n} NAT gateway(s) x 730 h x ${money(prices.natGatewayPerHour)} (plus data processed, not estimated)`);
+}
+
+export function sum(lines: CostLine[]): number {
+  return lines.reduce((total, l) => total + l.monthlyCost, 0);
+}

@@ -1,0 +1,186 @@
+/** The day the default prices below were taken (us-east-1, USD, before free tiers). */
+export const PRICES_TAKEN_ON = '2026-12-01';
+
+/**
+ * The price table of the cost report: us-east-1 list prices in USD, taken on 2026-12-01, before
+ * free tiers and volume discounts. Override any price for another region or a negotiated rate;
+ * the report then says it uses custom prices. Each default names its source: the project's study
+ * notes (seeds), the construct library (lib/provisioned-api), or a public page found then. A
+ * price marked "not confirmed" comes from AWS's pricing page as remembered, with no page found
+ * to confirm it.
+ */
+export interface ServerlessPriceTable {
+  /**
+   * Lambda requests, USD per million.
+   * @see https://aws.amazon.com/lambda/pricing/
+   * @default 0.20 (seeds: "$0.20 per 1 million requests")
+   */
+  readonly lambdaRequestsPerMillion?: number;
+  /**
+   * Lambda on-demand duration on arm64, USD per GB-second.
+   * @default 0.0000133334 (seeds: "ARM64 (Graviton2): $0.0000133334 per GB-second (20% cheaper)")
+   */
+  readonly lambdaArm64PerGbSecond?: number;
+  /**
+   * Lambda on-demand duration on x86_64, USD per GB-second.
+   * @default 0.0000166667 (seeds: "x86: $0.0000166667 per GB-second")
+   */
+  readonly lambdaX86PerGbSecond?: number;
+  /**
+   * Provisioned concurrency kept warm on arm64, USD per GB-second.
+   * @default 0.0000033334 (lib/provisioned-api, from https://aws.amazon.com/lambda/pricing/)
+   */
+  readonly provisionedConcurrencyArm64PerGbSecond?: number;
+  /**
+   * Provisioned concurrency kept warm on x86_64, USD per GB-second.
+   * @default 0.0000041667 (lib/provisioned-api, from https://aws.amazon.com/lambda/pricing/)
+   */
+  readonly provisionedConcurrencyX86PerGbSecond?: number;
+  /**
+   * Duration of invocations served by provisioned concurrency on arm64, USD per GB-second.
+   * @default 0.0000077778 (not confirmed: the Lambda pricing page found here showed no figures)
+   */
+  readonly provisionedDurationArm64PerGbSecond?: number;
+  /**
+   * Duration of invocations served by provisioned concurrency on x86_64, USD per GB-second.
+   * @default 0.0000097222 (seeds: "+ $0.0000097 per GB-second (invocation)", AWS's figure to 10 digits)
+   */
+  readonly provisionedDurationX86PerGbSecond?: number;
+  /**
+   * SQS standard queue requests (every 64 KB chunk of a payload is one), USD per million.
+   * @see https://aws.amazon.com/sqs/pricing/
+   * @default 0.40 (https://cloudburn.io/blog/amazon-sqs-pricing, March 2026)
+   */
+  readonly sqsStandardRequestsPerMillion?: number;
+  /**
+   * SQS FIFO queue requests, USD per million.
+   * @default 0.50 (https://cloudburn.io/blog/amazon-sqs-pricing, March 2026)
+   */
+  readonly sqsFifoRequestsPerMillion?: number;
+  /**
+   * SNS standard topic publishes (every 64 KB chunk is one); deliveries to SQS and Lambda are free.
+   * @see https://aws.amazon.com/sns/pricing/
+   * @default 0.50 (https://www.factualminds.com/blog/amazon-sns-pricing-publishes-fanout-protocols/, June 2026)
+   */
+  readonly snsPublishesPerMillion?: number;
+  /**
+   * EventBridge custom events put on a bus (every 64 KB chunk is one), USD per million; events of
+   * AWS services on the default bus are free.
+   * @see https://aws.amazon.com/eventbridge/pricing/
+   * @default 1.00 (https://cloudburn.io/blog/amazon-eventbridge-pricing, March 2026)
+   */
+  readonly eventBridgeEventsPerMillion?: number;
+  /**
+   * Step Functions STANDARD state transitions, USD per thousand.
+   * @see https://aws.amazon.com/step-functions/pricing/
+   * @default 0.025 (seeds: "$0.025 per 1K transitions")
+   */
+  readonly stepFunctionsStandardPerThousandTransitions?: number;
+  /**
+   * Step Functions EXPRESS requests (executions started), USD per million.
+   * @default 1.00 (seeds: "Express Workflows at $1/M executions + duration")
+   */
+  readonly stepFunctionsExpressRequestsPerMillion?: number;
+  /**
+   * Step Functions EXPRESS duration, USD per GB-second (first 1,000 GB-hours a month; memory in
+   * 64 MB chunks, time rounded up to 100 ms).
+   * @default 0.00001667 (https://www.wring.co/blog/aws-step-functions-pricing-guide, March 2026)
+   */
+  readonly stepFunctionsExpressPerGbSecond?: number;
+  /**
+   * DynamoDB on-demand write request units (1 KB each), USD per million.
+   * @see https://aws.amazon.com/dynamodb/pricing/on-demand/
+   * @default 0.625 (https://airbyte.com/data-engineering-resources/dynamodb-pricing, after the
+   * November 2024 cut; the seeds' "$1.25/month for 1M events" is 2 writes per event at this price)
+   */
+  readonly dynamoDbWriteRequestUnitsPerMillion?: number;
+  /**
+   * DynamoDB on-demand read request units (4 KB strongly consistent), USD per million.
+   * @default 0.125 (https://airbyte.com/data-engineering-resources/dynamodb-pricing)
+   */
+  readonly dynamoDbReadRequestUnitsPerMillion?: number;
+  /**
+   * CloudWatch standard-resolution alarms, USD per metric in the alarm per month (an alarm on a
+   * math expression pays for each metric it uses).
+   * @see https://aws.amazon.com/cloudwatch/pricing/
+   * @default 0.10 (not confirmed: the CloudWatch pricing page found here showed only the free tier)
+   */
+  readonly cloudWatchAlarmMetricPerMonth?: number;
+  /**
+   * CloudWatch dashboards, USD per dashboard per month (3 are free per account).
+   * @default 3.00 (https://www.factualminds.com/blog/amazon-cloudwatch-pricing-metrics-logs-alarms-dashboards/, June 2026)
+   */
+  readonly cloudWatchDashboardPerMonth?: number;
+  /**
+   * CloudWatch Logs ingestion (standard class), USD per GB.
+   * @default 0.50 (https://www.factualminds.com/blog/amazon-cloudwatch-pricing-metrics-logs-alarms-dashboards/, June 2026)
+   */
+  readonly logIngestionPerGb?: number;
+  /**
+   * KMS customer managed keys, USD per key per month (each of the first two rotations adds $1).
+   * @see https://aws.amazon.com/kms/pricing/
+   * @default 1.00 (https://www.wring.co/blog/aws-kms-pricing-guide)
+   */
+  readonly kmsKeyPerMonth?: number;
+  /**
+   * KMS symmetric requests, USD per 10,000.
+   * @default 0.03 (https://www.wring.co/blog/aws-kms-pricing-guide)
+   */
+  readonly kmsRequestsPerTenThousand?: number;
+  /**
+   * API Gateway HTTP API requests (every 512 KB is one), USD per million (first 300 million).
+   * @see https://aws.amazon.com/api-gateway/pricing/
+   * @default 1.00 (seeds: "$3.50-$1.00/M requests" for REST and HTTP APIs)
+   */
+  readonly httpApiRequestsPerMillion?: number;
+  /**
+   * NAT gateway, USD per hour per gateway.
+   * @default 0.045 (seeds: "NAT Gateway cost: $0.045/hour + $0.045/GB data processed")
+   */
+  readonly natGatewayPerHour?: number;
+}
+
+/** The price table with every default applied. */
+export type Prices = Required<ServerlessPriceTable>;
+
+/** The default prices (us-east-1, taken on PRICES_TAKEN_ON). */
+export const US_EAST_1_PRICES: Prices = {
+  lambdaRequestsPerMillion: 0.20,
+  lambdaArm64PerGbSecond: 0.0000133334,
+  lambdaX86PerGbSecond: 0.0000166667,
+  provisionedConcurrencyArm64PerGbSecond: 0.0000033334,
+  provisionedConcurrencyX86PerGbSecond: 0.0000041667,
+  provisionedDurationArm64PerGbSecond: 0.0000077778,
+  provisionedDurationX86PerGbSecond: 0.0000097222,
+  sqsStandardRequestsPerMillion: 0.40,
+  sqsFifoRequestsPerMillion: 0.50,
+  snsPublishesPerMillion: 0.50,
+  eventBridgeEventsPerMillion: 1.00,
+  stepFunctionsStandardPerThousandTransitions: 0.025,
+  stepFunctionsExpressRequestsPerMillion: 1.00,
+  stepFunctionsExpressPerGbSecond: 0.00001667,
+  dynamoDbWriteRequestUnitsPerMillion: 0.625,
+  dynamoDbReadRequestUnitsPerMillion: 0.125,
+  cloudWatchAlarmMetricPerMonth: 0.10,
+  cloudWatchDashboardPerMonth: 3.00,
+  logIngestionPerGb: 0.50,
+  kmsKeyPerMonth: 1.00,
+  kmsRequestsPerTenThousand: 0.03,
+  httpApiRequestsPerMillion: 1.00,
+  natGatewayPerHour: 0.045,
+};
+
+/** The defaults with the user's overrides; a negative or non-finite price is an error. */
+export function resolvePrices(overrides: ServerlessPriceTable = {}): Prices {
+  const prices = { ...US_EAST_1_PRICES } as { [key: string]: number };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) continue;
+    if (!(key in prices)) throw new Error(`ServerlessCostReport: unknown price '${key}'`);
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new Error(`ServerlessCostReport: invalid prop 'prices.${key}': must be a number of 0 or more (given ${value}). `
+        + `Fix: set prices.${key} to the USD price of your region`);
+    }
+    prices[key] = value;
+  }
+  return prices as Prices;
+}

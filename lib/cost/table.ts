@@ -1,0 +1,36 @@
+import type { CostLine } from './model';
+import type { ServerlessCostReportResult } from './report';
+
+/** USD with cents, or four decimals below a cent so small figures do not read as zero. */
+export function usd(value: number): string {
+  if (value !== 0 && Math.abs(value) < 0.01) return `$${value.toFixed(4)}`;
+  return `$${value.toFixed(2)}`;
+}
+
+function row(l: CostLine): string {
+  return `    ${l.service.padEnd(16)}${l.item.padEnd(52)}${usd(l.monthlyCost).padStart(10)}  ${l.formula}`;
+}
+
+/** The table the report prints at synth: per construct its total, its lines, its comparisons. */
+export function renderCostTable(report: ServerlessCostReportResult): string {
+  const out: string[] = [
+    `monthly cost estimate: ${usd(report.monthlyCost)} (${report.currency}, `
+    + `${report.customPrices ? 'custom prices' : `${report.region} prices of ${report.pricesTakenOn}`}, before free tiers)`,
+  ];
+  for (const c of report.constructs) {
+    if (!c.estimated) {
+      out.push(`  ${c.path} (${c.constructType}): not estimated, no expectedLoad`);
+      continue;
+    }
+    out.push(`  ${c.path} (${c.constructType}): ${usd(c.monthlyCost)}`);
+    out.push(...c.lines.map(row));
+    for (const k of c.comparisons) {
+      out.push(`    compare ${k.subject}: ${k.current} ${usd(k.currentMonthlyCost)}, ${k.alternative} ${usd(k.alternativeMonthlyCost)}`);
+    }
+  }
+  if (report.appLines.length > 0) {
+    out.push('  app-wide:');
+    out.push(...report.appLines.map(row));
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,1 @@
+export { ServerlessDashboard, ServerlessDashboardProps } from './serverless-dashboard';

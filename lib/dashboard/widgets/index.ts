@@ -3,19 +3,22 @@ import type { IConstruct } from 'constructs';
 import { AsyncFunction } from '../../async-function';
 import { FanOutPipeline } from '../../fan-out-pipeline';
 import { ProvisionedApi } from '../../provisioned-api';
+import { ScheduledJob } from '../../scheduled-job';
+import { StreamWorker } from '../../stream-worker';
 import { SagaStateMachine } from '../../saga-state-machine';
 import { SqsWorker } from '../../sqs-worker';
 import { renderAsyncFunction } from './async-function';
 import { renderFanOutPipeline } from './fan-out-pipeline';
 import { renderProvisionedApi } from './provisioned-api';
 import { renderSagaStateMachine } from './saga-state-machine';
+import { renderScheduledJob } from './scheduled-job';
 import { renderSqsWorker } from './sqs-worker';
+import { renderStreamWorker } from './stream-worker';
 
 /**
  * How the dashboard shows one construct family: rows of widgets built from the construct's
- * public readonly resources, `metric*` methods and `alarms`. A new construct (StreamWorker:
- * iterator age; ScheduledJob: schedule misses) adds one file `widgets/<construct>.ts` with its
- * render function and one entry below.
+ * public readonly resources, `metric*` methods and `alarms`. A new construct adds one file
+ * `widgets/<construct>.ts` with its render function and one entry below.
  */
 export interface DashboardRenderer {
   readonly name: string;
@@ -36,4 +39,6 @@ export const DASHBOARD_RENDERERS: DashboardRenderer[] = [
   renderer('SagaStateMachine', SagaStateMachine, renderSagaStateMachine),
   renderer('ProvisionedApi', ProvisionedApi, renderProvisionedApi),
   renderer('AsyncFunction', AsyncFunction, renderAsyncFunction),
+  renderer('StreamWorker', StreamWorker, renderStreamWorker),
+  renderer('ScheduledJob', ScheduledJob, renderScheduledJob),
 ];

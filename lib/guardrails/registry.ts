@@ -1,6 +1,7 @@
 import { checkResource } from './checks';
 import type { Finding } from './checks';
 import type { ModelResource, StackModel } from './stack-model';
+import { checkStateMachineDefinition } from './state-machine-checks';
 
 /**
  * A guardrail check over one resource of a stack: reads the facts a rule of `lib/rules` needs
@@ -14,4 +15,5 @@ export type GuardrailCheck = (model: StackModel, subject: ModelResource) => Find
  */
 export const GUARDRAIL_CHECKS: GuardrailCheck[] = [
   checkResource,
+  checkStateMachineDefinition,
 ];

@@ -30,6 +30,8 @@ export enum GuardrailRule {
   S3_RECURSIVE_TRIGGER = 'SPG-S3-RECURSION',
   /** EXPRESS state machine without logging: its executions leave no history anywhere else. */
   EXPRESS_STATE_MACHINE_LOGGING = 'SPG-SFN-EXPRESS-LOGGING',
+  /** A `.waitForTaskToken` task without TimeoutSeconds/HeartbeatSeconds: it waits up to a year, no alarm fires. */
+  SFN_CALLBACK_TIMEOUT = 'SPG-SFN-CALLBACK-TIMEOUT',
 }
 
 /** What a guardrail finding becomes. */
@@ -59,4 +61,5 @@ export const DEFAULT_SEVERITIES: Record<GuardrailRule, GuardrailSeverity> = {
   [GuardrailRule.PROVISIONED_ABOVE_RESERVED]: GuardrailSeverity.ERROR,
   [GuardrailRule.S3_RECURSIVE_TRIGGER]: GuardrailSeverity.ERROR,
   [GuardrailRule.EXPRESS_STATE_MACHINE_LOGGING]: GuardrailSeverity.WARNING,
+  [GuardrailRule.SFN_CALLBACK_TIMEOUT]: GuardrailSeverity.ERROR,
 };

@@ -3,3 +3,4 @@
 export * from './ids';
 export * from './rule';
 export * from './sqs';
+export * from './state-machine';

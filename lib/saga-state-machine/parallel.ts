@@ -14,6 +14,9 @@ function mergedResults(branches: number): string {
   return merged;
 }
 
+/** The failures of the branches that failed, in declaration order (the others left `failure: {}`). */
+const FAILED = '$.branchFailures[?(@.step)]';
+
 /**
  * A parallel group:
  *
@@ -24,7 +27,7 @@ function mergedResults(branches: number): string {
  *   the earlier steps' compensations.
  *
  * The Parallel state's output is `{ input, results, branchFailures }`: results of the completed
- * branches merged into `results`, and the failures of the failed ones (declaration order).
+ * branches merged into `results`, and one entry per branch in `branchFailures`: `{}`, or the branch's failure.
  */
 export function buildGroup(scope: Construct, group: StepModel, earlier: StepModel[], compensationEntry: sfn.State,
   actionTask: (step: StepModel) => sfn.TaskStateBase): { start: sfn.State; attach: (next: sfn.State) => void } {
@@ -32,6 +35,8 @@ export function buildGroup(scope: Construct, group: StepModel, earlier: StepMode
   const names = branches.map((b) => b.name);
   const parallel = new sfn.Parallel(scope, group.name, {
     comment: `Parallel group ${group.name}: ${names.join(', ')}. Every branch finishes (each catches its own failure)`,
+    // `failure: {}` in every branch: a branch that fails replaces it, so `$[*].failure` has one entry per branch.
+    parameters: { 'input.$': '$.input', 'results.$': '$.results', 'failure': {} },
     resultSelector: {
       'input.$': '$[0].input',
       'results.$': mergedResults(branches.length),
@@ -51,19 +56,19 @@ export function buildGroup(scope: Construct, group: StepModel, earlier: StepMode
     comment: `Names the group, its first failed branch and every branch failure, then runs the compensations: ${compensated.join(', ') || 'none'}`,
     parameters: {
       'step': group.name,
-      'failedBranches.$': '$.branchFailures[*].step',
-      'originalError.$': '$.branchFailures[0].originalError',
-      'caught.$': '$.branchFailures[0].caught',
-      'branchFailures.$': '$.branchFailures',
-      'error.$': `States.Format('${group.name} failed: {}', $.branchFailures[0].error)`,
+      'failedBranches.$': `${FAILED}.step`,
+      'originalError.$': `States.ArrayGetItem(${FAILED}.originalError, 0)`,
+      'caught.$': `States.ArrayGetItem(${FAILED}.caught, 0)`,
+      'branchFailures.$': FAILED,
+      'error.$': `States.Format('${group.name} failed: {}', States.ArrayGetItem(${FAILED}.error, 0))`,
       'cause.$': `States.Format('step ${group.name} failed: {} of ${branches.length} branches failed, the first: {}. ${compensated.length
         ? `Compensated in reverse order: ${compensated.join(', ')}` : 'Nothing to compensate'}.', `
-        + 'States.ArrayLength($.branchFailures), $.branchFailures[0].cause)',
+        + `States.ArrayLength(${FAILED}), States.ArrayGetItem(${FAILED}.cause, 0))`,
     },
     resultPath: '$.failure',
   });
   groupFailed.next(compensationEntry);
   const check = new sfn.Choice(scope, `Check ${group.name}`, { comment: `Did any branch of ${group.name} fail?` })
-    .when(sfn.Condition.isPresent('$.branchFailures[0]'), groupFailed);
+    .when(sfn.Condition.or(...branches.map((_, i) => sfn.Condition.isPresent(`$.branchFailures[${i}].step`))), groupFailed);
   return { start: parallel, attach: (next) => { parallel.next(check); check.otherwise(next); } };
 }

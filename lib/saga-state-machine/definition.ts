@@ -94,8 +94,11 @@ export class SagaDefinition {
     this.steps.forEach((step, index) => {
       let entry = this.entryAt(index - 1);
       const order = compensationOrder(this.steps.slice(0, index + 1), step.branches ? step : undefined);
+      // The last step's compensation can only run for its own failure (nothing fails after it):
+      // without compensatesOwnFailure it would be an unreachable state, which Step Functions rejects.
+      const reachable = (member: StepModel) => step.branches || index < this.steps.length - 1 || member.compensatesOwnFailure;
       for (const member of step.branches ?? [step]) {
-        if (!member.compensation) continue;
+        if (!member.compensation || !reachable(member)) continue;
         const at = order.findIndex((n) => n === member.name || n === `${member.name} (if completed)`);
         const task = this.compensationTask(member, [member.name, ...order.slice(at + 1)]);
         task.next(entry);

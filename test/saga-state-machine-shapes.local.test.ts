@@ -24,21 +24,14 @@ import { addSagaStateMachineDemo } from '../examples/saga-state-machine';
 import { SagaStateMachine, SagaStateMachineProps, SagaTask } from '../lib';
 import { LocalDynamo, startLocalDynamo } from './support/dynalite';
 import { DemoServices, demoServices } from './support/saga-demo-services';
-import { compensationsRun, definitionOf, execute, LocalService, Options, Run } from './support/saga-local';
+import { compensationsRun, definitionOf, execute, LocalService, Options, ORDER_SAGA_HANDLERS, Run } from './support/saga-local';
 import { TaskTokenService } from './support/task-token-service';
 
 type Json = any;
 const TABLE = 'saga-shapes-idempotency';
 const ORDERS = 'saga-shapes-orders';
 
-const HANDLERS: Record<string, string> = {
-  'reserve-inventory': 'saga-state-machine/reserve-inventory',
-  'Compensate reserve-inventory': 'saga-state-machine/release-inventory',
-  'charge-payment': 'saga-state-machine/charge-payment',
-  'Compensate charge-payment': 'saga-state-machine/refund-payment',
-  'create-shipment': 'saga-state-machine/create-shipment',
-  'send-confirmation': 'saga-state-machine/create-shipment',
-};
+const HANDLERS: Record<string, string> = { ...ORDER_SAGA_HANDLERS, 'send-confirmation': 'saga-state-machine/create-shipment' };
 
 function order(orderId: string, simulate?: Json): Json {
   return { orderId, items: [{ sku: 'A', quantity: 2, price: 10 }, { sku: 'B', quantity: 1, price: 5.5 }], simulate };
@@ -131,12 +124,12 @@ describe('SagaStateMachine callback, parallel and direct-service steps, executed
   });
 
   /** The optimized DynamoDB integration: the state's Parameters as the API request, errors named DynamoDB.<exception>. */
-  function dynamoService(state: string, command: typeof PutItemCommand | typeof DeleteItemCommand, delayMs = 0): LocalService {
+  function dynamoService(state: string, command: new (input: Json) => PutItemCommand | DeleteItemCommand, delayMs = 0): LocalService {
     return async (parameters) => {
       expect(parameters.TableName).toBe('orders');
       await new Promise((resolve) => setTimeout(resolve, delayMs));
       try {
-        const response = await dynamo.client.send(new command({ ...parameters, TableName: ORDERS }) as never) as Json;
+        const response = await dynamo.client.send(new command({ ...parameters, TableName: ORDERS }) as PutItemCommand) as Json;
         dynamoCalls.push({ state, at: Date.now() });
         delete response.$metadata; // the SDK's, not part of the API response
         return response;

@@ -12,7 +12,7 @@ import { LocalDynamo, startLocalDynamo } from './support/dynalite';
 import { lambdaContext, loadBundledHandler } from './support/lambda';
 import { demoServices as startDemoServices } from './support/saga-demo-services';
 import {
-  compensationsRun, definitionOf, execute as runSaga, LocalService, Options, Run, STATE_MACHINE_ARN, StepHandler,
+  compensationsRun, definitionOf, execute as runSaga, LocalService, Options, ORDER_SAGA_HANDLERS, Run, STATE_MACHINE_ARN, StepHandler,
 } from './support/saga-local';
 import { TaskTokenService } from './support/task-token-service';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -21,13 +21,7 @@ const aslValidator = require('asl-validator') as (definition: unknown) => { isVa
 type Json = any;
 const TABLE = 'saga-idempotency';
 
-const HANDLERS: Record<string, string> = {
-  'reserve-inventory': 'saga-state-machine/reserve-inventory',
-  'Compensate reserve-inventory': 'saga-state-machine/release-inventory',
-  'charge-payment': 'saga-state-machine/charge-payment',
-  'Compensate charge-payment': 'saga-state-machine/refund-payment',
-  'create-shipment': 'saga-state-machine/create-shipment',
-};
+const HANDLERS = ORDER_SAGA_HANDLERS;
 
 /**
  * The demo's approval callback and its direct EventBridge/SNS steps, which the interpreter cannot

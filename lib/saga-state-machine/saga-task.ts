@@ -28,41 +28,14 @@ export interface SagaCallbackOptions {
   readonly heartbeat?: Duration;
 }
 
-/** A DynamoDB PutItem call of the state machine. */
-export interface SagaDynamoPutItemOptions {
-  /** The table; the state machine may call dynamodb:PutItem on it only. */
+/** What every DynamoDB write of a saga step names: the table and an optional condition. */
+export interface SagaDynamoWriteOptions {
+  /** The table; the state machine may call the one action of the step on it only. */
   readonly table: dynamodb.ITable;
   /**
-   * The item. Values can come from the state: `$.input.<field>`, `$.results['<step>'].<field>`
-   * (e.g. `tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$.input.orderId'))`).
-   */
-  readonly item: { [name: string]: tasks.DynamoAttributeValue };
-  /**
-   * Condition the put must meet, or it fails with `DynamoDB.ConditionalCheckFailedException`.
+   * Condition the write must meet, or it fails with `DynamoDB.ConditionalCheckFailedException`
+   * (a business error: not retried, the saga compensates).
    * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html
-   * @default - unconditional
-   */
-  readonly conditionExpression?: string;
-  /**
-   * Values of the `:placeholders` of `conditionExpression`.
-   * @default - none
-   */
-  readonly expressionAttributeValues?: { [placeholder: string]: tasks.DynamoAttributeValue };
-}
-
-/** A DynamoDB UpdateItem call of the state machine. */
-export interface SagaDynamoUpdateItemOptions {
-  /** The table; the state machine may call dynamodb:UpdateItem on it only. */
-  readonly table: dynamodb.ITable;
-  /** The primary key of the item. */
-  readonly key: { [name: string]: tasks.DynamoAttributeValue };
-  /**
-   * The update, e.g. `SET #s = :status`.
-   * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.UpdateExpressions.html
-   */
-  readonly updateExpression: string;
-  /**
-   * Condition the update must meet, or it fails with `DynamoDB.ConditionalCheckFailedException`.
    * @default - unconditional
    */
   readonly conditionExpression?: string;
@@ -72,28 +45,33 @@ export interface SagaDynamoUpdateItemOptions {
    */
   readonly expressionAttributeNames?: { [placeholder: string]: string };
   /**
-   * Values of the `:placeholders` of the expressions.
+   * Values of the `:placeholders` of the expressions. Values can come from the state:
+   * `$.input.<field>`, `$.results['<step>'].<field>`
+   * (e.g. `tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$.input.orderId'))`).
    * @default - none
    */
   readonly expressionAttributeValues?: { [placeholder: string]: tasks.DynamoAttributeValue };
 }
 
+/** A DynamoDB PutItem call of the state machine. */
+export interface SagaDynamoPutItemOptions extends SagaDynamoWriteOptions {
+  /** The item; values can come from the state, as in `expressionAttributeValues`. */
+  readonly item: { [name: string]: tasks.DynamoAttributeValue };
+}
+
 /** A DynamoDB DeleteItem call of the state machine. */
-export interface SagaDynamoDeleteItemOptions {
-  /** The table; the state machine may call dynamodb:DeleteItem on it only. */
-  readonly table: dynamodb.ITable;
+export interface SagaDynamoDeleteItemOptions extends SagaDynamoWriteOptions {
   /** The primary key of the item. */
   readonly key: { [name: string]: tasks.DynamoAttributeValue };
+}
+
+/** A DynamoDB UpdateItem call of the state machine. */
+export interface SagaDynamoUpdateItemOptions extends SagaDynamoDeleteItemOptions {
   /**
-   * Condition the delete must meet, or it fails with `DynamoDB.ConditionalCheckFailedException`.
-   * @default - unconditional
+   * The update, e.g. `SET #s = :status`.
+   * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.UpdateExpressions.html
    */
-  readonly conditionExpression?: string;
-  /**
-   * Values of the `:placeholders` of `conditionExpression`.
-   * @default - none
-   */
-  readonly expressionAttributeValues?: { [placeholder: string]: tasks.DynamoAttributeValue };
+  readonly updateExpression: string;
 }
 
 /** An SQS SendMessage call of the state machine. */
@@ -191,6 +169,12 @@ const TRANSIENT_SERVICE_ERRORS: Record<string, string[]> = {
 
 const timeoutOf = (d?: Duration) => d ? sfn.Timeout.duration(d) : undefined;
 const payloadOf = (context: SagaTaskContext) => sfn.TaskInput.fromObject(context.payload);
+/** The props the three DynamoDB tasks share. */
+const dynamoWrite = (options: SagaDynamoWriteOptions, c: SagaTaskContext) => ({
+  comment: c.comment, table: options.table, conditionExpression: options.conditionExpression,
+  expressionAttributeNames: options.expressionAttributeNames, expressionAttributeValues: options.expressionAttributeValues,
+  resultPath: c.resultPath, taskTimeout: timeoutOf(c.timeout),
+});
 const withToken = (context: SagaTaskContext) => sfn.TaskInput.fromObject({ ...context.payload, taskToken: sfn.JsonPath.taskToken });
 
 /**
@@ -251,27 +235,19 @@ export class SagaTask {
 
   /** DynamoDB PutItem, directly from the state machine. The result is the PutItem response. */
   public static dynamoPutItem(options: SagaDynamoPutItemOptions): SagaTask {
-    return SagaTask.service('DynamoDB', (scope, id, c) => new tasks.DynamoPutItem(scope, id, {
-      comment: c.comment, table: options.table, item: options.item, conditionExpression: options.conditionExpression,
-      expressionAttributeValues: options.expressionAttributeValues, resultPath: c.resultPath, taskTimeout: timeoutOf(c.timeout),
-    }));
+    return SagaTask.service('DynamoDB', (scope, id, c) => new tasks.DynamoPutItem(scope, id, { ...dynamoWrite(options, c), item: options.item }));
   }
 
   /** DynamoDB UpdateItem, directly from the state machine. The result is the UpdateItem response. */
   public static dynamoUpdateItem(options: SagaDynamoUpdateItemOptions): SagaTask {
     return SagaTask.service('DynamoDB', (scope, id, c) => new tasks.DynamoUpdateItem(scope, id, {
-      comment: c.comment, table: options.table, key: options.key, updateExpression: options.updateExpression,
-      conditionExpression: options.conditionExpression, expressionAttributeNames: options.expressionAttributeNames,
-      expressionAttributeValues: options.expressionAttributeValues, resultPath: c.resultPath, taskTimeout: timeoutOf(c.timeout),
+      ...dynamoWrite(options, c), key: options.key, updateExpression: options.updateExpression,
     }));
   }
 
   /** DynamoDB DeleteItem, directly from the state machine. The result is the DeleteItem response. */
   public static dynamoDeleteItem(options: SagaDynamoDeleteItemOptions): SagaTask {
-    return SagaTask.service('DynamoDB', (scope, id, c) => new tasks.DynamoDeleteItem(scope, id, {
-      comment: c.comment, table: options.table, key: options.key, conditionExpression: options.conditionExpression,
-      expressionAttributeValues: options.expressionAttributeValues, resultPath: c.resultPath, taskTimeout: timeoutOf(c.timeout),
-    }));
+    return SagaTask.service('DynamoDB', (scope, id, c) => new tasks.DynamoDeleteItem(scope, id, { ...dynamoWrite(options, c), key: options.key }));
   }
 
   /** SQS SendMessage, directly from the state machine (no callback). The result is `{ MessageId, ... }`. */

@@ -11,6 +11,15 @@ export type StepHandler = (event: Json, context: ReturnType<typeof lambdaContext
 export type LocalService = (parameters: Json) => Promise<Json>;
 export const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:OrderSaga';
 
+/** The order saga's Lambda states -> the bundled example handlers. */
+export const ORDER_SAGA_HANDLERS: Record<string, string> = {
+  'reserve-inventory': 'saga-state-machine/reserve-inventory',
+  'Compensate reserve-inventory': 'saga-state-machine/release-inventory',
+  'charge-payment': 'saga-state-machine/charge-payment',
+  'Compensate charge-payment': 'saga-state-machine/refund-payment',
+  'create-shipment': 'saga-state-machine/create-shipment',
+};
+
 /**
  * The ASL of the stack's state machine: DefinitionString's Fn::Join resolved, function ARNs made
  * up from logical ids (`arn:aws:lambda:us-east-1:123456789012:function:<id>`), other references

@@ -27,6 +27,9 @@ import { DemoServices, demoServices } from './support/saga-demo-services';
 import { compensationsRun, definitionOf, execute, LocalService, Options, ORDER_SAGA_HANDLERS, Run } from './support/saga-local';
 import { TaskTokenService } from './support/task-token-service';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const aslValidator = require('asl-validator') as (definition: unknown) => { isValid: boolean; errors: unknown[] };
+
 type Json = any;
 const TABLE = 'saga-shapes-idempotency';
 const ORDERS = 'saga-shapes-orders';
@@ -152,6 +155,32 @@ describe('SagaStateMachine callback, parallel and direct-service steps, executed
     (await dynamo.client.send(new GetItemCommand({ TableName: ORDERS, Key: { orderId: { S: orderId } } }))).Item;
 
   // ---------------------------------------------------------------------------------------------
+  // The task-token runtime helper and the local token service it talks to
+
+  test('runtime helper: the SFN client loads on first use; success, failure and heartbeat reach the service', async () => {
+    process.env.AWS_ENDPOINT_URL_SFN = tokens.endpoint;
+    let helper: typeof import('../lambda/runtime/task-token') | undefined;
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      helper = require('../lambda/runtime/task-token');
+    });
+    expect(helper!.taskTokenClientLoaded()).toBe(false);
+    const ok = tokens.issue('helper-ok');
+    await helper!.sendTaskHeartbeat(ok.token);
+    expect(helper!.taskTokenClientLoaded()).toBe(true);
+    await helper!.sendTaskSuccess(ok.token, { approved: true });
+    await expect(ok.result).resolves.toEqual({ approved: true });
+    const bad = tokens.issue('helper-bad');
+    await helper!.sendTaskFailure(bad.token, `E${'x'.repeat(300)}`, 'c'.repeat(40000));
+    await expect(bad.result).rejects.toMatchObject({ name: `E${'x'.repeat(255)}` });
+    const failure = tokens.calls.find((c) => c.taskToken === bad.token)!;
+    expect([failure.error!.length, failure.cause!.length]).toEqual([256, 32768]);
+    expect(tokens.calls.filter((c) => c.taskToken === ok.token).map((c) => c.action)).toEqual(['SendTaskHeartbeat', 'SendTaskSuccess']);
+    // A completed token is closed: the service answers TaskTimedOut, and the helper throws it.
+    await expect(helper!.sendTaskSuccess(ok.token, {})).rejects.toMatchObject({ name: 'TaskTimedOut' });
+  });
+
+  // ---------------------------------------------------------------------------------------------
   // Callbacks
 
   test('callback success: the worker gets the token and the payload, sends a heartbeat, then its output is the result', async () => {
@@ -225,17 +254,25 @@ describe('SagaStateMachine callback, parallel and direct-service steps, executed
   });
 
   test('execution timeout before the callback\'s: the saga warns at synth, and the timed-out execution runs no compensation', async () => {
-    const { definition, stack } = callbackSaga({ timeout: Duration.seconds(1) }, { timeout: Duration.seconds(30) });
-    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('callback of step \'approve-order\' may wait 30 seconds'))).toHaveLength(1);
+    const { definition, stack } = callbackSaga({ timeout: Duration.seconds(1) }, { timeout: Duration.seconds(2) });
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('callback of step \'approve-order\' may wait 2 seconds'))).toHaveLength(1);
     const neverAnswered: LocalService = () => tokens.issue('approve-order').result;
     const run = await execute(definition, order('o-cb-5'), { handlers: HANDLERS, services: { 'approve-order': neverAnswered } });
     expect(run.status).toBe('TIMED_OUT');
     expect(compensationsRun(run)).toEqual([]);
     expect(run.states).toEqual(['Start', 'reserve-inventory', 'approve-order']);
+    // The interpreter leaves the aborted task's own 2-second timer running: let it fire, so no timer outlives the file.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
   });
 
   // ---------------------------------------------------------------------------------------------
   // Parallel groups and direct-service steps
+
+  test('the definitions are valid ASL (asl-validator)', () => {
+    for (const definition of [parallel.definition, demoDefinition.definition, callbackSaga({}, { timeout: Duration.minutes(5) }).definition]) {
+      expect(aslValidator(structuredClone(definition)).errors).toEqual([]);
+    }
+  });
 
   test('all branches complete: results merged under $.results, the DynamoDB item written', async () => {
     const run = await runParallel(order('o-p-0'));

@@ -51,7 +51,7 @@ function fn(stack: Stack, id: string): lambda.IFunction {
 const key = (field: string) => tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt(field));
 
 /** reserve -> fulfil (charge-payment | create-shipment | record-order: DynamoDB) -> send-confirmation. */
-function parallelSaga(): { definition: Json; saga: SagaStateMachine } {
+function parallelSaga(chargeCompensatesOwnFailure = false): { definition: Json; saga: SagaStateMachine } {
   const stack = newStack('Parallel');
   const table = dynamodb.Table.fromTableName(stack, 'Orders', 'orders');
   const saga = new SagaStateMachine(stack, 'Saga', {
@@ -60,7 +60,7 @@ function parallelSaga(): { definition: Json; saga: SagaStateMachine } {
       {
         name: 'fulfil',
         parallel: [
-          { name: 'charge-payment', action: fn(stack, 'Charge'), compensation: fn(stack, 'Refund') },
+          { name: 'charge-payment', action: fn(stack, 'Charge'), compensation: fn(stack, 'Refund'), compensatesOwnFailure: chargeCompensatesOwnFailure },
           { name: 'create-shipment', action: fn(stack, 'Ship') },
           {
             name: 'record-order',
@@ -143,7 +143,7 @@ describe('SagaStateMachine callback, parallel and direct-service steps, executed
     };
   }
 
-  const runParallel = (input: Json, options: Options = {}): Promise<Run> => execute(parallel.definition, input, {
+  const runParallel = (input: Json, options: Options = {}, definition = parallel.definition): Promise<Run> => execute(definition, input, {
     handlers: HANDLERS,
     services: {
       'record-order': dynamoService('record-order', PutItemCommand),
@@ -352,6 +352,16 @@ describe('SagaStateMachine callback, parallel and direct-service steps, executed
     const release = run.calls.find((c) => c.state === 'Compensate reserve-inventory')!;
     expect(release.event.failure.failedBranches).toEqual(['charge-payment', 'create-shipment']);
     expect(release.event.failure.branchFailures.map((f: Json) => f.originalError)).toEqual(['PaymentDeclinedError', 'ShipmentRejectedError']);
+  });
+
+  test('a branch with compensatesOwnFailure that fails is compensated too, without the "completed?" check', async () => {
+    const own = parallelSaga(true);
+    expect(own.definition.States['Compensate charge-payment?']).toBeUndefined();
+    const run = await runParallel(order('o-p-own', { failStep: 'charge-payment' }), {}, own.definition);
+    expect(compensationsRun(run)).toEqual(['Compensate record-order', 'Compensate charge-payment', 'Compensate reserve-inventory']);
+    // The failed charge left no result: the refund has nothing to undo.
+    expect(run.calls.find((c) => c.state === 'Compensate charge-payment')!.result).toEqual({ refunded: null, amount: 0 });
+    expect(run.cause).toContain('Compensated in reverse order: record-order (if completed), charge-payment, reserve-inventory.');
   });
 
   test('a step after the group fails: every branch is compensated (latest declared first), then the earlier steps', async () => {

@@ -296,7 +296,8 @@ describe('cost at synth', () => {
     });
     expect(infosOf(stack)).toEqual(['cost per 1,000 executions: STANDARD $0.1250 on the happy path (5 state transitions) and $0.2500 '
       + 'on the worst failure path (10 transitions) at $0.025 per 1,000 transitions, each retry one more; EXPRESS $0.0020 '
-      + '($1 per million requests + 1 second at 64 MB x $0.00001667 per GB-second, an assumed duration). Change the prices with costAssumptions.']);
+      + '($1 per million requests + 1 second at 64 MB x $0.00001667 per GB-second, an assumed duration). Change the prices with costAssumptions. '
+      + '[ack: cdk-serverless-patterns:SagaStateMachine.costEstimate]']);
   });
 
   test('costAssumptions override the prices and the EXPRESS duration and memory', () => {

@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { createAlarms } from '../core/alarms';
 import { Defaults } from '../core/defaults';
 import { acknowledgeRule } from '../core/nag';
+import { WARNING_ID_PREFIX } from '../core/validation';
 import { describeCost, estimateCost, SagaCostEstimate } from './cost';
 import { COMPENSATION_FAILED_METRIC, METRIC_NAMESPACE, SagaDefinition } from './definition';
 import type { SagaStateMachineProps } from './props';
@@ -148,7 +149,8 @@ export class SagaStateMachine extends Construct {
     const estimate = estimateCost(steps.map(function toCost(s: StepModel): Parameters<typeof estimateCost>[0][number] {
       return { hasCompensation: !!s.compensation, compensatesOwnFailure: s.compensatesOwnFailure, branches: s.branches?.map(toCost) };
     }), callbacks.length === 0, props.costAssumptions);
-    Annotations.of(this).addInfo(describeCost(estimate, props.costAssumptions,
+    // A stable id, so the info can be acknowledged like the library's warnings.
+    Annotations.of(this).addInfoV2(`${WARNING_ID_PREFIX}:SagaStateMachine.costEstimate`, describeCost(estimate, props.costAssumptions,
       `callback steps wait for a task token: ${callbacks.map((s) => s.name).join(', ')}`));
     return estimate;
   }

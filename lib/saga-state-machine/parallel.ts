@@ -1,6 +1,6 @@
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { failurePass } from './definition';
+import { failurePass } from './step-states';
 import { compensationOrder, StepModel } from './step-model';
 
 /**

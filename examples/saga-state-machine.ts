@@ -1,8 +1,9 @@
 import { Duration, Size } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { HandlerCode, IdempotencyTable, SagaStateMachine, ServerlessFunction } from '../lib';
+import { HandlerCode, IdempotencyTable, SagaStateMachine, SagaTask, ServerlessFunction, SqsWorker } from '../lib';
 
 /** One example step function from this package's bundled saga handlers (`assets/saga-state-machine/<name>`). */
 function stepFunction(scope: Construct, name: string, table: dynamodb.ITable): ServerlessFunction {
@@ -16,20 +17,40 @@ function stepFunction(scope: Construct, name: string, table: dynamodb.ITable): S
   return fn;
 }
 
+/** The order event the notify group publishes to the default event bus (and retracts on rollback). */
+const orderEvent = (state: string) => sfn.TaskInput.fromObject({
+  'orderId.$': '$.input.orderId',
+  state,
+  'shipment.$': "$.results['create-shipment']",
+});
+
 /**
- * The order saga: reserve inventory -> charge payment -> create shipment. A failed charge is
- * refunded too (a timed-out charge may have been captured). Start an execution with
+ * The order saga: reserve inventory -> approve the order (a callback: the approval worker answers
+ * the task token) -> charge payment -> create shipment -> notify, a parallel group that publishes
+ * the OrderPlaced event (EventBridge, directly) and emails the receipt (SNS, directly). A failed
+ * charge is refunded too (a timed-out charge may have been captured). Start an execution with
  * `{"orderId":"o-1","items":[{"sku":"A","quantity":1,"price":10}],"simulate":{"failStep":"create-shipment"}}`
- * to watch the refund and the release run in reverse order.
+ * to watch the refund and the release run in reverse order, or with `"simulate":{"rejectApproval":true}`
+ * to watch a rejected approval release the inventory.
  */
 export function addSagaStateMachineDemo(scope: Construct, alarmTopic: sns.ITopic): SagaStateMachine {
   const steps = new Construct(scope, 'OrderSagaSteps');
   // The step handlers are idempotent per `<execution>:<step>` key (Powertools, DynamoDB).
-  // One Powertools idempotency table for the five step functions: records are keyed by function
-  // name and idempotency key, so they share it without collisions.
+  // One Powertools idempotency table for the step functions and the approval worker: records are
+  // keyed by function name and idempotency key, so they share it without collisions.
   const table = new IdempotencyTable(steps, 'IdempotencyTable');
   const step = (name: string) => stepFunction(steps, name, table);
-  return new SagaStateMachine(scope, 'OrderSaga', {
+  // The approval worker gets {taskToken, step, idempotencyKey, input, results} per message and answers the token.
+  const approvals = new SqsWorker(steps, 'ApprovalWorker', {
+    handler: HandlerCode.bundled('saga-state-machine/approve-order'),
+    timeout: Duration.seconds(10),
+    environment: { POWERTOOLS_SERVICE_NAME: 'order-saga-approval', APPROVAL_LIMIT: '1000' },
+    idempotency: { table, eventKeyJmesPath: 'powertools_json(body).idempotencyKey' },
+    alarmTopic,
+  });
+  const receipts = new sns.Topic(steps, 'Receipts', { enforceSSL: true });
+
+  const saga = new SagaStateMachine(scope, 'OrderSaga', {
     steps: [
       {
         name: 'reserve-inventory',
@@ -39,6 +60,10 @@ export function addSagaStateMachineDemo(scope: Construct, alarmTopic: sns.ITopic
         retry: { retryErrors: ['ServiceUnavailableError'], maxAttempts: 4 },
       },
       {
+        name: 'approve-order',
+        actionTask: SagaTask.callbackViaQueue(approvals.queue, { timeout: Duration.hours(1), heartbeat: Duration.minutes(10) }),
+      },
+      {
         name: 'charge-payment',
         action: step('charge-payment'),
         compensation: step('refund-payment'),
@@ -46,9 +71,25 @@ export function addSagaStateMachineDemo(scope: Construct, alarmTopic: sns.ITopic
         timeout: Duration.seconds(15),
       },
       { name: 'create-shipment', action: step('create-shipment') },
+      {
+        name: 'notify',
+        parallel: [
+          {
+            name: 'publish-order-placed',
+            actionTask: SagaTask.eventBridgePutEvents({ source: 'orders', detailType: 'OrderPlaced', detail: orderEvent('placed') }),
+            compensationTask: SagaTask.eventBridgePutEvents({ source: 'orders', detailType: 'OrderCancelled', detail: orderEvent('cancelled') }),
+          },
+          {
+            name: 'send-receipt',
+            actionTask: SagaTask.snsPublish({ topic: receipts, subject: 'Your order', message: orderEvent('placed') }),
+          },
+        ],
+      },
     ],
-    timeout: Duration.minutes(15),
+    timeout: Duration.hours(2),
     alarmTopic,
     expectedLoad: { perMonth: 200_000, averageDuration: Duration.millis(1500), payloadSize: Size.kibibytes(2) },
   });
+  saga.grantTaskResponse(approvals.function);
+  return saga;
 }

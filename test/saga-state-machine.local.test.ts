@@ -6,135 +6,37 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { StateMachine } from 'aws-local-stepfunctions';
 import { addSagaStateMachineDemo } from '../examples/saga-state-machine';
 import { SagaStateMachine, SagaStep } from '../lib';
 import { LocalDynamo, startLocalDynamo } from './support/dynalite';
 import { lambdaContext, loadBundledHandler } from './support/lambda';
+import { demoServices as startDemoServices } from './support/saga-demo-services';
+import {
+  compensationsRun, definitionOf, execute as runSaga, LocalService, Options, ORDER_SAGA_HANDLERS, Run, STATE_MACHINE_ARN, StepHandler,
+} from './support/saga-local';
+import { TaskTokenService } from './support/task-token-service';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const aslValidator = require('asl-validator') as (definition: unknown) => { isValid: boolean; errors: unknown[] };
 
 type Json = any;
-type StepHandler = (event: Json, context: ReturnType<typeof lambdaContext>) => Promise<Json>;
 const TABLE = 'saga-idempotency';
-const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:OrderSaga';
 
-/** The ASL of the stack's state machine: DefinitionString's Fn::Join resolved, Lambda ARNs made up from logical ids. */
-function definitionOf(stack: Stack): Json {
-  const template = App.of(stack)!.synth().getStackByName(stack.stackName).template;
-  const machines = Object.values(template.Resources as Record<string, Json>)
-    .filter((r) => r.Type === 'AWS::StepFunctions::StateMachine');
-  expect(machines).toHaveLength(1);
-  const [separator, parts] = machines[0].Properties.DefinitionString['Fn::Join'];
-  const text = (parts as Json[]).map((part) => {
-    if (typeof part === 'string') return part;
-    if (part['Fn::GetAtt']) return `arn:aws:lambda:us-east-1:123456789012:function:${part['Fn::GetAtt'][0]}`;
-    if (part.Ref === 'AWS::Partition') return 'aws';
-    if (part.Ref === 'AWS::Region') return 'us-east-1';
-    throw new Error(`unexpected token in definition: ${JSON.stringify(part)}`);
-  }).join(separator);
-  return JSON.parse(text);
-}
-
-interface Run {
-  readonly status: 'SUCCEEDED' | 'FAILED';
-  readonly output?: Json;
-  readonly error?: string;
-  readonly cause?: string;
-  /** Names of the states entered, in order (from the interpreter's event log). */
-  readonly states: string[];
-  /** Task states whose handler was called, in order, with each call's outcome. */
-  readonly calls: Array<{ state: string; event: Json; result?: Json; error?: string }>;
-  /** PutMetricData calls of the RecordCompensationFailure state. */
-  readonly metrics: Json[];
-}
-
-interface Options {
-  /** State name -> number of calls the simulated Lambda service throttles before the function runs. */
-  readonly throttle?: Record<string, number>;
-  /** Default: a name no other execution of this file uses, so idempotency keys never collide. */
-  readonly executionName?: string;
-  /** Task state name -> bundled handler asset. */
-  readonly handlers?: Record<string, string>;
-}
-
-const HANDLERS: Record<string, string> = {
-  'reserve-inventory': 'saga-state-machine/reserve-inventory',
-  'Compensate reserve-inventory': 'saga-state-machine/release-inventory',
-  'charge-payment': 'saga-state-machine/charge-payment',
-  'Compensate charge-payment': 'saga-state-machine/refund-payment',
-  'create-shipment': 'saga-state-machine/create-shipment',
-};
+const HANDLERS = ORDER_SAGA_HANDLERS;
 
 /**
- * One instance of each bundled handler for the whole file, like a warm function serving many
- * executions: its idempotency records (dynalite) and simulated attempt counts persist between
- * runs, so every run needs its own execution name. Loaded on first use, after beforeAll has set
- * IDEMPOTENCY_TABLE_NAME and the DynamoDB endpoint.
+ * The demo's approval callback and its direct EventBridge/SNS steps, which the interpreter cannot
+ * run: local substitutes that behave as the services would (see saga-state-machine-shapes.local.test.ts,
+ * which tests them). The approval goes through the real bundled approval worker and task-token helper.
  */
-const warmHandlers = new Map<string, StepHandler>();
-function warmHandler(asset: string): StepHandler {
-  if (!warmHandlers.has(asset)) warmHandlers.set(asset, loadBundledHandler<StepHandler>(asset));
-  return warmHandlers.get(asset)!;
-}
-let executions = 0;
+let demoServices: Record<string, LocalService> = {};
 
-async function execute(definition: Json, input: Json, options: Options = {}): Promise<Run> {
-  const calls: Run['calls'] = [];
-  const metrics: Json[] = [];
-  const throttled: Record<string, number> = {};
-  const taskResourceLocalHandlers: Record<string, (event: Json) => Promise<Json>> = {};
-  const retryIntervalOverrides: Record<string, number> = {};
-  for (const [state, asset] of Object.entries(options.handlers ?? HANDLERS)) {
-    if (!definition.States[state]) continue;
-    const handler = warmHandler(asset);
-    retryIntervalOverrides[state] = 0;
-    taskResourceLocalHandlers[state] = async (event) => {
-      const call: Run['calls'][number] = { state, event };
-      calls.push(call);
-      throttled[state] = (throttled[state] ?? 0) + 1;
-      if (throttled[state] <= (options.throttle?.[state] ?? 0)) {
-        // What the Lambda service raises before the function runs.
-        call.error = 'Lambda.TooManyRequestsException';
-        throw Object.assign(new Error('Rate Exceeded.'), { name: 'Lambda.TooManyRequestsException' });
-      }
-      try {
-        call.result = await handler(event, lambdaContext(asset.replace('/', '-')));
-        return call.result;
-      } catch (error) {
-        call.error = (error as Error).name;
-        throw error;
-      }
-    };
-  }
-  retryIntervalOverrides.RecordCompensationFailure = 0;
-  taskResourceLocalHandlers.RecordCompensationFailure = async (params) => { metrics.push(params); return {}; };
-
-  const machine = new StateMachine(definition);
-  const execution = machine.run(input, {
-    overrides: { taskResourceLocalHandlers, retryIntervalOverrides },
-    context: { Execution: { Name: options.executionName ?? `run-${++executions}` }, StateMachine: { Id: STATE_MACHINE_ARN, Name: 'OrderSaga' } } as Json,
-  });
-  const states: string[] = [];
-  const collect = (async () => {
-    for await (const event of execution.eventLogs) if (event.type === 'StateEntered') states.push(event.state.name);
-  })();
-  try {
-    const output = await execution.result;
-    await collect;
-    return { status: 'SUCCEEDED', output, states, calls, metrics };
-  } catch (error) {
-    await collect;
-    const failure = (error as Error & { cause?: Error }).cause;
-    return { status: 'FAILED', error: failure?.name, cause: failure?.message, states, calls, metrics };
-  }
+function execute(definition: Json, input: Json, options: Options = {}): Promise<Run> {
+  return runSaga(definition, input, { handlers: HANDLERS, services: demoServices, ...options });
 }
 
 function order(simulate?: Json): Json {
   return { orderId: 'o-1', items: [{ sku: 'A', quantity: 2, price: 10 }, { sku: 'B', quantity: 1, price: 5.5 }], simulate };
 }
-
-const compensationsRun = (run: Run) => run.calls.filter((c) => c.state.startsWith('Compensate ') && !c.error).map((c) => c.state);
 
 function fn(stack: Stack, id: string): lambda.IFunction {
   return lambda.Function.fromFunctionArn(stack, id, `arn:aws:lambda:us-east-1:123456789012:function:${id}`);
@@ -175,13 +77,17 @@ function demoSaga(): Json {
 
 describe('SagaStateMachine executed locally with the bundled step handlers', () => {
   let dynamo: LocalDynamo;
+  let tokens: TaskTokenService;
   beforeAll(async () => {
     dynamo = await startLocalDynamo();
     await dynamo.createIdempotencyTable(TABLE);
     process.env.IDEMPOTENCY_TABLE_NAME = TABLE;
+    tokens = await TaskTokenService.start();
+    demoServices = startDemoServices(tokens).services;
   });
   afterAll(async () => {
     delete process.env.IDEMPOTENCY_TABLE_NAME;
+    await tokens.stop();
     await dynamo.stop();
   });
 

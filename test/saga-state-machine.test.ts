@@ -327,7 +327,8 @@ describe('SagaStateMachine props', () => {
     });
 
     const functions = t.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(5);
+    // The five step functions and the approval step's worker (an SqsWorker on the same table).
+    expect(Object.keys(functions)).toHaveLength(6);
     for (const fnResource of Object.values(functions)) {
       expect(fnResource.Properties.Environment.Variables.IDEMPOTENCY_TABLE_NAME).toEqual({ Ref: tableId });
       const roleId = fnResource.Properties.Role['Fn::GetAtt'][0];

@@ -85,3 +85,19 @@ export function createShipment(event: SagaStepEvent, attempt: number): Shipment 
   simulateAction(event, attempt, 'ShipmentRejectedError');
   return { shipmentId: newId('ship', order.orderId) };
 }
+
+/** What the approval step's worker receives from the queue: the step payload plus the task token. */
+export interface ApprovalRequest extends SagaStepEvent {
+  readonly taskToken: string;
+}
+
+/** The approval: an order up to `limit` is approved automatically; above it, or with `simulate.rejectApproval`, rejected. */
+export function approveOrder(request: ApprovalRequest, limit: number): { approved: true; total: number } {
+  const order = validOrder(request.input);
+  const total = Math.round(order.items.reduce((sum, i) => sum + i.price * i.quantity, 0) * 100) / 100;
+  if (order.simulate?.rejectApproval || total > limit) {
+    throw new SagaBusinessError('OrderRejectedError', `order ${order.orderId} rejected: total ${total} above the approval limit ${limit}`
+      + (order.simulate?.rejectApproval ? ' (simulated)' : ''));
+  }
+  return { approved: true, total };
+}

@@ -35,6 +35,8 @@ export interface OrderInput {
     readonly failCompensation?: string;
     /** Step name -> number of attempts that fail with `ServiceUnavailableError` before one succeeds. */
     readonly unavailable?: Record<string, number>;
+    /** The approval step rejects the order. */
+    readonly rejectApproval?: boolean;
   };
 }
 

@@ -176,7 +176,7 @@ export class ServerlessCostReport implements IAspect {
         alternative: `all functions on ${alternative}`, alternativeMonthlyCost: alternative === 'arm64' ? arm : x86,
       });
     }
-    if (estimator.comparesSagaTypes) {
+    if (estimator.comparesSagaTypes?.(construct)) {
       const standard = sum(price({ prices: this.prices, sagaType: 'STANDARD' }));
       const express = sum(price({ prices: this.prices, sagaType: 'EXPRESS' }));
       const current = close(monthlyCost, express) && !close(monthlyCost, standard) ? 'EXPRESS' : 'STANDARD';

@@ -3,6 +3,7 @@ import { checkStreamMapping } from './stream-checks';
 import type { Finding } from './checks';
 import type { ModelResource, StackModel } from './stack-model';
 import { checkSchedules } from './schedule-checks';
+import { checkStateMachineDefinition } from './state-machine-checks';
 
 /**
  * A guardrail check over one resource of a stack: reads the facts a rule of `lib/rules` needs
@@ -18,4 +19,5 @@ export const GUARDRAIL_CHECKS: GuardrailCheck[] = [
   checkResource,
   checkStreamMapping,
   checkSchedules,
+  checkStateMachineDefinition,
 ];

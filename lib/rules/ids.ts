@@ -48,6 +48,8 @@ export enum GuardrailRule {
   SCHEDULE_RETRY_POLICY = 'SPG-SCHEDULE-RETRY',
   /** Scheduled EventBridge rule (legacy) invoking a Lambda function without a dead-letter queue on the target. */
   SCHEDULED_RULE_WITHOUT_DLQ = 'SPG-SCHEDULED-RULE-DLQ',
+  /** A `.waitForTaskToken` task without TimeoutSeconds/HeartbeatSeconds: it waits up to a year, no alarm fires. */
+  SFN_CALLBACK_TIMEOUT = 'SPG-SFN-CALLBACK-TIMEOUT',
 }
 
 /** What a guardrail finding becomes. */
@@ -86,4 +88,5 @@ export const DEFAULT_SEVERITIES: Record<GuardrailRule, GuardrailSeverity> = {
   [GuardrailRule.SCHEDULE_DEAD_LETTER]: GuardrailSeverity.WARNING,
   [GuardrailRule.SCHEDULE_RETRY_POLICY]: GuardrailSeverity.WARNING,
   [GuardrailRule.SCHEDULED_RULE_WITHOUT_DLQ]: GuardrailSeverity.WARNING,
+  [GuardrailRule.SFN_CALLBACK_TIMEOUT]: GuardrailSeverity.ERROR,
 };

@@ -9,12 +9,14 @@ export * from './s3';
 export * from './express-logging';
 export * from './stream';
 export * from './schedule';
+export * from './state-machine';
 
 import { expressLoggingRule } from './express-logging';
 import { apiTimeoutRule, asyncOnFailureRule, functionLogGroupRule, logRetentionRule } from './lambda';
 import { provisionedAboveReservedRule, provisionedBypassedRule, provisionedOnLatestRule } from './provisioned';
 import type { Rule } from './rule';
 import { s3RecursionRule } from './s3';
+import { callbackTimeoutRule } from './state-machine';
 import { scheduleDeadLetterRule, scheduledRuleDeadLetterRule, scheduleRetryPolicyRule } from './schedule';
 import { sqsMaxConcurrencyRule, sqsPartialBatchRule, sqsSourceRedriveRule, sqsVisibilityRule } from './sqs';
 import {
@@ -48,4 +50,5 @@ export const ALL_RULES: Array<Rule<any>> = [
   scheduleDeadLetterRule,
   scheduleRetryPolicyRule,
   scheduledRuleDeadLetterRule,
+  callbackTimeoutRule,
 ];

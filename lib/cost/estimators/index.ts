@@ -23,19 +23,19 @@ export interface CostEstimator {
   readonly matches: (construct: IConstruct) => boolean;
   readonly loadOf: (construct: IConstruct) => ExpectedLoad | undefined;
   readonly estimate: (construct: IConstruct, load: Load, ctx: EstimateContext) => CostLine[];
-  /** The report compares STANDARD with EXPRESS for it. */
-  readonly comparesSagaTypes?: boolean;
+  /** The report compares STANDARD with EXPRESS for it (only where the construct could run as EXPRESS). */
+  readonly comparesSagaTypes?: (construct: IConstruct) => boolean;
 }
 
 function estimator<T extends IConstruct & { readonly expectedLoad?: ExpectedLoad }>(
   name: string, type: abstract new (...args: any[]) => T,
-  estimate: (construct: T, load: Load, ctx: EstimateContext) => CostLine[], comparesSagaTypes = false): CostEstimator {
+  estimate: (construct: T, load: Load, ctx: EstimateContext) => CostLine[], comparesSagaTypes?: (construct: T) => boolean): CostEstimator {
   return {
     name,
     matches: (c) => c instanceof type,
     loadOf: (c) => (c as T).expectedLoad,
     estimate: (c, load, ctx) => estimate(c as T, load, ctx),
-    comparesSagaTypes,
+    comparesSagaTypes: comparesSagaTypes ? (c) => comparesSagaTypes(c as T) : undefined,
   };
 }
 
@@ -43,7 +43,8 @@ function estimator<T extends IConstruct & { readonly expectedLoad?: ExpectedLoad
 export const COST_ESTIMATORS: CostEstimator[] = [
   estimator('SqsWorker', SqsWorker, (c, load, ctx) => estimateSqsWorker(c, load, ctx)),
   estimator('FanOutPipeline', FanOutPipeline, estimateFanOutPipeline),
-  estimator('SagaStateMachine', SagaStateMachine, estimateSagaStateMachine, true),
+  // A saga with a callback step cannot run as EXPRESS (its cost estimate says so): no such comparison.
+  estimator('SagaStateMachine', SagaStateMachine, estimateSagaStateMachine, (saga) => saga.costEstimate.expressPerThousand !== undefined),
   estimator('ProvisionedApi', ProvisionedApi, estimateProvisionedApi),
   estimator('AsyncFunction', AsyncFunction, estimateAsyncFunction),
 ];

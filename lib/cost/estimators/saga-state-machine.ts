@@ -78,7 +78,7 @@ function functionOf(scope: IConstruct, name: string | undefined, tokens: unknown
 }
 
 /**
- * A SagaStateMachine: STANDARD transitions (each state entered on the success path; retries and
+ * A SagaStateMachine: STANDARD transitions (the saga's happy-path count; retries and
  * compensations are not priced) or EXPRESS requests and duration, the step functions (the
  * execution's duration shared equally by its tasks), the execution log and alarms.
  */
@@ -89,7 +89,9 @@ export function estimateSagaStateMachine(saga: SagaStateMachine, load: Load, ctx
   const type = ctx.sagaType ?? own;
   const lines: CostLine[] = type === 'EXPRESS'
     ? stepFunctionsExpress(load.perMonth, load.seconds, path.definitionBytes + load.payloadBytes, ctx.prices)
-    : [stepFunctionsStandard(load.perMonth, path.states, ctx.prices)];
+    // Transitions per execution come from the saga's own count of its happy path (parallel branches
+    // included), the one model of its states; this report prices them with its price table.
+    : [stepFunctionsStandard(load.perMonth, saga.costEstimate.happyPathTransitions, ctx.prices)];
 
   const stepLoad: Load = { ...load, seconds: path.tasks > 0 ? load.seconds / path.tasks : load.seconds, logBytes: undefined };
   path.functions.forEach((fn) => {
@@ -100,7 +102,7 @@ export function estimateSagaStateMachine(saga: SagaStateMachine, load: Load, ctx
   if (logging?.level && logging.level !== 'OFF') {
     // History events on the success path: execution started/succeeded, entered/exited per state,
     // scheduled/started/succeeded per task.
-    const eventsPerExecution = 2 + 2 * path.states + 3 * path.tasks;
+    const eventsPerExecution = 2 + 2 * saga.costEstimate.happyPathTransitions + 3 * path.tasks;
     const bytes = load.logBytes ?? eventsPerExecution * (LOG_EVENT_BYTES + (logging.includeExecutionData ? load.payloadBytes : 0));
     lines.push(logIngestion(load.perMonth, bytes, ctx.prices, `execution log, ${eventsPerExecution} events`));
   }

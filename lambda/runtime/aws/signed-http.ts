@@ -147,7 +147,7 @@ export class SignedHttpClient {
 
   private async sendOnce(request: AwsRequest): Promise<AwsResponse> {
     const options = this.signedOptions(request);
-    const { request: send, agent } = await this.transportFor();
+    const { request: send, agent } = this.transportFor();
     return new Promise<AwsResponse>((resolve, reject) => {
       const req = send({ ...options, agent }, (res) => {
         const chunks: Buffer[] = [];
@@ -165,11 +165,13 @@ export class SignedHttpClient {
     });
   }
 
-  private async transportFor(): Promise<Transport> {
+  private transportFor(): Transport {
     if (!this.transport) {
-      // Only the module the endpoint needs: node:https (with TLS) costs several ms to load.
-      const mod = this.endpoint.protocol === 'https:' ? await import('node:https') : await import('node:http');
-      this.transport = { request: mod.request as Transport['request'], agent: new mod.Agent({ keepAlive: true, maxSockets: 50 }) };
+      // Only the module the endpoint needs (node:https with TLS costs several ms to load), through
+      // process.getBuiltinModule (Node.js >= 20.16): it works in CommonJS and ES module bundles.
+      const id = this.endpoint.protocol === 'https:' ? 'node:https' : 'node:http';
+      const mod = process.getBuiltinModule(id) as typeof import('node:http');
+      this.transport = { request: mod.request, agent: new mod.Agent({ keepAlive: true, maxSockets: 50 }) };
     }
     return this.transport;
   }

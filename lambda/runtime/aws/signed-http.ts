@@ -64,7 +64,7 @@ function isRetryable(err: AwsApiError): boolean {
 }
 
 /** The endpoint of `service` in `region`, honouring the SDK's endpoint variables. */
-export function serviceEndpoint(service: string, region: string, env: NodeJS.ProcessEnv = process.env): URL {
+export function serviceEndpoint(service: string, region: string, env: Record<string, string | undefined> = process.env): URL {
   const custom = env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`] ?? env.AWS_ENDPOINT_URL;
   if (custom) return new URL(custom);
   const fips = env.AWS_USE_FIPS_ENDPOINT === 'true' ? '-fips' : '';
@@ -72,7 +72,7 @@ export function serviceEndpoint(service: string, region: string, env: NodeJS.Pro
   return new URL(`https://${service}${fips}.${region}.${suffix}`);
 }
 
-function credentialsFromEnv(env: NodeJS.ProcessEnv = process.env) {
+function credentialsFromEnv(env: Record<string, string | undefined> = process.env) {
   const accessKeyId = env.AWS_ACCESS_KEY_ID;
   const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
   if (!accessKeyId || !secretAccessKey) {

@@ -12,7 +12,7 @@ import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/pe
 export type PersistenceLayerKind = 'http' | 'sdk';
 
 /** The kind the environment asks for: `IDEMPOTENCY_PERSISTENCE_LAYER`, else `http`. */
-export function persistenceLayerKind(option?: PersistenceLayerKind, env: NodeJS.ProcessEnv = process.env): PersistenceLayerKind {
+export function persistenceLayerKind(option?: PersistenceLayerKind, env: Record<string, string | undefined> = process.env): PersistenceLayerKind {
   const value = option ?? env.IDEMPOTENCY_PERSISTENCE_LAYER ?? 'http';
   if (value !== 'http' && value !== 'sdk') {
     throw new Error(`IDEMPOTENCY_PERSISTENCE_LAYER must be 'http' or 'sdk' (given '${value}')`);

@@ -17,17 +17,6 @@ function findEntries(dir) {
   });
 }
 
-/** Marks every `@aws-sdk/*` import external except the bundled ones. */
-export const BUNDLED_SDK_PACKAGES = ['@aws-sdk/util-dynamodb'];
-const keepSdkExternal = {
-  name: 'aws-sdk-external',
-  setup(b) {
-    b.onResolve({ filter: /^@aws-sdk\// }, (args) => (
-      BUNDLED_SDK_PACKAGES.some((p) => args.path === p || args.path.startsWith(`${p}/`)) ? undefined : { path: args.path, external: true }
-    ));
-  },
-};
-
 /** Options shared with bench/ so the benchmark measures exactly what ships. */
 export const bundleOptions = {
   bundle: true,
@@ -37,10 +26,9 @@ export const bundleOptions = {
   minify: true,
   // Prefer ESM entry points: lets esbuild drop unused Powertools code.
   mainFields: ['module', 'main'],
-  // The Lambda Node.js runtime ships AWS SDK v3; bundling it would triple the size. One
-  // exception: @aws-sdk/util-dynamodb (5 KB, no dependencies), which the idempotency layer uses
-  // to marshal records exactly as Powertools does, is bundled (see keepSdkExternal).
-  plugins: [keepSdkExternal],
+  // The Lambda Node.js runtime ships AWS SDK v3 (with @aws-sdk/util-dynamodb, which the
+  // idempotency layers marshal with); bundling it would triple the size.
+  external: ['@aws-sdk/*'],
   legalComments: 'none',
   // A committed tsconfig, so the output does not depend on whether jsii has written tsconfig.json yet.
   tsconfig: join(root, 'tsconfig.dev.json'),

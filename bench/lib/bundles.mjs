@@ -96,7 +96,7 @@ async function prepare(tmp, log) {
   entries.sort((a, b) => (a === 'empty' ? -1 : b === 'empty' ? 1 : a.localeCompare(b)));
   for (const e of entries) {
     // `*-bundled-sdk` entries bundle the AWS SDK instead of loading the runtime's copy.
-    const options = e.endsWith('-bundled-sdk') ? { ...bundleOptions, external: [], plugins: [] } : bundleOptions;
+    const options = e.endsWith('-bundled-sdk') ? { ...bundleOptions, external: [] } : bundleOptions;
     const file = await bundle(join(entriesDir, `${e}.ts`), join(tmp, 'entries', e, 'index.js'), options);
     variants.push({ group: e === 'empty' ? 'floor' : 'import', handler: e, label: e === 'empty' ? 'empty handler (floor)' : `import alone: ${e}`, build: 'shipped options', file, mode: 'n/a', fixture: fixtureFor(e) });
   }

@@ -5,7 +5,7 @@ import {
   SqsFifoPartialProcessorAsync,
   processPartialResponse,
 } from '@aws-lambda-powertools/batch';
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import type { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { logger } from './logger';
 import type { LambdaContext, SqsBatchResponse, SqsEvent, SqsRecord } from './types';
 
@@ -137,28 +137,33 @@ function resolveIdempotency(option: SqsWorkerHandlerOptions['idempotency']) {
 
 type RunRecord = (record: SqsRecord, body: unknown, context: LambdaContext) => Promise<unknown>;
 
-/** Wraps `run` with Powertools idempotency; the persistence layer module loads on first use. */
-function makeIdempotentRun(run: RunRecord, idempotency: NonNullable<ReturnType<typeof resolveIdempotency>>) {
-  const config = new IdempotencyConfig({
-    eventKeyJmesPath: idempotency.eventKeyJmesPath,
-    expiresAfterSeconds: idempotency.expiresAfterSeconds,
-    throwOnNoIdempotencyKey: true,
-  });
-  // import(), not require(): esbuild keeps the ESM build, and the layer (and, for `sdk`, the
-  // DynamoDB client) loads only when idempotency is on. The kind is checked now, at cold start.
-  const idempotent = import('./idempotency').then(({ createPersistenceLayer, persistenceLayerKind }) =>
-    createPersistenceLayer(idempotency.tableName, persistenceLayerKind(idempotency.persistenceLayer)))
-    .then((persistenceStore) => makeIdempotent(run, {
-      persistenceStore,
-      config,
+interface IdempotentRun {
+  readonly config: IdempotencyConfig;
+  readonly run: RunRecord;
+}
+
+/**
+ * Wraps `run` with Powertools idempotency. Powertools idempotency (with its JMESPath engine) and
+ * the persistence layer load here, in the background of the cold start, and only when idempotency
+ * is on: a worker without it does not pay for them. import(), not require(): esbuild keeps the
+ * ESM build, and for `sdk` the DynamoDB client loads only then. The layer kind is checked now.
+ */
+function makeIdempotentRun(run: RunRecord, idempotency: NonNullable<ReturnType<typeof resolveIdempotency>>): Promise<IdempotentRun> {
+  const ready = Promise.all([import('@aws-lambda-powertools/idempotency'), import('./idempotency')])
+    .then(async ([{ IdempotencyConfig: Config, makeIdempotent }, { createPersistenceLayer, persistenceLayerKind }]) => {
+      const config = new Config({
+        eventKeyJmesPath: idempotency.eventKeyJmesPath,
+        expiresAfterSeconds: idempotency.expiresAfterSeconds,
+        throwOnNoIdempotencyKey: true,
+      });
+      const persistenceStore = await createPersistenceLayer(idempotency.tableName, persistenceLayerKind(idempotency.persistenceLayer));
       // Hash the SQS record (argument 0), not the parsed body or the context.
-      dataIndexArgument: 0,
-    }));
-  // A failure here (no region, a bad IDEMPOTENCY_PERSISTENCE_LAYER) fails each record that awaits
-  // it; it must not crash the process as an unhandled rejection before the first invocation.
-  idempotent.catch(() => undefined);
-  const processBody: RunRecord = async (record, body, context) => (await idempotent)(record, body, context);
-  return { config, processBody };
+      return { config, run: makeIdempotent(run, { persistenceStore, config, dataIndexArgument: 0 }) };
+    });
+  // A failure here (no region, a bad IDEMPOTENCY_PERSISTENCE_LAYER) fails each invocation that
+  // awaits it; it must not crash the process as an unhandled rejection before the first one.
+  ready.catch(() => undefined);
+  return ready;
 }
 
 /** The failures in the order SQS delivered the records (Powertools lists them as they settle). */
@@ -201,11 +206,13 @@ export function createSqsWorkerHandler<TBody = unknown, TResult = unknown>(
       throw toError(thrown);
     }
   };
-  const { config, processBody } = idempotency ? makeIdempotentRun(run, idempotency) : { config: undefined, processBody: run };
+  const idempotent = idempotency ? makeIdempotentRun(run, idempotency) : undefined;
 
   return async (event: SqsEvent, context: LambdaContext): Promise<SqsBatchResponse> => {
     logger.addContext(context);
-    config?.registerLambdaContext(context as Parameters<IdempotencyConfig['registerLambdaContext']>[0]);
+    const wrapped = await idempotent;
+    wrapped?.config.registerLambdaContext(context as Parameters<IdempotencyConfig['registerLambdaContext']>[0]);
+    const processBody = wrapped?.run ?? run;
     const errors: Error[] = [];
     let inProgress = 0;
     const handleRecord = async (record: SqsRecord) => {

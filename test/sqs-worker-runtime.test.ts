@@ -291,6 +291,32 @@ describe('idempotency against a local DynamoDB (dynalite)', () => {
       .rejects.toMatchObject({ name: 'FullBatchFailureError', recordErrors: [expect.objectContaining({ message: 'down' }), expect.objectContaining({ message: 'down' })] });
   });
 
+  test('IDEMPOTENCY_PERSISTENCE_LAYER=sdk: Powertools DynamoDBPersistenceLayer writes the same record', async () => {
+    process.env.IDEMPOTENCY_PERSISTENCE_LAYER = 'sdk';
+    try {
+      const calls: string[] = [];
+      const handler = createSqsWorkerHandler(async (_body, record) => { calls.push(record.messageId); return 'ok'; },
+        { idempotency: { tableName: 'idempotency' } });
+      const event = sqsEvent([sqsRecord('via-sdk', '{}')]);
+      expect(await handler(event, lambdaContext())).toEqual({ batchItemFailures: [] });
+      expect(await handler(event, lambdaContext())).toEqual({ batchItemFailures: [] });
+      expect(calls).toEqual(['via-sdk']);
+    } finally {
+      delete process.env.IDEMPOTENCY_PERSISTENCE_LAYER;
+    }
+  });
+
+  test('an unknown persistence layer fails each invocation with a message naming the variable', async () => {
+    process.env.IDEMPOTENCY_PERSISTENCE_LAYER = 'dax';
+    try {
+      const handler = createSqsWorkerHandler(async () => 'never', { idempotency: { tableName: 'idempotency' } });
+      await expect(handler(sqsEvent([sqsRecord('m', '{}')]), lambdaContext()))
+        .rejects.toThrow("IDEMPOTENCY_PERSISTENCE_LAYER must be 'http' or 'sdk' (given 'dax')");
+    } finally {
+      delete process.env.IDEMPOTENCY_PERSISTENCE_LAYER;
+    }
+  });
+
   test('a record without the configured key fails (no silent pass-through)', async () => {
     const handler = createSqsWorkerHandler(async () => 'never', {
       idempotency: { tableName: 'idempotency', eventKeyJmesPath: 'powertools_json(body).missing' },

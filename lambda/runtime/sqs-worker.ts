@@ -146,7 +146,7 @@ interface IdempotentRun {
  * Wraps `run` with Powertools idempotency. Powertools idempotency (with its JMESPath engine) and
  * the persistence layer load here, in the background of the cold start, and only when idempotency
  * is on: a worker without it does not pay for them. import(), not require(): esbuild keeps the
- * ESM build, and for `sdk` the DynamoDB client loads only then. The layer kind is checked now.
+ * ESM build, and for `sdk` the DynamoDB client loads only then.
  */
 function makeIdempotentRun(run: RunRecord, idempotency: NonNullable<ReturnType<typeof resolveIdempotency>>): Promise<IdempotentRun> {
   const ready = Promise.all([import('@aws-lambda-powertools/idempotency'), import('./idempotency')])

@@ -281,6 +281,9 @@ describe('idempotency against a local DynamoDB (dynalite)', () => {
       level: 'INFO', message: 'duplicate delivery while the first is still in progress; handed back to SQS', messageId: 'in-flight',
     })]));
     expect(lines.logs.filter((l) => l.level === 'ERROR')).toEqual([]);
+    expect(lines.logs).toEqual(expect.arrayContaining([expect.objectContaining({
+      level: 'WARN', message: 'batch finished with failures', records: 1, failed: 1, inProgressDuplicates: 1,
+    })]));
     expect(await first).toEqual({ batchItemFailures: [] });
     expect(runs).toEqual(['in-flight']);
   });
@@ -336,21 +339,22 @@ describe('raw bodies', () => {
 });
 
 /**
- * Runs `fn` with the runtime's Powertools logger at INFO, capturing its JSON lines (it writes to
- * process.stdout) instead of printing them.
+ * Runs `fn` with the runtime's Powertools logger at INFO, capturing its JSON lines (it writes
+ * INFO to process.stdout, WARN and ERROR to process.stderr) instead of printing them.
  */
 async function captureLogs<T>(fn: () => Promise<T>): Promise<{ result: T; logs: Array<Record<string, unknown>> }> {
   const powertools = runtimeLogger as unknown as Logger;
   const previous = powertools.getLevelName();
   const chunks: string[] = [];
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => { chunks.push(String(chunk)); return true; });
+  const capture = (chunk: string | Uint8Array) => { chunks.push(String(chunk)); return true; };
+  const spies = [jest.spyOn(process.stdout, 'write').mockImplementation(capture), jest.spyOn(process.stderr, 'write').mockImplementation(capture)];
   powertools.setLogLevel('INFO');
   try {
     const result = await fn();
     const logs = chunks.join('').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
     return { result, logs };
   } finally {
-    spy.mockRestore();
+    spies.forEach((spy) => spy.mockRestore());
     powertools.setLogLevel(previous);
   }
 }

@@ -26,7 +26,8 @@ export const bundleOptions = {
   minify: true,
   // Prefer ESM entry points: lets esbuild drop unused Powertools code.
   mainFields: ['module', 'main'],
-  // The Lambda Node.js runtime ships AWS SDK v3; bundling it would triple the size.
+  // The Lambda Node.js runtime ships AWS SDK v3 (with @aws-sdk/util-dynamodb, which the
+  // idempotency layers marshal with); bundling it would triple the size.
   external: ['@aws-sdk/*'],
   legalComments: 'none',
   // A committed tsconfig, so the output does not depend on whether jsii has written tsconfig.json yet.

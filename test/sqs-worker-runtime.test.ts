@@ -1,8 +1,10 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { lambdaContext, loadBundledHandler, sqsEvent, sqsRecord } from './support/lambda';
 import { LocalDynamo, startLocalDynamo } from './support/dynalite';
-import { createSqsWorkerHandler } from '../lambda/runtime/sqs-worker';
+import { logger as runtimeLogger } from '../lambda/runtime/logger';
+import { createSqsWorkerHandler, toError } from '../lambda/runtime/sqs-worker';
 
 type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
@@ -42,7 +44,7 @@ describe('bundled example worker (assets/sqs-worker/example), idempotency off', 
 describe('bundled example worker on a FIFO queue', () => {
   afterEach(() => { process.env.SQS_WORKER_FIFO = 'false'; });
 
-  test('stops at the first failure and reports it and every later record', async () => {
+  test('a failure hands back the rest of its message group; other groups keep flowing', async () => {
     delete process.env.IDEMPOTENCY_TABLE_NAME;
     process.env.SQS_WORKER_FIFO = 'true';
     const handler = loadBundledHandler<SqsHandler>('sqs-worker/example');
@@ -54,7 +56,117 @@ describe('bundled example worker on a FIFO queue', () => {
       sqsRecord('f5', order('o-5'), { groupId: 'h', sequence: 5 }),
     ]);
     const response = await handler(event, lambdaContext());
-    expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['f3', 'f4', 'f5']);
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['f3', 'f4']);
+  });
+});
+
+/** A FIFO batch of `groups` message groups with `perGroup` records each, interleaved as SQS may deliver them. */
+function fifoBatch(groups: number, perGroup: number) {
+  const records = [];
+  let sequence = 0;
+  for (let n = 1; n <= perGroup; n++) {
+    for (let g = 0; g < groups; g++) {
+      records.push(sqsRecord(`g${g}-${n}`, JSON.stringify({ group: `g${g}`, n }), { groupId: `g${g}`, sequence: ++sequence }));
+    }
+  }
+  return sqsEvent(records);
+}
+
+describe('FIFO: one poison message group does not hold up the others', () => {
+  type Msg = { group: string; n: number };
+
+  test('10 groups, one poison: >= 90% of the healthy records processed in this invocation, in order within each group', async () => {
+    const processed: Msg[] = [];
+    const handler = createSqsWorkerHandler<Msg>(async (msg) => {
+      if (msg.group === 'g3' && msg.n === 2) throw new Error('poison');
+      processed.push(msg);
+    }, { fifo: true, idempotency: false });
+    const event = fifoBatch(10, 5);
+
+    const response = await handler(event, lambdaContext());
+
+    // The poison record and the rest of its group are handed back, in delivery order.
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['g3-2', 'g3-3', 'g3-4', 'g3-5']);
+    const healthy = event.Records.length - 1;
+    expect(processed.length / healthy).toBeGreaterThanOrEqual(0.9);
+    expect(processed).toHaveLength(46);
+    for (let g = 0; g < 10; g++) {
+      const seen = processed.filter((m) => m.group === `g${g}`).map((m) => m.n);
+      expect(seen).toEqual(g === 3 ? [1] : [1, 2, 3, 4, 5]);
+    }
+  });
+
+  test('fifoFailureScope batch: every record after the first failure is handed back (the previous default)', async () => {
+    const processed: string[] = [];
+    const handler = createSqsWorkerHandler<Msg>(async (msg, record) => {
+      if (msg.group === 'g3' && msg.n === 2) throw new Error('poison');
+      processed.push(record.messageId);
+    }, { fifo: true, fifoFailureScope: 'batch', idempotency: false });
+    const event = fifoBatch(10, 5);
+    const response = await handler(event, lambdaContext());
+    const firstFailure = event.Records.findIndex((r) => r.messageId === 'g3-2');
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(event.Records.slice(firstFailure).map((r) => r.messageId));
+    expect(processed).toEqual(event.Records.slice(0, firstFailure).map((r) => r.messageId));
+  });
+
+  test('the retry of a failed group on the same warm handler runs (Powertools bug #3673 does not apply)', async () => {
+    // #3673: with skipGroupOnError, a processor reused across invocations remembered the failed
+    // group and skipped its retry without calling the record function.
+    let poisoned = true;
+    const processed: string[] = [];
+    const handler = createSqsWorkerHandler<Msg>(async (msg, record) => {
+      if (msg.group === 'g3' && poisoned) throw new Error('poison');
+      processed.push(record.messageId);
+    }, { fifo: true, idempotency: false });
+    const first = await handler(fifoBatch(4, 2), lambdaContext());
+    expect(first.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['g3-1', 'g3-2']);
+    poisoned = false;
+    processed.length = 0;
+    const retry = sqsEvent(fifoBatch(4, 2).Records.filter((r) => r.attributes.MessageGroupId === 'g3'));
+    expect(await handler(retry, lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(processed).toEqual(['g3-1', 'g3-2']);
+  });
+});
+
+describe('failures are reported per record, whatever was thrown', () => {
+  test('a record function that throws null or undefined, or rejects without a reason, fails only its record', async () => {
+    const ran: string[] = [];
+    const handler = createSqsWorkerHandler(async (_body, record) => {
+      ran.push(record.messageId);
+      if (record.messageId === 'null') throw null;
+      if (record.messageId === 'undefined') throw undefined;
+      if (record.messageId === 'no-reason') return Promise.reject();
+      if (record.messageId === 'string') throw 'plain string';
+      return 'ok';
+    }, { idempotency: false });
+    const ids = ['good-1', 'null', 'undefined', 'no-reason', 'string', 'good-2'];
+    const response = await handler(sqsEvent(ids.map((id) => sqsRecord(id, '{}'))), lambdaContext());
+    expect(response).toEqual({ batchItemFailures: ['null', 'undefined', 'no-reason', 'string'].map((itemIdentifier) => ({ itemIdentifier })) });
+    expect(ran.sort()).toEqual([...ids].sort());
+  });
+
+  test('toError names what was thrown', () => {
+    expect(toError(null)).toMatchObject({ name: 'NonErrorThrownError', message: 'the record function threw null, not an Error', cause: null });
+    expect(toError(undefined).message).toBe('the record function threw undefined, not an Error');
+    expect(toError('x').message).toBe('the record function threw the string "x", not an Error');
+    expect(toError({ code: 7 }).message).toBe('the record function threw object {"code":7}, not an Error');
+    const original = new RangeError('kept');
+    expect(toError(original)).toBe(original);
+  });
+
+  test('batchItemFailures come in delivery order, not in the order the records failed', async () => {
+    const handler = createSqsWorkerHandler(async (body: { delayMs?: number; fail?: boolean }) => {
+      await new Promise((resolve) => setTimeout(resolve, body.delayMs ?? 0));
+      if (body.fail) throw new Error('failed');
+    }, { idempotency: false });
+    const response = await handler(sqsEvent([
+      sqsRecord('slow-fail', JSON.stringify({ delayMs: 40, fail: true })),
+      sqsRecord('ok', '{}'),
+      sqsRecord('malformed', '{not json'),
+      sqsRecord('fast-fail', JSON.stringify({ fail: true })),
+      sqsRecord('ok-2', JSON.stringify({ delayMs: 5 })),
+    ]), lambdaContext());
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['slow-fail', 'malformed', 'fast-fail']);
   });
 });
 
@@ -147,6 +259,67 @@ describe('idempotency against a local DynamoDB (dynalite)', () => {
     expect(attempts.sort()).toEqual(['fine', 'retry-me', 'retry-me']);
   });
 
+  test('a lone duplicate that arrives while the first delivery runs is handed back without failing the invocation', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => { started = resolve; });
+    const runs: string[] = [];
+    const handler = createSqsWorkerHandler(async (_body, record) => {
+      runs.push(record.messageId);
+      started();
+      await gate;
+      return 'done';
+    }, { idempotency: { tableName: 'idempotency' } });
+    const first = handler(sqsEvent([sqsRecord('in-flight', '{}')]), lambdaContext());
+    await running;
+    const lines = await captureLogs(() => handler(sqsEvent([sqsRecord('in-flight', '{}')]), lambdaContext()))
+      .finally(() => release());
+    // The redelivery is a batch item failure (SQS delivers it again later), not a function error.
+    expect(lines.result).toEqual({ batchItemFailures: [{ itemIdentifier: 'in-flight' }] });
+    expect(lines.logs).toEqual(expect.arrayContaining([expect.objectContaining({
+      level: 'INFO', message: 'duplicate delivery while the first is still in progress; handed back to SQS', messageId: 'in-flight',
+    })]));
+    expect(lines.logs.filter((l) => l.level === 'ERROR')).toEqual([]);
+    expect(lines.logs).toEqual(expect.arrayContaining([expect.objectContaining({
+      level: 'WARN', message: 'batch finished with failures', records: 1, failed: 1, inProgressDuplicates: 1,
+    })]));
+    expect(await first).toEqual({ batchItemFailures: [] });
+    expect(runs).toEqual(['in-flight']);
+  });
+
+  test('a batch in which every record fails for a real error still fails the invocation', async () => {
+    const handler = createSqsWorkerHandler(async () => { throw new Error('down'); }, { idempotency: { tableName: 'idempotency' } });
+    await expect(handler(sqsEvent([sqsRecord('all-fail-1', '{}'), sqsRecord('all-fail-2', '{}')]), lambdaContext()))
+      .rejects.toMatchObject({ name: 'FullBatchFailureError', recordErrors: [expect.objectContaining({ message: 'down' }), expect.objectContaining({ message: 'down' })] });
+  });
+
+  test('IDEMPOTENCY_PERSISTENCE_LAYER=sdk: Powertools DynamoDBPersistenceLayer writes the same record', async () => {
+    process.env.IDEMPOTENCY_PERSISTENCE_LAYER = 'sdk';
+    try {
+      const calls: string[] = [];
+      const handler = createSqsWorkerHandler(async (_body, record) => { calls.push(record.messageId); return 'ok'; },
+        { idempotency: { tableName: 'idempotency' } });
+      const event = sqsEvent([sqsRecord('via-sdk', '{}')]);
+      expect(await handler(event, lambdaContext())).toEqual({ batchItemFailures: [] });
+      expect(await handler(event, lambdaContext())).toEqual({ batchItemFailures: [] });
+      expect(calls).toEqual(['via-sdk']);
+    } finally {
+      delete process.env.IDEMPOTENCY_PERSISTENCE_LAYER;
+    }
+  });
+
+  test('an unknown persistence layer fails each invocation with a message naming the variable', async () => {
+    process.env.IDEMPOTENCY_PERSISTENCE_LAYER = 'dax';
+    try {
+      const handler = createSqsWorkerHandler(async () => 'never', { idempotency: { tableName: 'idempotency' } });
+      await expect(handler(sqsEvent([sqsRecord('m', '{}')]), lambdaContext()))
+        .rejects.toThrow("IDEMPOTENCY_PERSISTENCE_LAYER must be 'http' or 'sdk' (given 'dax')");
+    } finally {
+      delete process.env.IDEMPOTENCY_PERSISTENCE_LAYER;
+    }
+  });
+
   test('a record without the configured key fails (no silent pass-through)', async () => {
     const handler = createSqsWorkerHandler(async () => 'never', {
       idempotency: { tableName: 'idempotency', eventKeyJmesPath: 'powertools_json(body).missing' },
@@ -164,3 +337,24 @@ describe('raw bodies', () => {
     expect(seen).toEqual(['plain text']);
   });
 });
+
+/**
+ * Runs `fn` with the runtime's Powertools logger at INFO, capturing its JSON lines (it writes
+ * INFO to process.stdout, WARN and ERROR to process.stderr) instead of printing them.
+ */
+async function captureLogs<T>(fn: () => Promise<T>): Promise<{ result: T; logs: Array<Record<string, unknown>> }> {
+  const powertools = runtimeLogger as unknown as Logger;
+  const previous = powertools.getLevelName();
+  const chunks: string[] = [];
+  const capture = (chunk: string | Uint8Array) => { chunks.push(String(chunk)); return true; };
+  const spies = [jest.spyOn(process.stdout, 'write').mockImplementation(capture), jest.spyOn(process.stderr, 'write').mockImplementation(capture)];
+  powertools.setLogLevel('INFO');
+  try {
+    const result = await fn();
+    const logs = chunks.join('').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    return { result, logs };
+  } finally {
+    spies.forEach((spy) => spy.mockRestore());
+    powertools.setLogLevel(previous);
+  }
+}

@@ -80,11 +80,14 @@ async function prepare(tmp, log) {
       continue;
     }
     const fixture = fixtureFor(h.name);
-    // Handlers built on createSqsWorkerHandler read IDEMPOTENCY_TABLE_NAME: measure both modes.
+    // Handlers built on createSqsWorkerHandler read IDEMPOTENCY_TABLE_NAME: measure both modes,
+    // and idempotency on with Powertools' own DynamoDBPersistenceLayer (IDEMPOTENCY_PERSISTENCE_LAYER=sdk),
+    // the layer the default (signed HTTP) replaces, in the shipped bundle only.
     const idempotent = readFileSync(shipped, 'utf8').includes('IDEMPOTENCY_TABLE_NAME');
-    const modes = idempotent ? ['off', 'on'] : ['n/a'];
+    const modes = idempotent ? ['off', 'on', 'on-sdk'] : ['n/a'];
     for (const mode of modes) {
       variants.push({ group: 'handler', handler: h.name, label: h.name, build: 'shipped (npm run bundle)', file: shipped, mode, fixture });
+      if (mode === 'on-sdk') continue;
       variants.push({ group: 'handler', handler: h.name, label: h.name, build: 'NodejsFunction default', file: nodejsFn, mode, fixture, nodejsDefault: true });
     }
   }
@@ -122,7 +125,11 @@ export async function benchBundles({ tmp, processes, dynamo, log }) {
   for (let round = 0; round < processes; round++) {
     for (const v of variants) {
       const event = v.fixture.event(`cold-${process.pid}-${seq++}`);
-      const env = { ...baseEnv, ...v.fixture.env, ...(v.mode === 'on' ? { IDEMPOTENCY_TABLE_NAME: dynamo.tableName } : {}) };
+      const env = {
+        ...baseEnv, ...v.fixture.env,
+        ...(v.mode === 'on' || v.mode === 'on-sdk' ? { IDEMPOTENCY_TABLE_NAME: dynamo.tableName } : {}),
+        ...(v.mode === 'on-sdk' ? { IDEMPOTENCY_PERSISTENCE_LAYER: 'sdk' } : {}),
+      };
       const r = await runNode([childScript, v.file, JSON.stringify(event)], { env });
       v.runs.push(r);
       if (r.threw) v.threw.add(r.threw);

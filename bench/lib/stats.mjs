@@ -15,6 +15,7 @@ export const fmt = {
   kb: (n) => (Number.isFinite(n) ? `${(n / 1024).toFixed(1)} KiB` : 'n/a'),
   mb: (n) => (Number.isFinite(n) ? `${n.toFixed(0)} MB` : 'n/a'),
   us: (n) => (Number.isFinite(n) ? `${n.toFixed(1)} µs` : 'n/a'),
+  pct: (n) => (Number.isFinite(n) ? `${(n * 100).toFixed(0)}%` : 'n/a'),
 };
 
 /**

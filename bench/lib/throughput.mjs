@@ -7,8 +7,11 @@ import { median, runNode } from './stats.mjs';
 
 const root = join(dirname(new URL(import.meta.url).pathname), '..', '..');
 const childScript = join(root, 'bench', 'children', 'throughput.cjs');
-export const THROUGHPUT_MODES = ['bare', 'off', 'dynamo', 'on'];
+export const THROUGHPUT_MODES = ['bare', 'off', 'dynamo-http', 'on', 'dynamo', 'on-sdk'];
 export const BATCH_SIZES = [10, 100];
+/** FIFO: SQS FIFO batches hold at most 10 records; one record per message group. */
+export const FIFO_MODES = ['fifo-group', 'fifo-batch'];
+const FIFO_BATCH = 10;
 
 export async function benchThroughput({ tmp, rounds, samples, sampleMs, dynamo, log }) {
   const bundle = join(tmp, 'throughput', 'runtime.js');
@@ -30,6 +33,11 @@ export async function benchThroughput({ tmp, rounds, samples, sampleMs, dynamo, 
         (all[`${mode}:${batchSize}`] ??= []).push(...r.recordsPerSecond);
       }
     }
+    for (const mode of FIFO_MODES) {
+      const r = await runNode([childScript, bundle, mode, String(FIFO_BATCH), String(samples), String(sampleMs)], { env });
+      (all[`${mode}:${FIFO_BATCH}`] ??= []).push(...r.recordsPerSecond);
+      (all[`${mode}:share`] ??= []).push(r.healthyProcessedShare);
+    }
     log(`throughput: round ${round + 1}/${rounds}`);
   }
   const table = {};
@@ -40,5 +48,8 @@ export async function benchThroughput({ tmp, rounds, samples, sampleMs, dynamo, 
       table[batchSize][mode] = { recordsPerSecond: median(list), samples: list.length };
     }
   }
+  table.fifo = Object.fromEntries(FIFO_MODES.map((mode) => [mode.replace('fifo-', ''), {
+    recordsPerSecond: median(all[`${mode}:${FIFO_BATCH}`]), share: Math.min(...all[`${mode}:share`]), batchSize: FIFO_BATCH,
+  }]));
   return table;
 }

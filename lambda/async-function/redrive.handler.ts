@@ -1,11 +1,13 @@
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { LambdaInvokeClient } from '../runtime/aws/lambda-invoke';
 import { logger } from '../runtime/logger';
 import { redriveBatch } from './redrive';
 
-/** Created once per execution environment; the Lambda runtime ships the SDK. */
-const lambda = new LambdaClient({});
-const encoder = new TextEncoder();
+/**
+ * Created once per execution environment, on the first replay: a signed HTTP client for the one
+ * call this handler makes (loading `@aws-sdk/client-lambda` would cost ~50 ms of cold start).
+ */
+let lambda: LambdaInvokeClient | undefined;
 
 /**
  * Consumes an AsyncFunction's failure queue and re-invokes the function asynchronously with each
@@ -17,12 +19,8 @@ export async function handler(event: SQSEvent, context: Context): Promise<SQSBat
   if (!target) throw new Error('REDRIVE_TARGET_FUNCTION_ARN is not set: the redrive does not know which function to replay to');
 
   const { outcomes, response } = await redriveBatch(event.Records, target, async (functionName, payload) => {
-    const result = await lambda.send(new InvokeCommand({
-      FunctionName: functionName,
-      InvocationType: 'Event',
-      Payload: encoder.encode(payload),
-    }));
-    return result.StatusCode ?? 0;
+    lambda ??= new LambdaInvokeClient();
+    return lambda.invokeAsync(functionName, payload);
   });
   for (const outcome of outcomes) {
     if (outcome.status === 'redriven') logger.info('event redriven', { ...outcome });

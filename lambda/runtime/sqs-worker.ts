@@ -1,18 +1,21 @@
 import {
   BatchProcessor,
   EventType,
+  FullBatchFailureError,
   SqsFifoPartialProcessorAsync,
   processPartialResponse,
 } from '@aws-lambda-powertools/batch';
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { logger } from './logger';
+import type { LambdaContext, SqsBatchResponse, SqsEvent, SqsRecord } from './types';
+
+export type { LambdaContext, SqsBatchResponse, SqsEvent, SqsMessageAttribute, SqsRecord, SqsRecordAttributes } from './types';
 
 /** What the user's per-record function receives. */
 export type SqsRecordFunction<TBody = unknown, TResult = unknown> = (
   body: TBody,
-  record: SQSRecord,
-  context: Context,
+  record: SqsRecord,
+  context: LambdaContext,
 ) => Promise<TResult> | TResult;
 
 /** Idempotency settings; the SqsWorker construct passes them as environment variables. */
@@ -33,15 +36,31 @@ export interface SqsIdempotencyOptions {
    * @default - `IDEMPOTENCY_TTL_SECONDS`, else 3600
    */
   readonly expiresAfterSeconds?: number;
+  /**
+   * Which store writes the records: `http` is the runtime's `DynamoDBHttpPersistenceLayer`
+   * (the same DynamoDB requests as Powertools' layer, sent by a small signed HTTP client, a few
+   * ms of cold start); `sdk` is Powertools' `DynamoDBPersistenceLayer` on the AWS SDK v3 (about
+   * 50 ms more cold start; the SDK's credential chain and configuration).
+   * @default - `IDEMPOTENCY_PERSISTENCE_LAYER`, else 'http'
+   */
+  readonly persistenceLayer?: 'http' | 'sdk';
 }
 
 export interface SqsWorkerHandlerOptions {
   /**
-   * Process a FIFO queue: stop at the first failed record and report it and every later record
-   * as failed, so message-group order is kept.
+   * Process a FIFO queue: records run one after another in delivery order, and a failure stops
+   * its message group (see `fifoFailureScope`).
    * @default - `SQS_WORKER_FIFO === 'true'`
    */
   readonly fifo?: boolean;
+  /**
+   * FIFO only: what a failed record stops. `group` (Powertools `skipGroupOnError`): the failed
+   * record and every later record of the same message group are handed back; other groups keep
+   * flowing. `batch`: every record after the first failure is handed back, whatever its group.
+   * Both keep the order within a group.
+   * @default 'group'
+   */
+  readonly fifoFailureScope?: 'group' | 'batch';
   /**
    * How the message body is handed to the record function. `json` parses it (a malformed body
    * fails that record only); `raw` passes the string through.
@@ -63,7 +82,38 @@ export class MalformedMessageError extends Error {
   }
 }
 
-function parseBody(record: SQSRecord, mode: 'json' | 'raw'): unknown {
+/**
+ * Stands for a thrown value that is not an Error (`throw null`, `Promise.reject()`, a thrown
+ * string): the record fails like any other, with this error and the value as `cause`.
+ */
+export class NonErrorThrownError extends Error {
+  public readonly cause: unknown;
+
+  constructor(value: unknown) {
+    super(`the record function threw ${describeValue(value)}, not an Error`);
+    this.name = 'NonErrorThrownError';
+    this.cause = value;
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined || value === null) return String(value);
+  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  try {
+    return `${typeof value} ${JSON.stringify(value)}`;
+  } catch {
+    return typeof value;
+  }
+}
+
+/** Any thrown value as an Error (Powertools' batch processor reads `error.message`). */
+export function toError(value: unknown): Error {
+  return value instanceof Error ? value : new NonErrorThrownError(value);
+}
+
+const IN_PROGRESS = 'IdempotencyAlreadyInProgressError';
+
+function parseBody(record: SqsRecord, mode: 'json' | 'raw'): unknown {
   if (mode === 'raw') return record.body;
   try {
     return JSON.parse(record.body);
@@ -81,75 +131,125 @@ function resolveIdempotency(option: SqsWorkerHandlerOptions['idempotency']) {
     tableName,
     eventKeyJmesPath: option?.eventKeyJmesPath ?? process.env.IDEMPOTENCY_KEY_PATH ?? 'messageId',
     expiresAfterSeconds: option?.expiresAfterSeconds ?? (Number.isFinite(ttlFromEnv) && ttlFromEnv > 0 ? ttlFromEnv : 3600),
+    persistenceLayer: option?.persistenceLayer,
   };
+}
+
+type RunRecord = (record: SqsRecord, body: unknown, context: LambdaContext) => Promise<unknown>;
+
+interface IdempotentRun {
+  readonly config: IdempotencyConfig;
+  readonly run: RunRecord;
+}
+
+/**
+ * Wraps `run` with Powertools idempotency. Powertools idempotency (with its JMESPath engine) and
+ * the persistence layer load here, in the background of the cold start, and only when idempotency
+ * is on: a worker without it does not pay for them. import(), not require(): esbuild keeps the
+ * ESM build, and for `sdk` the DynamoDB client loads only then.
+ */
+function makeIdempotentRun(run: RunRecord, idempotency: NonNullable<ReturnType<typeof resolveIdempotency>>): Promise<IdempotentRun> {
+  const ready = Promise.all([import('@aws-lambda-powertools/idempotency'), import('./idempotency')])
+    .then(async ([{ IdempotencyConfig: Config, makeIdempotent }, { createPersistenceLayer, persistenceLayerKind }]) => {
+      const config = new Config({
+        eventKeyJmesPath: idempotency.eventKeyJmesPath,
+        expiresAfterSeconds: idempotency.expiresAfterSeconds,
+        throwOnNoIdempotencyKey: true,
+      });
+      const persistenceStore = await createPersistenceLayer(idempotency.tableName, persistenceLayerKind(idempotency.persistenceLayer));
+      // Hash the SQS record (argument 0), not the parsed body or the context.
+      return { config, run: makeIdempotent(run, { persistenceStore, config, dataIndexArgument: 0 }) };
+    });
+  // A failure here (no region, a bad IDEMPOTENCY_PERSISTENCE_LAYER) fails each invocation that
+  // awaits it; it must not crash the process as an unhandled rejection before the first one.
+  ready.catch(() => undefined);
+  return ready;
+}
+
+/** The failures in the order SQS delivered the records (Powertools lists them as they settle). */
+function inDeliveryOrder(records: SqsRecord[], failures: SqsBatchResponse['batchItemFailures']) {
+  const position = new Map(records.map((r, i) => [r.messageId, i]));
+  return [...failures].sort((a, b) => (position.get(a.itemIdentifier) ?? 0) - (position.get(b.itemIdentifier) ?? 0));
 }
 
 /**
  * Wraps a per-record function into an SQS Lambda handler that returns a partial batch response.
  *
  * - Each record is processed on its own; a throwing record (or a body that is not JSON) is
- *   returned in `batchItemFailures`, so SQS retries only that record and, after
- *   `maxReceiveCount`, moves it to the dead-letter queue.
- * - FIFO: processing stops at the first failure and the rest of the batch is reported failed.
+ *   returned in `batchItemFailures`, in delivery order, so SQS retries only that record and,
+ *   after `maxReceiveCount`, moves it to the dead-letter queue. Any thrown value counts, also
+ *   `null` or a rejection without a reason.
+ * - FIFO: a failure hands back the rest of its message group; other groups keep flowing
+ *   (`fifoFailureScope`).
  * - Idempotency (Powertools + DynamoDB): a message delivered twice runs the function once; the
- *   second delivery returns the stored result.
+ *   second delivery returns the stored result. A duplicate that arrives while the first delivery
+ *   still runs is handed back to SQS (a batch item failure) without failing the invocation.
+ * - A batch in which every record fails for a real error fails the invocation
+ *   (`FullBatchFailureError`), so the function's Errors alarm sees it.
  *
- * Call it once at module scope: the persistence layer and its DynamoDB client are created here,
- * once per cold start.
+ * Call it once at module scope: the persistence layer and its client are created here, once
+ * per cold start.
  */
 export function createSqsWorkerHandler<TBody = unknown, TResult = unknown>(
   recordFunction: SqsRecordFunction<TBody, TResult>,
   options: SqsWorkerHandlerOptions = {},
-): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
+): (event: SqsEvent, context: LambdaContext) => Promise<SqsBatchResponse> {
   const fifo = options.fifo ?? process.env.SQS_WORKER_FIFO === 'true';
+  const skipGroupOnError = (options.fifoFailureScope ?? 'group') === 'group';
   const bodyMode = options.body ?? 'json';
   const idempotency = resolveIdempotency(options.idempotency);
 
-  const run = async (record: SQSRecord, body: unknown, context: Context) =>
-    recordFunction(body as TBody, record, context);
+  const run: RunRecord = async (record, body, context) => {
+    try {
+      return await recordFunction(body as TBody, record, context);
+    } catch (thrown) {
+      throw toError(thrown);
+    }
+  };
+  const idempotent = idempotency ? makeIdempotentRun(run, idempotency) : undefined;
 
-  let idempotencyConfig: IdempotencyConfig | undefined;
-  let processBody = run;
-  if (idempotency) {
-    idempotencyConfig = new IdempotencyConfig({
-      eventKeyJmesPath: idempotency.eventKeyJmesPath,
-      expiresAfterSeconds: idempotency.expiresAfterSeconds,
-      throwOnNoIdempotencyKey: true,
-    });
-    const config = idempotencyConfig;
-    const tableName = idempotency.tableName;
-    // Loaded only when idempotency is on: the DynamoDB client costs ~50 ms of cold start
-    // (npm run bench), which a worker without idempotency should not pay. import(), not
-    // require(): esbuild keeps the ESM build, so the bundle does not grow.
-    const idempotent = import('@aws-lambda-powertools/idempotency/dynamodb').then(({ DynamoDBPersistenceLayer }) =>
-      makeIdempotent(run, {
-        persistenceStore: new DynamoDBPersistenceLayer({ tableName }),
-        config,
-        // Hash the SQS record (argument 0), not the parsed body or the context.
-        dataIndexArgument: 0,
-      }));
-    processBody = async (record, body, context) => (await idempotent)(record, body, context);
-  }
-
-  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  return async (event: SqsEvent, context: LambdaContext): Promise<SqsBatchResponse> => {
     logger.addContext(context);
-    idempotencyConfig?.registerLambdaContext(context);
-    const processor = fifo ? new SqsFifoPartialProcessorAsync() : new BatchProcessor(EventType.SQS);
-    const handleRecord = async (record: SQSRecord) => {
+    const wrapped = await idempotent;
+    wrapped?.config.registerLambdaContext(context as Parameters<IdempotencyConfig['registerLambdaContext']>[0]);
+    const processBody = wrapped?.run ?? run;
+    const errors: Error[] = [];
+    let inProgress = 0;
+    const handleRecord = async (record: SqsRecord) => {
       try {
         return await processBody(record, parseBody(record, bodyMode), context);
-      } catch (err) {
-        logger.error('record failed', { messageId: record.messageId, error: err as Error });
-        throw err;
+      } catch (thrown) {
+        const error = toError(thrown);
+        if (error.name === IN_PROGRESS) {
+          inProgress++;
+          logger.info('duplicate delivery while the first is still in progress; handed back to SQS', { messageId: record.messageId });
+        } else {
+          errors.push(error);
+          logger.error('record failed', { messageId: record.messageId, error });
+        }
+        throw error;
       }
     };
-    const response = await processPartialResponse(event, handleRecord, processor, { context });
-    if (response.batchItemFailures.length > 0) {
+    const records = event.Records as Parameters<typeof processPartialResponse>[0]['Records'];
+    const batch = { Records: records };
+    // throwOnFullBatchFailure off: this function decides below, knowing why each record failed.
+    const response = fifo
+      ? await processPartialResponse(batch, handleRecord, new SqsFifoPartialProcessorAsync(),
+        { context: context as never, skipGroupOnError, throwOnFullBatchFailure: false })
+      : await processPartialResponse(batch, handleRecord, new BatchProcessor(EventType.SQS),
+        { context: context as never, throwOnFullBatchFailure: false });
+    const batchItemFailures = inDeliveryOrder(event.Records, response.batchItemFailures);
+    if (batchItemFailures.length > 0) {
       logger.warn('batch finished with failures', {
-        records: event.Records.length,
-        failed: response.batchItemFailures.length,
+        records: event.Records.length, failed: batchItemFailures.length, inProgressDuplicates: inProgress,
       });
     }
-    return response;
+    // Every record failed and at least one for a real error: fail the invocation (Errors alarm,
+    // SQS retries the batch). Records handed back only as in-progress duplicates (or skipped
+    // behind one in their FIFO group) are expected at-least-once traffic, not an error.
+    if (event.Records.length > 0 && batchItemFailures.length === event.Records.length && errors.length > 0) {
+      throw new FullBatchFailureError(errors);
+    }
+    return { batchItemFailures };
   };
 }

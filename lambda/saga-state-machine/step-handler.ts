@@ -1,6 +1,6 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context } from 'aws-lambda';
+import { createPersistenceLayer, persistenceLayerKind } from '../runtime/idempotency';
 import { logger } from '../runtime/logger';
 import { SagaBusinessError, SagaStepEvent } from './saga-event';
 
@@ -50,14 +50,17 @@ export function createStepHandler<T>(
   }
   const config = new IdempotencyConfig({ eventKeyJmesPath: 'idempotencyKey', throwOnNoIdempotencyKey: true });
   const attempts = new SimulatedAttempts();
-  const runOnce = makeIdempotent(
-    async (event: SagaStepEvent, invocation: Invocation): Promise<T> => {
-      invocation.ran = true;
-      return work(event, attempts.next(event));
-    },
+  const body = async (event: SagaStepEvent, invocation: Invocation): Promise<T> => {
+    invocation.ran = true;
+    return work(event, attempts.next(event));
+  };
+  // The persistence layer (signed HTTP by default, IDEMPOTENCY_PERSISTENCE_LAYER=sdk for
+  // Powertools' DynamoDBPersistenceLayer) loads on first use; a failure surfaces on each call.
+  const idempotent = createPersistenceLayer(tableName, persistenceLayerKind()).then((persistenceStore) => makeIdempotent(body,
     // Hash only argument 0 (the event) at `idempotencyKey`; argument 1 is the invocation marker.
-    { persistenceStore: new DynamoDBPersistenceLayer({ tableName }), config, dataIndexArgument: 0 },
-  );
+    { persistenceStore, config, dataIndexArgument: 0 }));
+  idempotent.catch(() => undefined);
+  const runOnce = async (event: SagaStepEvent, invocation: Invocation): Promise<T> => (await idempotent)(event, invocation);
 
   return async (event: SagaStepEvent, context: Context): Promise<T> => {
     logger.addContext(context);

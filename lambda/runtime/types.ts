@@ -1,0 +1,86 @@
+/**
+ * The Lambda shapes the runtime's public types use, declared here so the runtime's `.d.ts`
+ * files need no `@types/aws-lambda`. Each is a subset of the matching `aws-lambda` type
+ * (`SQSRecord`, `SQSEvent`, `SQSBatchResponse`, `Context`), so values of those types are
+ * accepted where these are expected.
+ *
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#example-standard-queue-message-event
+ */
+
+/** System attributes of an SQS message as Lambda delivers it. */
+export interface SqsRecordAttributes {
+  readonly ApproximateReceiveCount: string;
+  readonly SentTimestamp: string;
+  readonly SenderId: string;
+  readonly ApproximateFirstReceiveTimestamp: string;
+  readonly AWSTraceHeader?: string;
+  /** FIFO queues only. */
+  readonly SequenceNumber?: string;
+  /** FIFO queues only. */
+  readonly MessageGroupId?: string;
+  /** FIFO queues only. */
+  readonly MessageDeduplicationId?: string;
+  readonly DeadLetterQueueSourceArn?: string;
+}
+
+/** A message attribute set by the producer. */
+export interface SqsMessageAttribute {
+  readonly dataType: string;
+  readonly stringValue?: string;
+  readonly binaryValue?: string;
+  readonly stringListValues?: string[];
+  readonly binaryListValues?: string[];
+}
+
+/** One SQS message in a Lambda event. */
+export interface SqsRecord {
+  readonly messageId: string;
+  readonly receiptHandle: string;
+  readonly body: string;
+  readonly attributes: SqsRecordAttributes;
+  readonly messageAttributes: Record<string, SqsMessageAttribute>;
+  readonly md5OfBody: string;
+  readonly md5OfMessageAttributes?: string | null;
+  readonly eventSource: string;
+  readonly eventSourceARN: string;
+  readonly awsRegion: string;
+}
+
+/** The event Lambda sends for an SQS event source mapping. */
+export interface SqsEvent {
+  readonly Records: SqsRecord[];
+}
+
+/** A partial batch response: the messages SQS must keep and deliver again. */
+export interface SqsBatchResponse {
+  batchItemFailures: Array<{ itemIdentifier: string }>;
+}
+
+/** The Lambda context members the runtime uses. */
+export interface LambdaContext {
+  readonly functionName: string;
+  readonly functionVersion: string;
+  readonly invokedFunctionArn: string;
+  readonly memoryLimitInMB: string;
+  readonly awsRequestId: string;
+  readonly logGroupName: string;
+  readonly logStreamName: string;
+  callbackWaitsForEmptyEventLoop: boolean;
+  getRemainingTimeInMillis(): number;
+}
+
+/** What a log call accepts after its message: attribute objects, or one Error or string. */
+export type LogExtra = Record<string, unknown> | Error | string;
+
+/** The logger the runtime exports (a Powertools `Logger`), as far as the runtime's users need it. */
+export interface RuntimeLogger {
+  debug(message: string, ...extra: LogExtra[]): void;
+  info(message: string, ...extra: LogExtra[]): void;
+  warn(message: string, ...extra: LogExtra[]): void;
+  error(message: string, ...extra: LogExtra[]): void;
+  /** Adds the invocation's context (request id, function name, cold start) to every line. */
+  addContext(context: LambdaContext): void;
+  /** Adds keys to every following line of this execution environment. */
+  appendKeys(attributes: Record<string, unknown>): void;
+  removeKeys(keys: string[]): void;
+}

@@ -13,11 +13,10 @@ import {
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
-import type { SQSRecord } from 'aws-lambda';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { HandlerCode, SqsWorker, SqsWorkerProps } from '../lib';
+import { createSqsWorkerHandler } from '../lambda/runtime/sqs-worker';
 import { processOrder } from '../lambda/sqs-worker/order';
 import { newStack, template } from './support/cdk';
 import { loadBundledHandler } from './support/lambda';
@@ -220,7 +219,7 @@ describeWithMoto('SqsWorker redrive on moto', () => {
     expect(Items.map((i) => i.data?.M?.orderId.S)).toEqual(['c-1']);
   });
 
-  test('FIFO, default batch size: the worker fails every record after the first failure, so healthy messages of another group end in the DLQ with the poison one', async () => {
+  test('FIFO, default batch size: a poison message holds back its own group only; another group in the same batch is processed once', async () => {
     const worker = await deployWorker('FifoBatch', { fifo: true });
     expect(worker).toMatchObject({ batchSize: 10, fifo: true, maxReceiveCount: 5 });
     const a1 = await send(worker, order('a-1'), 'A', 'a1');
@@ -232,23 +231,22 @@ describeWithMoto('SqsWorker redrive on moto', () => {
     const poller = pollerFor(worker, true);
     await poller.drain();
 
-    // SQS fills a FIFO batch from several groups, in order; the worker (SqsFifoPartialProcessorAsync
-    // without skipGroupOnError) stops at a2 and reports a2, a3, b1, b2 on every delivery.
+    // SQS fills a FIFO batch from several groups, in order. The worker (skipGroupOnError, its
+    // default fifoFailureScope 'group') hands back a2 and the rest of group A only.
     expect(poller.batches[0]).toEqual([a1, a2, a3, b1, b2]);
-    expect(poller.batches.slice(1)).toEqual(Array(4).fill([a2, a3, b1, b2]));
-    expect(poller.history.get(a1)).toEqual({ receiveCounts: [1], deleted: true });
-    for (const id of [a2, a3, b1, b2]) expect(poller.history.get(id)).toEqual({ receiveCounts: [1, 2, 3, 4, 5], deleted: false });
-    expect((await receiveAll(worker.deadLetterQueueUrl)).map((m) => m.MessageId).sort()).toEqual([a2, a3, b1, b2].sort());
-    // Only a1 was ever processed: b1 and b2 are in the DLQ without having run.
+    expect(poller.batches.slice(1)).toEqual(Array(4).fill([a2, a3]));
+    for (const id of [a1, b1, b2]) expect(poller.history.get(id)).toEqual({ receiveCounts: [1], deleted: true });
+    // a3 is healthy but stays behind a2 in its group: group order wins, as AWS documents for FIFO.
+    for (const id of [a2, a3]) expect(poller.history.get(id)).toEqual({ receiveCounts: [1, 2, 3, 4, 5], deleted: false });
+    expect((await receiveAll(worker.deadLetterQueueUrl)).map((m) => m.MessageId).sort()).toEqual([a2, a3].sort());
     const { Items = [] } = await dynamodb.send(new ScanCommand({ TableName: worker.tableName }));
-    expect(Items.map((i) => i.data?.M?.orderId.S)).toEqual(['a-1']);
+    expect(Items.map((i) => i.data?.M?.orderId.S).sort()).toEqual(['a-1', 'b-1', 'b-2']);
   });
 
-  test('FIFO, default batch size, with Powertools\' skipGroupOnError (not what the worker does today): only the poison message\'s group shares its fate', async () => {
-    const worker = await deployWorker('FifoSkipGroup', { fifo: true, idempotency: { enabled: false } });
-    // The example worker's record logic under the FIFO processor, failing only the failed group.
-    const handler: SqsHandler = (event, context) => processPartialResponse(event, async (record: SQSRecord) => processOrder(JSON.parse(record.body)),
-      new SqsFifoPartialProcessorAsync(), { context, skipGroupOnError: true });
+  test('FIFO with fifoFailureScope \'batch\' (the runtime before 0.2): every record after the first failure is handed back, so another group\'s healthy messages end in the DLQ', async () => {
+    const worker = await deployWorker('FifoWholeBatch', { fifo: true, idempotency: { enabled: false } });
+    // The example worker's record logic, with the old batch-wide failure scope.
+    const handler: SqsHandler = createSqsWorkerHandler(processOrder, { fifo: true, fifoFailureScope: 'batch', idempotency: false });
     const a1 = await send(worker, order('a-1'), 'A', 'a1');
     const a2 = await send(worker, JSON.stringify({ orderId: 'a-2', items: [] }), 'A', 'a2');
     const a3 = await send(worker, order('a-3'), 'A', 'a3');
@@ -261,9 +259,9 @@ describeWithMoto('SqsWorker redrive on moto', () => {
     });
     await poller.drain();
 
-    for (const id of [a1, b1, b2]) expect(poller.history.get(id)).toEqual({ receiveCounts: [1], deleted: true });
-    // a3 is healthy but stays behind a2 in its group: group order wins, as AWS documents for FIFO.
-    for (const id of [a2, a3]) expect(poller.history.get(id)).toEqual({ receiveCounts: [1, 2, 3, 4, 5], deleted: false });
-    expect((await receiveAll(worker.deadLetterQueueUrl)).map((m) => m.MessageId).sort()).toEqual([a2, a3].sort());
+    expect(poller.batches.slice(1)).toEqual(Array(4).fill([a2, a3, b1, b2]));
+    expect(poller.history.get(a1)).toEqual({ receiveCounts: [1], deleted: true });
+    for (const id of [a2, a3, b1, b2]) expect(poller.history.get(id)).toEqual({ receiveCounts: [1, 2, 3, 4, 5], deleted: false });
+    expect((await receiveAll(worker.deadLetterQueueUrl)).map((m) => m.MessageId).sort()).toEqual([a2, a3, b1, b2].sort());
   });
 });

@@ -13,6 +13,8 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Context } from 'aws-lambda';
 import { lambdaContext } from './lambda';
+import { DynamoDBHttpClient } from '../../lambda/runtime/aws/dynamodb';
+import { DynamoDBHttpPersistenceLayer } from '../../lambda/runtime/idempotency/dynamodb-http-persistence-layer';
 
 /**
  * The idempotency scenarios, written once and run against any DynamoDB implementation
@@ -40,6 +42,15 @@ export type PersistenceLayerFactory = (tableName: string, target: DynamoTarget) 
 export const powertoolsDynamoDBLayer: PersistenceLayerFactory = (tableName, target) => new DynamoDBPersistenceLayer({
   tableName,
   clientConfig: { endpoint: target.endpoint, region: target.region, credentials: target.credentials },
+});
+
+/**
+ * The runtime's DynamoDBHttpPersistenceLayer (signed HTTP, no SDK client) pointed at the target;
+ * it reads credentials from the environment, which the dynalite and moto helpers set.
+ */
+export const httpDynamoDBLayer: PersistenceLayerFactory = (tableName, target) => new DynamoDBHttpPersistenceLayer({
+  tableName,
+  client: new DynamoDBHttpClient({ endpoint: target.endpoint, region: target.region }),
 });
 
 export interface IdempotencyScenarioOptions {

@@ -2,6 +2,7 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { logger } from './logger';
+import { createPersistenceLayer } from './idempotency';
 
 /**
  * What a ScheduledJob delivers to its target: the occurrence's scheduled time and execution id
@@ -113,9 +114,10 @@ export function createScheduledJobHandler<TResult = unknown>(
       throwOnNoIdempotencyKey: true,
     });
     const idempotencyConfig = config;
-    const idempotent = import('@aws-lambda-powertools/idempotency/dynamodb').then(({ DynamoDBPersistenceLayer }) =>
+    // Loaded only when idempotency is on; the store is the runtime's one choice (http or sdk).
+    const idempotent = createPersistenceLayer(idempotency.tableName).then((persistenceStore) =>
       makeIdempotent(run, {
-        persistenceStore: new DynamoDBPersistenceLayer({ tableName: idempotency.tableName }),
+        persistenceStore,
         config: idempotencyConfig,
       }));
     runOnce = async (event, context) => (await idempotent)(event, context);

@@ -5,6 +5,7 @@ import type {
 } from 'aws-lambda';
 import { AttributeValue, unmarshallImage } from './dynamodb-image';
 import { logger } from './logger';
+import { createPersistenceLayer } from './idempotency';
 
 export { parseStreamFailureRecord, NotAStreamFailureRecordError } from './stream-failure-record';
 export type { StreamFailureRecord } from './stream-failure-record';
@@ -204,10 +205,10 @@ export function createStreamWorkerHandler<TData = unknown, TResult = unknown>(
       throwOnNoIdempotencyKey: true,
     });
     idempotencyConfig = config;
-    // Loaded only when idempotency is on: the DynamoDB client costs tens of ms of cold start.
-    const idempotent = import('@aws-lambda-powertools/idempotency/dynamodb').then(({ DynamoDBPersistenceLayer }) =>
+    // Loaded only when idempotency is on; the store is the runtime's one choice (http or sdk).
+    const idempotent = createPersistenceLayer(idempotency.tableName).then((persistenceStore) =>
       makeIdempotent(run, {
-        persistenceStore: new DynamoDBPersistenceLayer({ tableName: idempotency.tableName }),
+        persistenceStore,
         config,
         // Key on the stream record (argument 0), not on the decoded item or the context.
         dataIndexArgument: 0,

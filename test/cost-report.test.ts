@@ -174,7 +174,7 @@ describe('ServerlessCostReport', () => {
     const stack = envStack(app, 'S');
     const fn = lambda.Function.fromFunctionArn(stack, 'Step', 'arn:aws:lambda:us-east-1:123456789012:function:step');
     new SagaStateMachine(stack, 'Saga', {
-      type: sfn.StateMachineType.EXPRESS, alarmsEnabled: false, steps: [{ name: 'one', action: fn }],
+      stateMachineType: sfn.StateMachineType.EXPRESS, alarmsEnabled: false, steps: [{ name: 'one', action: fn }],
       expectedLoad: { perMonth: 1_000_000, averageDuration: Duration.millis(250), logBytesPerInvocation: Size.bytes(2048) },
     });
     const [estimate] = reportOf(app).constructs;

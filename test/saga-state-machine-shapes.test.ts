@@ -113,7 +113,7 @@ describe('callback steps', () => {
     const task = SagaTask.callbackViaQueue(queue, { timeout: Duration.hours(1) });
     expect(task.kind).toBe(SagaTaskKind.CALLBACK);
     expect(task.callback?.timeout?.toHours()).toBe(1);
-    expect(SagaTask.lambda(fn(stack, 'Other')).kind).toBe(SagaTaskKind.LAMBDA);
+    expect(SagaTask.lambdaInvoke(fn(stack, 'Other')).kind).toBe(SagaTaskKind.LAMBDA);
   });
 
   test('no rule-pack findings on the saga', () => {
@@ -323,14 +323,11 @@ describe('cost at synth', () => {
   });
 });
 
-describe('stateMachineType (type is a deprecated alias)', () => {
-  test('stateMachineType sets the type; type still works; both equal is fine', () => {
-    for (const props of [{ stateMachineType: sfn.StateMachineType.EXPRESS }, { type: sfn.StateMachineType.EXPRESS },
-      { type: sfn.StateMachineType.EXPRESS, stateMachineType: sfn.StateMachineType.EXPRESS }]) {
-      const stack = newStack();
-      new SagaStateMachine(stack, 'Saga', { ...props, steps: [ship(stack)] });
-      template(stack).hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineType: 'EXPRESS' });
-    }
+describe('stateMachineType', () => {
+  test('sets the workflow type', () => {
+    const stack = newStack();
+    new SagaStateMachine(stack, 'Saga', { stateMachineType: sfn.StateMachineType.EXPRESS, steps: [ship(stack)] });
+    template(stack).hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineType: 'EXPRESS' });
   });
 });
 
@@ -384,9 +381,9 @@ describe('errors of the new shapes', () => {
   test('a step needs exactly one of action, actionTask and parallel; one compensation', () => {
     expect(build(() => [{ name: 'nothing' }])).toThrow(
       "TestStack/Saga: invalid prop 'steps[0]': step 'nothing' needs exactly one of action, actionTask and parallel (given none)");
-    expect(build((s) => [{ name: 'both', action: fn(s, 'A'), actionTask: SagaTask.lambda(fn(s, 'B')) }])).toThrow(
+    expect(build((s) => [{ name: 'both', action: fn(s, 'A'), actionTask: SagaTask.lambdaInvoke(fn(s, 'B')) }])).toThrow(
       "invalid prop 'steps[0]': step 'both' needs exactly one of action, actionTask and parallel (given action, actionTask)");
-    expect(build((s) => [{ name: 'two', action: fn(s, 'A'), compensation: fn(s, 'B'), compensationTask: SagaTask.lambda(fn(s, 'C')) }, ship(s)])).toThrow(
+    expect(build((s) => [{ name: 'two', action: fn(s, 'A'), compensation: fn(s, 'B'), compensationTask: SagaTask.lambdaInvoke(fn(s, 'C')) }, ship(s)])).toThrow(
       "invalid prop 'steps[0].compensationTask': step 'two' has both compensation and compensationTask. Fix: keep one of them");
   });
 
@@ -404,11 +401,6 @@ describe('errors of the new shapes', () => {
       "invalid prop 'steps': name 'a' is used more than once");
     expect(build((s) => [{ name: 'g', parallel: [{ name: 'Start', action: fn(s, 'S') }, branch(s, 'b')] }])).toThrow(
       "invalid prop 'steps[0].parallel[0].name': 'Start' is the name of a state the saga adds");
-  });
-
-  test('type and stateMachineType that disagree', () => {
-    expect(build((s) => [ship(s)], { type: sfn.StateMachineType.EXPRESS, stateMachineType: sfn.StateMachineType.STANDARD })).toThrow(
-      "TestStack/Saga: invalid prop 'type': is deprecated and says EXPRESS while stateMachineType says STANDARD. Fix: drop type and keep stateMachineType");
   });
 
   test('warns (acknowledgeable) when a callback may wait as long as the execution', () => {

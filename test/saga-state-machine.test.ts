@@ -209,7 +209,7 @@ describe('SagaStateMachine defaults', () => {
 
 describe('SagaStateMachine props', () => {
   test('EXPRESS: 5-minute timeout, ALL with execution data', () => {
-    const { t } = saga({ type: sfn.StateMachineType.EXPRESS });
+    const { t } = saga({ stateMachineType: sfn.StateMachineType.EXPRESS });
     t.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineType: 'EXPRESS',
       LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: true }),
@@ -296,7 +296,7 @@ describe('SagaStateMachine props', () => {
     const attempts = new CfnParameter(stack, 'Attempts', { type: 'Number' });
     const steps = orderSteps(stack);
     expect(() => new SagaStateMachine(stack, 'Saga', {
-      type: sfn.StateMachineType.EXPRESS,
+      stateMachineType: sfn.StateMachineType.EXPRESS,
       timeout: Duration.seconds(seconds.valueAsNumber),
       steps: [{ ...steps[0], retry: { maxAttempts: attempts.valueAsNumber } }],
     })).not.toThrow();
@@ -401,7 +401,7 @@ describe('SagaStateMachine errors', () => {
   });
 
   test('EXPRESS with a timeout above 5 minutes', () => {
-    expect(build({ type: sfn.StateMachineType.EXPRESS, timeout: Duration.minutes(6) })).toThrow(
+    expect(build({ stateMachineType: sfn.StateMachineType.EXPRESS, timeout: Duration.minutes(6) })).toThrow(
       "TestStack/Saga: invalid prop 'timeout': an EXPRESS state machine runs at most 5 minutes (given 6 minutes). "
       + 'Fix: lower timeout to Duration.minutes(5) or less, or use sfn.StateMachineType.STANDARD');
   });

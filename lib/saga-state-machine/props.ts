@@ -141,12 +141,6 @@ export interface SagaStateMachineProps extends PatternAlarmProps {
    */
   readonly stateMachineType?: sfn.StateMachineType;
   /**
-   * Same as `stateMachineType` (a reserved word in some jsii languages).
-   * @deprecated use `stateMachineType`
-   * @default sfn.StateMachineType.STANDARD
-   */
-  readonly type?: sfn.StateMachineType;
-  /**
    * Longest an execution may run. An execution that times out runs NO compensation: the
    * timed-out alarm fires for it. Express: at most 5 minutes. Keep it above every callback's
    * timeout, so a callback that never answers is compensated rather than cut off.

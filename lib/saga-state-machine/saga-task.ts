@@ -194,7 +194,7 @@ const withToken = (context: SagaTaskContext) => sfn.TaskInput.fromObject({ ...co
  */
 export class SagaTask {
   /** A Lambda function invoked with the step payload; its return value is the result. */
-  public static lambda(fn: lambda.IFunction): SagaTask {
+  public static lambdaInvoke(fn: lambda.IFunction): SagaTask {
     return new SagaTask(SagaTaskKind.LAMBDA, [...TRANSIENT_LAMBDA_ERRORS, sfn.Errors.TIMEOUT], undefined, fn, (scope, id, c) =>
       new tasks.LambdaInvoke(scope, id, {
         comment: c.comment, lambdaFunction: fn, payloadResponseOnly: true, retryOnServiceExceptions: false,

@@ -17,7 +17,7 @@ export interface StepModel {
 
 /** The step's action as a task (`action` wins over nothing, `actionTask` otherwise). */
 function taskOf(fn: SagaStep['action'], task: SagaTask | undefined): SagaTask | undefined {
-  return fn ? SagaTask.lambda(fn) : task;
+  return fn ? SagaTask.lambdaInvoke(fn) : task;
 }
 
 export function modelOf(step: SagaStep, prop: string): StepModel {

@@ -23,13 +23,9 @@ const MAX_STANDARD_TIMEOUT = Duration.days(365);
 /** A group's results are merged with nested States.JsonMerge, and Step Functions nests at most 10 intrinsics. */
 const MAX_BRANCHES = 10;
 
-/** The workflow type from `stateMachineType` and its deprecated alias `type`. */
-export function stateMachineTypeOf(scope: Construct, props: SagaStateMachineProps): sfn.StateMachineType {
-  if (props.type !== undefined && props.stateMachineType !== undefined && props.type !== props.stateMachineType) {
-    invalidProp(scope, 'type', `is deprecated and says ${props.type} while stateMachineType says ${props.stateMachineType}`,
-      'drop type and keep stateMachineType');
-  }
-  return props.stateMachineType ?? props.type ?? sfn.StateMachineType.STANDARD;
+/** The workflow type (`stateMachineType`; 0.1.0's `type` is a reserved word in Go and is gone). */
+export function stateMachineTypeOf(_scope: Construct, props: SagaStateMachineProps): sfn.StateMachineType {
+  return props.stateMachineType ?? sfn.StateMachineType.STANDARD;
 }
 
 /** Validates the props once, up front. Tokens are never judged. */

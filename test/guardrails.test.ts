@@ -520,6 +520,17 @@ describe('ServerlessGuardrails configuration and acknowledgement', () => {
     expect(findingsOf(stack)).toEqual([{ level: 'error', path: '/UserStack/Other/Resource', rule: 'SPG-ASYNC-ON-FAILURE' }]);
   });
 
+  test('acknowledgeRule takes the GuardrailRule constant (jsii languages), ruleId gives the SPG id for severities', () => {
+    const stack = guardedStack();
+    const fn = userFunction(stack, 'Handler');
+    new sns.Topic(stack, 'Topic').addSubscription(new subscriptions.LambdaSubscription(fn));
+    ServerlessGuardrails.acknowledgeRule(fn, GuardrailRule.ASYNC_ON_FAILURE, 'events are replayable from the topic archive');
+    expect(findingsOf(stack)).toEqual([]);
+    expect(ServerlessGuardrails.ruleId(GuardrailRule.SQS_VISIBILITY_TIMEOUT)).toBe('SPG-SQS-VISIBILITY');
+    expect(() => new ServerlessGuardrails({ severities: { [ServerlessGuardrails.ruleId(GuardrailRule.LOG_RETENTION)]: GuardrailSeverity.OFF } }))
+      .not.toThrow();
+  });
+
   test('a warning is acknowledged with CDK\'s own acknowledgeWarning on an ancestor', () => {
     const stack = guardedStack();
     sqsConsumer(stack, { partial: false });

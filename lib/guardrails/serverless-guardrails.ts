@@ -68,6 +68,26 @@ export class ServerlessGuardrails implements IAspect {
     recordAcknowledgement(scope, ruleId, reason);
   }
 
+  /**
+   * `acknowledge` by the `GuardrailRule` constant, for Python, Java, .NET and Go, where a jsii
+   * enum member is not its `SPG-...` string.
+   *
+   * @param scope the construct (or an ancestor of the resource) the finding is on
+   * @param rule the rule, e.g. `GuardrailRule.S3_RECURSIVE_TRIGGER`
+   * @param reason why the finding does not apply here; required
+   */
+  public static acknowledgeRule(scope: IConstruct, rule: GuardrailRule, reason: string): void {
+    ServerlessGuardrails.acknowledge(scope, ServerlessGuardrails.ruleId(rule), reason);
+  }
+
+  /**
+   * The `SPG-...` id of a rule: the key of `severities`, the id in findings and in
+   * `Annotations.acknowledgeWarning('cdk-serverless-patterns:<id>', ...)`.
+   */
+  public static ruleId(rule: GuardrailRule): string {
+    return rule;
+  }
+
   /** The severity a rule has unless configured. */
   public static defaultSeverity(rule: GuardrailRule): GuardrailSeverity {
     return DEFAULT_SEVERITIES[rule];

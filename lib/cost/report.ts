@@ -91,6 +91,10 @@ const NOTE_ID = 'ServerlessCostReport.table';
  * priced.
  *
  * @example
+ * import { App } from 'aws-cdk-lib';
+ * import { ServerlessCostReport } from 'cdk-serverless-patterns';
+ *
+ * const app = new App();
  * ServerlessCostReport.of(app, { prices: { lambdaArm64PerGbSecond: 0.0000134 } });
  */
 export class ServerlessCostReport implements IAspect {

@@ -58,6 +58,10 @@ interface EnvironmentBudget {
  * concurrency that is itself a token (e.g. a CfnParameter) is left out of the sum with a warning.
  *
  * @example
+ * import { App } from 'aws-cdk-lib';
+ * import { ConcurrencyBudget } from 'cdk-serverless-patterns';
+ *
+ * const app = new App();
  * ConcurrencyBudget.of(app, { accountLimit: 3000 });
  */
 export class ConcurrencyBudget implements IAspect {

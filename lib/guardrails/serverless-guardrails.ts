@@ -39,6 +39,10 @@ export interface ServerlessGuardrailsProps {
  * to each Stage as well (`ServerlessGuardrails.of(stage)`).
  *
  * @example
+ * import { App } from 'aws-cdk-lib';
+ * import { ServerlessGuardrails } from 'cdk-serverless-patterns';
+ *
+ * const app = new App();
  * ServerlessGuardrails.of(app); // or Aspects.of(app).add(new ServerlessGuardrails())
  */
 export class ServerlessGuardrails implements IAspect {

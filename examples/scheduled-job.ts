@@ -22,6 +22,8 @@ export function addScheduledJobDemo(scope: Construct, alarmTopic: sns.ITopic, wo
     allowOverlap: false,
     payload: { report: 'daily-sales' },
     alarmTopic,
+    // Runs are counted from the schedule; a report takes about 90 seconds.
+    expectedLoad: { averageDuration: Duration.seconds(90) },
   })];
   if (worker) {
     jobs.push(new ScheduledJob(scope, 'RestockJob', {
@@ -32,6 +34,7 @@ export function addScheduledJobDemo(scope: Construct, alarmTopic: sns.ITopic, wo
       payload: { orderId: 'restock-<aws.scheduler.execution-id>', items: [{ sku: 'PAPER-A4', quantity: 10, price: 4.5 }] },
       flexibleWindow: Duration.minutes(10),
       alarmTopic,
+      expectedLoad: {},
     }));
   }
   if (saga) {
@@ -41,6 +44,7 @@ export function addScheduledJobDemo(scope: Construct, alarmTopic: sns.ITopic, wo
       payload: { orderId: 'reconcile-<aws.scheduler.execution-id>', items: [{ sku: 'AUDIT', quantity: 1, price: 0 }] },
       retryPolicy: { maxAttempts: 5, maxEventAge: Duration.minutes(30) },
       alarmTopic,
+      expectedLoad: {},
     }));
   }
   return jobs;

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -34,6 +34,8 @@ export function addStreamWorkerDemo(scope: Construct, alarmTopic: sns.ITopic): S
     maxBatchingWindow: Duration.seconds(1),
     environment,
     alarmTopic,
+    // Light traffic: the 1-second window closes with about 10 changes, not 50.
+    expectedLoad: { perMonth: 1_000_000, averageDuration: Duration.millis(30), recordsPerInvocation: 10 },
   });
   const totals = new StreamWorker(scope, 'OrderEventsWorker', {
     handler: HandlerCode.bundled('stream-worker/example'),
@@ -42,6 +44,7 @@ export function addStreamWorkerDemo(scope: Construct, alarmTopic: sns.ITopic): S
     maxRecordAge: Duration.hours(6),
     environment,
     alarmTopic,
+    expectedLoad: { perMonth: 3_000_000, averageDuration: Duration.millis(15), payloadSize: Size.kibibytes(2), failureRate: 0.0001 },
   });
   for (const worker of [projector, totals]) {
     readModel.grant(worker.function, 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');

@@ -112,6 +112,23 @@ describe('cost model, one hand calculation per service', () => {
     expect(cost(model.natGateways(1, p))).toBe(32.85);
   });
 
+  test('Kinesis: on-demand stream-hours and GB per 1 KB-rounded record, provisioned shard-hours and 25 KB PUT units', () => {
+    // 1,048,576 records of 1.5 KB count 2 KB each = 2 GB; 1 stream x 730 h x $0.04 = $29.20, 2 GB x $0.08 in, 2 GB x $0.04 out
+    const [hours, written, read] = model.kinesisOnDemand(1_048_576, 1536, 1, p, true);
+    expect([cost(hours), cost(written), cost(read)]).toEqual([29.2, 0.16, 0.08]);
+    expect(read.formula).toBe('1,048,576 records x 2 KB (rounded up per record) = 2.000 GB x 1 reader(s) x $0.04');
+    expect(model.kinesisOnDemand(1_048_576, 1536, 1, p, false).map((l) => l.item)).toEqual(['on-demand data read']);
+    // 2 shards x 730 h x $0.015 = $21.90; 1M records of 30 KB = 2 PUT payload units each x $0.014 per million
+    const [shards, units] = model.kinesisProvisioned(2, 1_000_000, 30 * 1024, p);
+    expect([cost(shards), cost(units)]).toEqual([21.9, 0.028]);
+  });
+
+  test('EventBridge Scheduler invocations per million, S3 PUTs per thousand', () => {
+    expect(cost(model.schedulerInvocations(2_000_000, 'rate(1 minute)', p))).toBe(2);
+    expect(model.schedulerInvocations(30, 'cron', p).formula).toBe('cron = 30 runs x $1.00 per million (14 million a month free, not applied)');
+    expect(cost(model.s3Puts(10_000, '10,000 objects', p))).toBe(0.05);
+  });
+
   test('the price table: defaults, overrides, and a clear error for a bad price', () => {
     expect(resolvePrices().lambdaRequestsPerMillion).toBe(0.20);
     expect(resolvePrices({ lambdaArm64PerGbSecond: 0.00001 }).lambdaArm64PerGbSecond).toBe(0.00001);

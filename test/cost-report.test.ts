@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Duration, Size, Stack } from 'aws-cdk-lib';
+import { App, Duration, Size, Stack, TimeZone } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -10,6 +11,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import {
   AsyncDestination, AsyncFunction, ConsumerFilter, FanOutPipeline, FanOutSource, HandlerCode, ProvisionedApi, SagaStateMachine, ServerlessCostReport, ServerlessCostReportResult, SqsWorker,
+  JobSchedule, ScheduledJob, ScheduledJobTarget, StreamSource, StreamWorker,
 } from '../lib';
 import { demoStack, envStack } from './guardrails-support';
 
@@ -31,6 +33,11 @@ const KMS_KEY = 1;
 const KMS_REQUEST = 0.03 / 10000;
 const HTTP_API = 1 / 1e6;
 const DASHBOARD = 3;
+const KINESIS_STREAM_HOUR = 0.04;
+const KINESIS_GB_IN = 0.08;
+const KINESIS_GB_OUT = 0.04;
+const SCHEDULER = 1 / 1e6;
+const S3_PUT = 0.005 / 1000;
 const GIB = 1024 ** 3;
 /** 5 pollers x 730 h x 3600 s / 20 s long polls. */
 const EMPTY_RECEIVES = 5 * 730 * 3600 / 20;
@@ -111,6 +118,38 @@ describe('the demo app\'s report against an independent calculation', () => {
     expect(saga.comparisons.map((k) => k.subject)).toEqual(['architecture']);
   });
 
+  test('OrdersProjector: 1M DynamoDB stream records at 30 ms and 512 MB, 10 per invocation; Lambda reads the stream free', () => {
+    const invocations = 1_000_000 / 10;
+    const expected = invocations * LAMBDA_REQUEST + 1_000_000 * 0.03 * 0.5 * ARM + invocations * 1024 / GIB * LOG_GB
+      + 1_000_000 * 2 * WRU + 5 * ALARM;
+    expect(totalOf(result, '/OrdersProjector')).toBeCloseTo(expected, 9);
+    const lines = result.constructs.find((c) => c.path.endsWith('/OrdersProjector'))!.lines;
+    expect(lines.filter((l) => l.service === 'DynamoDB Streams' || l.service === 'S3').map((l) => [l.item, l.monthlyCost, l.formula])).toEqual([
+      ['GetRecords by Lambda', 0, 'about 100,000 reads (one per batch) x $0: reads by Lambda are free'],
+      ['PUT requests', 0, '0 failure objects (the expectedLoad gives no failureRate) x $0.005 per 1,000'],
+    ]);
+  });
+
+  test('OrderEventsWorker: 3M records of 2 KB on the on-demand stream it created, batches of 100, 1 in 10,000 failing', () => {
+    const invocations = 3_000_000 / 100;
+    // 2 KB per record (rounded up to whole KB), written once and read once by the mapping
+    const gb = 3_000_000 * 2 / (1024 * 1024);
+    const expected = invocations * LAMBDA_REQUEST + 3_000_000 * 0.015 * 0.5 * ARM + invocations * 1024 / GIB * LOG_GB
+      + 730 * KINESIS_STREAM_HOUR + gb * KINESIS_GB_IN + gb * KINESIS_GB_OUT
+      + 3_000_000 * 2 * WRU + 300 * S3_PUT + 5 * ALARM;
+    expect(totalOf(result, '/OrderEventsWorker')).toBeCloseTo(expected, 9);
+  });
+
+  test('NightlyReport: a daily cron runs 365.25 / 12 times a month, 90 s at 256 MB, idempotent, DLQ idle', () => {
+    const runs = 365.25 / 12;
+    const expected = runs * SCHEDULER + runs * LAMBDA_REQUEST + runs * 90 * 0.25 * ARM + runs * 1024 / GIB * LOG_GB
+      + runs * 2 * WRU + 6 * ALARM;
+    expect(totalOf(result, '/NightlyReport')).toBeCloseTo(expected, 9);
+    const lines = result.constructs.find((c) => c.path.endsWith('/NightlyReport'))!.lines;
+    expect(lines[0].formula).toMatch(/^cron\(30 3 \* \* \? \*\): 10,227 days in 28 years from \d{4} x 1 run\(s\) a day \/ 336 months = 30\.44 runs x \$1\.00 per million/);
+    expect(lines.find((l) => l.item === 'dead-letter queue (idle)')!.monthlyCost).toBe(0);
+  });
+
   test('UploadIndexer: 300k async events at 200 ms and 512 MB; the dashboard; the total', () => {
     const indexer = 300_000 * LAMBDA_REQUEST + 300_000 * 0.2 * 0.5 * ARM + 300_000 * 1024 / GIB * LOG_GB + 5 * ALARM;
     expect(totalOf(result, '/UploadIndexer')).toBeCloseTo(indexer, 9);
@@ -119,7 +158,7 @@ describe('the demo app\'s report against an independent calculation', () => {
     expect(result.monthlyCost).toBeCloseTo(sum, 9);
     // Every construct with an expectedLoad is estimated; the saga's approval worker has none.
     expect(result.constructs.filter((c) => !c.estimated).map((c) => c.path)).toEqual(['ServerlessPatternsDemo/OrderSagaSteps/ApprovalWorker']);
-    expect(result.constructs).toHaveLength(6);
+    expect(result.constructs).toHaveLength(9);
   });
 });
 
@@ -253,6 +292,72 @@ describe('ServerlessCostReport', () => {
     expect(result.appLines.map((l) => `${l.item} ${l.quantity} ${l.monthlyCost.toFixed(2)}`)).toEqual(['NAT gateway hours 1460 65.70']);
   });
 
+  test('ScheduledJob runs come from the schedule: a rate, a weekday cron, one time, disabled, or perMonth', () => {
+    const app = new App();
+    const stack = envStack(app, 'S');
+    const target = ScheduledJobTarget.stateMachine(sfn.StateMachine.fromStateMachineName(stack, 'Sm', 'sm'));
+    const job = (id: string, schedule: JobSchedule, more: object = {}) => new ScheduledJob(stack, id, {
+      schedule, target, alarmsEnabled: false, expectedLoad: {}, ...more,
+    });
+    job('Rate', JobSchedule.rate(Duration.hours(6)));
+    job('Weekdays', JobSchedule.cron('0 6 ? * MON-FRI *'), { timeZone: TimeZone.AMERICA_NEW_YORK });
+    job('Once', JobSchedule.at(new Date(Date.now() + 86_400_000)));
+    job('Off', JobSchedule.rate(Duration.minutes(5)), { enabled: false });
+    job('Given', JobSchedule.rate(Duration.minutes(1)), { expectedLoad: { perMonth: 1000 } });
+    worker(stack, 'Restock', { alarmsEnabled: false, expectedLoad: { perMonth: 0 } });
+    const result = reportOf(app);
+    const lines = (end: string) => result.constructs.find((c) => c.path.endsWith(end))!.lines;
+    const runs = (end: string) => lines(end)[0].quantity;
+    expect(runs('/Rate')).toBeCloseTo(730 / 6, 9);
+    // 1,461 weeks in 28 years, 5 weekdays each, over 336 months
+    expect(runs('/Weekdays')).toBeCloseTo(1461 * 5 / 336, 9);
+    expect(runs('/Once')).toBe(1);
+    expect(runs('/Off')).toBe(0);
+    expect(runs('/Given')).toBe(1000);
+    // A state machine target is priced where it is defined: Scheduler and the idle DLQ only.
+    expect(lines('/Rate').map((l) => `${l.service} ${l.item}`)).toEqual(['EventBridge Scheduler invocations', 'SQS dead-letter queue (idle)']);
+    expect(lines('/Rate')[0].monthlyCost).toBeCloseTo(730 / 6 * SCHEDULER, 12);
+  });
+
+  test('a ScheduledJob feeding an SqsWorker pays one SendMessage per run; its function target runs once per run', () => {
+    const app = new App();
+    const stack = envStack(app, 'S');
+    const restock = worker(stack, 'Restock', { alarmsEnabled: false });
+    new ScheduledJob(stack, 'ToQueue', { schedule: JobSchedule.rate(Duration.hours(1)), target: ScheduledJobTarget.sqsWorker(restock),
+      alarmsEnabled: false, expectedLoad: {} });
+    new ScheduledJob(stack, 'Fn', { schedule: JobSchedule.rate(Duration.days(1)), alarmsEnabled: false,
+      target: ScheduledJobTarget.handler(HandlerCode.bundled('scheduled-job/example'), { memorySize: 1024, idempotency: false }),
+      expectedLoad: { averageDuration: Duration.seconds(10) } });
+    const result = reportOf(app);
+    const items = (end: string) => result.constructs.find((c) => c.path.endsWith(end))!.lines.map((l) => `${l.service} ${l.item} ${l.quantity}`);
+    expect(items('/ToQueue')).toContain('SQS SendMessage (to the target queue) 730');
+    // 730 / 24 runs x 10 s x 1 GB
+    expect(items('/Fn')).toEqual(expect.arrayContaining(['Lambda requests 30.416666666666668', `Lambda duration arm64 ${730 / 24 * 10}`]));
+    expect(items('/Fn').filter((l) => l.startsWith('DynamoDB'))).toEqual([]);
+    expect(result.constructs.find((c) => c.path.endsWith('/Restock'))!.estimated).toBe(false);
+  });
+
+  test('a StreamWorker on a given stream: reads of an on-demand stream only; a provisioned stream\'s reads are free', () => {
+    const app = new App();
+    const stack = envStack(app, 'S');
+    const onDemand = new kinesis.Stream(stack, 'OnDemand', { streamMode: kinesis.StreamMode.ON_DEMAND });
+    const provisioned = new kinesis.Stream(stack, 'Provisioned', { shardCount: 2 });
+    const load = { perMonth: 1_048_576, payloadSize: Size.bytes(1500), failureRate: 0.5 };
+    const stream = (id: string, source: StreamSource) => new StreamWorker(stack, id, {
+      handler: HandlerCode.bundled('stream-worker/example'), source, alarmsEnabled: false, idempotency: { enabled: false }, expectedLoad: load,
+    });
+    stream('ReadsOnDemand', StreamSource.kinesis(onDemand));
+    stream('ReadsProvisioned', StreamSource.kinesis(provisioned));
+    const result = reportOf(app);
+    const lines = (end: string) => result.constructs.find((c) => c.path.endsWith(end))!.lines;
+    // 1,048,576 records of 1,500 bytes count 2 KB each = 2 GB read; the stream-hour and writes belong to the stream's owner.
+    expect(lines('/ReadsOnDemand').filter((l) => l.service === 'Kinesis').map((l) => [l.item, l.quantity, l.monthlyCost]))
+      .toEqual([['on-demand data read', 2, 2 * KINESIS_GB_OUT]]);
+    expect(lines('/ReadsProvisioned').filter((l) => l.service === 'Kinesis')).toEqual([]);
+    // Half the records fail: one failure object each in the created bucket.
+    expect(lines('/ReadsProvisioned').find((l) => l.service === 'S3')!.monthlyCost).toBeCloseTo(524_288 * S3_PUT, 12);
+  });
+
   test('an expected load that cannot be priced fails with the construct path, the prop and the fix', () => {
     const app = new App();
     const stack = envStack(app, 'S');
@@ -260,5 +365,20 @@ describe('ServerlessCostReport', () => {
     ServerlessCostReport.of(app);
     expect(() => app.synth()).toThrow("S/Worker: invalid prop 'expectedLoad.perMonth': must be a number of 0 or more (given -5). "
       + 'Fix: set perMonth to the messages, requests, events or executions you expect per month');
+  });
+
+  test('perMonth is required except for a ScheduledJob; a failure rate must lie between 0 and 1', () => {
+    const app = new App();
+    const stack = envStack(app, 'S');
+    worker(stack, 'Worker', { expectedLoad: {} });
+    ServerlessCostReport.of(app);
+    expect(() => app.synth()).toThrow("S/Worker: invalid prop 'expectedLoad.perMonth': is required here (given none). "
+      + 'Fix: set perMonth to the messages, requests, events, executions or records you expect per month');
+    const app2 = new App();
+    new StreamWorker(envStack(app2, 'T'), 'Stream', { handler: HandlerCode.bundled('stream-worker/example'),
+      expectedLoad: { perMonth: 10, failureRate: 2 } });
+    ServerlessCostReport.of(app2);
+    expect(() => app2.synth()).toThrow("T/Stream: invalid prop 'expectedLoad.failureRate': must be between 0 and 1 (given 2). "
+      + 'Fix: set failureRate to the share of records that fail for good, e.g. 0.001');
   });
 });

@@ -8,9 +8,12 @@ export interface ExpectedLoad {
   /**
    * Units of work per month (0 or more): messages for an SqsWorker, messages published to a
    * FanOutPipeline (each consumer receives them all unless its worker has a load of its own),
-   * requests for a ProvisionedApi, events for an AsyncFunction, executions for a SagaStateMachine.
+   * requests for a ProvisionedApi, events for an AsyncFunction, executions for a SagaStateMachine,
+   * records for a StreamWorker. A ScheduledJob counts its runs from its schedule (cron, rate, or
+   * 1 for a one-time `at`), so it needs none; given, it replaces that count.
+   * @default - required, except for a ScheduledJob (its schedule's runs)
    */
-  readonly perMonth: number;
+  readonly perMonth?: number;
   /**
    * Average time one unit of work takes: the function's time per message, request or event,
    * and for a saga the whole execution (Express duration; its step functions share it equally).
@@ -36,4 +39,11 @@ export interface ExpectedLoad {
    * @default - the event source mapping's batch size (full batches: the fewest invocations)
    */
   readonly recordsPerInvocation?: number;
+  /**
+   * Share of the units of work that fail for good (0 to 1): for a StreamWorker, records whose
+   * retries run out and that Lambda writes to the S3 failure bucket, one object each (bisection
+   * isolates a poison record in a batch of its own).
+   * @default - no failures priced (the failure bucket's PUT requests are 0)
+   */
+  readonly failureRate?: number;
 }

@@ -230,6 +230,53 @@ export function natGateways(n: number, prices: Prices): CostLine {
     `${n} NAT gateway(s) x 730 h x ${money(prices.natGatewayPerHour)} (plus data processed, not estimated)`);
 }
 
+/** Kinesis bills on-demand data per record rounded up to 1 KB, provisioned PUT payload units per 25 KB. */
+export const KINESIS_DATA_UNIT_BYTES = 1024;
+export const KINESIS_PUT_PAYLOAD_UNIT_BYTES = 25 * 1024;
+
+/**
+ * A Kinesis data stream in on-demand mode: the stream-hour, data written, and data read by each
+ * shared-throughput reader, every record rounded up to 1 KB.
+ * @see https://aws.amazon.com/kinesis/data-streams/pricing/
+ */
+export function kinesisOnDemand(records: number, payloadBytes: number, readers: number, prices: Prices, owned: boolean): CostLine[] {
+  const kb = chunks(payloadBytes, KINESIS_DATA_UNIT_BYTES);
+  const gb = records * kb / (1024 * 1024);
+  const data = `${count(records)} records x ${kb} KB (rounded up per record) = ${gb.toFixed(3)} GB`;
+  const lines = owned ? [
+    line('Kinesis', 'on-demand stream hours', 730, 'stream-hours', prices.kinesisOnDemandStreamPerHour,
+      `1 stream x 730 h x ${money(prices.kinesisOnDemandStreamPerHour)}`),
+    line('Kinesis', 'on-demand data written', gb, 'GB', prices.kinesisOnDemandDataInPerGb,
+      `${data} x ${money(prices.kinesisOnDemandDataInPerGb)}`),
+  ] : [];
+  lines.push(line('Kinesis', 'on-demand data read', gb * readers, 'GB', prices.kinesisOnDemandDataOutPerGb,
+    `${data} x ${readers} reader(s) x ${money(prices.kinesisOnDemandDataOutPerGb)}`));
+  return lines;
+}
+
+/** A Kinesis data stream in provisioned mode: shard-hours and PUT payload units (25 KB each); reads are free. */
+export function kinesisProvisioned(shards: number, records: number, payloadBytes: number, prices: Prices): CostLine[] {
+  const units = chunks(payloadBytes, KINESIS_PUT_PAYLOAD_UNIT_BYTES);
+  return [
+    line('Kinesis', 'shard hours', shards * 730, 'shard-hours', prices.kinesisShardPerHour,
+      `${shards} shard(s) x 730 h x ${money(prices.kinesisShardPerHour)}`),
+    line('Kinesis', 'PUT payload units', records * units, 'units', prices.kinesisPutPayloadUnitsPerMillion / 1e6,
+      `${count(records)} records x ${units} unit(s) of 25 KB x ${perMillion(prices.kinesisPutPayloadUnitsPerMillion)}`),
+  ];
+}
+
+/** EventBridge Scheduler: one invocation per occurrence delivered. */
+export function schedulerInvocations(runs: number, how: string, prices: Prices): CostLine {
+  return line('EventBridge Scheduler', 'invocations', runs, 'invocations', prices.schedulerInvocationsPerMillion / 1e6,
+    `${how} = ${count(runs)} runs x ${perMillion(prices.schedulerInvocationsPerMillion)} (14 million a month free, not applied)`);
+}
+
+/** S3 PUT requests. */
+export function s3Puts(objects: number, how: string, prices: Prices): CostLine {
+  return line('S3', 'PUT requests', objects, 'requests', prices.s3PutRequestsPerThousand / 1000,
+    `${how} x ${money(prices.s3PutRequestsPerThousand)} per 1,000`);
+}
+
 export function sum(lines: CostLine[]): number {
   return lines.reduce((total, l) => total + l.monthlyCost, 0);
 }

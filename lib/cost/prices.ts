@@ -138,6 +138,53 @@ export interface ServerlessPriceTable {
    * @default 0.045 (seeds: "NAT Gateway cost: $0.045/hour + $0.045/GB data processed")
    */
   readonly natGatewayPerHour?: number;
+  /**
+   * Kinesis Data Streams on-demand: each stream, USD per stream-hour.
+   * @see https://aws.amazon.com/kinesis/data-streams/pricing/
+   * @default 0.04 (not confirmed: the AWS pricing page found on 2026-12-01 names the hourly per-stream
+   * charge of on-demand mode but its stored text showed no figure)
+   */
+  readonly kinesisOnDemandStreamPerHour?: number;
+  /**
+   * Kinesis Data Streams on-demand data written, USD per GB (each record rounded up to 1 KB, as
+   * the AWS pricing page found on 2026-12-01 says).
+   * @default 0.08 (not confirmed: no figure on the AWS page found; https://c3x.dev/resources/aws/aws_kinesis_stream
+   * gives $0.04, which disagrees with AWS's page as remembered)
+   */
+  readonly kinesisOnDemandDataInPerGb?: number;
+  /**
+   * Kinesis Data Streams on-demand data read (shared-throughput consumers such as a Lambda
+   * event source mapping), USD per GB, each record rounded up to 1 KB.
+   * @default 0.04 (https://c3x.dev/resources/aws/aws_kinesis_stream, found 2026-12-01: "$0.04 per GB retrieved")
+   */
+  readonly kinesisOnDemandDataOutPerGb?: number;
+  /**
+   * Kinesis Data Streams provisioned mode, USD per shard-hour (reads are not billed in this mode).
+   * @default 0.015 (https://c3x.dev/resources/aws/aws_kinesis_stream and
+   * https://kindatechnical.com/aws-kinesis/lesson-29-understanding-kinesis-pricing.html, found 2026-12-01)
+   */
+  readonly kinesisShardPerHour?: number;
+  /**
+   * Kinesis Data Streams provisioned mode, USD per million PUT payload units (each 25 KB of a
+   * record is one, as the AWS pricing page found on 2026-12-01 explains).
+   * @default 0.014 (not confirmed: no page found here shows the figure)
+   */
+  readonly kinesisPutPayloadUnitsPerMillion?: number;
+  /**
+   * EventBridge Scheduler invocations (each delivery of an occurrence to its target), USD per
+   * million, after the free tier of 14 million a month (not applied, like every free tier here).
+   * @see https://aws.amazon.com/eventbridge/pricing/
+   * @default 1.00 (https://cloudburn.io/blog/amazon-eventbridge-pricing, March 2026: "Scheduler, per million
+   * invocations, $1.00, 14M invocations/month" free; https://awsnegotiations.com/eventbridge-scheduler-cost, May 2026,
+   * confirms the 14 million free tier. https://www.wring.co/blog/aws-eventbridge-pricing-guide says invocations are free)
+   */
+  readonly schedulerInvocationsPerMillion?: number;
+  /**
+   * S3 Standard PUT, COPY, POST and LIST requests, USD per thousand.
+   * @see https://aws.amazon.com/s3/pricing/
+   * @default 0.005 (https://c3x.dev/blog/s3-request-fees-explained, found 2026-12-01)
+   */
+  readonly s3PutRequestsPerThousand?: number;
 }
 
 /** The price table with every default applied. */
@@ -168,6 +215,13 @@ export const US_EAST_1_PRICES: Prices = {
   kmsRequestsPerTenThousand: 0.03,
   httpApiRequestsPerMillion: 1.00,
   natGatewayPerHour: 0.045,
+  kinesisOnDemandStreamPerHour: 0.04,
+  kinesisOnDemandDataInPerGb: 0.08,
+  kinesisOnDemandDataOutPerGb: 0.04,
+  kinesisShardPerHour: 0.015,
+  kinesisPutPayloadUnitsPerMillion: 0.014,
+  schedulerInvocationsPerMillion: 1.00,
+  s3PutRequestsPerThousand: 0.005,
 };
 
 /** The defaults with the user's overrides; a negative or non-finite price is an error. */

@@ -164,7 +164,7 @@ export class ServerlessCostReport implements IAspect {
     const expected = estimator.loadOf(construct);
     const base = { path: construct.node.path, constructType: estimator.name };
     if (!expected) return { ...base, estimated: false, monthlyCost: 0, lines: [], comparisons: [] };
-    const load = resolveLoad(construct, expected);
+    const load = resolveLoad(construct, expected, estimator.countsOwnUnits);
     const price = (ctx: EstimateContext) => [...estimator.estimate(construct, load, ctx), ...keyLines(construct, ctx)];
     const lines = price({ prices: this.prices });
     const monthlyCost = sum(lines);

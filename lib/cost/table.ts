@@ -7,8 +7,9 @@ export function usd(value: number): string {
   return `$${value.toFixed(2)}`;
 }
 
-function row(l: CostLine): string {
-  return `    ${l.service.padEnd(16)}${l.item.padEnd(52)}${usd(l.monthlyCost).padStart(10)}  ${l.formula}`;
+/** One line; `serviceWidth` fits the longest service name of the report (at least 15) and a space. */
+function row(l: CostLine, serviceWidth: number): string {
+  return `    ${l.service.padEnd(serviceWidth)}${l.item.padEnd(52)}${usd(l.monthlyCost).padStart(10)}  ${l.formula}`;
 }
 
 /** The table the report prints at synth: per construct its total, its lines, its comparisons. */
@@ -17,20 +18,22 @@ export function renderCostTable(report: ServerlessCostReportResult): string {
     `monthly cost estimate: ${usd(report.monthlyCost)} (${report.currency}, `
     + `${report.customPrices ? 'custom prices' : `${report.region} prices of ${report.pricesTakenOn}`}, before free tiers)`,
   ];
+  const width = Math.max(15, ...[...report.constructs.flatMap((c) => c.lines), ...report.appLines].map((l) => l.service.length)) + 1;
+  const line = (l: CostLine) => row(l, width);
   for (const c of report.constructs) {
     if (!c.estimated) {
       out.push(`  ${c.path} (${c.constructType}): not estimated, no expectedLoad`);
       continue;
     }
     out.push(`  ${c.path} (${c.constructType}): ${usd(c.monthlyCost)}`);
-    out.push(...c.lines.map(row));
+    out.push(...c.lines.map(line));
     for (const k of c.comparisons) {
       out.push(`    compare ${k.subject}: ${k.current} ${usd(k.currentMonthlyCost)}, ${k.alternative} ${usd(k.alternativeMonthlyCost)}`);
     }
   }
   if (report.appLines.length > 0) {
     out.push('  app-wide:');
-    out.push(...report.appLines.map(row));
+    out.push(...report.appLines.map(line));
   }
   return out.join('\n');
 }

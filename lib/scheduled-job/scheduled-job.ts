@@ -8,6 +8,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { createAlarms, PatternAlarmProps, PatternAlarmSpec } from '../core/alarms';
 import { Defaults } from '../core/defaults';
+import type { ExpectedLoad } from '../core/load';
 import { acknowledgeRule } from '../core/nag';
 import { invalidProp, validateDurationRange, warn, WARNING_ID_PREFIX } from '../core/validation';
 import { enforce } from '../rules/rule';
@@ -104,6 +105,13 @@ export interface ScheduledJobProps extends PatternAlarmProps {
    * @default - the construct path
    */
   readonly description?: string;
+  /**
+   * Load of this job, for the synth-time cost report (ServerlessCostReport): the average
+   * duration of a run (and payload, log bytes). Runs per month are counted from the schedule
+   * (1 for a one-time `at`); `perMonth` replaces that count.
+   * @default - no estimate for this construct
+   */
+  readonly expectedLoad?: ExpectedLoad;
 }
 
 /** Namespace of the success metric the job runtime emits. */
@@ -146,9 +154,12 @@ export class ScheduledJob extends Construct {
   public readonly nextRuns: Date[];
   /** The alarms (empty when `alarmsEnabled` is false). */
   public readonly alarms: cloudwatch.Alarm[];
+  /** The expected load the cost report prices (undefined: not estimated). */
+  public readonly expectedLoad?: ExpectedLoad;
 
   constructor(scope: Construct, id: string, props: ScheduledJobProps) {
     super(scope, id);
+    this.expectedLoad = props.expectedLoad;
     const timeZone = props.timeZone ?? TimeZone.ETC_UTC;
     this.timeZoneName = validateTimeZone(this, timeZone);
     const allowOverlap = props.allowOverlap ?? true;

@@ -2,6 +2,7 @@ import type { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { PatternAlarmProps } from '../core/alarms';
+import type { ExpectedLoad } from '../core/load';
 import type { PatternFunctionProps } from '../serverless-function/pattern-function';
 import type { HandlerCode } from '../core/handler';
 import type { StreamFailureDestination } from './failure-destination';
@@ -146,4 +147,10 @@ export interface StreamWorkerProps extends PatternFunctionProps, PatternAlarmPro
    * @default - half of maxRecordAge (6 hours with the defaults)
    */
   readonly iteratorAgeAlarmThreshold?: Duration;
+  /**
+   * Traffic this worker expects, for the synth-time cost report (ServerlessCostReport): records
+   * per month, average duration per record, records per invocation, payload size, failure rate.
+   * @default - no estimate for this construct
+   */
+  readonly expectedLoad?: ExpectedLoad;
 }

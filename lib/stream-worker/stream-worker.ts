@@ -8,6 +8,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { createAlarms } from '../core/alarms';
 import { Defaults } from '../core/defaults';
+import type { ExpectedLoad } from '../core/load';
 import { createPatternFunction } from '../serverless-function/pattern-function';
 import { acknowledgeRule } from '../core/nag';
 import { areResolved, invalidProp, WARNING_ID_PREFIX, warn } from '../core/validation';
@@ -53,9 +54,12 @@ export class StreamWorker extends Construct {
   public readonly maxRetryAttempts: number;
   /** Age after which records are discarded to `onFailure`. */
   public readonly maxRecordAge: Duration;
+  /** The expected traffic the cost report prices (undefined: not estimated). */
+  public readonly expectedLoad?: ExpectedLoad;
 
   constructor(scope: Construct, id: string, props: StreamWorkerProps) {
     super(scope, id);
+    this.expectedLoad = props.expectedLoad;
     const settings = resolveSettings(props);
     validateSettings(this, props, settings);
     this.parallelizationFactor = settings.parallelizationFactor;

@@ -1,11 +1,11 @@
-import { CfnElement, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AsyncFunction } from '../../async-function';
 import { eventBridgeEvents, lambdaRequests, line, money, snsPublishes, sqsRequests, type CostLine } from '../model';
-import { alarmLines, functionLines, type EstimateContext, type Load } from './common';
+import { alarmLines, functionLines, ownerOfReference, type EstimateContext, type Load } from './common';
 
 /**
  * An AsyncFunction: one invocation per event (retries of failed events are not priced), the
@@ -32,9 +32,7 @@ function onSuccessLines(fn: AsyncFunction, load: Load, ctx: EstimateContext): Co
   const config = stack.resolve(cfn.destinationConfig) as { onSuccess?: { destination?: unknown } } | undefined;
   const target = config?.onSuccess?.destination;
   if (target === undefined) return [];
-  const logicalId = JSON.stringify(target).match(/"(?:Fn::GetAtt|Ref)":\[?"([A-Za-z0-9]+)"/)?.[1];
-  const resource = stack.node.findAll().find((c) => CfnElement.isCfnElement(c) && stack.getLogicalId(c) === logicalId);
-  const owner = resource?.node.scope;
+  const owner = ownerOfReference(cfn, target);
   const tag = (l: CostLine): CostLine => ({ ...l, item: `${l.item} (on-success destination)` });
   if (owner instanceof sqs.Queue) {
     return [tag(line('SQS', 'SendMessage', load.perMonth, 'requests', ctx.prices.sqsStandardRequestsPerMillion / 1e6,

@@ -1,4 +1,4 @@
-import { Size, Stack, Token } from 'aws-cdk-lib';
+import { CfnElement, Size, Stack, Token } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -25,15 +25,27 @@ export interface Load {
   /** Undefined: the estimator's own default. */
   readonly logBytes?: number;
   readonly recordsPerInvocation?: number;
+  /** Undefined: no failures priced. */
+  readonly failureRate?: number;
+  /** Whether the load named perMonth (a ScheduledJob counts its runs itself otherwise). */
+  readonly perMonthGiven: boolean;
 }
+
+/** Bytes of a Powertools idempotency record (key, status, expiry and a small result). */
+export const IDEMPOTENCY_ITEM_BYTES = 1024;
 
 /** The default log volume of one function invocation (START, END and REPORT lines plus a few JSON lines). */
 export const DEFAULT_LOG_BYTES = 1024;
 
 /** Applies the defaults; rejects loads that cannot be priced, naming the construct and the prop. */
-export function resolveLoad(scope: IConstruct, load: ExpectedLoad): Load {
+export function resolveLoad(scope: IConstruct, load: ExpectedLoad, perMonthOptional = false): Load {
   const prop = 'expectedLoad';
-  if (Token.isUnresolved(load.perMonth) || !Number.isFinite(load.perMonth) || load.perMonth < 0) {
+  if (load.perMonth === undefined) {
+    if (!perMonthOptional) {
+      invalidProp(scope, `${prop}.perMonth`, 'is required here (given none)',
+        'set perMonth to the messages, requests, events, executions or records you expect per month');
+    }
+  } else if (Token.isUnresolved(load.perMonth) || !Number.isFinite(load.perMonth) || load.perMonth < 0) {
     invalidProp(scope, `${prop}.perMonth`, `must be a number of 0 or more (given ${load.perMonth})`,
       'set perMonth to the messages, requests, events or executions you expect per month');
   }
@@ -53,12 +65,19 @@ export function resolveLoad(scope: IConstruct, load: ExpectedLoad): Load {
     invalidProp(scope, `${prop}.recordsPerInvocation`, `must be 1 or more (given ${records})`,
       'set recordsPerInvocation between 1 and the batch size, or leave it unset for full batches');
   }
+  const failureRate = load.failureRate;
+  if (failureRate !== undefined && (Token.isUnresolved(failureRate) || !Number.isFinite(failureRate) || failureRate < 0 || failureRate > 1)) {
+    invalidProp(scope, `${prop}.failureRate`, `must be between 0 and 1 (given ${failureRate})`,
+      'set failureRate to the share of records that fail for good, e.g. 0.001');
+  }
   return {
-    perMonth: load.perMonth,
+    perMonth: load.perMonth ?? 0,
     seconds: duration ? duration.toMilliseconds({ integral: false }) / 1000 : 0.1,
     payloadBytes: size(load.payloadSize, 'payloadSize', 1024)!,
     logBytes: size(load.logBytesPerInvocation, 'logBytesPerInvocation'),
     recordsPerInvocation: records,
+    failureRate,
+    perMonthGiven: load.perMonth !== undefined,
   };
 }
 
@@ -118,4 +137,13 @@ export function keyLines(construct: IConstruct, ctx: EstimateContext): CostLine[
 export function concrete(scope: IConstruct, value: unknown): number | undefined {
   const resolved = Stack.of(scope).resolve(value);
   return typeof resolved === 'number' ? resolved : undefined;
+}
+
+/** The construct owning the resource a resolved reference (`Ref` or `Fn::GetAtt`) names, if it is in the stack. */
+export function ownerOfReference(scope: IConstruct, reference: unknown): IConstruct | undefined {
+  const stack = Stack.of(scope);
+  const logicalId = JSON.stringify(reference ?? '').match(/"(?:Fn::GetAtt|Ref)":\[?"([A-Za-z0-9]+)"/)?.[1];
+  if (!logicalId) return undefined;
+  const resource = stack.node.findAll().find((c) => CfnElement.isCfnElement(c) && stack.getLogicalId(c) === logicalId);
+  return resource?.node.scope;
 }

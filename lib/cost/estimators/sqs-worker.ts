@@ -1,10 +1,7 @@
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { idempotencyWrites, kmsRequests, sqsRequests, type CostLine } from '../model';
 import { SqsWorker } from '../../sqs-worker';
-import { alarmLines, concrete, functionLines, type EstimateContext, type Load } from './common';
-
-/** Bytes of a Powertools idempotency record (key, status, expiry and a small result). */
-const IDEMPOTENCY_ITEM_BYTES = 1024;
+import { alarmLines, concrete, functionLines, IDEMPOTENCY_ITEM_BYTES, type EstimateContext, type Load } from './common';
 
 /**
  * An SqsWorker: the queue's requests (sends, batch receives, deletes, idle long polls), the

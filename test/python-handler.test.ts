@@ -28,7 +28,7 @@ if (!hasPython && process.env.CI !== 'true') {
 function runPython(event: SQSEvent, env: { [key: string]: string }, script?: string): Outcome {
   const args = script ? ['-c', script] : [path.join(examples, 'sqs_worker.py')];
   const result = spawnSync('python3', args, {
-    cwd: examples, input: JSON.stringify(event), encoding: 'utf8', env: { PATH: process.env.PATH, ...env },
+    cwd: examples, input: JSON.stringify(event), encoding: 'utf8', env: { PATH: process.env.PATH, PYTHONDONTWRITEBYTECODE: '1', ...env },
   });
   if (result.error) throw new Error(`python3 could not run: ${result.error.message}`);
   if (result.status !== 0) throw new Error(`python3 exited with ${result.status}: ${result.stderr}`);

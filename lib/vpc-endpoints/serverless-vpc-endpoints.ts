@@ -6,6 +6,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { acknowledgeRule } from '../core/nag';
 import { invalidProp } from '../core/validation';
 import { endpointPolicyStatements } from './endpoint-policies';
 
@@ -44,7 +45,8 @@ export interface ServerlessVpcEndpointsProps {
   /**
    * Subnets of the interface endpoints' network interfaces, and whose route tables get the
    * DynamoDB gateway endpoint: those of your functions.
-   * @default - the VPC's private subnets, as aws-cdk-lib selects them
+   * @default - interface endpoints: the VPC's private subnets, as aws-cdk-lib selects them; the
+   * gateway endpoint: the route tables of all subnets
    */
   readonly subnets?: ec2.SubnetSelection;
   /**
@@ -114,6 +116,10 @@ export class ServerlessVpcEndpoints extends Construct {
           privateDnsEnabled: true,
         });
       for (const statement of endpointPolicyStatements(this, service, resourcesOf(service, props))) endpoint.addToPolicy(statement);
+      if (endpoint instanceof ec2.InterfaceVpcEndpoint && !props.securityGroups) {
+        acknowledgeRule(endpoint, 'AwsSolutions-EC23', 'the endpoint\'s security group admits HTTPS (443) from the VPC\'s own CIDR '
+          + 'block only (Fn::GetAtt of the VPC\'s CidrBlock, which cdk-nag cannot resolve at synth, so it cannot rule out 0.0.0.0/0)');
+      }
       this.endpoints.set(service, endpoint);
     }
   }

@@ -14,7 +14,7 @@ export function addPythonWorkerDemo(scope: Construct, alarmTopic: sns.ITopic): S
   return new SqsWorker(scope, 'PythonOrderWorker', {
     handler: HandlerCode.fromCode(
       lambda.Code.fromAsset(path.join(__dirname, 'python'), { exclude: ['__pycache__', '*.pyc'] }), 'sqs_worker.handler'),
-    runtime: lambda.Runtime.PYTHON_3_13,
+    runtime: lambda.Runtime.PYTHON_3_15,  // the newest Python runtime aws-cdk-lib knows (cdk-nag AwsSolutions-L1)
     idempotency: { enabled: false },
     batchSize: 10,
     maxConcurrency: 5,

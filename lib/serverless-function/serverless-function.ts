@@ -78,13 +78,12 @@ export class ServerlessFunction extends lambda.Function {
    * have neither a NAT route nor endpoints for the services its runtime calls (a VPC of this app only).
    */
   private adviseVpcEgress(): void {
-    const fn = this;
     Aspects.of(this).add({
-      visit(node) {
-        if (node !== fn) return;
-        const model = StackModel.of(fn, true);
-        const entry = model.entry(fn.node.defaultChild as CfnResource);
-        if (entry) advise(fn, 'vpcSubnets', vpcEgressRule.check(vpcEgressFactsOf(model, entry)));
+      visit: (node) => {
+        if (node !== this) return;
+        const model = StackModel.of(this, true);
+        const entry = model.entry(this.node.defaultChild as CfnResource);
+        if (entry) advise(this, 'vpcSubnets', vpcEgressRule.check(vpcEgressFactsOf(model, entry)));
       },
     }, { priority: AspectPriority.READONLY });
   }

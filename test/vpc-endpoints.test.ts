@@ -4,7 +4,10 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { findingsOf, guardedStack, messageOf } from './guardrails-support';
 import { newStack, template, warningsOf } from './support/cdk';
-import { GuardrailRule, HandlerCode, ServerlessVpcEndpoints, ServerlessVpcEndpointService, SqsWorker } from '../lib';
+import {
+  GuardrailRule, HandlerCode, JobSchedule, ScheduledJob, ScheduledJobTarget, ServerlessVpcEndpoints, ServerlessVpcEndpointService, SqsWorker,
+  StreamWorker,
+} from '../lib';
 import { servicesNeededByEnvironment, vpcEgressRule } from '../lib/rules';
 import { endpointServiceName } from '../lib/analysis/vpc-placement';
 
@@ -39,6 +42,7 @@ describe('the VPC egress rule', () => {
   test('the services the runtime calls come from the variables the constructs set', () => {
     expect(servicesNeededByEnvironment(['SQS_WORKER_FIFO', 'POWERTOOLS_SERVICE_NAME'])).toEqual([]);
     expect(servicesNeededByEnvironment(['SQS_WORKER_FIFO', 'IDEMPOTENCY_TABLE_NAME'])).toEqual(['dynamodb']);
+    expect(servicesNeededByEnvironment(['READ_MODEL_TABLE_NAME'])).toEqual(['dynamodb']);
     expect(servicesNeededByEnvironment(['REDRIVE_TARGET_FUNCTION_ARN'])).toEqual(['sqs', 'lambda']);
   });
 
@@ -82,6 +86,16 @@ describe('the warning at synth (ServerlessFunction, through every construct)', (
       vpcId: 'vpc-1', availabilityZones: ['us-east-1a'], privateSubnetIds: ['subnet-1'], privateSubnetRouteTableIds: ['rtb-1'],
     }));
     for (const stack of [withNat, nothingCalled, imported]) expect(warningsOf(stack)).toEqual([]);
+  });
+
+  test('a ScheduledJob and a StreamWorker in the same VPC are warned about too (both idempotent by default)', () => {
+    const stack = newStack();
+    const vpc = isolatedVpc(stack);
+    new ScheduledJob(stack, 'Job', {
+      schedule: JobSchedule.cron('0 2 * * ? *'), target: ScheduledJobTarget.handler(HandlerCode.bundled('scheduled-job/example'), { vpc }),
+    });
+    new StreamWorker(stack, 'Stream', { handler: HandlerCode.bundled('stream-worker/example'), vpc });
+    expect(warningsOf(stack)).toEqual([EGRESS_WARNING, EGRESS_WARNING]);
   });
 
   test('the warning can be acknowledged by its id', () => {

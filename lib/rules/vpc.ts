@@ -28,7 +28,8 @@ export interface VpcEgressFacts {
  */
 export function servicesNeededByEnvironment(variableNames: string[]): string[] {
   const needed = new Set<string>();
-  if (variableNames.includes('IDEMPOTENCY_TABLE_NAME')) needed.add('dynamodb');
+  // The idempotency layer; the bundled stream-worker handlers' read model.
+  if (variableNames.includes('IDEMPOTENCY_TABLE_NAME') || variableNames.includes('READ_MODEL_TABLE_NAME')) needed.add('dynamodb');
   if (variableNames.includes('REDRIVE_TARGET_FUNCTION_ARN')) {
     needed.add('sqs');
     needed.add('lambda');

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Size } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -20,5 +20,6 @@ export function addPythonWorkerDemo(scope: Construct, alarmTopic: sns.ITopic): S
     maxConcurrency: 5,
     timeout: Duration.seconds(20),
     alarmTopic,
+    expectedLoad: { perMonth: 500_000, averageDuration: Duration.millis(60), payloadSize: Size.kibibytes(2) },
   });
 }

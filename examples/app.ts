@@ -12,6 +12,7 @@ import { addAsyncFunctionDemo } from './async-function';
 import { addStreamWorkerDemo } from './stream-worker';
 import { addScheduledJobDemo } from './scheduled-job';
 import { addServerlessDashboardDemo } from './serverless-dashboard';
+import { addPythonWorkerDemo } from './python-worker';
 
 const app = new App();
 const env = { account: process.env.CDK_DEFAULT_ACCOUNT ?? '123456789012', region: process.env.CDK_DEFAULT_REGION ?? 'us-east-1' };
@@ -25,6 +26,7 @@ const orderSaga = addSagaStateMachineDemo(stack, alarmTopic);
 addProvisionedApiDemo(stack, alarmTopic);
 addStreamWorkerDemo(stack, alarmTopic);
 addScheduledJobDemo(stack, alarmTopic, orderWorker, orderSaga);
+addPythonWorkerDemo(stack, alarmTopic);
 // One on-call dashboard for every construct above.
 addServerlessDashboardDemo(stack, alarmTopic);
 

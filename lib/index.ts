@@ -12,3 +12,4 @@ export * from './stream-worker';
 export * from './scheduled-job';
 export * from './dashboard';
 export * from './cost';
+export * from './vpc-endpoints';

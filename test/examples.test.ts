@@ -31,13 +31,17 @@ test('npx cdk synth writes the demo app to cdk.out without credentials', () => {
     for (const construct of ['OrdersProjector', 'OrderEventsWorker']) expect(ids.filter((id) => id.startsWith(construct)).length).toBeGreaterThan(3);
     for (const job of ['NightlyReport', 'RestockJob', 'ReconcileJob']) expect(ids.filter((id) => id.startsWith(job)).length).toBeGreaterThan(3);
     expect(types).toEqual(expect.arrayContaining(['AWS::Scheduler::Schedule', 'AWS::Scheduler::ScheduleGroup']));
+    // The Python worker (examples/python-worker.ts): its own function in python3.15 with the Python entry point.
+    const pythonFunctions = Object.entries(template.Resources as Record<string, { Type: string; Properties: { Runtime?: string; Handler?: string } }>)
+      .filter(([id, r]) => id.startsWith('PythonOrderWorker') && r.Type === 'AWS::Lambda::Function').map(([, r]) => r.Properties);
+    expect(pythonFunctions).toEqual([expect.objectContaining({ Runtime: 'python3.15', Handler: 'sqs_worker.handler' })]);
     // The guardrails ran over the whole app and reported the concurrency budget.
     const metadata = JSON.parse(fs.readFileSync(path.join(outdir, 'ServerlessPatternsDemo.metadata.json'), 'utf8')) as
       Record<string, Array<{ type: string; data: string }>>;
     const infos = Object.values(metadata).flat().filter((m) => m.type === 'aws:cdk:info').map((m) => m.data);
     expect(infos).toEqual(expect.arrayContaining([expect.stringMatching(/SPG-CONCURRENCY-BUDGET.*reserve 76 of the account limit 1000/)]));
     // The cost report wrote its JSON into the cloud assembly folder; the dashboard is in the template.
-    expect(JSON.parse(fs.readFileSync(path.join(outdir, 'serverless-cost.json'), 'utf8')).constructs).toHaveLength(11);
+    expect(JSON.parse(fs.readFileSync(path.join(outdir, 'serverless-cost.json'), 'utf8')).constructs).toHaveLength(12);
     expect(types).toContain('AWS::CloudWatch::Dashboard');
     const errors = Object.values(metadata).flat().filter((m) => m.type === 'aws:cdk:error');
     expect(errors).toEqual([]);

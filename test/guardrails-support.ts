@@ -2,6 +2,7 @@ import { readdirSync } from 'fs';
 import { join } from 'path';
 import { App, Aspects, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -92,6 +93,10 @@ export const LIBRARY_CONSTRUCTS: Array<[string, string, (scope: Construct) => IC
     schedule: lib.JobSchedule.cron('0 2 * * ? *'), target: lib.ScheduledJobTarget.handler(lib.HandlerCode.bundled('scheduled-job/example')),
   })],
   ['ServerlessDashboard', 'dashboard', (s: Construct) => new lib.ServerlessDashboard(s, 'Construct')],
+  ['ServerlessVpcEndpoints', 'vpc-endpoints', (s: Construct) => new lib.ServerlessVpcEndpoints(s, 'Construct', {
+    vpc: new ec2.Vpc(s, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] }),
+    services: [lib.ServerlessVpcEndpointService.DYNAMODB, lib.ServerlessVpcEndpointService.SQS],
+  })],
 ] as Array<[string, string, (scope: Construct) => IConstruct]>);
 
 /** A stack in the fixed test environment. */

@@ -3,12 +3,11 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { lambdaContext, loadBundledHandler, sqsEvent, sqsRecord } from './support/lambda';
 import { LocalDynamo, startLocalDynamo } from './support/dynalite';
+import { allFailingOrderBatch, cleanOrderBatch, fifoBatch, fifoOrderBatch, mixedOrderBatch, order } from './support/sqs-batches';
 import { logger as runtimeLogger } from '../lambda/runtime/logger';
 import { createSqsWorkerHandler, toError } from '../lambda/runtime/sqs-worker';
 
 type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
-
-const order = (orderId: string) => JSON.stringify({ orderId, items: [{ price: 12.5, quantity: 2 }] });
 
 describe('bundled example worker (assets/sqs-worker/example), idempotency off', () => {
   let handler: SqsHandler;
@@ -19,24 +18,18 @@ describe('bundled example worker (assets/sqs-worker/example), idempotency off', 
   });
 
   test('a malformed JSON body and an invalid order are reported; the good records are not', async () => {
-    const event = sqsEvent([
-      sqsRecord('m1', order('o-1')),
-      sqsRecord('m2', '{"orderId": "o-2", items: [}'),
-      sqsRecord('m3', order('o-3')),
-      sqsRecord('m4', JSON.stringify({ orderId: 'o-4', items: [] })),
-      sqsRecord('m5', order('o-5')),
-    ]);
+    const event = mixedOrderBatch();
     const response = await handler(event, lambdaContext());
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm2' }, { itemIdentifier: 'm4' }] });
   });
 
   test('a clean batch reports no failures', async () => {
-    const response = await handler(sqsEvent([sqsRecord('a', order('o-a')), sqsRecord('b', order('o-b'))]), lambdaContext());
+    const response = await handler(cleanOrderBatch(), lambdaContext());
     expect(response).toEqual({ batchItemFailures: [] });
   });
 
   test('a batch where every record fails throws, so the Errors alarm sees it and SQS retries all', async () => {
-    await expect(handler(sqsEvent([sqsRecord('x', 'not json'), sqsRecord('y', '{}')]), lambdaContext()))
+    await expect(handler(allFailingOrderBatch(), lambdaContext()))
       .rejects.toThrow(/All records failed processing/);
   });
 });
@@ -48,29 +41,11 @@ describe('bundled example worker on a FIFO queue', () => {
     delete process.env.IDEMPOTENCY_TABLE_NAME;
     process.env.SQS_WORKER_FIFO = 'true';
     const handler = loadBundledHandler<SqsHandler>('sqs-worker/example');
-    const event = sqsEvent([
-      sqsRecord('f1', order('o-1'), { groupId: 'g', sequence: 1 }),
-      sqsRecord('f2', order('o-2'), { groupId: 'g', sequence: 2 }),
-      sqsRecord('f3', 'broken', { groupId: 'g', sequence: 3 }),
-      sqsRecord('f4', order('o-4'), { groupId: 'g', sequence: 4 }),
-      sqsRecord('f5', order('o-5'), { groupId: 'h', sequence: 5 }),
-    ]);
+    const event = fifoOrderBatch();
     const response = await handler(event, lambdaContext());
     expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['f3', 'f4']);
   });
 });
-
-/** A FIFO batch of `groups` message groups with `perGroup` records each, interleaved as SQS may deliver them. */
-function fifoBatch(groups: number, perGroup: number) {
-  const records = [];
-  let sequence = 0;
-  for (let n = 1; n <= perGroup; n++) {
-    for (let g = 0; g < groups; g++) {
-      records.push(sqsRecord(`g${g}-${n}`, JSON.stringify({ group: `g${g}`, n }), { groupId: `g${g}`, sequence: ++sequence }));
-    }
-  }
-  return sqsEvent(records);
-}
 
 describe('FIFO: one poison message group does not hold up the others', () => {
   type Msg = { group: string; n: number };

@@ -4,6 +4,7 @@ import type { Finding } from './checks';
 import type { ModelResource, StackModel } from './stack-model';
 import { checkSchedules } from './schedule-checks';
 import { checkStateMachineDefinition } from './state-machine-checks';
+import { checkVpcPlacement } from './vpc-checks';
 
 /**
  * A guardrail check over one resource of a stack: reads the facts a rule of `lib/rules` needs
@@ -20,4 +21,5 @@ export const GUARDRAIL_CHECKS: GuardrailCheck[] = [
   checkStreamMapping,
   checkSchedules,
   checkStateMachineDefinition,
+  checkVpcPlacement,
 ];

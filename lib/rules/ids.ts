@@ -50,6 +50,8 @@ export enum GuardrailRule {
   SCHEDULED_RULE_WITHOUT_DLQ = 'SPG-SCHEDULED-RULE-DLQ',
   /** A `.waitForTaskToken` task without TimeoutSeconds/HeartbeatSeconds: it waits up to a year, no alarm fires. */
   SFN_CALLBACK_TIMEOUT = 'SPG-SFN-CALLBACK-TIMEOUT',
+  /** Function in a VPC whose subnets have neither a NAT route nor VPC endpoints for the services its runtime calls. */
+  VPC_EGRESS = 'SPG-VPC-EGRESS',
 }
 
 /** What a guardrail finding becomes. */
@@ -89,4 +91,5 @@ export const DEFAULT_SEVERITIES: Record<GuardrailRule, GuardrailSeverity> = {
   [GuardrailRule.SCHEDULE_RETRY_POLICY]: GuardrailSeverity.WARNING,
   [GuardrailRule.SCHEDULED_RULE_WITHOUT_DLQ]: GuardrailSeverity.WARNING,
   [GuardrailRule.SFN_CALLBACK_TIMEOUT]: GuardrailSeverity.ERROR,
+  [GuardrailRule.VPC_EGRESS]: GuardrailSeverity.WARNING,
 };

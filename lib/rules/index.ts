@@ -10,6 +10,7 @@ export * from './express-logging';
 export * from './stream';
 export * from './schedule';
 export * from './state-machine';
+export * from './vpc';
 
 import { expressLoggingRule } from './express-logging';
 import { apiTimeoutRule, asyncOnFailureRule, functionLogGroupRule, logRetentionRule } from './lambda';
@@ -22,6 +23,7 @@ import { sqsMaxConcurrencyRule, sqsPartialBatchRule, sqsSourceRedriveRule, sqsVi
 import {
   streamBisectRule, streamConcurrencyRule, streamOnFailureRule, streamPartialBatchRule, streamRecordAgeRule, streamRetriesRule,
 } from './stream';
+import { vpcEgressRule } from './vpc';
 
 /**
  * Every rule of the library. A guardrail reports only ids of these rules, and every rule a
@@ -51,4 +53,5 @@ export const ALL_RULES: Array<Rule<any>> = [
   scheduleRetryPolicyRule,
   scheduledRuleDeadLetterRule,
   callbackTimeoutRule,
+  vpcEgressRule,
 ];

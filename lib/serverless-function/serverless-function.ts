@@ -1,7 +1,9 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { AspectPriority, Aspects, CfnResource, Duration, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
+import { StackModel } from '../analysis/stack-model';
+import { vpcEgressFactsOf } from '../analysis/vpc-placement';
 import { Defaults } from '../core/defaults';
 import { HandlerCode } from '../core/handler';
 import { configureLogGroup, createLogGroup } from '../core/logs';
@@ -9,6 +11,7 @@ import { acknowledgeRule } from '../core/nag';
 import { invalidProp, PathScope, pathOf, validateDurationRange, validateIntegerRange } from '../core/validation';
 import { functionLogGroupRule, logRetentionRule } from '../rules/lambda';
 import { advise, enforce } from '../rules/rule';
+import { vpcEgressRule } from '../rules/vpc';
 import { PatternFunctionProps } from './pattern-function';
 
 /** Properties of a ServerlessFunction. */
@@ -51,6 +54,7 @@ export class ServerlessFunction extends lambda.Function {
     advise(this, 'logRetention', logRetentionRule.check({
       neverExpires: (props.logRetention ?? Defaults.logRetention) === logs.RetentionDays.INFINITE,
     }));
+    if (props.vpc) this.adviseVpcEgress();
     // cdk-nag findings every function of this library has by design (listed in the README's Guardrails section).
     acknowledgeRule(this, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       'AWSLambdaBasicExecutionRole is the AWS-managed minimum for Lambda logging (logs:CreateLogGroup, CreateLogStream, '
@@ -67,6 +71,21 @@ export class ServerlessFunction extends lambda.Function {
   /** The function's log group (its own child, with the retention set). */
   public get logGroup(): logs.ILogGroup {
     return this.ownLogGroup;
+  }
+
+  /**
+   * At synth, once the app has added its endpoints and routes: a warning when the function's subnets
+   * have neither a NAT route nor endpoints for the services its runtime calls (a VPC of this app only).
+   */
+  private adviseVpcEgress(): void {
+    Aspects.of(this).add({
+      visit: (node) => {
+        if (node !== this) return;
+        const model = StackModel.of(this, true);
+        const entry = model.entry(this.node.defaultChild as CfnResource);
+        if (entry) advise(this, 'vpcSubnets', vpcEgressRule.check(vpcEgressFactsOf(model, entry)));
+      },
+    }, { priority: AspectPriority.READONLY });
   }
 
   /**

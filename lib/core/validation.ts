@@ -79,3 +79,29 @@ export function validateUniqueNames(scope: PathScope, prop: string, names: strin
     seen.add(name);
   }
 }
+
+/** Units a resource property takes a duration in. */
+export type DurationUnit = 'millis' | 'seconds' | 'minutes' | 'hours' | 'days';
+
+const CONVERT: Record<DurationUnit, (d: Duration) => number> = {
+  millis: (d) => d.toMilliseconds(),
+  seconds: (d) => d.toSeconds(),
+  minutes: (d) => d.toMinutes(),
+  hours: (d) => d.toHours(),
+  days: (d) => d.toDays(),
+};
+
+/**
+ * A token duration converts only to the unit it was made in (CloudFormation cannot multiply), so
+ * a property written in `unit` needs the token in that unit: a clear error naming the prop, where
+ * aws-cdk-lib would throw one naming neither prop nor construct.
+ */
+export function requireTokenUnit(scope: PathScope, prop: string, value: Duration | undefined, unit: DurationUnit, why: string): void {
+  if (value === undefined || !value.isUnresolved()) return;
+  try {
+    CONVERT[unit](value);
+  } catch {
+    invalidProp(scope, prop, `is a token in a unit other than ${unit}, and ${why} is set in ${unit}: CloudFormation cannot convert a parameter`,
+      `give it as Duration.${unit}(param.valueAsNumber)`);
+  }
+}

@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { createAlarms, PatternAlarmProps, PatternAlarmSpec } from '../core/alarms';
 import { Defaults } from '../core/defaults';
 import { acknowledgeRule } from '../core/nag';
-import { invalidProp, validateDurationRange, warn, WARNING_ID_PREFIX } from '../core/validation';
+import { invalidProp, requireTokenUnit, validateDurationRange, warn, WARNING_ID_PREFIX } from '../core/validation';
 import { enforce } from '../rules/rule';
 import { scheduleRetryPolicyRule } from '../rules/schedule';
 import { missedRunWindow } from './missed-run';
@@ -257,6 +257,7 @@ export class ScheduledJob extends Construct {
     }
     const window = props.flexibleWindow;
     validateDurationRange(this, 'flexibleWindow', window, Duration.minutes(1), Duration.minutes(1440));
+    requireTokenUnit(this, 'flexibleWindow', window, 'minutes', 'the schedule\'s flexible time window (MaximumWindowInMinutes)');
     if (window && !window.isUnresolved() && window.toMilliseconds() % 60_000 !== 0) {
       invalidProp(this, 'flexibleWindow', `must be whole minutes (given ${window.toHumanString()})`, 'round it to minutes, e.g. Duration.minutes(15)');
     }

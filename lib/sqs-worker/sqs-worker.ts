@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
@@ -16,6 +16,17 @@ import { minimumVisibilityTimeout, sqsPartialBatchRule, sqsSourceRedriveRule } f
 import type { SqsWorkerProps } from './props';
 import { validateSqsWorker } from './validation';
 import type { ExpectedLoad } from '../core/load';
+
+/**
+ * Age of the oldest message above which the worker is not keeping up: a healthy message is gone
+ * within maxReceiveCount visibility periods. CloudFormation cannot multiply, so when either is a
+ * token the threshold falls back to the SQS maximum visibility timeout (12 hours) x 5 receives.
+ */
+function messageAgeThresholdSeconds(visibilityTimeout: Duration | undefined, maxReceiveCount: number): number {
+  const visibility = visibilityTimeout ?? Duration.minutes(15);
+  if (visibility.isUnresolved() || Token.isUnresolved(maxReceiveCount)) return Duration.hours(12).toSeconds() * 5;
+  return visibility.toSeconds() * maxReceiveCount;
+}
 
 /**
  * An SQS queue with a dead-letter queue, consumed by a Lambda function through an event source
@@ -75,8 +86,10 @@ export class SqsWorker extends Construct {
       this.queue = props.queue;
       this.deadLetterQueue = this.adoptQueue(props.queue);
     } else {
-      const minimum = worker.timeout ? minimumVisibilityTimeout(worker.timeout, props.maxBatchingWindow) : undefined;
-      this.visibilityTimeout = props.visibilityTimeout ?? minimum ?? Duration.minutes(15).plus(Duration.minutes(1));
+      // validateSqsWorker demands visibilityTimeout when the timeout is a token, so it is never derived from one.
+      const timeout = worker.timeout && !worker.timeout.isUnresolved() ? worker.timeout : undefined;
+      this.visibilityTimeout = props.visibilityTimeout
+        ?? (timeout ? minimumVisibilityTimeout(timeout, props.maxBatchingWindow) : Duration.minutes(15).plus(Duration.minutes(1)));
       const queues = this.createQueues(props, fifo, maxReceiveCount, this.visibilityTimeout);
       this.queue = queues.queue;
       this.deadLetterQueue = queues.deadLetterQueue;
@@ -197,7 +210,6 @@ export class SqsWorker extends Construct {
   }
 
   private createWorkerAlarms(props: SqsWorkerProps, maxReceiveCount: number): cloudwatch.Alarm[] {
-    const visibility = this.visibilityTimeout ?? Duration.minutes(15);
     return createAlarms(this, props, {
       ...(this.deadLetterQueue ? {
         DeadLetterQueueAlarm: {
@@ -208,8 +220,7 @@ export class SqsWorker extends Construct {
       } : {}),
       MessageAgeAlarm: {
         metric: this.metricAgeOfOldestMessage(),
-        // A healthy message is gone within maxReceiveCount visibility periods; older means a backlog.
-        threshold: visibility.toSeconds() * maxReceiveCount,
+        threshold: messageAgeThresholdSeconds(this.visibilityTimeout, maxReceiveCount),
         description: 'oldest message older than maxReceiveCount x visibility timeout: the worker is not keeping up',
       },
       ErrorsAlarm: {

@@ -34,6 +34,12 @@ export function validateSqsWorker(scope: Construct, props: SqsWorkerProps, fifo:
   const existing = props.handler.existingFunction;
   const timeout = props.timeout
     ?? (existing ? (existing instanceof lambda.Function ? existing.timeout : undefined) : Defaults.timeouts.sqsWorker);
+  if (timeout?.isUnresolved() && !props.visibilityTimeout && !props.queue) {
+    invalidProp(scope, 'visibilityTimeout', 'must be given when \'timeout\' is a token: the queue\'s visibility timeout is '
+      + 'derived as 6 x timeout + maxBatchingWindow, which cannot be computed from a value known only at deploy time',
+    'set visibilityTimeout to at least 6 x the largest timeout you deploy plus maxBatchingWindow (e.g. Duration.minutes(6) '
+      + 'for timeouts up to 1 minute), or pass a concrete timeout');
+  }
   enforce(scope, 'visibilityTimeout', sqsVisibilityRule.check({
     visibilityTimeoutSeconds: knownSeconds(props.visibilityTimeout),
     functionTimeoutSeconds: knownSeconds(timeout),

@@ -258,11 +258,15 @@ export class StreamWorker extends Construct {
       // A batch that fails at its first record is split until the poison record is alone.
       bisectBatchOnError: true,
       retryAttempts: settings.maxRetryAttempts,
-      maxRecordAge: settings.maxRecordAge,
+      // aws-cdk-lib range-checks maxRecordAge even when it is a token (and fails); a token goes on the L1 below.
+      maxRecordAge: settings.maxRecordAge.isUnresolved() ? undefined : settings.maxRecordAge,
       onFailure: this.onFailure._toEventSourceDlq(),
       // Publishes OnFailureDestinationDeliveredEventCount and DroppedEventCount for the alarms.
       metricsConfig: { metrics: [lambda.MetricType.EVENT_COUNT] },
     });
+    if (settings.maxRecordAge.isUnresolved()) {
+      (mapping.node.defaultChild as lambda.CfnEventSourceMapping).maximumRecordAgeInSeconds = settings.maxRecordAge.toSeconds();
+    }
     // The mapping polls with the function's role: it must exist (with its grants) first.
     if (this.function.role) mapping.node.addDependency(this.function.role);
     return mapping;

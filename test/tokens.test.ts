@@ -172,6 +172,12 @@ const CASES: Case[] = [
   ['ScheduledJob', 'function memorySize', (s, n) => job(s, {}, { memorySize: n })],
 
   ['ServerlessFunction', 'timeout', (s, _n, d) => new lib.ServerlessFunction(s, 'Construct', { handler: fnHandler, timeout: d })],
+  ['ServerlessFunction', 'timeout in minutes', (s, n) => new lib.ServerlessFunction(s, 'Construct', { handler: fnHandler, timeout: Duration.minutes(n) }),
+    unitError('timeout', 'seconds')],
+  ['SqsWorker', 'timeout in minutes', (s, n) => new lib.SqsWorker(s, 'Construct', {
+    handler: sqsHandler, timeout: Duration.minutes(n), visibilityTimeout: Duration.minutes(n),
+  }),
+    unitError('timeout', 'seconds')],
   ['ServerlessFunction', 'reservedConcurrency', (s, n) => new lib.ServerlessFunction(s, 'Construct', { handler: fnHandler, reservedConcurrency: n })],
   ['ServerlessFunction', 'memorySize', (s, n) => new lib.ServerlessFunction(s, 'Construct', { handler: fnHandler, memorySize: n })],
 

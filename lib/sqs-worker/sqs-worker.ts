@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { createAlarms } from '../core/alarms';
 import { Defaults } from '../core/defaults';
 import { createPatternFunction } from '../serverless-function/pattern-function';
+import { MESSAGE_PRODUCER_KEY_ACTIONS, withKeyGrant } from '../core/grants';
 import { acknowledgeRule } from '../core/nag';
 import { warn } from '../core/validation';
 import { IdempotencyTable } from '../idempotency-table';
@@ -100,9 +101,15 @@ export class SqsWorker extends Construct {
     this.alarms = this.createWorkerAlarms(props, maxReceiveCount);
   }
 
-  /** Lets the grantee send messages to the source queue. */
+  /**
+   * Lets the grantee send messages to the source queue: `sqs:SendMessage`, `sqs:GetQueueAttributes`
+   * and `sqs:GetQueueUrl` on it and, on a KMS-encrypted queue, exactly `kms:GenerateDataKey` and
+   * `kms:Decrypt` on its key (no `kms:*` wildcards).
+   * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html
+   */
   public grantSendMessages(grantee: iam.IGrantable): iam.Grant {
-    return this.queue.grantSendMessages(grantee);
+    const grant = this.queue.grant(grantee, 'sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl');
+    return withKeyGrant(grant, grantee, this.queue.encryptionMasterKey, MESSAGE_PRODUCER_KEY_ACTIONS);
   }
 
   /** Messages waiting in the dead-letter queue (maximum over 1 minute). */

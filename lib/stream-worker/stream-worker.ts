@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { createAlarms } from '../core/alarms';
 import { Defaults } from '../core/defaults';
 import { createPatternFunction } from '../serverless-function/pattern-function';
+import { STREAM_PRODUCER_KEY_ACTIONS, withKeyGrant } from '../core/grants';
 import { acknowledgeRule } from '../core/nag';
 import { areResolved, invalidProp, WARNING_ID_PREFIX, warn } from '../core/validation';
 import { IdempotencyTable } from '../idempotency-table';
@@ -118,13 +119,19 @@ export class StreamWorker extends Construct {
     });
   }
 
-  /** Lets the grantee put records into the Kinesis stream (Kinesis sources only). */
+  /**
+   * Lets the grantee put records into the Kinesis stream (Kinesis sources only):
+   * `kinesis:ListShards`, `kinesis:PutRecord` and `kinesis:PutRecords` on it and, on a stream
+   * encrypted with a customer managed key, exactly `kms:GenerateDataKey` on that key.
+   * @see https://docs.aws.amazon.com/streams/latest/dev/permissions-user-key-KMS.html
+   */
   public grantPutRecords(grantee: iam.IGrantable): iam.Grant {
     if (!this.stream) {
       throw new Error(`${this.node.path}: grantPutRecords needs a Kinesis source; this worker reads a DynamoDB stream. `
         + 'Fix: grant writes on the table instead (table.grantWriteData(grantee))');
     }
-    return this.stream.grantWrite(grantee);
+    const grant = this.stream.grant(grantee, 'kinesis:ListShards', 'kinesis:PutRecord', 'kinesis:PutRecords');
+    return withKeyGrant(grant, grantee, this.stream.encryptionKey, STREAM_PRODUCER_KEY_ACTIONS);
   }
 
   /** Age of the newest record processed when it was read, in milliseconds (maximum over 1 minute). */

@@ -412,3 +412,59 @@ describe('environment variables the worker sets itself (issue 13 item 6)', () =>
     });
   });
 });
+
+describe('FIFO producer settings (issue 13 item 4)', () => {
+  const queueProps = (t: ReturnType<typeof template>) => {
+    const queues = Object.values(t.findResources('AWS::SQS::Queue')).map((q) => q.Properties);
+    return { source: queues.find((q) => q.RedrivePolicy)!, deadLetter: queues.find((q) => !q.RedrivePolicy)! };
+  };
+
+  test('contentBasedDeduplication is set on the created FIFO source queue', () => {
+    const { source, deadLetter } = queueProps(worker({ fifo: true, contentBasedDeduplication: true }).t);
+    expect(source).toMatchObject({ FifoQueue: true, ContentBasedDeduplication: true });
+    expect(deadLetter.ContentBasedDeduplication).toBeUndefined();
+  });
+
+  test('high-throughput FIFO: deduplication per message group, throughput per message group id', () => {
+    const { source } = queueProps(worker({
+      fifo: true, deduplicationScope: sqs.DeduplicationScope.MESSAGE_GROUP, fifoThroughputLimit: sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID,
+    }).t);
+    expect(source).toMatchObject({ FifoQueue: true, DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' });
+  });
+
+  test('per-group deduplication with the per-queue throughput limit is valid (normal throughput)', () => {
+    const { source } = queueProps(worker({
+      fifo: true, deduplicationScope: sqs.DeduplicationScope.MESSAGE_GROUP, fifoThroughputLimit: sqs.FifoThroughputLimit.PER_QUEUE,
+    }).t);
+    expect(source).toMatchObject({ DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perQueue' });
+  });
+
+  test('a FIFO queue without them keeps the SQS defaults (no template change)', () => {
+    const { source } = queueProps(worker({ fifo: true }).t);
+    expect([source.ContentBasedDeduplication, source.DeduplicationScope, source.FifoThroughputLimit]).toEqual([undefined, undefined, undefined]);
+  });
+
+  const errors: Array<[string, Partial<SqsWorkerProps>, RegExp]> = [
+    ['contentBasedDeduplication on a standard queue', { contentBasedDeduplication: true },
+      /^TestStack\/Worker: invalid prop 'contentBasedDeduplication': applies to FIFO queues only, and this worker creates a standard queue\. Fix: set fifo: true, or remove contentBasedDeduplication$/],
+    ['deduplicationScope on a standard queue', { fifo: false, deduplicationScope: sqs.DeduplicationScope.MESSAGE_GROUP },
+      /^TestStack\/Worker: invalid prop 'deduplicationScope': applies to FIFO queues only/],
+    ['fifoThroughputLimit on a standard queue', { fifoThroughputLimit: sqs.FifoThroughputLimit.PER_QUEUE },
+      /^TestStack\/Worker: invalid prop 'fifoThroughputLimit': applies to FIFO queues only/],
+    ['PER_MESSAGE_GROUP_ID with the default (queue) deduplication scope', { fifo: true, fifoThroughputLimit: sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID },
+      /^TestStack\/Worker: invalid prop 'fifoThroughputLimit': PER_MESSAGE_GROUP_ID needs deduplication per message group \(given deduplicationScope QUEUE \(the default\)\)\. Fix: set deduplicationScope: sqs\.DeduplicationScope\.MESSAGE_GROUP/],
+    ['PER_MESSAGE_GROUP_ID with deduplication per queue', {
+      fifo: true, deduplicationScope: sqs.DeduplicationScope.QUEUE, fifoThroughputLimit: sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID,
+    }, /invalid prop 'fifoThroughputLimit': PER_MESSAGE_GROUP_ID needs deduplication per message group \(given deduplicationScope queue\)/],
+  ];
+  test.each(errors)('%s is an error', (_name, props, message) => {
+    expect(() => new SqsWorker(newStack(), 'Worker', { handler, ...props })).toThrow(message);
+  });
+
+  test('with a queue of your own they are an error (they configure the queue SqsWorker creates)', () => {
+    const stack = newStack();
+    const queue = new sqs.Queue(stack, 'Mine', { fifo: true });
+    expect(() => new SqsWorker(stack, 'Worker', { handler, queue, contentBasedDeduplication: true }))
+      .toThrow(/^TestStack\/Worker: invalid prop 'contentBasedDeduplication': configures the queue SqsWorker creates, and an existing queue was given.*Fix: set contentBasedDeduplication on your own queue/);
+  });
+});

@@ -190,6 +190,9 @@ export class SqsWorker extends Construct {
       encryptionMasterKey: props.encryptionKey,
       enforceSSL: true,
       deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount },
+      contentBasedDeduplication: props.contentBasedDeduplication,
+      deduplicationScope: props.deduplicationScope,
+      fifoThroughputLimit: props.fifoThroughputLimit,
     });
     return { queue, deadLetterQueue };
   }

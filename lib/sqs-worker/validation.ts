@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { Defaults } from '../core/defaults';
 import {
@@ -20,6 +21,7 @@ export function knownSeconds(duration: Duration | undefined): number | undefined
 /** Validates an SqsWorker's props, once, before anything is created. */
 export function validateSqsWorker(scope: Construct, props: SqsWorkerProps, fifo: boolean, batchSize: number, maxReceiveCount: number): void {
   validateQueueProps(scope, props);
+  validateFifoQueue(scope, props, fifo);
   validateIntegerRange(scope, 'maxReceiveCount', maxReceiveCount, 1, 1000,
     'set maxReceiveCount between 1 and 1000; AWS advises at least 5 for Lambda sources');
   validateIntegerRange(scope, 'batchSize', batchSize, 1, 10000);
@@ -49,7 +51,7 @@ export function validateSqsWorker(scope: Construct, props: SqsWorkerProps, fifo:
 
 function validateQueueProps(scope: Construct, props: SqsWorkerProps): void {
   if (!props.queue) return;
-  const queueProps = (['visibilityTimeout', 'encryptionKey'] as const).filter((name) => props[name] !== undefined);
+  const queueProps = (['visibilityTimeout', 'encryptionKey', ...FIFO_QUEUE_PROPS] as const).filter((name) => props[name] !== undefined);
   if (queueProps.length > 0) {
     invalidProp(scope, queueProps[0], 'configures the queue SqsWorker creates, and an existing queue was given, so it would be ignored',
       `set ${queueProps.join(', ')} on your own queue, or leave queue unset`);
@@ -57,6 +59,29 @@ function validateQueueProps(scope: Construct, props: SqsWorkerProps): void {
   if (props.fifo !== undefined && props.fifo !== props.queue.fifo) {
     invalidProp(scope, 'fifo', `is ${props.fifo}, but the given queue is ${props.queue.fifo ? 'a FIFO' : 'a standard'} queue`,
       'leave fifo unset to follow the given queue, or pass a queue of the matching type');
+  }
+}
+
+/** Settings of the FIFO source queue SqsWorker creates. */
+const FIFO_QUEUE_PROPS = ['contentBasedDeduplication', 'deduplicationScope', 'fifoThroughputLimit'] as const;
+
+/**
+ * The FIFO settings apply to a FIFO queue only; per-message-group throughput needs per-group
+ * deduplication ("The perMessageGroupId value is allowed only when the value for
+ * DeduplicationScope is messageGroup").
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html
+ */
+function validateFifoQueue(scope: Construct, props: SqsWorkerProps, fifo: boolean): void {
+  const given = FIFO_QUEUE_PROPS.filter((name) => props[name] !== undefined);
+  if (given.length > 0 && !fifo) {
+    invalidProp(scope, given[0], 'applies to FIFO queues only, and this worker creates a standard queue',
+      `set fifo: true, or remove ${given.join(', ')}`);
+  }
+  if (props.fifoThroughputLimit === sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID
+    && props.deduplicationScope !== sqs.DeduplicationScope.MESSAGE_GROUP) {
+    invalidProp(scope, 'fifoThroughputLimit',
+      `PER_MESSAGE_GROUP_ID needs deduplication per message group (given deduplicationScope ${props.deduplicationScope ?? 'QUEUE (the default)'})`,
+      'set deduplicationScope: sqs.DeduplicationScope.MESSAGE_GROUP (high-throughput FIFO), or fifoThroughputLimit: sqs.FifoThroughputLimit.PER_QUEUE');
   }
 }
 

@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { HandlerCode, SqsWorker, SqsWorkerProps } from '../lib';
+import { FanOutPipeline, HandlerCode, SqsWorker, SqsWorkerProps } from '../lib';
 import { newStack, snapshotTemplate, template, warningsOf } from './support/cdk';
 
 const handler = HandlerCode.bundled('sqs-worker/example');
@@ -466,5 +466,31 @@ describe('FIFO producer settings (issue 13 item 4)', () => {
     const queue = new sqs.Queue(stack, 'Mine', { fifo: true });
     expect(() => new SqsWorker(stack, 'Worker', { handler, queue, contentBasedDeduplication: true }))
       .toThrow(/^TestStack\/Worker: invalid prop 'contentBasedDeduplication': configures the queue SqsWorker creates, and an existing queue was given.*Fix: set contentBasedDeduplication on your own queue/);
+  });
+});
+
+describe('SqsWorker idempotency.ttl is validated at synth (issue 13 item 5)', () => {
+  const cases: Array<[string, Duration, RegExp]> = [
+    ['0', Duration.seconds(0), /^TestStack\/Worker: invalid prop 'idempotency\.ttl': must be between 1 second and 14 days \(given 0 seconds\): SQS keeps a message at most 14 days.*Fix: set idempotency\.ttl to how long a delivery can be repeated/],
+    ['below one second', Duration.millis(999), /invalid prop 'idempotency\.ttl': must be between 1 second and 14 days \(given 999 millis\)/],
+    ['above the SQS retention maximum', Duration.days(15), /invalid prop 'idempotency\.ttl': must be between 1 second and 14 days \(given 15 days\)/],
+    ['fractions of a second', Duration.millis(90_500), /invalid prop 'idempotency\.ttl': must be a whole number of seconds \(given 90500 milliseconds\)\. Fix: round idempotency\.ttl to whole seconds, e\.g\. Duration\.seconds\(91\)/],
+  ];
+  test.each(cases)('%s is an error', (_name, ttl, message) => {
+    expect(() => worker({ idempotency: { ttl } })).toThrow(message);
+  });
+
+  test('the same check applies to a FanOutPipeline consumer', () => {
+    expect(() => new FanOutPipeline(newStack(), 'Pipeline', {
+      consumers: [{ name: 'audit', handler: HandlerCode.bundled('fan-out-pipeline/example'), worker: { idempotency: { ttl: Duration.seconds(0) } } }],
+    })).toThrow(/^TestStack\/Pipeline\/audit\/Worker: invalid prop 'idempotency\.ttl': must be between 1 second and 14 days \(given 0 seconds\)/);
+  });
+
+  test('1 second and 14 days are accepted and reach the function', () => {
+    for (const [ttl, seconds] of [[Duration.seconds(1), '1'], [Duration.days(14), '1209600']] as const) {
+      worker({ idempotency: { ttl } }).t.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ IDEMPOTENCY_TTL_SECONDS: seconds }) },
+      });
+    }
   });
 });

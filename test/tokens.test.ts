@@ -65,6 +65,8 @@ const CASES: Case[] = [
   ['SqsWorker', 'reservedConcurrency', (s, n) => new lib.SqsWorker(s, 'Construct', { handler: sqsHandler, reservedConcurrency: n })],
   ['SqsWorker', 'memorySize', (s, n) => new lib.SqsWorker(s, 'Construct', { handler: sqsHandler, memorySize: n })],
   ['SqsWorker', 'idempotency.ttl', (s, _n, d) => new lib.SqsWorker(s, 'Construct', { handler: sqsHandler, idempotency: { ttl: d } })],
+  ['SqsWorker', 'idempotency.ttl in minutes', (s, n) => new lib.SqsWorker(s, 'Construct', { handler: sqsHandler, idempotency: { ttl: Duration.minutes(n) } }),
+    unitError('idempotency.ttl', 'seconds')],
 
   ['FanOutPipeline', 'worker.timeout', (s, _n, d) => fanOut(s, { timeout: d }),
     /Construct\/audit\/Worker: invalid prop 'visibilityTimeout': must be given when 'timeout' is a token/],
@@ -147,6 +149,8 @@ const CASES: Case[] = [
     handler: streamHandler, iteratorAgeAlarmThreshold: Duration.millis(n),
   })],
   ['StreamWorker', 'idempotency.ttl', (s, _n, d) => new lib.StreamWorker(s, 'Construct', { handler: streamHandler, idempotency: { ttl: d } })],
+  ['StreamWorker', 'idempotency.ttl in hours', (s, n) => new lib.StreamWorker(s, 'Construct', { handler: streamHandler, idempotency: { ttl: Duration.hours(n) } }),
+    unitError('idempotency.ttl', 'seconds')],
   ['StreamWorker', 'newKinesisStream.retentionPeriod', (s, _n, d) => new lib.StreamWorker(s, 'Construct', {
     handler: streamHandler, source: lib.StreamSource.newKinesisStream({ retentionPeriod: d }),
   }), unitError('source', 'hours')],

@@ -105,3 +105,24 @@ export function requireTokenUnit(scope: PathScope, prop: string, value: Duration
       `give it as Duration.${unit}(param.valueAsNumber)`);
   }
 }
+
+/**
+ * An idempotency TTL: whole seconds (the runtime reads `IDEMPOTENCY_TTL_SECONDS`, an integer),
+ * at least 1 second (0 or a fraction made the runtime fall back to its default silently), at most
+ * `max` (the longest a record can be delivered again, given by the construct). Tokens are skipped;
+ * a token must be in seconds.
+ */
+export function validateIdempotencyTtl(scope: PathScope, prop: string, ttl: Duration | undefined, max: Duration, why: string): void {
+  if (ttl === undefined) return;
+  requireTokenUnit(scope, prop, ttl, 'seconds', 'IDEMPOTENCY_TTL_SECONDS');
+  if (ttl.isUnresolved()) return;
+  const millis = ttl.toMilliseconds({ integral: false });
+  if (millis < 1000 || millis > max.toMilliseconds()) {
+    invalidProp(scope, prop, `must be between 1 second and ${max.toHumanString()} (given ${ttl.toHumanString()}): ${why}`,
+      `set ${prop} to how long a delivery can be repeated, e.g. Duration.hours(1)`);
+  }
+  if (millis % 1000 !== 0) {
+    invalidProp(scope, prop, `must be a whole number of seconds (given ${millis} milliseconds)`,
+      `round ${prop} to whole seconds, e.g. Duration.seconds(${Math.round(millis / 1000)})`);
+  }
+}

@@ -22,7 +22,8 @@ export interface SqsWorkerIdempotencyProps {
   readonly table?: dynamodb.ITable;
   /**
    * How long a processed message is remembered. Must exceed the time a message can be
-   * redelivered (the queue's retention) if duplicates may arrive that late.
+   * redelivered (the queue's retention) if duplicates may arrive that late. Whole seconds, 1 second
+   * to 14 days (the longest SQS keeps a message, so no redelivery comes later).
    * @default Duration.hours(1)
    */
   readonly ttl?: Duration;

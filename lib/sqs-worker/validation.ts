@@ -4,7 +4,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { Defaults } from '../core/defaults';
 import {
-  areResolved, invalidProp, validateDurationRange, validateIntegerRange, warn,
+  areResolved, invalidProp, validateDurationRange, validateIdempotencyTtl, validateIntegerRange, warn,
 } from '../core/validation';
 import { enforce } from '../rules/rule';
 import { sqsMaxConcurrencyRule, sqsVisibilityRule } from '../rules/sqs';
@@ -12,6 +12,8 @@ import type { SqsWorkerProps } from './props';
 
 /** SQS source queue limits. */
 const MAX_VISIBILITY_TIMEOUT = Duration.hours(12);
+/** Longest message retention SQS allows (MessageRetentionPeriod 1,209,600 s). */
+const MAX_SQS_RETENTION = Duration.days(14);
 
 /** Seconds of a duration, or undefined when it is a token (the rules then cannot tell). */
 export function knownSeconds(duration: Duration | undefined): number | undefined {
@@ -21,6 +23,8 @@ export function knownSeconds(duration: Duration | undefined): number | undefined
 /** Validates an SqsWorker's props, once, before anything is created. */
 export function validateSqsWorker(scope: Construct, props: SqsWorkerProps, fifo: boolean, batchSize: number, maxReceiveCount: number): void {
   validateQueueProps(scope, props);
+  validateIdempotencyTtl(scope, 'idempotency.ttl', props.idempotency?.ttl, MAX_SQS_RETENTION,
+    'SQS keeps a message at most 14 days, so no delivery of it comes later and a longer TTL only keeps records nobody reads');
   validateFifoQueue(scope, props, fifo);
   validateIntegerRange(scope, 'maxReceiveCount', maxReceiveCount, 1, 1000,
     'set maxReceiveCount between 1 and 1000; AWS advises at least 5 for Lambda sources');

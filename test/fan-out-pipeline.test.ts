@@ -164,16 +164,13 @@ describe('FanOutPipeline with an SNS topic (default source)', () => {
     });
   });
 
-  test('grantPublish grants sns:Publish and use of the topic key', () => {
+  test('grantPublish grants sns:Publish and exactly kms:GenerateDataKey and kms:Decrypt on the topic key', () => {
     const stack = newStack();
     const pipeline = new FanOutPipeline(stack, 'Orders', { consumers: [consumer('billing')] });
     const publisher = new iam.Role(stack, 'Publisher', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     pipeline.grantPublish(publisher);
     const statements = resourcesOf(stack, 'AWS::IAM::Policy').find((p) => p.id.startsWith('PublisherDefaultPolicy'))!.props.PolicyDocument.Statement;
-    expect(statements).toEqual(expect.arrayContaining([
-      expect.objectContaining({ Action: 'sns:Publish' }),
-      expect.objectContaining({ Action: expect.arrayContaining(['kms:GenerateDataKey*', 'kms:Decrypt']) }),
-    ]));
+    expect(statements.map((s: { Action: unknown }) => s.Action)).toEqual(['sns:Publish', ['kms:GenerateDataKey', 'kms:Decrypt']]);
   });
 });
 

@@ -287,7 +287,7 @@ describe('ProvisionedApi options', () => {
     });
   });
 
-  test('grantInvoke with the HTTP API: execute-api:Invoke on every route of the API', () => {
+  test('grantInvoke with the HTTP API: execute-api:Invoke on exactly its $default route in the $default stage', () => {
     const { stack, api } = build();
     const role = new iam.Role(stack, 'Caller', { assumedBy: new iam.AccountRootPrincipal() });
     api.grantInvoke(role);
@@ -298,7 +298,7 @@ describe('ProvisionedApi options', () => {
         Statement: [{
           Action: 'execute-api:Invoke',
           Effect: 'Allow',
-          Resource: { 'Fn::Join': ['', Match.arrayWith([{ Ref: apiId }, '/*/*/*'])] },
+          Resource: { 'Fn::Join': ['', Match.arrayWith([{ Ref: apiId }, '/$default/$default'])] },
         }],
       },
     });

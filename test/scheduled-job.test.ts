@@ -390,7 +390,7 @@ describe('ScheduledJob validation', () => {
     const fifo = new SqsWorker(stack, 'Fifo', { handler: HandlerCode.bundled('sqs-worker/example'), fifo: true });
     expect(inStack('Job', { target: ScheduledJobTarget.sqsWorker(fifo) })).toThrow(
       'TestStack/Job: invalid prop \'target\': is an SqsWorker with a FIFO queue, which EventBridge Scheduler can only send to with '
-      + 'content-based deduplication and a message group, and SqsWorker creates FIFO queues without it. Fix: schedule a standard-queue '
+      + 'content-based deduplication and a message group id, and ScheduledJob sends no message group id. Fix: schedule a standard-queue '
       + 'SqsWorker, or send to your FIFO queue from a function target');
     const bare = new SqsWorker(stack, 'Bare', { handler: HandlerCode.bundled('sqs-worker/example'), queue: new sqs.Queue(stack, 'Q') });
     expect(inStack('Job2', { target: ScheduledJobTarget.sqsWorker(bare) })).toThrow(

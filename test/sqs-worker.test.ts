@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { HandlerCode, SqsWorker, SqsWorkerProps } from '../lib';
+import { FanOutPipeline, HandlerCode, SqsWorker, SqsWorkerProps } from '../lib';
 import { newStack, snapshotTemplate, template, warningsOf } from './support/cdk';
 
 const handler = HandlerCode.bundled('sqs-worker/example');
@@ -410,5 +410,87 @@ describe('environment variables the worker sets itself (issue 13 item 6)', () =>
     template(stack).hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ OTHER: 'kept', POWERTOOLS_SERVICE_NAME: 'orders', SQS_WORKER_FIFO: 'false' }) },
     });
+  });
+});
+
+describe('FIFO producer settings (issue 13 item 4)', () => {
+  const queueProps = (t: ReturnType<typeof template>) => {
+    const queues = Object.values(t.findResources('AWS::SQS::Queue')).map((q) => q.Properties);
+    return { source: queues.find((q) => q.RedrivePolicy)!, deadLetter: queues.find((q) => !q.RedrivePolicy)! };
+  };
+
+  test('contentBasedDeduplication is set on the created FIFO source queue', () => {
+    const { source, deadLetter } = queueProps(worker({ fifo: true, contentBasedDeduplication: true }).t);
+    expect(source).toMatchObject({ FifoQueue: true, ContentBasedDeduplication: true });
+    expect(deadLetter.ContentBasedDeduplication).toBeUndefined();
+  });
+
+  test('high-throughput FIFO: deduplication per message group, throughput per message group id', () => {
+    const { source } = queueProps(worker({
+      fifo: true, deduplicationScope: sqs.DeduplicationScope.MESSAGE_GROUP, fifoThroughputLimit: sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID,
+    }).t);
+    expect(source).toMatchObject({ FifoQueue: true, DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' });
+  });
+
+  test('per-group deduplication with the per-queue throughput limit is valid (normal throughput)', () => {
+    const { source } = queueProps(worker({
+      fifo: true, deduplicationScope: sqs.DeduplicationScope.MESSAGE_GROUP, fifoThroughputLimit: sqs.FifoThroughputLimit.PER_QUEUE,
+    }).t);
+    expect(source).toMatchObject({ DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perQueue' });
+  });
+
+  test('a FIFO queue without them keeps the SQS defaults (no template change)', () => {
+    const { source } = queueProps(worker({ fifo: true }).t);
+    expect([source.ContentBasedDeduplication, source.DeduplicationScope, source.FifoThroughputLimit]).toEqual([undefined, undefined, undefined]);
+  });
+
+  const errors: Array<[string, Partial<SqsWorkerProps>, RegExp]> = [
+    ['contentBasedDeduplication on a standard queue', { contentBasedDeduplication: true },
+      /^TestStack\/Worker: invalid prop 'contentBasedDeduplication': applies to FIFO queues only, and this worker creates a standard queue\. Fix: set fifo: true, or remove contentBasedDeduplication$/],
+    ['deduplicationScope on a standard queue', { fifo: false, deduplicationScope: sqs.DeduplicationScope.MESSAGE_GROUP },
+      /^TestStack\/Worker: invalid prop 'deduplicationScope': applies to FIFO queues only/],
+    ['fifoThroughputLimit on a standard queue', { fifoThroughputLimit: sqs.FifoThroughputLimit.PER_QUEUE },
+      /^TestStack\/Worker: invalid prop 'fifoThroughputLimit': applies to FIFO queues only/],
+    ['PER_MESSAGE_GROUP_ID with the default (queue) deduplication scope', { fifo: true, fifoThroughputLimit: sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID },
+      /^TestStack\/Worker: invalid prop 'fifoThroughputLimit': PER_MESSAGE_GROUP_ID needs deduplication per message group \(given deduplicationScope QUEUE \(the default\)\)\. Fix: set deduplicationScope: sqs\.DeduplicationScope\.MESSAGE_GROUP/],
+    ['PER_MESSAGE_GROUP_ID with deduplication per queue', {
+      fifo: true, deduplicationScope: sqs.DeduplicationScope.QUEUE, fifoThroughputLimit: sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID,
+    }, /invalid prop 'fifoThroughputLimit': PER_MESSAGE_GROUP_ID needs deduplication per message group \(given deduplicationScope queue\)/],
+  ];
+  test.each(errors)('%s is an error', (_name, props, message) => {
+    expect(() => new SqsWorker(newStack(), 'Worker', { handler, ...props })).toThrow(message);
+  });
+
+  test('with a queue of your own they are an error (they configure the queue SqsWorker creates)', () => {
+    const stack = newStack();
+    const queue = new sqs.Queue(stack, 'Mine', { fifo: true });
+    expect(() => new SqsWorker(stack, 'Worker', { handler, queue, contentBasedDeduplication: true }))
+      .toThrow(/^TestStack\/Worker: invalid prop 'contentBasedDeduplication': configures the queue SqsWorker creates, and an existing queue was given.*Fix: set contentBasedDeduplication on your own queue/);
+  });
+});
+
+describe('SqsWorker idempotency.ttl is validated at synth (issue 13 item 5)', () => {
+  const cases: Array<[string, Duration, RegExp]> = [
+    ['0', Duration.seconds(0), /^TestStack\/Worker: invalid prop 'idempotency\.ttl': must be between 1 second and 14 days \(given 0 seconds\): SQS keeps a message at most 14 days.*Fix: set idempotency\.ttl to how long a delivery can be repeated/],
+    ['below one second', Duration.millis(999), /invalid prop 'idempotency\.ttl': must be between 1 second and 14 days \(given 999 millis\)/],
+    ['above the SQS retention maximum', Duration.days(15), /invalid prop 'idempotency\.ttl': must be between 1 second and 14 days \(given 15 days\)/],
+    ['fractions of a second', Duration.millis(90_500), /invalid prop 'idempotency\.ttl': must be a whole number of seconds \(given 90500 milliseconds\)\. Fix: round idempotency\.ttl to whole seconds, e\.g\. Duration\.seconds\(91\)/],
+  ];
+  test.each(cases)('%s is an error', (_name, ttl, message) => {
+    expect(() => worker({ idempotency: { ttl } })).toThrow(message);
+  });
+
+  test('the same check applies to a FanOutPipeline consumer', () => {
+    expect(() => new FanOutPipeline(newStack(), 'Pipeline', {
+      consumers: [{ name: 'audit', handler: HandlerCode.bundled('fan-out-pipeline/example'), worker: { idempotency: { ttl: Duration.seconds(0) } } }],
+    })).toThrow(/^TestStack\/Pipeline\/audit\/Worker: invalid prop 'idempotency\.ttl': must be between 1 second and 14 days \(given 0 seconds\)/);
+  });
+
+  test('1 second and 14 days are accepted and reach the function', () => {
+    for (const [ttl, seconds] of [[Duration.seconds(1), '1'], [Duration.days(14), '1209600']] as const) {
+      worker({ idempotency: { ttl } }).t.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ IDEMPOTENCY_TTL_SECONDS: seconds }) },
+      });
+    }
   });
 });

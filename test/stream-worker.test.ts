@@ -427,3 +427,23 @@ describe('StreamWorker warnings', () => {
     expect(warningsOf(other)).toEqual([expect.stringMatching(/^maxRetryAttempts 10 is below the 11 retries/)]);
   });
 });
+
+describe('StreamWorker idempotency.ttl is validated at synth (issue 13 item 5)', () => {
+  const cases: Array<[string, Duration, RegExp]> = [
+    ['0', Duration.seconds(0), /^TestStack\/Worker: invalid prop 'idempotency\.ttl': must be between 1 second and 365 days \(given 0 seconds\): a Kinesis stream keeps a record at most 365 days/],
+    ['below one second', Duration.millis(500), /invalid prop 'idempotency\.ttl': must be between 1 second and 365 days \(given 500 millis\)/],
+    ['above 365 days', Duration.days(366), /invalid prop 'idempotency\.ttl': must be between 1 second and 365 days \(given 366 days\)/],
+    ['fractions of a second', Duration.millis(1500), /invalid prop 'idempotency\.ttl': must be a whole number of seconds \(given 1500 milliseconds\)\. Fix: round idempotency\.ttl to whole seconds, e\.g\. Duration\.seconds\(2\)/],
+  ];
+  test.each(cases)('%s is an error', (_name, ttl, message) => {
+    expect(() => worker({ idempotency: { ttl } })).toThrow(message);
+  });
+
+  test('1 second and 365 days are accepted and reach the function', () => {
+    for (const [ttl, seconds] of [[Duration.seconds(1), '1'], [Duration.days(365), '31536000']] as const) {
+      worker({ idempotency: { ttl } }).t.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ IDEMPOTENCY_TTL_SECONDS: seconds }) },
+      });
+    }
+  });
+});

@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { createAlarms } from '../core/alarms';
 import { Defaults } from '../core/defaults';
 import { createPatternFunction } from '../serverless-function/pattern-function';
+import { grantInvokeExactly } from '../core/grants';
 import { acknowledgeRule } from '../core/nag';
 import { invalidProp, validateDurationRange, validateIntegerRange } from '../core/validation';
 import { asyncOnFailureRule } from '../rules/lambda';
@@ -153,9 +154,12 @@ export class AsyncFunction extends Construct {
     }));
   }
 
-  /** Lets the grantee invoke the function. */
+  /**
+   * Lets the grantee invoke the function: `lambda:InvokeFunction` on exactly its ARN (invoke it
+   * by name or ARN, without a qualifier), not on every version and alias (`<arn>:*`).
+   */
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
-    return this.function.grantInvoke(grantee);
+    return grantInvokeExactly(this, this.function, grantee);
   }
 
   /** Messages waiting in the failure queue (maximum over 1 minute). */

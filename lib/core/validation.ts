@@ -79,3 +79,50 @@ export function validateUniqueNames(scope: PathScope, prop: string, names: strin
     seen.add(name);
   }
 }
+
+/** Units a resource property takes a duration in. */
+export type DurationUnit = 'millis' | 'seconds' | 'minutes' | 'hours' | 'days';
+
+const CONVERT: Record<DurationUnit, (d: Duration) => number> = {
+  millis: (d) => d.toMilliseconds(),
+  seconds: (d) => d.toSeconds(),
+  minutes: (d) => d.toMinutes(),
+  hours: (d) => d.toHours(),
+  days: (d) => d.toDays(),
+};
+
+/**
+ * A token duration converts only to the unit it was made in (CloudFormation cannot multiply), so
+ * a property written in `unit` needs the token in that unit: a clear error naming the prop, where
+ * aws-cdk-lib would throw one naming neither prop nor construct.
+ */
+export function requireTokenUnit(scope: PathScope, prop: string, value: Duration | undefined, unit: DurationUnit, why: string): void {
+  if (value === undefined || !value.isUnresolved()) return;
+  try {
+    CONVERT[unit](value);
+  } catch {
+    invalidProp(scope, prop, `is a token in a unit other than ${unit}, and ${why} is set in ${unit}: CloudFormation cannot convert a parameter`,
+      `give it as Duration.${unit}(param.valueAsNumber)`);
+  }
+}
+
+/**
+ * An idempotency TTL: whole seconds (the runtime reads `IDEMPOTENCY_TTL_SECONDS`, an integer),
+ * at least 1 second (0 or a fraction made the runtime fall back to its default silently), at most
+ * `max` (the longest a record can be delivered again, given by the construct). Tokens are skipped;
+ * a token must be in seconds.
+ */
+export function validateIdempotencyTtl(scope: PathScope, prop: string, ttl: Duration | undefined, max: Duration, why: string): void {
+  if (ttl === undefined) return;
+  requireTokenUnit(scope, prop, ttl, 'seconds', 'IDEMPOTENCY_TTL_SECONDS');
+  if (ttl.isUnresolved()) return;
+  const millis = ttl.toMilliseconds({ integral: false });
+  if (millis < 1000 || millis > max.toMilliseconds()) {
+    invalidProp(scope, prop, `must be between 1 second and ${max.toHumanString()} (given ${ttl.toHumanString()}): ${why}`,
+      `set ${prop} to how long a delivery can be repeated, e.g. Duration.hours(1)`);
+  }
+  if (millis % 1000 !== 0) {
+    invalidProp(scope, prop, `must be a whole number of seconds (given ${millis} milliseconds)`,
+      `round ${prop} to whole seconds, e.g. Duration.seconds(${Math.round(millis / 1000)})`);
+  }
+}

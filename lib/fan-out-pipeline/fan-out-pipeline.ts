@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { roleAccessToBucketObjects } from '../analysis/construct-access';
 import { writeFacts } from '../analysis/iam';
 import type { PatternAlarmProps } from '../core/alarms';
+import { MESSAGE_PRODUCER_KEY_ACTIONS, withKeyGrant } from '../core/grants';
 import { acknowledgeRule } from '../core/nag';
 import { invalidProp, warn } from '../core/validation';
 import { advise, violationError } from '../rules/rule';
@@ -117,9 +118,19 @@ export class FanOutPipeline extends Construct {
     return found;
   }
 
-  /** Lets the grantee publish to the source (sns:Publish and the topic key, or events:PutEvents). */
+  /**
+   * Lets the grantee publish to the source: `sns:Publish` on the topic and, on a KMS-encrypted
+   * topic, exactly `kms:GenerateDataKey` and `kms:Decrypt` on its key (no `kms:*` wildcards); or
+   * `events:PutEvents` on the event bus.
+   * @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
+   */
   public grantPublish(grantee: iam.IGrantable): iam.Grant {
-    if (this.topic) return this.topic.grantPublish(grantee);
+    if (this.topic) {
+      const grant = iam.Grant.addToPrincipalOrResource({
+        grantee, actions: ['sns:Publish'], resourceArns: [this.topic.topicArn], resource: this.topic,
+      });
+      return withKeyGrant(grant, grantee, this.topic.masterKey, MESSAGE_PRODUCER_KEY_ACTIONS);
+    }
     const bus = this.eventBus
       ?? this.node.tryFindChild('DefaultBus') as events.IEventBus | undefined
       ?? events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');

@@ -85,6 +85,12 @@ export class ConcurrencyBudget implements IAspect {
     this.accountLimit = props.accountLimit ?? 1000;
     this.unreservedBuffer = props.unreservedBuffer ?? 100;
     const where = { node: { path: 'ConcurrencyBudget' } } as IConstruct;
+    for (const [prop, value] of [['accountLimit', this.accountLimit], ['unreservedBuffer', this.unreservedBuffer]] as const) {
+      if (Token.isUnresolved(value)) {
+        invalidProp(where, prop, 'must be known at synth (given a token): the budget adds up reserved concurrency '
+          + 'while the app synthesizes, before any parameter has a value', `pass ${prop} as a number`);
+      }
+    }
     validateIntegerRange(where, 'accountLimit', this.accountLimit, 1, 10_000_000);
     validateIntegerRange(where, 'unreservedBuffer', this.unreservedBuffer, 0, 10_000_000);
     if (this.unreservedBuffer >= this.accountLimit) {

@@ -1,4 +1,4 @@
-import { Duration, TimeZone, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, TimeZone, Token } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -98,16 +98,21 @@ export class ProvisionedApi extends Construct {
   }
 
   /**
-   * Lets the grantee call the API with SigV4-signed requests: `execute-api:Invoke` on every route
-   * of the HTTP API (IAM authorizer, the default), or `lambda:InvokeFunctionUrl` on the alias's
-   * function URL (`AWS_IAM` auth, the default).
+   * Lets the grantee call the API with SigV4-signed requests: `execute-api:Invoke` on the HTTP
+   * API's `$default` route (IAM authorizer, the default), or `lambda:InvokeFunctionUrl` and
+   * `lambda:InvokeFunction` on the alias's function URL (`AWS_IAM` auth, the default).
+   * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-access-control-iam.html
    */
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
     if (this.functionUrl) return this.alias.grantInvokeUrl(grantee);
+    // The API has one route, $default, in the $default stage: its execute-api ARN is exactly
+    // <api-id>/$default/$default, so no `*/*/*` wildcard resource.
     return iam.Grant.addToPrincipal({
       grantee,
       actions: ['execute-api:Invoke'],
-      resourceArns: [this.api!.arnForExecuteApi()],
+      resourceArns: [Stack.of(this).formatArn({
+        service: 'execute-api', resource: this.api!.apiId, resourceName: '$default/$default', arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      })],
     });
   }
 

@@ -2,7 +2,7 @@ import type { Duration } from 'aws-cdk-lib';
 import { Token } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { CRON_FIX, parseCron } from '../core/cron';
-import { areResolved, invalidProp, validateIntegerRange } from '../core/validation';
+import { areResolved, invalidProp, requireTokenUnit, validateIntegerRange } from '../core/validation';
 import { apiTimeoutRule, RequestFront } from '../rules/lambda';
 import { provisionedAboveReservedRule } from '../rules/provisioned';
 import { enforce } from '../rules/rule';
@@ -35,6 +35,7 @@ export function validateProvisionedApi(scope: IConstruct, props: ProvisionedApiP
   validateIntegerRange(scope, 'accountConcurrencyLimit', props.accountConcurrencyLimit, UNRESERVED_BUFFER + 1, 10000000);
   validateIntegerRange(scope, 'memorySize', props.memorySize, 128, 10240);
   const latency = props.latencyThreshold;
+  requireTokenUnit(scope, 'latencyThreshold', latency, 'millis', 'the latency alarm\'s threshold');
   if (latency && !latency.isUnresolved()) {
     const ms = latency.toMilliseconds({ integral: false });
     if (ms < 1 || ms > 30000) {

@@ -10,7 +10,7 @@ import { createAlarms, PatternAlarmProps, PatternAlarmSpec } from '../core/alarm
 import { Defaults } from '../core/defaults';
 import type { ExpectedLoad } from '../core/load';
 import { acknowledgeRule } from '../core/nag';
-import { invalidProp, validateDurationRange, warn, WARNING_ID_PREFIX } from '../core/validation';
+import { invalidProp, requireTokenUnit, validateDurationRange, warn, WARNING_ID_PREFIX } from '../core/validation';
 import { enforce } from '../rules/rule';
 import { scheduleRetryPolicyRule } from '../rules/schedule';
 import { missedRunWindow } from './missed-run';
@@ -268,6 +268,7 @@ export class ScheduledJob extends Construct {
     }
     const window = props.flexibleWindow;
     validateDurationRange(this, 'flexibleWindow', window, Duration.minutes(1), Duration.minutes(1440));
+    requireTokenUnit(this, 'flexibleWindow', window, 'minutes', 'the schedule\'s flexible time window (MaximumWindowInMinutes)');
     if (window && !window.isUnresolved() && window.toMilliseconds() % 60_000 !== 0) {
       invalidProp(this, 'flexibleWindow', `must be whole minutes (given ${window.toHumanString()})`, 'round it to minutes, e.g. Duration.minutes(15)');
     }

@@ -155,7 +155,7 @@ export function validateTarget(scope: Construct, target: ScheduledJobTarget, all
     const worker = target.worker!;
     if (worker.queue.fifo) {
       invalidProp(scope, 'target', 'is an SqsWorker with a FIFO queue, which EventBridge Scheduler can only send to with '
-        + 'content-based deduplication and a message group, and SqsWorker creates FIFO queues without it',
+        + 'content-based deduplication and a message group id, and ScheduledJob sends no message group id',
       'schedule a standard-queue SqsWorker, or send to your FIFO queue from a function target');
     }
     if (!worker.deadLetterQueue) {

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { serviceName, ServerlessFunction } from './serverless-function';
 import { Defaults } from '../core/defaults';
 import { HandlerCode } from '../core/handler';
-import { invalidProp, validateDurationRange, validateIntegerRange } from '../core/validation';
+import { invalidProp, requireTokenUnit, validateDurationRange, validateIntegerRange } from '../core/validation';
 
 /** Function settings shared by every construct that creates a Lambda function. */
 export interface PatternFunctionProps {
@@ -109,6 +109,7 @@ export function createPatternFunction(scope: Construct, id: string, props: Patte
   validateDurationRange(scope, 'timeout', timeout, Duration.seconds(1), Defaults.maxLambdaTimeout,
     'Lambda functions run at most 15 minutes; split longer work into steps (SagaStateMachine) or batches');
   validateIntegerRange(scope, 'memorySize', props.memorySize, 128, 10240);
+  requireTokenUnit(scope, 'timeout', props.timeout, 'seconds', 'the function\'s Timeout');
 
   const existing = props.handler.existingFunction;
   if (existing) {

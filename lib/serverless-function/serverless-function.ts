@@ -8,7 +8,7 @@ import { Defaults } from '../core/defaults';
 import { HandlerCode } from '../core/handler';
 import { configureLogGroup, createLogGroup } from '../core/logs';
 import { acknowledgeRule } from '../core/nag';
-import { invalidProp, PathScope, pathOf, validateDurationRange, validateIntegerRange } from '../core/validation';
+import { invalidProp, PathScope, pathOf, requireTokenUnit, validateDurationRange, validateIntegerRange } from '../core/validation';
 import { functionLogGroupRule, logRetentionRule } from '../rules/lambda';
 import { advise, enforce } from '../rules/rule';
 import { vpcEgressRule } from '../rules/vpc';
@@ -114,6 +114,7 @@ function validateProps(where: PathScope, props: ServerlessFunctionProps): void {
   validateDurationRange(where, 'timeout', props.timeout, Duration.seconds(1), Defaults.maxLambdaTimeout,
     'Lambda functions run at most 15 minutes; split longer work into steps (SagaStateMachine) or batches');
   validateIntegerRange(where, 'memorySize', props.memorySize, 128, 10240);
+  requireTokenUnit(where, 'timeout', props.timeout, 'seconds', 'the function\'s Timeout');
   const runtime = props.runtime;
   if (runtime && props.handler.bundledName && runtime.family !== lambda.RuntimeFamily.NODEJS) {
     invalidProp(where, 'runtime', `is ${runtime.name}, but the handler is the bundled Node.js handler '${props.handler.bundledName}'`,

@@ -22,7 +22,8 @@ export interface SqsWorkerIdempotencyProps {
   readonly table?: dynamodb.ITable;
   /**
    * How long a processed message is remembered. Must exceed the time a message can be
-   * redelivered (the queue's retention) if duplicates may arrive that late.
+   * redelivered (the queue's retention) if duplicates may arrive that late. Whole seconds, 1 second
+   * to 14 days (the longest SQS keeps a message, so no redelivery comes later).
    * @default Duration.hours(1)
    */
   readonly ttl?: Duration;
@@ -118,4 +119,31 @@ export interface SqsWorkerProps extends SqsWorkerOptions {
    * @default - the given queue's type (`queue.fifo`), else false
    */
   readonly fifo?: boolean;
+  /**
+   * Content-based deduplication on the FIFO source queue SqsWorker creates: SQS derives the
+   * deduplication id from a SHA-256 of the body, so producers need not send
+   * `MessageDeduplicationId`. Without it every `SendMessage` must carry one. Only with
+   * `fifo: true` (an error on a standard queue or with an existing `queue`).
+   * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/using-messagededuplicationid-property.html
+   * @default false
+   */
+  readonly contentBasedDeduplication?: boolean;
+  /**
+   * Whether the FIFO source queue deduplicates per message group or per queue. High-throughput
+   * FIFO needs `sqs.DeduplicationScope.MESSAGE_GROUP` together with
+   * `fifoThroughputLimit: sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID`. Only with `fifo: true`
+   * (an error on a standard queue or with an existing `queue`).
+   * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/high-throughput-fifo.html
+   * @default sqs.DeduplicationScope.QUEUE
+   */
+  readonly deduplicationScope?: sqs.DeduplicationScope;
+  /**
+   * Whether the FIFO source queue's throughput quota applies per queue or per message group id.
+   * `PER_MESSAGE_GROUP_ID` (high-throughput FIFO) requires
+   * `deduplicationScope: sqs.DeduplicationScope.MESSAGE_GROUP` (AWS rejects it otherwise). Only
+   * with `fifo: true` (an error on a standard queue or with an existing `queue`).
+   * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html
+   * @default sqs.FifoThroughputLimit.PER_QUEUE
+   */
+  readonly fifoThroughputLimit?: sqs.FifoThroughputLimit;
 }

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { createAlarms } from '../core/alarms';
 import { Defaults } from '../core/defaults';
 import { createPatternFunction } from '../serverless-function/pattern-function';
+import { MESSAGE_PRODUCER_KEY_ACTIONS, withKeyGrant } from '../core/grants';
 import { acknowledgeRule } from '../core/nag';
 import { warn } from '../core/validation';
 import { IdempotencyTable } from '../idempotency-table';
@@ -16,6 +17,17 @@ import { minimumVisibilityTimeout, sqsPartialBatchRule, sqsSourceRedriveRule } f
 import type { SqsWorkerProps } from './props';
 import { validateSqsWorker } from './validation';
 import type { ExpectedLoad } from '../core/load';
+
+/**
+ * Age of the oldest message above which the worker is not keeping up: a healthy message is gone
+ * within maxReceiveCount visibility periods. CloudFormation cannot multiply, so when either is a
+ * token the threshold falls back to the SQS maximum visibility timeout (12 hours) x 5 receives.
+ */
+function messageAgeThresholdSeconds(visibilityTimeout: Duration | undefined, maxReceiveCount: number): number {
+  const visibility = visibilityTimeout ?? Duration.minutes(15);
+  if (visibility.isUnresolved() || Token.isUnresolved(maxReceiveCount)) return Duration.hours(12).toSeconds() * 5;
+  return visibility.toSeconds() * maxReceiveCount;
+}
 
 /**
  * An SQS queue with a dead-letter queue, consumed by a Lambda function through an event source
@@ -75,8 +87,10 @@ export class SqsWorker extends Construct {
       this.queue = props.queue;
       this.deadLetterQueue = this.adoptQueue(props.queue);
     } else {
-      const minimum = worker.timeout ? minimumVisibilityTimeout(worker.timeout, props.maxBatchingWindow) : undefined;
-      this.visibilityTimeout = props.visibilityTimeout ?? minimum ?? Duration.minutes(15).plus(Duration.minutes(1));
+      // validateSqsWorker demands visibilityTimeout when the timeout is a token, so it is never derived from one.
+      const timeout = worker.timeout && !worker.timeout.isUnresolved() ? worker.timeout : undefined;
+      this.visibilityTimeout = props.visibilityTimeout
+        ?? (timeout ? minimumVisibilityTimeout(timeout, props.maxBatchingWindow) : Duration.minutes(15).plus(Duration.minutes(1)));
       const queues = this.createQueues(props, fifo, maxReceiveCount, this.visibilityTimeout);
       this.queue = queues.queue;
       this.deadLetterQueue = queues.deadLetterQueue;
@@ -87,9 +101,15 @@ export class SqsWorker extends Construct {
     this.alarms = this.createWorkerAlarms(props, maxReceiveCount);
   }
 
-  /** Lets the grantee send messages to the source queue. */
+  /**
+   * Lets the grantee send messages to the source queue: `sqs:SendMessage`, `sqs:GetQueueAttributes`
+   * and `sqs:GetQueueUrl` on it and, on a KMS-encrypted queue, exactly `kms:GenerateDataKey` and
+   * `kms:Decrypt` on its key (no `kms:*` wildcards).
+   * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html
+   */
   public grantSendMessages(grantee: iam.IGrantable): iam.Grant {
-    return this.queue.grantSendMessages(grantee);
+    const grant = this.queue.grant(grantee, 'sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl');
+    return withKeyGrant(grant, grantee, this.queue.encryptionMasterKey, MESSAGE_PRODUCER_KEY_ACTIONS);
   }
 
   /** Messages waiting in the dead-letter queue (maximum over 1 minute). */
@@ -170,6 +190,9 @@ export class SqsWorker extends Construct {
       encryptionMasterKey: props.encryptionKey,
       enforceSSL: true,
       deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount },
+      contentBasedDeduplication: props.contentBasedDeduplication,
+      deduplicationScope: props.deduplicationScope,
+      fifoThroughputLimit: props.fifoThroughputLimit,
     });
     return { queue, deadLetterQueue };
   }
@@ -197,7 +220,6 @@ export class SqsWorker extends Construct {
   }
 
   private createWorkerAlarms(props: SqsWorkerProps, maxReceiveCount: number): cloudwatch.Alarm[] {
-    const visibility = this.visibilityTimeout ?? Duration.minutes(15);
     return createAlarms(this, props, {
       ...(this.deadLetterQueue ? {
         DeadLetterQueueAlarm: {
@@ -208,8 +230,7 @@ export class SqsWorker extends Construct {
       } : {}),
       MessageAgeAlarm: {
         metric: this.metricAgeOfOldestMessage(),
-        // A healthy message is gone within maxReceiveCount visibility periods; older means a backlog.
-        threshold: visibility.toSeconds() * maxReceiveCount,
+        threshold: messageAgeThresholdSeconds(this.visibilityTimeout, maxReceiveCount),
         description: 'oldest message older than maxReceiveCount x visibility timeout: the worker is not keeping up',
       },
       ErrorsAlarm: {

@@ -1,9 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { Defaults } from '../core/defaults';
 import {
-  areResolved, invalidProp, validateDurationRange, validateIntegerRange, warn,
+  areResolved, invalidProp, validateDurationRange, validateIdempotencyTtl, validateIntegerRange, warn,
 } from '../core/validation';
 import { enforce } from '../rules/rule';
 import { sqsMaxConcurrencyRule, sqsVisibilityRule } from '../rules/sqs';
@@ -11,6 +12,8 @@ import type { SqsWorkerProps } from './props';
 
 /** SQS source queue limits. */
 const MAX_VISIBILITY_TIMEOUT = Duration.hours(12);
+/** Longest message retention SQS allows (MessageRetentionPeriod 1,209,600 s). */
+const MAX_SQS_RETENTION = Duration.days(14);
 
 /** Seconds of a duration, or undefined when it is a token (the rules then cannot tell). */
 export function knownSeconds(duration: Duration | undefined): number | undefined {
@@ -20,6 +23,9 @@ export function knownSeconds(duration: Duration | undefined): number | undefined
 /** Validates an SqsWorker's props, once, before anything is created. */
 export function validateSqsWorker(scope: Construct, props: SqsWorkerProps, fifo: boolean, batchSize: number, maxReceiveCount: number): void {
   validateQueueProps(scope, props);
+  validateIdempotencyTtl(scope, 'idempotency.ttl', props.idempotency?.ttl, MAX_SQS_RETENTION,
+    'SQS keeps a message at most 14 days, so no delivery of it comes later and a longer TTL only keeps records nobody reads');
+  validateFifoQueue(scope, props, fifo);
   validateIntegerRange(scope, 'maxReceiveCount', maxReceiveCount, 1, 1000,
     'set maxReceiveCount between 1 and 1000; AWS advises at least 5 for Lambda sources');
   validateIntegerRange(scope, 'batchSize', batchSize, 1, 10000);
@@ -34,6 +40,12 @@ export function validateSqsWorker(scope: Construct, props: SqsWorkerProps, fifo:
   const existing = props.handler.existingFunction;
   const timeout = props.timeout
     ?? (existing ? (existing instanceof lambda.Function ? existing.timeout : undefined) : Defaults.timeouts.sqsWorker);
+  if (timeout?.isUnresolved() && !props.visibilityTimeout && !props.queue) {
+    invalidProp(scope, 'visibilityTimeout', 'must be given when \'timeout\' is a token: the queue\'s visibility timeout is '
+      + 'derived as 6 x timeout + maxBatchingWindow, which cannot be computed from a value known only at deploy time',
+    'set visibilityTimeout to at least 6 x the largest timeout you deploy plus maxBatchingWindow (e.g. Duration.minutes(6) '
+      + 'for timeouts up to 1 minute), or pass a concrete timeout');
+  }
   enforce(scope, 'visibilityTimeout', sqsVisibilityRule.check({
     visibilityTimeoutSeconds: knownSeconds(props.visibilityTimeout),
     functionTimeoutSeconds: knownSeconds(timeout),
@@ -43,7 +55,7 @@ export function validateSqsWorker(scope: Construct, props: SqsWorkerProps, fifo:
 
 function validateQueueProps(scope: Construct, props: SqsWorkerProps): void {
   if (!props.queue) return;
-  const queueProps = (['visibilityTimeout', 'encryptionKey'] as const).filter((name) => props[name] !== undefined);
+  const queueProps = (['visibilityTimeout', 'encryptionKey', ...FIFO_QUEUE_PROPS] as const).filter((name) => props[name] !== undefined);
   if (queueProps.length > 0) {
     invalidProp(scope, queueProps[0], 'configures the queue SqsWorker creates, and an existing queue was given, so it would be ignored',
       `set ${queueProps.join(', ')} on your own queue, or leave queue unset`);
@@ -51,6 +63,29 @@ function validateQueueProps(scope: Construct, props: SqsWorkerProps): void {
   if (props.fifo !== undefined && props.fifo !== props.queue.fifo) {
     invalidProp(scope, 'fifo', `is ${props.fifo}, but the given queue is ${props.queue.fifo ? 'a FIFO' : 'a standard'} queue`,
       'leave fifo unset to follow the given queue, or pass a queue of the matching type');
+  }
+}
+
+/** Settings of the FIFO source queue SqsWorker creates. */
+const FIFO_QUEUE_PROPS = ['contentBasedDeduplication', 'deduplicationScope', 'fifoThroughputLimit'] as const;
+
+/**
+ * The FIFO settings apply to a FIFO queue only; per-message-group throughput needs per-group
+ * deduplication ("The perMessageGroupId value is allowed only when the value for
+ * DeduplicationScope is messageGroup").
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html
+ */
+function validateFifoQueue(scope: Construct, props: SqsWorkerProps, fifo: boolean): void {
+  const given = FIFO_QUEUE_PROPS.filter((name) => props[name] !== undefined);
+  if (given.length > 0 && !fifo) {
+    invalidProp(scope, given[0], 'applies to FIFO queues only, and this worker creates a standard queue',
+      `set fifo: true, or remove ${given.join(', ')}`);
+  }
+  if (props.fifoThroughputLimit === sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID
+    && props.deduplicationScope !== sqs.DeduplicationScope.MESSAGE_GROUP) {
+    invalidProp(scope, 'fifoThroughputLimit',
+      `PER_MESSAGE_GROUP_ID needs deduplication per message group (given deduplicationScope ${props.deduplicationScope ?? 'QUEUE (the default)'})`,
+      'set deduplicationScope: sqs.DeduplicationScope.MESSAGE_GROUP (high-throughput FIFO), or fifoThroughputLimit: sqs.FifoThroughputLimit.PER_QUEUE');
   }
 }
 

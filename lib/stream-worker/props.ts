@@ -23,7 +23,8 @@ export interface StreamWorkerIdempotencyProps {
   readonly table?: dynamodb.ITable;
   /**
    * How long a processed record is remembered. Keep it above the time a record can be delivered
-   * again: the stream's retention, or longer if you replay failure records later.
+   * again: the stream's retention, or longer if you replay failure records later. Whole seconds,
+   * 1 second to 365 days (the longest Kinesis keeps a record).
    * @default Duration.hours(24)
    */
   readonly ttl?: Duration;

@@ -1,7 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
-import { areResolved, invalidProp, validateDurationRange, validateIntegerRange, warn } from '../core/validation';
+import { areResolved, invalidProp, requireTokenUnit, validateDurationRange, validateIdempotencyTtl, validateIntegerRange, warn } from '../core/validation';
 import { STREAM_RECORD_AGE_RANGE_SECONDS, STREAM_UNBOUNDED } from '../rules/stream';
 import { StreamWorkerProps } from './props';
 
@@ -66,6 +66,11 @@ export function validateSettings(scope: Construct, props: StreamWorkerProps, s: 
   validateDurationRange(scope, 'tumblingWindow', props.tumblingWindow, Duration.seconds(0), Duration.seconds(900));
   validateDurationRange(scope, 'failureRecordRetention', s.failureRecordRetention, Duration.days(1), Duration.days(3650));
   validateDurationRange(scope, 'iteratorAgeAlarmThreshold', props.iteratorAgeAlarmThreshold, Duration.seconds(1), Duration.days(7));
+  validateIdempotencyTtl(scope, 'idempotency.ttl', props.idempotency?.ttl, Duration.days(365),
+    'a Kinesis stream keeps a record at most 365 days, so no delivery or replay of it comes later');
+  requireTokenUnit(scope, 'maxRecordAge', s.maxRecordAge, 'seconds', 'the mapping\'s MaximumRecordAgeInSeconds');
+  requireTokenUnit(scope, 'failureRecordRetention', s.failureRecordRetention, 'days', 'the failure bucket\'s lifecycle expiration');
+  requireTokenUnit(scope, 'iteratorAgeAlarmThreshold', s.iteratorAgeAlarmThreshold, 'millis', 'the iterator age alarm\'s threshold');
   for (const [prop, value] of [['maxRecordAge', s.maxRecordAge], ['maxBatchingWindow', props.maxBatchingWindow],
     ['tumblingWindow', props.tumblingWindow]] as const) {
     if (value && !value.isUnresolved() && value.toMilliseconds() % 1000 !== 0) {

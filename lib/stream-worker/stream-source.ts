@@ -3,7 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { invalidProp, validateIntegerRange } from '../core/validation';
+import { invalidProp, requireTokenUnit, validateIntegerRange } from '../core/validation';
 import { DEFAULT_STREAM_RETENTION_SECONDS } from '../rules/stream';
 
 /** Options of a Kinesis source. */
@@ -86,6 +86,7 @@ export class StreamSource {
   /** A Kinesis data stream the worker creates: on-demand capacity, encrypted with the AWS-managed key. */
   public static newKinesisStream(options: NewKinesisStreamOptions = {}): StreamSource {
     return new StreamSource((scope, fn) => {
+      requireTokenUnit(scope, 'source', options.retentionPeriod, 'hours', 'the stream\'s RetentionPeriodHours');
       const stream = new kinesis.Stream(scope, 'Stream', {
         streamMode: kinesis.StreamMode.ON_DEMAND,
         encryption: kinesis.StreamEncryption.MANAGED,

@@ -10,6 +10,7 @@ import { createAlarms } from '../core/alarms';
 import { Defaults } from '../core/defaults';
 import type { ExpectedLoad } from '../core/load';
 import { createPatternFunction } from '../serverless-function/pattern-function';
+import { STREAM_PRODUCER_KEY_ACTIONS, withKeyGrant } from '../core/grants';
 import { acknowledgeRule } from '../core/nag';
 import { areResolved, invalidProp, WARNING_ID_PREFIX, warn } from '../core/validation';
 import { IdempotencyTable } from '../idempotency-table';
@@ -122,13 +123,19 @@ export class StreamWorker extends Construct {
     });
   }
 
-  /** Lets the grantee put records into the Kinesis stream (Kinesis sources only). */
+  /**
+   * Lets the grantee put records into the Kinesis stream (Kinesis sources only):
+   * `kinesis:ListShards`, `kinesis:PutRecord` and `kinesis:PutRecords` on it and, on a stream
+   * encrypted with a customer managed key, exactly `kms:GenerateDataKey` on that key.
+   * @see https://docs.aws.amazon.com/streams/latest/dev/permissions-user-key-KMS.html
+   */
   public grantPutRecords(grantee: iam.IGrantable): iam.Grant {
     if (!this.stream) {
       throw new Error(`${this.node.path}: grantPutRecords needs a Kinesis source; this worker reads a DynamoDB stream. `
         + 'Fix: grant writes on the table instead (table.grantWriteData(grantee))');
     }
-    return this.stream.grantWrite(grantee);
+    const grant = this.stream.grant(grantee, 'kinesis:ListShards', 'kinesis:PutRecord', 'kinesis:PutRecords');
+    return withKeyGrant(grant, grantee, this.stream.encryptionKey, STREAM_PRODUCER_KEY_ACTIONS);
   }
 
   /** Age of the newest record processed when it was read, in milliseconds (maximum over 1 minute). */
@@ -262,11 +269,15 @@ export class StreamWorker extends Construct {
       // A batch that fails at its first record is split until the poison record is alone.
       bisectBatchOnError: true,
       retryAttempts: settings.maxRetryAttempts,
-      maxRecordAge: settings.maxRecordAge,
+      // aws-cdk-lib range-checks maxRecordAge even when it is a token (and fails); a token goes on the L1 below.
+      maxRecordAge: settings.maxRecordAge.isUnresolved() ? undefined : settings.maxRecordAge,
       onFailure: this.onFailure._toEventSourceDlq(),
       // Publishes OnFailureDestinationDeliveredEventCount and DroppedEventCount for the alarms.
       metricsConfig: { metrics: [lambda.MetricType.EVENT_COUNT] },
     });
+    if (settings.maxRecordAge.isUnresolved()) {
+      (mapping.node.defaultChild as lambda.CfnEventSourceMapping).maximumRecordAgeInSeconds = settings.maxRecordAge.toSeconds();
+    }
     // The mapping polls with the function's role: it must exist (with its grants) first.
     if (this.function.role) mapping.node.addDependency(this.function.role);
     return mapping;

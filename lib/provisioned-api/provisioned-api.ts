@@ -11,6 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { createAlarms } from '../core/alarms';
 import { Defaults } from '../core/defaults';
+import { createLogGroup } from '../core/logs';
 import { createPatternFunction } from '../serverless-function/pattern-function';
 import { acknowledgeRule } from '../core/nag';
 import { invalidProp, warn } from '../core/validation';
@@ -82,9 +83,7 @@ export class ProvisionedApi extends Construct {
     this.autoScaling = this.createAutoScaling(props, capacity, schedule);
 
     if (endpoint === ProvisionedApiEndpoint.HTTP_API) {
-      this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
-        retention: props.logRetention ?? Defaults.logRetention,
-      });
+      this.accessLogGroup = createLogGroup(this, 'AccessLogs', { retention: props.logRetention, encryptionKey: props.logEncryptionKey });
       this.api = this.createHttpApi(props);
       this.stage = this.createStage(props, this.api, this.accessLogGroup);
       this.url = this.stage.url;

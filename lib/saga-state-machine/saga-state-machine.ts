@@ -5,7 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { createAlarms } from '../core/alarms';
-import { Defaults } from '../core/defaults';
+import { createLogGroup } from '../core/logs';
 import { acknowledgeRule } from '../core/nag';
 import { WARNING_ID_PREFIX } from '../core/validation';
 import { describeCost, estimateCost, SagaCostEstimate } from './cost';
@@ -59,9 +59,7 @@ export class SagaStateMachine extends Construct {
     const steps = props.steps.map((step, index) => modelOf(step, `steps[${index}]`));
     new SagaValidator(this, express).validate(props, steps);
 
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? Defaults.logRetention,
-    });
+    this.logGroup = createLogGroup(this, 'LogGroup', { retention: props.logRetention, encryptionKey: props.logEncryptionKey });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       definitionBody: sfn.DefinitionBody.fromChainable(new SagaDefinition(this, steps, props.compensationRetry).build()),
       stateMachineType: type,

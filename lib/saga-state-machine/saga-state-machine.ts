@@ -6,7 +6,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { createAlarms } from '../core/alarms';
 import { createLogGroup } from '../core/logs';
-import { acknowledgeRule } from '../core/nag';
+import { acknowledgeGrantPolicy, acknowledgeRule } from '../core/nag';
 import { WARNING_ID_PREFIX } from '../core/validation';
 import { describeCost, estimateCost, SagaCostEstimate } from './cost';
 import { COMPENSATION_FAILED_METRIC, METRIC_NAMESPACE, SagaDefinition } from './definition';
@@ -178,6 +178,7 @@ export class SagaStateMachine extends Construct {
       acknowledgeRule(this.stateMachine, `AwsSolutions-IAM5[Resource::${flatten(stack.resolve(fn.functionArn))}:*]`,
         'Step Functions invokes the saga step function by ARN with any version or alias suffix (<function ARN>:*)');
     }
+    acknowledgeGrantPolicy(this.stateMachine.role);
     acknowledgeRule(this.stateMachine, 'AwsSolutions-IAM5[Resource::*]',
       'cloudwatch:PutMetricData (RecordCompensationFailure) supports no resource-level permissions; the statement is limited to the saga namespace by the cloudwatch:namespace condition');
   }

@@ -1,16 +1,21 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { HIPAASecurityChecks, NagPack, NIST80053R5Checks } from 'cdk-nag';
 import { Construct, IConstruct } from 'constructs';
 import * as lib from '../lib';
 import { envStack, LIBRARY_CONSTRUCTS } from './guardrails-support';
+import { newStack, template } from './support/cdk';
 
 /** What a team under HIPAA or NIST rules has in its stack already: keys, a VPC, a backup plan, an alarm topic. */
 interface ComplianceKit {
@@ -79,10 +84,8 @@ const CONFIGURED: { [name: string]: (scope: Construct, kit: ComplianceKit) => IC
   ScheduledJob: (s, kit) => new lib.ScheduledJob(s, 'Construct', {
     schedule: lib.JobSchedule.cron('0 2 * * ? *'),
     target: lib.ScheduledJobTarget.handler(lib.HandlerCode.bundled('scheduled-job/example'), {
-      ...functionProps(kit), idempotencyTable: kit.table,
+      ...functionProps(kit), reservedConcurrency: 2, idempotencyTable: kit.table,
     }),
-    // One run at a time: the job's function gets reserved concurrency 1 (LambdaConcurrency).
-    allowOverlap: false,
     alarmTopic: kit.alarmTopic,
   }),
   ServerlessDashboard: (s) => new lib.ServerlessDashboard(s, 'Construct'),
@@ -93,7 +96,7 @@ const PACKS = (): NagPack[] => [new HIPAASecurityChecks(), new NIST80053R5Checks
 /** Unacknowledged findings of both compliance packs on the construct's own resources, as `rule @ path`. */
 function complianceFindings(scope: IConstruct): string[] {
   return PACKS().flatMap((pack) => pack.validateScope(scope).violations.flatMap((v) =>
-    v.violatingResources.map((r) => `${v.ruleName} @ ${r.constructPath.replace(/^[^/]+\//, '')}`))).sort();
+    v.violatingResources.map((r) => `${v.ruleName} @ ${(r.constructPath ?? '').replace(/^[^/]+\//, '')}`))).sort();
 }
 
 /** Rule ids of the compliance packs acknowledged under `scope`, with their reasons, as `id @ path`. */
@@ -172,4 +175,95 @@ describe('cdk-nag HIPAA Security and NIST 800-53 rev 5 packs', () => {
     }
   });
 
+});
+
+describe('the props that fix the compliance findings', () => {
+  test('logEncryptionKey encrypts the state machine\'s log group, and the key lets CloudWatch Logs use it', () => {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'LogKey', { enableKeyRotation: true });
+    new lib.SagaStateMachine(stack, 'Saga', {
+      steps: [{ name: 'reserve', action: userFunctionArn(stack, 'Reserve'), compensation: userFunctionArn(stack, 'Release') }],
+      logEncryptionKey: key, logRetention: logs.RetentionDays.ONE_WEEK,
+    });
+    const t = template(stack);
+    t.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: { 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as kms.CfnKey), 'Arn'] }, RetentionInDays: 7 });
+    t.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
+        Sid: 'AllowCloudWatchLogsOfThisAccountAndRegion', Principal: { Service: 'logs.us-east-1.amazonaws.com' },
+        Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': Match.anyValue() } },
+      })]) },
+    });
+  });
+
+  test('one logEncryptionKey covers ProvisionedApi\'s function logs and its access logs', () => {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'LogKey', { enableKeyRotation: true });
+    const api = new lib.ProvisionedApi(stack, 'Api', { handler: lib.HandlerCode.bundled('provisioned-api/example'), logEncryptionKey: key });
+    const keyArn = { 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as kms.CfnKey), 'Arn'] };
+    const groups = template(stack).findResources('AWS::Logs::LogGroup');
+    expect(Object.keys(groups)).toHaveLength(2);
+    for (const group of Object.values(groups)) expect(group.Properties.KmsKeyId).toEqual(keyArn);
+    expect(groups[stack.getLogicalId(api.accessLogGroup!.node.defaultChild as logs.CfnLogGroup)]).toBeDefined();
+  });
+
+  test('IdempotencyTable: a customer managed key, and a backup selection naming the table in the given plan', () => {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'TableKey', { enableKeyRotation: true });
+    const plan = backup.BackupPlan.daily35DayRetention(stack, 'Plan');
+    const table = new lib.IdempotencyTable(stack, 'Table', { encryptionKey: key, backupPlan: plan });
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    table.grantRecordAccess(role);
+    const t = template(stack);
+    const keyArn = { 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as kms.CfnKey), 'Arn'] };
+    const tableId = stack.getLogicalId(table.node.defaultChild as dynamodb.CfnTable);
+    t.hasResourceProperties('AWS::DynamoDB::Table', { SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: keyArn } });
+    t.hasResourceProperties('AWS::Backup::BackupSelection', {
+      BackupPlanId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Plan'), 'BackupPlanId'] },
+      BackupSelection: Match.objectLike({ Resources: [{ 'Fn::GetAtt': [tableId, 'Arn'] }] }),
+    });
+    expect(table.backupSelection).toBeDefined();
+    // The persistence layer's grant names the key's actions one by one.
+    t.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: Match.arrayWith([
+      { Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'], Effect: 'Allow', Resource: keyArn },
+    ]) } });
+  });
+
+  test('an imported backup plan works too, and without a plan or key the table keeps the AWS managed key and no selection', () => {
+    const stack = newStack();
+    new lib.IdempotencyTable(stack, 'Table', { backupPlan: backup.BackupPlan.fromBackupPlanId(stack, 'Central', 'central-plan-id') });
+    template(stack).hasResourceProperties('AWS::Backup::BackupSelection', { BackupPlanId: 'central-plan-id' });
+    const plain = newStack();
+    const table = new lib.IdempotencyTable(plain, 'Table');
+    template(plain).resourceCountIs('AWS::Backup::BackupSelection', 0);
+    template(plain).hasResourceProperties('AWS::DynamoDB::Table', { SSESpecification: { SSEEnabled: true } });
+    expect(table.backupSelection).toBeUndefined();
+  });
+
+  test('AsyncFunction\'s redrive function runs in the same VPC and logs under the same key as the function', () => {
+    const stack = newStack();
+    const kit = complianceKit(stack);
+    const construct = new lib.AsyncFunction(stack, 'Async', { handler: lib.HandlerCode.bundled('async-function/example'), ...functionProps(kit) });
+    const functions = template(stack).findResources('AWS::Lambda::Function');
+    const redrive = functions[stack.getLogicalId(construct.node.findChild('RedriveFunction').node.defaultChild as lambda.CfnFunction)];
+    expect(redrive.Properties.VpcConfig.SubnetIds).toHaveLength(2);
+    const groups = template(stack).findResources('AWS::Logs::LogGroup');
+    expect(Object.values(groups).map((g) => g.Properties.KmsKeyId)).toEqual([
+      { 'Fn::GetAtt': [stack.getLogicalId(kit.logKey.node.defaultChild as kms.CfnKey), 'Arn'] },
+      { 'Fn::GetAtt': [stack.getLogicalId(kit.logKey.node.defaultChild as kms.CfnKey), 'Arn'] },
+    ]);
+  });
+
+  test('ScheduledJob: reservedConcurrency on a function target; with allowOverlap false only 1 is accepted', () => {
+    const stack = newStack();
+    new lib.ScheduledJob(stack, 'Job', {
+      schedule: lib.JobSchedule.cron('0 2 * * ? *'),
+      target: lib.ScheduledJobTarget.handler(lib.HandlerCode.bundled('scheduled-job/example'), { reservedConcurrency: 3 }),
+    });
+    template(stack).hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 3 });
+    expect(() => new lib.ScheduledJob(newStack(), 'Job', {
+      schedule: lib.JobSchedule.cron('0 2 * * ? *'), allowOverlap: false,
+      target: lib.ScheduledJobTarget.handler(lib.HandlerCode.bundled('scheduled-job/example'), { reservedConcurrency: 3 }),
+    })).toThrow("TestStack/Job: invalid prop 'target.reservedConcurrency': is 3, but allowOverlap is false, and the job keeps runs "
+      + 'from overlapping by reserving a concurrency of exactly 1. Fix: leave reservedConcurrency unset (or 1), or drop allowOverlap');
+  });
 });

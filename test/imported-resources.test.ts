@@ -321,3 +321,90 @@ describe('ScheduledJob', () => {
     expect(actionsOn(t, arn('dynamodb', 'table/jobs-idempotency'))).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
   });
 });
+
+describe('what failed with imported resources before, and what it does now', () => {
+  const withoutRole = (stack: Stack) => lib.HandlerCode.fromFunction(lambda.Function.fromFunctionArn(stack, 'Imported', FUNCTION_ARN));
+  const roleFix = 'Fix: import it with lambda.Function.fromFunctionAttributes({ functionArn, role: iam.Role.fromRoleArn(...) }) '
+    + '(an alias or version: import its function that way and pass it as the lambda of Version.fromVersionAttributes)';
+
+  // Before: aws-cdk-lib's own "Cannot get policy fragment of TestStack/Imported, resource imported without a role", with no prop or fix.
+  test.each([
+    ['SqsWorker', (s: Stack) => new lib.SqsWorker(s, 'Construct', { handler: withoutRole(s), idempotency: { enabled: false } }),
+      'the event source mapping polls the queue with, and which must therefore be granted to consume it'],
+    ['StreamWorker', (s: Stack) => new lib.StreamWorker(s, 'Construct', { handler: withoutRole(s), idempotency: { enabled: false } }),
+      'the event source mapping reads the stream with, and which must therefore be granted to read it'],
+    ['ScheduledJob', (s: Stack) => new lib.ScheduledJob(s, 'Construct', {
+      schedule: lib.JobSchedule.cron('0 2 * * ? *'), target: lib.ScheduledJobTarget.handler(withoutRole(s), { idempotency: false }),
+    }), 'Lambda uses to send failed runs to the job\'s dead-letter queue (the on-failure destination), and which must therefore be granted to send to it'],
+    ['AsyncFunction', (s: Stack) => new lib.AsyncFunction(s, 'Construct', { handler: withoutRole(s) }),
+      'Lambda uses to send invocation records to the destinations and which must therefore be granted access to them'],
+  ])('%s: a function imported without its role is an error naming why the role is needed and how to import it', (_name, create, why) => {
+    expect(() => create(newStack())).toThrow(`TestStack/Construct: invalid prop 'handler': the function given to HandlerCode.fromFunction() `
+      + `was imported without its execution role, which ${why}. ${roleFix}`);
+  });
+
+  test('FanOutPipeline: a consumer with a function imported without its role names the consumer\'s worker', () => {
+    const stack = newStack();
+    expect(() => new lib.FanOutPipeline(stack, 'Pipeline', { consumers: [{ name: 'audit', handler: withoutRole(stack), worker: { idempotency: { enabled: false } } }] }))
+      .toThrow(/^TestStack\/Pipeline\/audit\/Worker: invalid prop 'handler': the function given to HandlerCode.fromFunction\(\) was imported without its execution role/);
+  });
+
+  test('AsyncFunction: an imported version of an imported function without its role gets the same error', () => {
+    const stack = newStack();
+    expect(() => new lib.AsyncFunction(stack, 'Async', { handler: lib.HandlerCode.fromFunction(lambda.Version.fromVersionArn(stack, 'V', `${FUNCTION_ARN}:7`)) }))
+      .toThrow(roleFix);
+  });
+
+  // Before: accepted, so every failure record invoked the function again.
+  test('AsyncFunction: onFailure pointing at an imported version of the function itself is the self-destination error', () => {
+    const stack = newStack();
+    const fn = importedFunction(stack);
+    const version = lambda.Version.fromVersionAttributes(stack, 'Version', { version: '7', lambda: fn });
+    expect(() => new lib.AsyncFunction(stack, 'Async', {
+      handler: lib.HandlerCode.fromFunction(fn), onFailure: lib.AsyncDestination.toFunction(version), redrive: false,
+    })).toThrow("TestStack/Async: invalid prop 'onFailure': points at the function itself");
+    // The same function imported twice (its version by ARN): same ARN, same error.
+    const other = newStack();
+    expect(() => new lib.AsyncFunction(other, 'Async', {
+      handler: lib.HandlerCode.fromFunction(importedFunction(other)), redrive: false,
+      onSuccess: lib.AsyncDestination.toFunction(lambda.Version.fromVersionArn(other, 'Again', `${FUNCTION_ARN}:7`)),
+      onFailure: lib.AsyncDestination.toQueue(sqs.Queue.fromQueueArn(other, 'Failures', QUEUE_ARN)),
+    })).toThrow("TestStack/Async: invalid prop 'onSuccess': points at the function itself");
+  });
+
+  // Before: no way to tell the worker the DLQ of an imported queue, so no DLQ alarm, a warning, and ScheduledJob refused the worker.
+  test('SqsWorker: deadLetterQueue names the DLQ of an imported queue: alarmed, no warning, and a ScheduledJob target', () => {
+    const stack = newStack();
+    const worker = new lib.SqsWorker(stack, 'Worker', {
+      handler: code(), queue: sqs.Queue.fromQueueArn(stack, 'Queue', QUEUE_ARN),
+      deadLetterQueue: sqs.Queue.fromQueueArn(stack, 'Dlq', arn('sqs', 'orders-dlq')),
+    });
+    new lib.ScheduledJob(stack, 'Job', { schedule: lib.JobSchedule.cron('0 2 * * ? *'), target: lib.ScheduledJobTarget.sqsWorker(worker) });
+    const t = template(stack);
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: 'orders-dlq' }],
+    });
+    t.hasResourceProperties('AWS::Scheduler::Schedule', { Target: Match.objectLike({ Arn: QUEUE_ARN }) });
+    expect(warningsOf(stack)).toEqual([]);
+    expect(worker.deadLetterQueue?.queueArn).toBe(arn('sqs', 'orders-dlq'));
+  });
+
+  test('SqsWorker: without deadLetterQueue, ScheduledJob still refuses a worker on an imported queue', () => {
+    const stack = newStack();
+    const worker = new lib.SqsWorker(stack, 'Worker', { handler: code(), queue: sqs.Queue.fromQueueArn(stack, 'Queue', QUEUE_ARN) });
+    expect(() => new lib.ScheduledJob(stack, 'Job', { schedule: lib.JobSchedule.cron('0 2 * * ? *'), target: lib.ScheduledJobTarget.sqsWorker(worker) }))
+      .toThrow("TestStack/Job: invalid prop 'target': is an SqsWorker without a dead-letter queue");
+  });
+
+  test('SqsWorker: deadLetterQueue without queue, or not the DLQ of a queue of this app, is an error', () => {
+    const stack = newStack();
+    const dlq = sqs.Queue.fromQueueArn(stack, 'Dlq', arn('sqs', 'orders-dlq'));
+    expect(() => new lib.SqsWorker(stack, 'Worker', { handler: code(), deadLetterQueue: dlq }))
+      .toThrow("TestStack/Worker: invalid prop 'deadLetterQueue': names the dead-letter queue of an existing queue, and no queue was given. "
+        + 'Fix: leave deadLetterQueue unset (the worker creates the queue with its dead-letter queue), or pass queue too');
+    const own = new sqs.Queue(stack, 'Own', { deadLetterQueue: { queue: new sqs.Queue(stack, 'OwnDlq'), maxReceiveCount: 5 } });
+    expect(() => new lib.SqsWorker(stack, 'Worker2', { handler: code(), queue: own, deadLetterQueue: dlq }))
+      .toThrow("TestStack/Worker2: invalid prop 'deadLetterQueue': is not the dead-letter queue of the given queue (its redrive policy names "
+        + 'TestStack/OwnDlq). Fix: leave deadLetterQueue unset for a queue of this app: the worker reads it from the queue');
+  });
+});

@@ -68,6 +68,7 @@ export class AsyncFunction extends Construct {
     const fn = createPatternFunction(this, 'Function', props, {
       defaultTimeout: Defaults.timeouts.asyncFunction,
       description: `Async function ${this.node.path}`,
+      executionRoleUse: 'Lambda uses to send invocation records to the destinations and which must therefore be granted access to them',
     });
     this.function = fn.function;
     if (fn.createdFunction) {
@@ -78,7 +79,6 @@ export class AsyncFunction extends Construct {
     }
     this.rejectSelfDestination('onFailure', props.onFailure);
     this.rejectSelfDestination('onSuccess', props.onSuccess);
-    this.validateRole();
 
     let onFailure = props.onFailure;
     if (!onFailure) {
@@ -196,12 +196,12 @@ export class AsyncFunction extends Construct {
 
   private rejectSelfDestination(prop: string, destination: AsyncDestination | undefined): void {
     if (destination?.kind !== AsyncDestinationKind.FUNCTION) return;
-    const target = destination.resource as unknown as lambda.IFunction;
-    const underlying = target instanceof lambda.Alias ? target.version.lambda
-      : target instanceof lambda.Version ? target.lambda : target;
-    const sameArn = !Token.isUnresolved(target.functionArn) && !Token.isUnresolved(this.function.functionArn)
-      && target.functionArn === this.function.functionArn;
-    if (underlying === this.function || sameArn) {
+    // Aliases and versions (imported ones too) are the function itself under a qualifier.
+    const target = qualifiedTarget(destination.resource as unknown as lambda.IFunction).function;
+    const self = qualifiedTarget(this.function).function;
+    const sameArn = !Token.isUnresolved(target.functionArn) && !Token.isUnresolved(self.functionArn)
+      && target.functionArn === self.functionArn;
+    if (target === self || sameArn) {
       invalidProp(this, prop,
         'points at the function itself: every record would invoke the function again with an envelope it does not expect, in a loop',
         prop === 'onFailure'
@@ -236,16 +236,6 @@ export class AsyncFunction extends Construct {
         'the function given to HandlerCode.fromFunction() already has an event invoke config (configureAsyncInvoke(), or '
         + 'onFailure/onSuccess/retryAttempts/maxEventAge on the function); Lambda allows one per function',
         'remove those settings from your function and set them on AsyncFunction');
-    }
-  }
-
-  private validateRole(): void {
-    if (!this.function.role) {
-      // Destinations are written with the function's execution role: without it nothing can be granted.
-      invalidProp(this, 'handler',
-        'the function given to HandlerCode.fromFunction() was imported without its execution role, which Lambda uses to '
-        + 'send invocation records to the destinations and which must therefore be granted access to them',
-        'import it with lambda.Function.fromFunctionAttributes({ functionArn, role: iam.Role.fromRoleArn(...) })');
     }
   }
 

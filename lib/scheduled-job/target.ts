@@ -221,7 +221,11 @@ function bindFunction(job: Construct, handler: HandlerCode, options: ScheduledJo
     ...options,
     handler,
     reservedConcurrency: ctx.allowOverlap ? options.reservedConcurrency : 1,
-  }, { defaultTimeout: DEFAULT_JOB_TIMEOUT, description: `Scheduled job ${job.node.path}`, patternEnvironment: environment });
+  }, {
+    defaultTimeout: DEFAULT_JOB_TIMEOUT, description: `Scheduled job ${job.node.path}`, patternEnvironment: environment,
+    executionRoleUse: 'Lambda uses to send failed runs to the job\'s dead-letter queue (the on-failure destination), and which '
+      + 'must therefore be granted to send to it',
+  });
   const fn = created.function;
   if (!created.createdFunction) adoptFunction(job, fn, environment);
   if (table) IdempotencyTable.grantRecordAccessOn(table, fn);

@@ -84,6 +84,11 @@ export interface PatternFunctionOptions {
   readonly defaultReservedConcurrency?: number;
   /** Variables the construct itself sets (table names, flags); user variables may not override them. */
   readonly patternEnvironment?: { [key: string]: string };
+  /**
+   * What the construct needs the adopted function's execution role for (completes "..., which <this>"),
+   * when it does: a function imported without its role is then an error, not a grant that goes nowhere.
+   */
+  readonly executionRoleUse?: string;
 }
 
 /** Props that configure a created function, so they conflict with `HandlerCode.fromFunction`. */
@@ -118,6 +123,11 @@ export function createPatternFunction(scope: Construct, id: string, props: Patte
       invalidProp(scope, conflicting[0],
         'cannot be combined with HandlerCode.fromFunction(), which wires a function you configure yourself',
         `set ${conflicting.join(', ')} on your own function, or pass HandlerCode.fromCode() instead`);
+    }
+    if (options.executionRoleUse && !existing.role) {
+      invalidProp(scope, 'handler', `the function given to HandlerCode.fromFunction() was imported without its execution role, which ${options.executionRoleUse}`,
+        'import it with lambda.Function.fromFunctionAttributes({ functionArn, role: iam.Role.fromRoleArn(...) }) '
+        + '(an alias or version: import its function that way and pass it as the lambda of Version.fromVersionAttributes)');
     }
     return { function: existing, timeout: existing instanceof lambda.Function ? existing.timeout : undefined };
   }

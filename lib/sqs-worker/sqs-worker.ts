@@ -59,6 +59,7 @@ export class SqsWorker extends Construct {
     const worker = createPatternFunction(this, 'Function', props, {
       defaultTimeout: Defaults.timeouts.sqsWorker,
       description: `SQS worker ${this.node.path}`,
+      executionRoleUse: 'the event source mapping polls the queue with, and which must therefore be granted to consume it',
       patternEnvironment: environment,
     });
     this.function = worker.function;
@@ -73,7 +74,7 @@ export class SqsWorker extends Construct {
 
     if (props.queue) {
       this.queue = props.queue;
-      this.deadLetterQueue = this.adoptQueue(props.queue);
+      this.deadLetterQueue = props.deadLetterQueue ?? this.adoptQueue(props.queue);
     } else {
       const minimum = worker.timeout ? minimumVisibilityTimeout(worker.timeout, props.maxBatchingWindow) : undefined;
       this.visibilityTimeout = props.visibilityTimeout ?? minimum ?? Duration.minutes(15).plus(Duration.minutes(1));

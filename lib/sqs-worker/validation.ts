@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { Defaults } from '../core/defaults';
 import {
@@ -42,7 +43,18 @@ export function validateSqsWorker(scope: Construct, props: SqsWorkerProps, fifo:
 }
 
 function validateQueueProps(scope: Construct, props: SqsWorkerProps): void {
-  if (!props.queue) return;
+  if (!props.queue) {
+    if (props.deadLetterQueue) {
+      invalidProp(scope, 'deadLetterQueue', 'names the dead-letter queue of an existing queue, and no queue was given',
+        'leave deadLetterQueue unset (the worker creates the queue with its dead-letter queue), or pass queue too');
+    }
+    return;
+  }
+  const known = props.queue instanceof sqs.Queue ? props.queue.deadLetterQueue?.queue : undefined;
+  if (props.deadLetterQueue && known && known !== props.deadLetterQueue) {
+    invalidProp(scope, 'deadLetterQueue', `is not the dead-letter queue of the given queue (its redrive policy names ${known.node.path})`,
+      'leave deadLetterQueue unset for a queue of this app: the worker reads it from the queue');
+  }
   const queueProps = (['visibilityTimeout', 'encryptionKey'] as const).filter((name) => props[name] !== undefined);
   if (queueProps.length > 0) {
     invalidProp(scope, queueProps[0], 'configures the queue SqsWorker creates, and an existing queue was given, so it would be ignored',

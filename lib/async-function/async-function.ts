@@ -11,7 +11,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { createAlarms } from '../core/alarms';
 import { Defaults } from '../core/defaults';
-import { createPatternFunction } from '../serverless-function/pattern-function';
+import { createPatternFunction, requireExecutionRole } from '../serverless-function/pattern-function';
 import { acknowledgeRule } from '../core/nag';
 import { invalidProp, validateDurationRange, validateIntegerRange } from '../core/validation';
 import { asyncOnFailureRule } from '../rules/lambda';
@@ -68,7 +68,6 @@ export class AsyncFunction extends Construct {
     const fn = createPatternFunction(this, 'Function', props, {
       defaultTimeout: Defaults.timeouts.asyncFunction,
       description: `Async function ${this.node.path}`,
-      executionRoleUse: 'Lambda uses to send invocation records to the destinations and which must therefore be granted access to them',
     });
     this.function = fn.function;
     if (fn.createdFunction) {
@@ -79,6 +78,9 @@ export class AsyncFunction extends Construct {
     }
     this.rejectSelfDestination('onFailure', props.onFailure);
     this.rejectSelfDestination('onSuccess', props.onSuccess);
+    // Destinations are written with the function's execution role: without it nothing can be granted.
+    requireExecutionRole(this, this.function,
+      'Lambda uses to send invocation records to the destinations and which must therefore be granted access to them');
 
     let onFailure = props.onFailure;
     if (!onFailure) {

@@ -124,11 +124,7 @@ export function createPatternFunction(scope: Construct, id: string, props: Patte
         'cannot be combined with HandlerCode.fromFunction(), which wires a function you configure yourself',
         `set ${conflicting.join(', ')} on your own function, or pass HandlerCode.fromCode() instead`);
     }
-    if (options.executionRoleUse && !existing.role) {
-      invalidProp(scope, 'handler', `the function given to HandlerCode.fromFunction() was imported without its execution role, which ${options.executionRoleUse}`,
-        'import it with lambda.Function.fromFunctionAttributes({ functionArn, role: iam.Role.fromRoleArn(...) }) '
-        + '(an alias or version: import its function that way and pass it as the lambda of Version.fromVersionAttributes)');
-    }
+    if (options.executionRoleUse) requireExecutionRole(scope, existing, options.executionRoleUse);
     return { function: existing, timeout: existing instanceof lambda.Function ? existing.timeout : undefined };
   }
 
@@ -153,6 +149,18 @@ export function createPatternFunction(scope: Construct, id: string, props: Patte
     },
   });
   return { function: fn, createdFunction: fn, timeout, logGroup: fn.logGroup };
+}
+
+/**
+ * An adopted function's execution role, which the construct grants to: a function imported without
+ * it (`fromFunctionArn`) is an error naming the import that works, not a grant that goes nowhere.
+ * @param use completes "..., which <use>"
+ */
+export function requireExecutionRole(scope: Construct, fn: lambda.IFunction, use: string): void {
+  if (fn.role) return;
+  invalidProp(scope, 'handler', `the function given to HandlerCode.fromFunction() was imported without its execution role, which ${use}`,
+    'import it with lambda.Function.fromFunctionAttributes({ functionArn, role: iam.Role.fromRoleArn(...) }) '
+    + '(an alias or version: import its function that way and pass it as the lambda of Version.fromVersionAttributes)');
 }
 
 /** A user variable the construct sets itself would be overwritten silently: reject it by name. */

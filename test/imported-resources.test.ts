@@ -5,6 +5,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -269,6 +270,30 @@ describe('StreamWorker', () => {
       .toThrow(/^TestStack\/Worker: invalid prop 'source': the table TestStack\/Table has no stream.*Table\.fromTableAttributes\(\{ tableArn, tableStreamArn \}\)/);
   });
 
+  test('an imported failure bucket is the on-failure destination, and the function may write only under aws/lambda/', () => {
+    const stack = newStack();
+    new lib.StreamWorker(stack, 'Worker', {
+      handler: lib.HandlerCode.bundled('stream-worker/example'),
+      onFailure: lib.StreamFailureDestination.toBucket(s3.Bucket.fromBucketName(stack, 'Failures', 'orders-failures')),
+    });
+    const t = template(stack);
+    t.resourceCountIs('AWS::S3::Bucket', 0);
+    const bucketArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::orders-failures']] };
+    t.hasResourceProperties('AWS::Lambda::EventSourceMapping', { DestinationConfig: { OnFailure: { Destination: bucketArn } } });
+    expect(actionsOn(t, { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::orders-failures/aws/lambda/*']] })).toEqual(['s3:PutObject']);
+    expect(actionsOn(t, bucketArn)).toEqual(['s3:ListBucket']);
+  });
+
+  test('an imported failure queue is the on-failure destination, and the function may send to it', () => {
+    const stack = newStack();
+    new lib.StreamWorker(stack, 'Worker', {
+      handler: lib.HandlerCode.bundled('stream-worker/example'), onFailure: lib.StreamFailureDestination.toQueue(sqs.Queue.fromQueueArn(stack, 'Failures', QUEUE_ARN)),
+    });
+    const t = template(stack);
+    t.hasResourceProperties('AWS::Lambda::EventSourceMapping', { DestinationConfig: { OnFailure: { Destination: QUEUE_ARN } } });
+    expect(actionsOn(t, QUEUE_ARN)).toEqual(expect.arrayContaining(['sqs:SendMessage']));
+  });
+
   test('an imported function reads the stream with its imported role', () => {
     const stack = newStack();
     new lib.StreamWorker(stack, 'Worker', {
@@ -393,7 +418,9 @@ describe('what failed with imported resources before, and what it does now', () 
     const stack = newStack();
     const worker = new lib.SqsWorker(stack, 'Worker', { handler: code(), queue: sqs.Queue.fromQueueArn(stack, 'Queue', QUEUE_ARN) });
     expect(() => new lib.ScheduledJob(stack, 'Job', { schedule: lib.JobSchedule.cron('0 2 * * ? *'), target: lib.ScheduledJobTarget.sqsWorker(worker) }))
-      .toThrow("TestStack/Job: invalid prop 'target': is an SqsWorker without a dead-letter queue");
+      .toThrow("TestStack/Job: invalid prop 'target': is an SqsWorker without a dead-letter queue: a scheduled message that keeps failing "
+        + 'would be lost when the queue retention ends. Fix: let SqsWorker create its queue (with its DLQ), or give your queue a redrive '
+        + 'policy (an imported queue: also pass that dead-letter queue as the SqsWorker\'s deadLetterQueue)');
   });
 
   test('SqsWorker: deadLetterQueue without queue, or not the DLQ of a queue of this app, is an error', () => {

@@ -167,7 +167,8 @@ export function validateTarget(scope: Construct, target: ScheduledJobTarget, all
     }
     if (!worker.deadLetterQueue) {
       invalidProp(scope, 'target', 'is an SqsWorker without a dead-letter queue: a scheduled message that keeps failing '
-        + 'would be lost when the queue retention ends', 'let SqsWorker create its queue (with its DLQ), or give your queue a redrive policy');
+        + 'would be lost when the queue retention ends', 'let SqsWorker create its queue (with its DLQ), or give your queue a redrive policy'
+        + ' (an imported queue: also pass that dead-letter queue as the SqsWorker\'s deadLetterQueue)');
     }
   }
   if (target.kind === ScheduledJobTargetKind.FUNCTION) {

@@ -205,6 +205,19 @@ describe('the props that fix the compliance findings', () => {
     expect(groups[stack.getLogicalId(api.accessLogGroup!.node.defaultChild as logs.CfnLogGroup)]).toBeDefined();
   });
 
+  test('ProvisionedApi with your own function: logEncryptionKey still encrypts the access logs, and leaves your function\'s logs alone', () => {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'LogKey', { enableKeyRotation: true });
+    const own = new lambda.Function(stack, 'Own', {
+      code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200 });'), handler: 'index.handler',
+      runtime: lambda.Runtime.NODEJS_22_X, reservedConcurrentExecutions: 20,
+    });
+    const api = new lib.ProvisionedApi(stack, 'Api', { handler: lib.HandlerCode.fromFunction(own), logEncryptionKey: key });
+    const groups = template(stack).findResources('AWS::Logs::LogGroup');
+    expect(Object.keys(groups)).toEqual([stack.getLogicalId(api.accessLogGroup!.node.defaultChild as logs.CfnLogGroup)]);
+    expect(Object.values(groups)[0].Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as kms.CfnKey), 'Arn'] });
+  });
+
   test('IdempotencyTable: a customer managed key, and a backup selection naming the table in the given plan', () => {
     const stack = newStack();
     const key = new kms.Key(stack, 'TableKey', { enableKeyRotation: true });

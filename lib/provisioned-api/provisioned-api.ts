@@ -187,7 +187,8 @@ export class ProvisionedApi extends Construct {
   /** The function (created, or yours: it must be a lambda.Function, whose versions are published here). */
   private createFunction(props: ProvisionedApiProps, endpoint: ProvisionedApiEndpoint, capacity: CapacityPlan): lambda.Function {
     const existing = props.handler.existingFunction;
-    const made = createPatternFunction(this, 'Function', props, {
+    // With your own function, logEncryptionKey still encrypts the access logs; your function's logs stay yours to configure.
+    const made = createPatternFunction(this, 'Function', existing ? { ...props, logEncryptionKey: undefined } : props, {
       defaultTimeout: Defaults.timeouts.api,
       description: `Provisioned API ${this.node.path}`,
       defaultReservedConcurrency: capacity.reserved,

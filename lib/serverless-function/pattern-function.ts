@@ -59,7 +59,8 @@ export interface PatternFunctionProps {
   readonly securityGroups?: ec2.ISecurityGroup[];
   /**
    * KMS key that encrypts the function's log group, and the construct's other log groups
-   * (ProvisionedApi's access logs) too, so one key covers them all. A key created in this app gets the key-policy
+   * (ProvisionedApi's access logs) too, so one key covers them all; with `HandlerCode.fromFunction`
+   * ProvisionedApi still takes it, for its access logs only. A key created in this app gets the key-policy
    * statement CloudWatch Logs needs, limited to log groups of this account and region through the
    * `kms:EncryptionContext:aws:logs:arn` condition; an imported key must allow it already.
    * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html

@@ -11,7 +11,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { createAlarms } from '../core/alarms';
 import { Defaults } from '../core/defaults';
-import { createPatternFunction } from '../serverless-function/pattern-function';
+import { createPatternFunction, requireExecutionRole } from '../serverless-function/pattern-function';
 import { grantInvokeExactly } from '../core/grants';
 import { acknowledgeRule } from '../core/nag';
 import { invalidProp, validateDurationRange, validateIntegerRange } from '../core/validation';
@@ -79,7 +79,9 @@ export class AsyncFunction extends Construct {
     }
     this.rejectSelfDestination('onFailure', props.onFailure);
     this.rejectSelfDestination('onSuccess', props.onSuccess);
-    this.validateRole();
+    // Destinations are written with the function's execution role: without it nothing can be granted.
+    requireExecutionRole(this, this.function,
+      'Lambda uses to send invocation records to the destinations and which must therefore be granted access to them');
 
     let onFailure = props.onFailure;
     if (!onFailure) {
@@ -159,7 +161,7 @@ export class AsyncFunction extends Construct {
    * by name or ARN, without a qualifier), not on every version and alias (`<arn>:*`).
    */
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
-    return grantInvokeExactly(this, this.function, grantee);
+    return grantInvokeExactly(this.function, grantee);
   }
 
   /** Messages waiting in the failure queue (maximum over 1 minute). */
@@ -200,12 +202,12 @@ export class AsyncFunction extends Construct {
 
   private rejectSelfDestination(prop: string, destination: AsyncDestination | undefined): void {
     if (destination?.kind !== AsyncDestinationKind.FUNCTION) return;
-    const target = destination.resource as unknown as lambda.IFunction;
-    const underlying = target instanceof lambda.Alias ? target.version.lambda
-      : target instanceof lambda.Version ? target.lambda : target;
-    const sameArn = !Token.isUnresolved(target.functionArn) && !Token.isUnresolved(this.function.functionArn)
-      && target.functionArn === this.function.functionArn;
-    if (underlying === this.function || sameArn) {
+    // Aliases and versions (imported ones too) are the function itself under a qualifier.
+    const target = qualifiedTarget(destination.resource as unknown as lambda.IFunction).function;
+    const self = qualifiedTarget(this.function).function;
+    const sameArn = !Token.isUnresolved(target.functionArn) && !Token.isUnresolved(self.functionArn)
+      && target.functionArn === self.functionArn;
+    if (target === self || sameArn) {
       invalidProp(this, prop,
         'points at the function itself: every record would invoke the function again with an envelope it does not expect, in a loop',
         prop === 'onFailure'
@@ -240,16 +242,6 @@ export class AsyncFunction extends Construct {
         'the function given to HandlerCode.fromFunction() already has an event invoke config (configureAsyncInvoke(), or '
         + 'onFailure/onSuccess/retryAttempts/maxEventAge on the function); Lambda allows one per function',
         'remove those settings from your function and set them on AsyncFunction');
-    }
-  }
-
-  private validateRole(): void {
-    if (!this.function.role) {
-      // Destinations are written with the function's execution role: without it nothing can be granted.
-      invalidProp(this, 'handler',
-        'the function given to HandlerCode.fromFunction() was imported without its execution role, which Lambda uses to '
-        + 'send invocation records to the destinations and which must therefore be granted access to them',
-        'import it with lambda.Function.fromFunctionAttributes({ functionArn, role: iam.Role.fromRoleArn(...) })');
     }
   }
 

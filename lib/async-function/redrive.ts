@@ -6,7 +6,7 @@ import { flattenIntrinsics } from '../analysis/arn';
 import { Defaults } from '../core/defaults';
 import { createPatternFunction } from '../serverless-function/pattern-function';
 import { HandlerCode } from '../core/handler';
-import { acknowledgeRule } from '../core/nag';
+import { acknowledgeComplianceRule, acknowledgeRule } from '../core/nag';
 import { warn } from '../core/validation';
 import { enforce } from '../rules/rule';
 import { minimumVisibilityTimeout, sqsPartialBatchRule, sqsVisibilityRule } from '../rules/sqs';
@@ -51,6 +51,11 @@ export function createRedrive(scope: Construct, target: lambda.IFunction, failur
     handler: HandlerCode.bundled('async-function/redrive'),
     memorySize: 256,
     logRetention: props.logRetention,
+    // The redrive runs where the function runs, and logs under the same key.
+    vpc: props.vpc,
+    vpcSubnets: props.vpcSubnets,
+    securityGroups: props.securityGroups,
+    logEncryptionKey: props.logEncryptionKey,
   }, {
     defaultTimeout: REDRIVE_TIMEOUT,
     description: `Replays the failure queue of ${scope.node.path}`,
@@ -58,6 +63,9 @@ export function createRedrive(scope: Construct, target: lambda.IFunction, failur
   }).function;
   acknowledgeRule(redriveFunction, 'Serverless-LambdaDLQ',
     'invoked only by the SQS event source mapping of the failure queue, whose redrive policy parks what fails');
+  acknowledgeComplianceRule(redriveFunction, 'LambdaConcurrency',
+    'invoked only by the failure queue\'s event source mapping, whose maxConcurrency (2) bounds it: reserving concurrency '
+    + 'for a function that is idle unless a redrive is enabled would take it from the account pool for nothing');
   target.grantInvoke(redriveFunction);
   failureQueue.grantConsumeMessages(redriveFunction);
   const reportBatchItemFailures = true;

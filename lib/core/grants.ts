@@ -1,7 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type { IConstruct } from 'constructs';
 
 /**
  * What a producer needs on the customer managed key of an SSE-KMS SQS queue or SNS topic: the
@@ -28,7 +27,7 @@ export function withKeyGrant(grant: iam.Grant, grantee: iam.IGrantable, key: kms
  * `<arn>:*`, every version and alias, a wildcard resource). A principal that takes no identity
  * policy (a service or another account) gets the function's resource policy instead.
  */
-export function grantInvokeExactly(scope: IConstruct, fn: lambda.IFunction, grantee: iam.IGrantable): iam.Grant {
-  const grant = iam.Grant.addToPrincipal({ grantee, actions: ['lambda:InvokeFunction'], resourceArns: [fn.functionArn], scope });
+export function grantInvokeExactly(fn: lambda.IFunction, grantee: iam.IGrantable): iam.Grant {
+  const grant = iam.Grant.addToPrincipal({ grantee, actions: ['lambda:InvokeFunction'], resourceArns: [fn.functionArn] });
   return grant.success ? grant : fn.grantInvoke(grantee);
 }

@@ -29,3 +29,24 @@ export function nagResourceId(value: unknown): string {
   if (typeof v.Ref === 'string') return `<${v.Ref}>`;
   return JSON.stringify(value);
 }
+
+/** The compliance packs of cdk-nag whose rules the library acknowledges by name: `<pack>-<rule>`. */
+const COMPLIANCE_PACKS = ['HIPAA.Security', 'NIST.800.53.R5'];
+
+/**
+ * Acknowledges one rule of cdk-nag's compliance packs (HIPAA Security and NIST 800-53 rev 5 share
+ * rule names, e.g. `LambdaDLQ`) in both packs, with the same reason.
+ */
+export function acknowledgeComplianceRule(scope: IConstruct, rule: string, reason: string): void {
+  for (const pack of COMPLIANCE_PACKS) acknowledgeRule(scope, `${pack}-${rule}`, reason);
+}
+
+/**
+ * Acknowledges `IAMNoInlinePolicy` of the compliance packs on a role the construct created: its
+ * DefaultPolicy holds what aws-cdk-lib's grant methods write for this construct's own resources.
+ */
+export function acknowledgeGrantPolicy(role: IConstruct): void {
+  acknowledgeComplianceRule(role, 'IAMNoInlinePolicy',
+    'the role\'s DefaultPolicy holds the least-privilege statements aws-cdk-lib grant methods write for this construct; '
+    + 'it is attached to this one role only and deployed and deleted with it, so a managed policy would change no permission');
+}

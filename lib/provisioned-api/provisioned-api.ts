@@ -11,6 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { createAlarms } from '../core/alarms';
 import { Defaults } from '../core/defaults';
+import { createLogGroup } from '../core/logs';
 import { createPatternFunction } from '../serverless-function/pattern-function';
 import { acknowledgeRule } from '../core/nag';
 import { invalidProp, warn } from '../core/validation';
@@ -82,9 +83,7 @@ export class ProvisionedApi extends Construct {
     this.autoScaling = this.createAutoScaling(props, capacity, schedule);
 
     if (endpoint === ProvisionedApiEndpoint.HTTP_API) {
-      this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
-        retention: props.logRetention ?? Defaults.logRetention,
-      });
+      this.accessLogGroup = createLogGroup(this, 'AccessLogs', { retention: props.logRetention, encryptionKey: props.logEncryptionKey });
       this.api = this.createHttpApi(props);
       this.stage = this.createStage(props, this.api, this.accessLogGroup);
       this.url = this.stage.url;
@@ -193,7 +192,8 @@ export class ProvisionedApi extends Construct {
   /** The function (created, or yours: it must be a lambda.Function, whose versions are published here). */
   private createFunction(props: ProvisionedApiProps, endpoint: ProvisionedApiEndpoint, capacity: CapacityPlan): lambda.Function {
     const existing = props.handler.existingFunction;
-    const made = createPatternFunction(this, 'Function', props, {
+    // With your own function, logEncryptionKey still encrypts the access logs; your function's logs stay yours to configure.
+    const made = createPatternFunction(this, 'Function', existing ? { ...props, logEncryptionKey: undefined } : props, {
       defaultTimeout: Defaults.timeouts.api,
       description: `Provisioned API ${this.node.path}`,
       defaultReservedConcurrency: capacity.reserved,

@@ -5,8 +5,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { createAlarms } from '../core/alarms';
-import { Defaults } from '../core/defaults';
-import { acknowledgeRule } from '../core/nag';
+import { createLogGroup } from '../core/logs';
+import { acknowledgeGrantPolicy, acknowledgeRule } from '../core/nag';
 import { WARNING_ID_PREFIX } from '../core/validation';
 import { describeCost, estimateCost, SagaCostEstimate } from './cost';
 import { COMPENSATION_FAILED_METRIC, METRIC_NAMESPACE, SagaDefinition } from './definition';
@@ -59,9 +59,7 @@ export class SagaStateMachine extends Construct {
     const steps = props.steps.map((step, index) => modelOf(step, `steps[${index}]`));
     new SagaValidator(this, express).validate(props, steps);
 
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? Defaults.logRetention,
-    });
+    this.logGroup = createLogGroup(this, 'LogGroup', { retention: props.logRetention, encryptionKey: props.logEncryptionKey });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       definitionBody: sfn.DefinitionBody.fromChainable(new SagaDefinition(this, steps, props.compensationRetry).build()),
       stateMachineType: type,
@@ -180,6 +178,7 @@ export class SagaStateMachine extends Construct {
       acknowledgeRule(this.stateMachine, `AwsSolutions-IAM5[Resource::${flatten(stack.resolve(fn.functionArn))}:*]`,
         'Step Functions invokes the saga step function by ARN with any version or alias suffix (<function ARN>:*)');
     }
+    acknowledgeGrantPolicy(this.stateMachine.role);
     acknowledgeRule(this.stateMachine, 'AwsSolutions-IAM5[Resource::*]',
       'cloudwatch:PutMetricData (RecordCompensationFailure) supports no resource-level permissions; the statement is limited to the saga namespace by the cloudwatch:namespace condition');
   }

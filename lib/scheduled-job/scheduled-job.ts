@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { createAlarms, PatternAlarmProps, PatternAlarmSpec } from '../core/alarms';
 import { Defaults } from '../core/defaults';
 import type { ExpectedLoad } from '../core/load';
-import { acknowledgeRule } from '../core/nag';
+import { acknowledgeGrantPolicy, acknowledgeRule } from '../core/nag';
 import { invalidProp, requireTokenUnit, validateDurationRange, warn, WARNING_ID_PREFIX } from '../core/validation';
 import { enforce } from '../rules/rule';
 import { scheduleRetryPolicyRule } from '../rules/schedule';
@@ -325,7 +325,7 @@ export class ScheduledJob extends Construct {
 
   private createRole(): iam.Role {
     const stack = Stack.of(this);
-    return new iam.Role(this, 'SchedulerRole', {
+    const role = new iam.Role(this, 'SchedulerRole', {
       description: `EventBridge Scheduler role of ${this.node.path}: invokes this job's target only`,
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
         conditions: {
@@ -333,6 +333,8 @@ export class ScheduledJob extends Construct {
         },
       }),
     });
+    acknowledgeGrantPolicy(role);
+    return role;
   }
 
   private createJobAlarms(props: ScheduledJobProps, resolved: ResolvedSchedule, target: ScheduledJobTarget,

@@ -51,6 +51,13 @@ export interface ScheduledJobFunctionOptions extends PatternFunctionProps {
    * @default - a table is created when idempotency is on
    */
   readonly idempotencyTable?: dynamodb.ITable;
+  /**
+   * Reserved concurrency of the function (HIPAA/NIST `LambdaConcurrency`), when runs may overlap.
+   * With `allowOverlap: false` the job reserves 1 itself (its overlap guard), and only 1 is accepted.
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
+   * @default - unreserved when runs may overlap, 1 with `allowOverlap: false`
+   */
+  readonly reservedConcurrency?: number;
 }
 
 /**
@@ -160,13 +167,18 @@ export function validateTarget(scope: Construct, target: ScheduledJobTarget, all
     }
     if (!worker.deadLetterQueue) {
       invalidProp(scope, 'target', 'is an SqsWorker without a dead-letter queue: a scheduled message that keeps failing '
-        + 'would be lost when the queue retention ends', 'let SqsWorker create its queue (with its DLQ), or give your queue a redrive policy');
+        + 'would be lost when the queue retention ends', 'let SqsWorker create its queue (with its DLQ), or give your queue a redrive policy'
+        + ' (an imported queue: also pass that dead-letter queue as the SqsWorker\'s deadLetterQueue)');
     }
   }
   if (target.kind === ScheduledJobTargetKind.FUNCTION) {
     const options = target.functionOptions ?? {};
     validateIntegerRange(scope, 'target.retryAttempts', options.retryAttempts, 0, 2,
       'set retryAttempts between 0 and 2 (Lambda retries an asynchronous invocation at most twice)');
+    if (!allowOverlap && options.reservedConcurrency !== undefined && options.reservedConcurrency !== 1) {
+      invalidProp(scope, 'target.reservedConcurrency', `is ${options.reservedConcurrency}, but allowOverlap is false, and the job `
+        + 'keeps runs from overlapping by reserving a concurrency of exactly 1', 'leave reservedConcurrency unset (or 1), or drop allowOverlap');
+    }
     const existing = target.handlerCode!.existingFunction;
     if (existing && !allowOverlap) {
       invalidProp(scope, 'allowOverlap', 'is false, but the target is a function you configure yourself '
@@ -209,8 +221,12 @@ function bindFunction(job: Construct, handler: HandlerCode, options: ScheduledJo
   const created = createPatternFunction(job, 'Function', {
     ...options,
     handler,
-    reservedConcurrency: ctx.allowOverlap ? undefined : 1,
-  }, { defaultTimeout: DEFAULT_JOB_TIMEOUT, description: `Scheduled job ${job.node.path}`, patternEnvironment: environment });
+    reservedConcurrency: ctx.allowOverlap ? options.reservedConcurrency : 1,
+  }, {
+    defaultTimeout: DEFAULT_JOB_TIMEOUT, description: `Scheduled job ${job.node.path}`, patternEnvironment: environment,
+    executionRoleUse: 'Lambda uses to send failed runs to the job\'s dead-letter queue (the on-failure destination), and which '
+      + 'must therefore be granted to send to it',
+  });
   const fn = created.function;
   if (!created.createdFunction) adoptFunction(job, fn, environment);
   if (table) IdempotencyTable.grantRecordAccessOn(table, fn);

@@ -58,7 +58,9 @@ export interface PatternFunctionProps {
    */
   readonly securityGroups?: ec2.ISecurityGroup[];
   /**
-   * KMS key that encrypts the function's log group. A key created in this app gets the key-policy
+   * KMS key that encrypts the function's log group, and the construct's other log groups
+   * (ProvisionedApi's access logs) too, so one key covers them all; with `HandlerCode.fromFunction`
+   * ProvisionedApi still takes it, for its access logs only. A key created in this app gets the key-policy
    * statement CloudWatch Logs needs, limited to log groups of this account and region through the
    * `kms:EncryptionContext:aws:logs:arn` condition; an imported key must allow it already.
    * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
@@ -83,6 +85,11 @@ export interface PatternFunctionOptions {
   readonly defaultReservedConcurrency?: number;
   /** Variables the construct itself sets (table names, flags); user variables may not override them. */
   readonly patternEnvironment?: { [key: string]: string };
+  /**
+   * What the construct needs the adopted function's execution role for (completes "..., which <this>"),
+   * when it does: a function imported without its role is then an error, not a grant that goes nowhere.
+   */
+  readonly executionRoleUse?: string;
 }
 
 /** Props that configure a created function, so they conflict with `HandlerCode.fromFunction`. */
@@ -119,6 +126,7 @@ export function createPatternFunction(scope: Construct, id: string, props: Patte
         'cannot be combined with HandlerCode.fromFunction(), which wires a function you configure yourself',
         `set ${conflicting.join(', ')} on your own function, or pass HandlerCode.fromCode() instead`);
     }
+    if (options.executionRoleUse) requireExecutionRole(scope, existing, options.executionRoleUse);
     return { function: existing, timeout: existing instanceof lambda.Function ? existing.timeout : undefined };
   }
 
@@ -143,6 +151,18 @@ export function createPatternFunction(scope: Construct, id: string, props: Patte
     },
   });
   return { function: fn, createdFunction: fn, timeout, logGroup: fn.logGroup };
+}
+
+/**
+ * An adopted function's execution role, which the construct grants to: a function imported without
+ * it (`fromFunctionArn`) is an error naming the import that works, not a grant that goes nowhere.
+ * @param use completes "..., which <use>"
+ */
+export function requireExecutionRole(scope: Construct, fn: lambda.IFunction, use: string): void {
+  if (fn.role) return;
+  invalidProp(scope, 'handler', `the function given to HandlerCode.fromFunction() was imported without its execution role, which ${use}`,
+    'import it with lambda.Function.fromFunctionAttributes({ functionArn, role: iam.Role.fromRoleArn(...) }) '
+    + '(an alias or version: import its function that way and pass it as the lambda of Version.fromVersionAttributes)');
 }
 
 /** A user variable the construct sets itself would be overwritten silently: reject it by name. */

@@ -7,7 +7,7 @@ import { vpcEgressFactsOf } from '../analysis/vpc-placement';
 import { Defaults } from '../core/defaults';
 import { HandlerCode } from '../core/handler';
 import { configureLogGroup, createLogGroup } from '../core/logs';
-import { acknowledgeRule } from '../core/nag';
+import { acknowledgeComplianceRule, acknowledgeGrantPolicy, acknowledgeRule } from '../core/nag';
 import { invalidProp, PathScope, pathOf, requireTokenUnit, validateDurationRange, validateIntegerRange } from '../core/validation';
 import { functionLogGroupRule, logRetentionRule } from '../rules/lambda';
 import { advise, enforce } from '../rules/rule';
@@ -66,6 +66,11 @@ export class ServerlessFunction extends lambda.Function {
       'a ServerlessFunction is a building block invoked synchronously (saga steps, APIs); asynchronous use goes through '
       + 'AsyncFunction, which adds an on-failure destination, and ServerlessGuardrails rule SPG-ASYNC-ON-FAILURE flags '
       + 'any async trigger without one');
+    acknowledgeComplianceRule(this, 'LambdaDLQ',
+      'a function DLQ receives failed asynchronous invocations only: the library\'s async functions (AsyncFunction, '
+      + 'ScheduledJob) have an on-failure destination instead, and its queue and stream workers are invoked synchronously '
+      + 'by event source mappings whose failures go to the source queue\'s DLQ or the mapping\'s on-failure destination');
+    acknowledgeGrantPolicy(this);
   }
 
   /** The function's log group (its own child, with the retention set). */

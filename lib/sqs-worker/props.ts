@@ -113,6 +113,13 @@ export interface SqsWorkerProps extends SqsWorkerOptions {
    */
   readonly queue?: sqs.IQueue;
   /**
+   * The dead-letter queue of an existing `queue` whose redrive policy the worker cannot read (an
+   * imported queue): the worker then alarms on it, and ScheduledJob accepts the worker as a target.
+   * Only with `queue`; a queue of this app with a different dead-letter queue is an error.
+   * @default - the given queue's own dead-letter queue when it is a queue of this app, else none known
+   */
+  readonly deadLetterQueue?: sqs.IQueue;
+  /**
    * Create FIFO queues (source and dead-letter). Processing then stops at the first failed
    * record of a batch so message-group order holds. With an existing `queue`, it must match
    * the queue's type.

@@ -71,6 +71,7 @@ export class SqsWorker extends Construct {
     const worker = createPatternFunction(this, 'Function', props, {
       defaultTimeout: Defaults.timeouts.sqsWorker,
       description: `SQS worker ${this.node.path}`,
+      executionRoleUse: 'the event source mapping polls the queue with, and which must therefore be granted to consume it',
       patternEnvironment: environment,
     });
     this.function = worker.function;
@@ -85,7 +86,7 @@ export class SqsWorker extends Construct {
 
     if (props.queue) {
       this.queue = props.queue;
-      this.deadLetterQueue = this.adoptQueue(props.queue);
+      this.deadLetterQueue = props.deadLetterQueue ?? this.adoptQueue(props.queue);
     } else {
       // validateSqsWorker demands visibilityTimeout when the timeout is a token, so it is never derived from one.
       const timeout = worker.timeout && !worker.timeout.isUnresolved() ? worker.timeout : undefined;

@@ -54,7 +54,18 @@ export function validateSqsWorker(scope: Construct, props: SqsWorkerProps, fifo:
 }
 
 function validateQueueProps(scope: Construct, props: SqsWorkerProps): void {
-  if (!props.queue) return;
+  if (!props.queue) {
+    if (props.deadLetterQueue) {
+      invalidProp(scope, 'deadLetterQueue', 'names the dead-letter queue of an existing queue, and no queue was given',
+        'leave deadLetterQueue unset (the worker creates the queue with its dead-letter queue), or pass queue too');
+    }
+    return;
+  }
+  const known = props.queue instanceof sqs.Queue ? props.queue.deadLetterQueue?.queue : undefined;
+  if (props.deadLetterQueue && known && known !== props.deadLetterQueue) {
+    invalidProp(scope, 'deadLetterQueue', `is not the dead-letter queue of the given queue (its redrive policy names ${known.node.path})`,
+      'leave deadLetterQueue unset for a queue of this app: the worker reads it from the queue');
+  }
   const queueProps = (['visibilityTimeout', 'encryptionKey', ...FIFO_QUEUE_PROPS] as const).filter((name) => props[name] !== undefined);
   if (queueProps.length > 0) {
     invalidProp(scope, queueProps[0], 'configures the queue SqsWorker creates, and an existing queue was given, so it would be ignored',

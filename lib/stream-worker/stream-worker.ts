@@ -197,6 +197,7 @@ export class StreamWorker extends Construct {
     const worker = createPatternFunction(this, 'Function', props, {
       defaultTimeout: Defaults.timeouts.sqsWorker,
       description: `Stream worker ${this.node.path}`,
+      executionRoleUse: 'the event source mapping reads the stream with, and which must therefore be granted to read it',
       patternEnvironment: environment,
     });
     if (worker.createdFunction) {

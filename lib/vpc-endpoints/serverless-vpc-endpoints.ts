@@ -6,7 +6,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { acknowledgeRule } from '../core/nag';
+import { acknowledgeComplianceRule, acknowledgeRule } from '../core/nag';
 import { invalidProp } from '../core/validation';
 import { endpointPolicyStatements } from './endpoint-policies';
 
@@ -119,6 +119,11 @@ export class ServerlessVpcEndpoints extends Construct {
       if (endpoint instanceof ec2.InterfaceVpcEndpoint && !props.securityGroups) {
         acknowledgeRule(endpoint, 'AwsSolutions-EC23', 'the endpoint\'s security group admits HTTPS (443) from the VPC\'s own CIDR '
           + 'block only (Fn::GetAtt of the VPC\'s CidrBlock, which cdk-nag cannot resolve at synth, so it cannot rule out 0.0.0.0/0)');
+        // The compliance packs flag the same rule for the same unresolvable CIDR.
+        for (const rule of ['EC2RestrictedCommonPorts', 'EC2RestrictedSSH']) {
+          acknowledgeComplianceRule(endpoint, rule, 'the endpoint\'s security group admits only HTTPS (443), from the VPC\'s own '
+            + 'CIDR block (a reference cdk-nag cannot resolve at synth); no SSH or other common port is open');
+        }
       }
       this.endpoints.set(service, endpoint);
     }

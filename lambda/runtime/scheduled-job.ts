@@ -2,7 +2,7 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { logger } from './logger';
-import { createPersistenceLayer } from './idempotency';
+import { createPersistenceLayer, resolveIdempotency } from './idempotency';
 
 /**
  * What a ScheduledJob delivers to its target: the occurrence's scheduled time and execution id
@@ -71,14 +71,6 @@ function checkEvent(event: unknown): ScheduledJobEvent {
   return e as ScheduledJobEvent;
 }
 
-function resolveIdempotency(option: ScheduledJobHandlerOptions['idempotency']) {
-  if (option === false) return undefined;
-  const tableName = option?.tableName ?? process.env.IDEMPOTENCY_TABLE_NAME;
-  if (!tableName) return undefined;
-  const fromEnv = Number(process.env.IDEMPOTENCY_TTL_SECONDS);
-  return { tableName, expiresAfterSeconds: option?.expiresAfterSeconds ?? (fromEnv > 0 ? fromEnv : 86_400) };
-}
-
 /**
  * Wraps a job into the Lambda handler of a ScheduledJob:
  *
@@ -102,7 +94,8 @@ export function createScheduledJobHandler<TResult = unknown>(
     namespace: options.metricNamespace ?? process.env.SCHEDULED_JOB_METRIC_NAMESPACE ?? DEFAULT_NAMESPACE,
     serviceName: jobName,
   });
-  const idempotency = resolveIdempotency(options.idempotency);
+  // The key is always the occurrence's execution id.
+  const idempotency = resolveIdempotency(options.idempotency, { eventKeyJmesPath: 'executionId', expiresAfterSeconds: 86_400 });
   const run = async (event: ScheduledJobEvent, context: Context) => job(event, context);
 
   let config: IdempotencyConfig | undefined;

@@ -6,6 +6,7 @@ import {
   processPartialResponse,
 } from '@aws-lambda-powertools/batch';
 import type { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
+import { resolveIdempotency, ResolvedIdempotency } from './idempotency';
 import { logger } from './logger';
 import type { LambdaContext, SqsBatchResponse, SqsEvent, SqsRecord } from './types';
 
@@ -122,19 +123,6 @@ function parseBody(record: SqsRecord, mode: 'json' | 'raw'): unknown {
   }
 }
 
-function resolveIdempotency(option: SqsWorkerHandlerOptions['idempotency']) {
-  if (option === false) return undefined;
-  const tableName = option?.tableName ?? process.env.IDEMPOTENCY_TABLE_NAME;
-  if (!tableName) return undefined;
-  const ttlFromEnv = Number(process.env.IDEMPOTENCY_TTL_SECONDS);
-  return {
-    tableName,
-    eventKeyJmesPath: option?.eventKeyJmesPath ?? process.env.IDEMPOTENCY_KEY_PATH ?? 'messageId',
-    expiresAfterSeconds: option?.expiresAfterSeconds ?? (Number.isFinite(ttlFromEnv) && ttlFromEnv > 0 ? ttlFromEnv : 3600),
-    persistenceLayer: option?.persistenceLayer,
-  };
-}
-
 type RunRecord = (record: SqsRecord, body: unknown, context: LambdaContext) => Promise<unknown>;
 
 interface IdempotentRun {
@@ -148,7 +136,7 @@ interface IdempotentRun {
  * is on: a worker without it does not pay for them. import(), not require(): esbuild keeps the
  * ESM build, and for `sdk` the DynamoDB client loads only then.
  */
-function makeIdempotentRun(run: RunRecord, idempotency: NonNullable<ReturnType<typeof resolveIdempotency>>): Promise<IdempotentRun> {
+function makeIdempotentRun(run: RunRecord, idempotency: ResolvedIdempotency): Promise<IdempotentRun> {
   const ready = Promise.all([import('@aws-lambda-powertools/idempotency'), import('./idempotency')])
     .then(async ([{ IdempotencyConfig: Config, makeIdempotent }, { createPersistenceLayer, persistenceLayerKind }]) => {
       const config = new Config({
@@ -197,7 +185,7 @@ export function createSqsWorkerHandler<TBody = unknown, TResult = unknown>(
   const fifo = options.fifo ?? process.env.SQS_WORKER_FIFO === 'true';
   const skipGroupOnError = (options.fifoFailureScope ?? 'group') === 'group';
   const bodyMode = options.body ?? 'json';
-  const idempotency = resolveIdempotency(options.idempotency);
+  const idempotency = resolveIdempotency(options.idempotency, { eventKeyJmesPath: 'messageId', expiresAfterSeconds: 3600 });
 
   const run: RunRecord = async (record, body, context) => {
     try {

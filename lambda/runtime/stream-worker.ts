@@ -5,7 +5,7 @@ import type {
 } from 'aws-lambda';
 import { AttributeValue, unmarshallImage } from './dynamodb-image';
 import { logger } from './logger';
-import { createPersistenceLayer } from './idempotency';
+import { createPersistenceLayer, resolveIdempotency } from './idempotency';
 
 export { parseStreamFailureRecord, NotAStreamFailureRecordError } from './stream-failure-record';
 export type { StreamFailureRecord } from './stream-failure-record';
@@ -158,18 +158,6 @@ function decodeDynamoDb(record: DynamoDBRecord): DynamoDbChange {
   };
 }
 
-function resolveIdempotency(option: StreamWorkerHandlerOptions['idempotency']) {
-  if (option === false) return undefined;
-  const tableName = option?.tableName ?? process.env.IDEMPOTENCY_TABLE_NAME;
-  if (!tableName) return undefined;
-  const ttlFromEnv = Number(process.env.IDEMPOTENCY_TTL_SECONDS);
-  return {
-    tableName,
-    eventKeyJmesPath: option?.eventKeyJmesPath ?? process.env.IDEMPOTENCY_KEY_PATH ?? 'eventID',
-    expiresAfterSeconds: option?.expiresAfterSeconds ?? (Number.isFinite(ttlFromEnv) && ttlFromEnv > 0 ? ttlFromEnv : 86400),
-  };
-}
-
 /**
  * Wraps a per-record function into a Kinesis / DynamoDB Streams handler for a mapping with
  * `ReportBatchItemFailures` and `BisectBatchOnFunctionError` (what StreamWorker configures).
@@ -193,7 +181,7 @@ export function createStreamWorkerHandler<TData = unknown, TResult = unknown>(
   options: StreamWorkerHandlerOptions = {},
 ): (event: KinesisStreamEvent | DynamoDBStreamEvent, context: Context) => Promise<StreamBatchResponse> {
   const dataMode = options.data ?? 'json';
-  const idempotency = resolveIdempotency(options.idempotency);
+  const idempotency = resolveIdempotency(options.idempotency, { eventKeyJmesPath: 'eventID', expiresAfterSeconds: 86400 });
 
   const run = async (record: StreamRecord, item: StreamItem<TData>, context: Context) => recordFunction(item, record, context);
   let processItem = run;

@@ -32,3 +32,39 @@ export async function createPersistenceLayer(tableName: string, kind: Persistenc
   const { DynamoDBHttpPersistenceLayer } = await import('./dynamodb-http-persistence-layer');
   return new DynamoDBHttpPersistenceLayer({ tableName });
 }
+
+/** The idempotency settings a handler option may give; each falls back to the construct's variables. */
+export interface IdempotencyOption {
+  readonly tableName?: string;
+  readonly eventKeyJmesPath?: string;
+  readonly expiresAfterSeconds?: number;
+  readonly persistenceLayer?: PersistenceLayerKind;
+}
+
+/** The resolved settings: undefined when idempotency is off (`false`, or no table configured). */
+export interface ResolvedIdempotency {
+  readonly tableName: string;
+  readonly eventKeyJmesPath: string;
+  readonly expiresAfterSeconds: number;
+  readonly persistenceLayer?: PersistenceLayerKind;
+}
+
+/**
+ * One reading of the variables every idempotent construct sets (`IDEMPOTENCY_TABLE_NAME`,
+ * `IDEMPOTENCY_KEY_PATH`, `IDEMPOTENCY_TTL_SECONDS`) under the handler's own option and defaults.
+ */
+export function resolveIdempotency(option: IdempotencyOption | false | undefined,
+  defaults: { readonly eventKeyJmesPath: string; readonly expiresAfterSeconds: number },
+  env: Record<string, string | undefined> = process.env): ResolvedIdempotency | undefined {
+  if (option === false) return undefined;
+  const tableName = option?.tableName ?? env.IDEMPOTENCY_TABLE_NAME;
+  if (!tableName) return undefined;
+  const ttlFromEnv = Number(env.IDEMPOTENCY_TTL_SECONDS);
+  return {
+    tableName,
+    eventKeyJmesPath: option?.eventKeyJmesPath ?? env.IDEMPOTENCY_KEY_PATH ?? defaults.eventKeyJmesPath,
+    expiresAfterSeconds: option?.expiresAfterSeconds
+      ?? (Number.isFinite(ttlFromEnv) && ttlFromEnv > 0 ? ttlFromEnv : defaults.expiresAfterSeconds),
+    persistenceLayer: option?.persistenceLayer,
+  };
+}

@@ -31,10 +31,10 @@ test('npx cdk synth writes the demo app to cdk.out without credentials', () => {
     for (const construct of ['OrdersProjector', 'OrderEventsWorker']) expect(ids.filter((id) => id.startsWith(construct)).length).toBeGreaterThan(3);
     for (const job of ['NightlyReport', 'RestockJob', 'ReconcileJob']) expect(ids.filter((id) => id.startsWith(job)).length).toBeGreaterThan(3);
     expect(types).toEqual(expect.arrayContaining(['AWS::Scheduler::Schedule', 'AWS::Scheduler::ScheduleGroup']));
-    // The Python worker (examples/python-worker.ts): its own function in python3.15 with the Python entry point.
+    // The Python worker (examples/python-worker.ts): its own function in python3.14 (the newest the CloudFormation schema lists) with the Python entry point.
     const pythonFunctions = Object.entries(template.Resources as Record<string, { Type: string; Properties: { Runtime?: string; Handler?: string } }>)
       .filter(([id, r]) => id.startsWith('PythonOrderWorker') && r.Type === 'AWS::Lambda::Function').map(([, r]) => r.Properties);
-    expect(pythonFunctions).toEqual([expect.objectContaining({ Runtime: 'python3.15', Handler: 'sqs_worker.handler' })]);
+    expect(pythonFunctions).toEqual([expect.objectContaining({ Runtime: 'python3.14', Handler: 'sqs_worker.handler' })]);
     // The guardrails ran over the whole app and reported the concurrency budget.
     const metadata = JSON.parse(fs.readFileSync(path.join(outdir, 'ServerlessPatternsDemo.metadata.json'), 'utf8')) as
       Record<string, Array<{ type: string; data: string }>>;

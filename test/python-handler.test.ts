@@ -2,7 +2,9 @@ import { spawnSync } from 'child_process';
 import * as path from 'path';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { lambdaContext, loadBundledHandler, sqsEvent, sqsRecord } from './support/lambda';
-import { allFailingOrderBatch, cleanOrderBatch, fifoBatch, fifoOrderBatch, mixedOrderBatch, order } from './support/sqs-batches';
+import {
+  allFailingOrderBatch, cleanOrderBatch, fifoBatch, fifoOrderBatch, mixedOrderBatch, order, THROWN_ANYTHING_IDS, throwsAnything,
+} from './support/sqs-batches';
 import { createSqsWorkerHandler } from '../lambda/runtime/sqs-worker';
 
 /**
@@ -110,15 +112,8 @@ describePython('Python SqsWorker handler (examples/python/sqs_worker.py) against
   });
 
   test('any exception a record function raises fails only its record (the runtime\'s "whatever was thrown" batch)', async () => {
-    const messageIds = ['good-1', 'null', 'undefined', 'no-reason', 'string', 'good-2'];
-    const event = sqsEvent(messageIds.map((id) => sqsRecord(id, '{}')));
-    const node = createSqsWorkerHandler(async (_body, record) => {
-      if (record.messageId === 'null') throw null;
-      if (record.messageId === 'undefined') throw undefined;
-      if (record.messageId === 'no-reason') return Promise.reject();
-      if (record.messageId === 'string') throw 'plain string';
-      return 'ok';
-    }, { idempotency: false });
+    const event = sqsEvent(THROWN_ANYTHING_IDS.map((id) => sqsRecord(id, '{}')));
+    const node = createSqsWorkerHandler(throwsAnything, { idempotency: false });
     // The Python counterparts: a bare Exception, a KeyError, an assertion and a custom error.
     const script = [
       'import json, sys, sqs_worker',

@@ -3,7 +3,9 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { lambdaContext, loadBundledHandler, sqsEvent, sqsRecord } from './support/lambda';
 import { LocalDynamo, startLocalDynamo } from './support/dynalite';
-import { allFailingOrderBatch, cleanOrderBatch, fifoBatch, fifoOrderBatch, mixedOrderBatch, order } from './support/sqs-batches';
+import {
+  allFailingOrderBatch, cleanOrderBatch, fifoBatch, fifoOrderBatch, mixedOrderBatch, order, THROWN_ANYTHING_IDS, throwsAnything,
+} from './support/sqs-batches';
 import { logger as runtimeLogger } from '../lambda/runtime/logger';
 import { createSqsWorkerHandler, toError } from '../lambda/runtime/sqs-worker';
 
@@ -106,15 +108,11 @@ describe('FIFO: one poison message group does not hold up the others', () => {
 describe('failures are reported per record, whatever was thrown', () => {
   test('a record function that throws null or undefined, or rejects without a reason, fails only its record', async () => {
     const ran: string[] = [];
-    const handler = createSqsWorkerHandler(async (_body, record) => {
+    const handler = createSqsWorkerHandler(async (body, record) => {
       ran.push(record.messageId);
-      if (record.messageId === 'null') throw null;
-      if (record.messageId === 'undefined') throw undefined;
-      if (record.messageId === 'no-reason') return Promise.reject();
-      if (record.messageId === 'string') throw 'plain string';
-      return 'ok';
+      return throwsAnything(body, record);
     }, { idempotency: false });
-    const ids = ['good-1', 'null', 'undefined', 'no-reason', 'string', 'good-2'];
+    const ids = THROWN_ANYTHING_IDS;
     const response = await handler(sqsEvent(ids.map((id) => sqsRecord(id, '{}'))), lambdaContext());
     expect(response).toEqual({ batchItemFailures: ['null', 'undefined', 'no-reason', 'string'].map((itemIdentifier) => ({ itemIdentifier })) });
     expect(ran.sort()).toEqual([...ids].sort());

@@ -3,7 +3,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
 import { synthNote } from '../lib/core/notes';
+import { LIBRARY_CONSTRUCTS } from './guardrails-support';
 
 /**
  * Issue 13 item 7: once any warning exists, `cdk synth` prints only warnings and errors. The
@@ -49,6 +51,27 @@ describe('synthNote outside the CLI', () => {
       expect(write).not.toHaveBeenCalled();
     } finally {
       write.mockRestore();
+    }
+  });
+
+  test('the figures of StreamWorker, ScheduledJob and SagaStateMachine are notes too: printed under the CLI', () => {
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'csp-notes-constructs-'));
+    try {
+      process.env.CDK_OUTDIR = outdir;
+      const app = new App({ outdir });
+      const stack = new Stack(app, 'S', { env: { account: '123456789012', region: 'us-east-1' } });
+      for (const [name, , create] of LIBRARY_CONSTRUCTS.filter(([n]) => ['StreamWorker', 'ScheduledJob', 'SagaStateMachine'].includes(n))) {
+        create(new Construct(stack, name));
+      }
+      app.synth();
+      const printed = write.mock.calls.map((c) => String(c[0]));
+      expect(printed.filter((l) => l.startsWith('[cdk-serverless-patterns] S/StreamWorker/Construct: concurrent invocations:'))).toHaveLength(1);
+      expect(printed.filter((l) => l.startsWith('[cdk-serverless-patterns] S/ScheduledJob/Construct: cron(0 2 * * ? *)'))).toHaveLength(1);
+      expect(printed.filter((l) => l.startsWith('[cdk-serverless-patterns] S/SagaStateMachine/Construct: '))).toHaveLength(1);
+    } finally {
+      write.mockRestore();
+      fs.rmSync(outdir, { recursive: true, force: true });
     }
   });
 

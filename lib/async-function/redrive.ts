@@ -2,11 +2,10 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { flattenIntrinsics } from '../analysis/arn';
 import { Defaults } from '../core/defaults';
 import { createPatternFunction } from '../serverless-function/pattern-function';
 import { HandlerCode } from '../core/handler';
-import { acknowledgeComplianceRule, acknowledgeRule } from '../core/nag';
+import { acknowledgeComplianceRule, acknowledgeRule, nagResourceId } from '../core/nag';
 import { warn } from '../core/validation';
 import { enforce } from '../rules/rule';
 import { minimumVisibilityTimeout, sqsPartialBatchRule, sqsVisibilityRule } from '../rules/sqs';
@@ -83,7 +82,7 @@ export function createRedrive(scope: Construct, target: lambda.IFunction, failur
   acknowledgeRule(redriveEventSourceMapping, 'Serverless-LambdaEventSourceMappingDestination',
     'SQS event source mappings take no on-failure destination: failed records stay in the failure queue and, after '
     + `${REDRIVE_MAX_RECEIVE_COUNT} receives, move to its dead-letter queue`);
-  const arn = nagResourceName(Stack.of(scope).resolve(target.functionArn));
+  const arn = nagResourceId(Stack.of(scope).resolve(target.functionArn));
   acknowledgeRule(redriveFunction, `AwsSolutions-IAM5[Resource::${arn}:*]`,
     'destination records name the function with a qualifier (function ARN:$LATEST); the redrive may invoke this one function only');
   if (props.redriveEnabled) {
@@ -92,13 +91,4 @@ export function createRedrive(scope: Construct, target: lambda.IFunction, failur
       + 'the function and the queue, costing retryAttempts + 1 invocations per cycle. Enable it to drain the queue after a fix, then disable it.');
   }
   return { redriveFunction, redriveEventSourceMapping };
-}
-
-/** A resolved ARN the way cdk-nag names it in a finding id (`<LogicalId.Arn>`, `<AWS::Partition>`). */
-function nagResourceName(value: unknown): string {
-  return flattenIntrinsics(value, (v) => {
-    if (Array.isArray(v?.['Fn::GetAtt'])) return `<${(v['Fn::GetAtt'] as string[]).join('.')}>`;
-    if (typeof v?.Ref === 'string') return `<${v.Ref}>`;
-    return JSON.stringify(v);
-  });
 }

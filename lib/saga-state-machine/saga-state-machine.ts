@@ -1,4 +1,4 @@
-import { Annotations, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -7,7 +7,6 @@ import { Construct } from 'constructs';
 import { createAlarms } from '../core/alarms';
 import { createLogGroup } from '../core/logs';
 import { acknowledgeGrantPolicy, acknowledgeRule } from '../core/nag';
-import { WARNING_ID_PREFIX } from '../core/validation';
 import { describeCost, estimateCost, SagaCostEstimate } from './cost';
 import { COMPENSATION_FAILED_METRIC, METRIC_NAMESPACE, SagaDefinition } from './definition';
 import type { SagaStateMachineProps } from './props';
@@ -15,6 +14,7 @@ import { SagaTaskKind } from './saga-task';
 import { leafSteps, modelOf, StepModel } from './step-model';
 import { MAX_EXPRESS_TIMEOUT, SagaValidator, stateMachineTypeOf } from './validation';
 import type { ExpectedLoad } from '../core/load';
+import { synthNote } from '../core/notes';
 
 /**
  * An orchestrated saga on Step Functions: runs the steps in order, keeping each result under
@@ -152,8 +152,8 @@ export class SagaStateMachine extends Construct {
     const estimate = estimateCost(steps.map(function toCost(s: StepModel): Parameters<typeof estimateCost>[0][number] {
       return { hasCompensation: !!s.compensation, compensatesOwnFailure: s.compensatesOwnFailure, branches: s.branches?.map(toCost) };
     }), callbacks.length === 0, props.costAssumptions);
-    // A stable id, so the info can be acknowledged like the library's warnings.
-    Annotations.of(this).addInfoV2(`${WARNING_ID_PREFIX}:SagaStateMachine.costEstimate`, describeCost(estimate, props.costAssumptions,
+    // A stable id, so the note can be acknowledged like the library's warnings.
+    synthNote(this, 'SagaStateMachine.costEstimate', describeCost(estimate, props.costAssumptions,
       `callback steps wait for a task token: ${callbacks.map((s) => s.name).join(', ')}`));
     return estimate;
   }

@@ -1,4 +1,4 @@
-import { Annotations, Duration, Names, RemovalPolicy, Stack, TimeZone, Token } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack, TimeZone, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,12 +10,13 @@ import { createAlarms, PatternAlarmProps, PatternAlarmSpec } from '../core/alarm
 import { Defaults } from '../core/defaults';
 import type { ExpectedLoad } from '../core/load';
 import { acknowledgeGrantPolicy, acknowledgeRule } from '../core/nag';
-import { invalidProp, requireTokenUnit, validateDurationRange, warn, WARNING_ID_PREFIX } from '../core/validation';
+import { invalidProp, requireTokenUnit, validateDurationRange, warn } from '../core/validation';
 import { enforce } from '../rules/rule';
 import { scheduleRetryPolicyRule } from '../rules/schedule';
 import { missedRunWindow } from './missed-run';
 import { JobSchedule, JobScheduleKind, resolveSchedule, ResolvedSchedule, validateTimeZone } from './schedule';
 import { bindTarget, jobTimeout, ScheduledJobTarget, ScheduledJobTargetKind, validateTarget } from './target';
+import { synthNote } from '../core/notes';
 
 /**
  * Retry policy of the schedule's target: how long EventBridge Scheduler keeps trying to deliver
@@ -218,7 +219,7 @@ export class ScheduledJob extends Construct {
     // (the role itself is already referenced).
     const policy = this.role.node.tryFindChild('DefaultPolicy');
     if (policy) this.schedule.node.addDependency(policy);
-    Annotations.of(this).addInfoV2(`${WARNING_ID_PREFIX}:ScheduledJob.nextRuns`, resolved.description);
+    synthNote(this, 'ScheduledJob.nextRuns', resolved.description);
     this.alarms = this.createJobAlarms(props, resolved, props.target, bound.timeout);
   }
 

@@ -1,4 +1,4 @@
-import { Annotations, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
@@ -12,7 +12,7 @@ import type { ExpectedLoad } from '../core/load';
 import { createPatternFunction } from '../serverless-function/pattern-function';
 import { STREAM_PRODUCER_KEY_ACTIONS, withKeyGrant } from '../core/grants';
 import { acknowledgeRule } from '../core/nag';
-import { areResolved, invalidProp, WARNING_ID_PREFIX, warn } from '../core/validation';
+import { areResolved, invalidProp, warn } from '../core/validation';
 import { IdempotencyTable } from '../idempotency-table';
 import { enforce } from '../rules/rule';
 import { STREAM_MAPPING_RULES, StreamMappingFacts, streamConcurrency, streamConcurrencyRule } from '../rules/stream';
@@ -20,6 +20,7 @@ import { createFailureBucket, StreamFailureDestination } from './failure-destina
 import { StreamWorkerProps } from './props';
 import { BoundStreamSource, StreamSource } from './stream-source';
 import { resolveSettings, StreamWorkerSettings, validateSettings } from './settings';
+import { synthNote } from '../core/notes';
 
 /**
  * A Kinesis data stream or DynamoDB stream consumed by a Lambda function that never blocks a shard
@@ -239,7 +240,7 @@ export class StreamWorker extends Construct {
     const reserved = props.reservedConcurrency ?? reservedOf(this.function);
     const shards = source.shardCount;
     const concurrency = shards !== undefined && areResolved(factor) ? streamConcurrency(shards, factor) : undefined;
-    Annotations.of(this).addInfoV2(`${WARNING_ID_PREFIX}:StreamWorker.concurrency`, concurrency !== undefined
+    synthNote(this, 'StreamWorker.concurrency', concurrency !== undefined
       ? `concurrent invocations: shards (${shards}) x parallelizationFactor (${factor}) = ${concurrency}`
       : `concurrent invocations: shards (unknown at synth${source.kind === 'dynamodb' ? ': DynamoDB manages them' : ''}) `
         + `x parallelizationFactor (${factor}) = ${factor} per shard`);

@@ -56,3 +56,15 @@ export function fifoBatch(groups: number, perGroup: number,
   }
   return sqsEvent(records);
 }
+
+/** The "whatever was thrown" batch: message ids naming what the record function throws for them. */
+export const THROWN_ANYTHING_IDS = ['good-1', 'null', 'undefined', 'no-reason', 'string', 'good-2'];
+
+/** The record function of that batch: throws null, undefined, a bare rejection or a string; else 'ok'. */
+export async function throwsAnything(_body: unknown, record: { messageId: string }): Promise<string> {
+  if (record.messageId === 'null') throw null;
+  if (record.messageId === 'undefined') throw undefined;
+  if (record.messageId === 'no-reason') return Promise.reject();
+  if (record.messageId === 'string') throw 'plain string';
+  return 'ok';
+}

@@ -118,7 +118,8 @@ describe('ScheduledJob defaults (function target)', () => {
         Variables: Match.objectLike({
           SCHEDULED_JOB_NAME: j.jobName,
           SCHEDULED_JOB_METRIC_NAMESPACE: 'cdk-serverless-patterns/ScheduledJob',
-          IDEMPOTENCY_TABLE_NAME: { Ref: Match.stringLikeRegexp('JobIdempotencyTable') },
+          IDEMPOTENCY_TABLE_NAME: { Ref: Match.stringLikeRegexp('^ServerlessPatternsIdempotencyTable') },
+          IDEMPOTENCY_KEY_PREFIX: 'TestStackJobDEC96A33',
           IDEMPOTENCY_TTL_SECONDS: '86400',
         }),
       },

@@ -177,6 +177,25 @@ describe('idempotency against a local DynamoDB (dynalite)', () => {
     expect(ttl).toBeLessThan(nowSeconds + 3700);
   });
 
+  test('with IDEMPOTENCY_KEY_PREFIX (a shared table) every record key starts with that prefix, which the role is limited to', async () => {
+    await dynamo.createIdempotencyTable('idempotency-shared');
+    process.env.IDEMPOTENCY_TABLE_NAME = 'idempotency-shared';
+    process.env.IDEMPOTENCY_KEY_PATH = 'messageId';
+    process.env.IDEMPOTENCY_KEY_PREFIX = 'DemoOrdersWorker1A2B3C4D';
+    try {
+      const handler = loadBundledHandler<SqsHandler>('sqs-worker/example');
+      const response = await handler(sqsEvent([sqsRecord('p-1', order('o-1')), sqsRecord('p-2', order('o-2'))]), lambdaContext());
+      expect(response.batchItemFailures).toEqual([]);
+      const items = await dynamo.client.send(new ScanCommand({ TableName: 'idempotency-shared' }));
+      const ids = items.Items!.map((item) => item.id.S!);
+      expect(ids).toHaveLength(2);
+      // `<prefix>#<hash>`: the grant's dynamodb:LeadingKeys pattern `<prefix>#*` matches each.
+      for (const id of ids) expect(id).toMatch(/^DemoOrdersWorker1A2B3C4D#[A-Za-z0-9+/]{22}==$/);
+    } finally {
+      delete process.env.IDEMPOTENCY_KEY_PREFIX;
+    }
+  });
+
   test('the same message delivered twice runs the user function once', async () => {
     const calls: string[] = [];
     const handler = createSqsWorkerHandler<{ orderId: string }>(async (body) => {

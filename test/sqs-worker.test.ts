@@ -1,12 +1,12 @@
 import { CfnParameter, Duration, Stack } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { FanOutPipeline, HandlerCode, SqsWorker, SqsWorkerProps } from '../lib';
+import { FanOutPipeline, HandlerCode, IdempotencyTable, SqsWorker, SqsWorkerProps } from '../lib';
 import { newStack, snapshotTemplate, template, warningsOf } from './support/cdk';
 
 const handler = HandlerCode.bundled('sqs-worker/example');
@@ -66,7 +66,8 @@ describe('SqsWorker defaults', () => {
       Environment: {
         Variables: {
           SQS_WORKER_FIFO: 'false',
-          IDEMPOTENCY_TABLE_NAME: { Ref: Match.stringLikeRegexp('WorkerIdempotencyTable') },
+          IDEMPOTENCY_TABLE_NAME: { Ref: Match.stringLikeRegexp('^ServerlessPatternsIdempotencyTable') },
+          IDEMPOTENCY_KEY_PREFIX: 'TestStackWorker8E12EF1E',
           IDEMPOTENCY_TTL_SECONDS: '3600',
           IDEMPOTENCY_KEY_PATH: 'messageId',
           POWERTOOLS_SERVICE_NAME: 'TestStack-Worker',
@@ -108,6 +109,9 @@ describe('SqsWorker defaults', () => {
     const dynamo = statements.filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('dynamodb:')));
     expect(dynamo).toHaveLength(1);
     expect([dynamo[0].Action].flat().sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    // The table is the stack's shared one: only the items under this worker's key prefix.
+    expect(dynamo[0].Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TestStackWorker8E12EF1E#*'] } });
+    expect(dynamo[0].Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ServerlessPatternsIdempotencyTable/), 'Arn'] });
   });
 
   test('alarms: DLQ >= 1, oldest message >= 5 x 180 s, errors >= 1, throttles >= 1', () => {
@@ -201,6 +205,45 @@ describe('SqsWorker props', () => {
         IDEMPOTENCY_KEY_PATH: 'powertools_json(body).orderId',
       }) },
     });
+  });
+
+  test('workers of one stack share one idempotency table, each with its own key prefix and grant', () => {
+    const stack = newStack();
+    const first = new SqsWorker(stack, 'First', { handler: HandlerCode.bundled('sqs-worker/example') });
+    const second = new SqsWorker(stack, 'Second', { handler: HandlerCode.bundled('sqs-worker/example') });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::DynamoDB::Table', 1);
+    expect(first.idempotencyTable).toBe(second.idempotencyTable);
+    expect(first.idempotencyTable).toBe(IdempotencyTable.forStack(stack));
+    const prefixes = Object.values(t.findResources('AWS::Lambda::Function'))
+      .map((fn) => fn.Properties.Environment.Variables.IDEMPOTENCY_KEY_PREFIX).sort();
+    expect(prefixes).toEqual(['TestStackFirst84C5E412', 'TestStackSecond59400877']);
+    const leadingKeys = Object.values(t.findResources('AWS::IAM::Policy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .filter((st: any) => st.Condition?.['ForAllValues:StringLike'])
+      .map((st: any) => st.Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys']).sort();
+    expect(leadingKeys).toEqual([['TestStackFirst84C5E412#*'], ['TestStackSecond59400877#*']]);
+  });
+
+  test('sharedTable: false gives the worker a table of its own, with no key prefix and no key condition', () => {
+    const { t, worker: w } = worker({ idempotency: { sharedTable: false } });
+    t.resourceCountIs('AWS::DynamoDB::Table', 1);
+    expect(w.idempotencyTable!.node.path).toBe('TestStack/Worker/IdempotencyTable');
+    const fn = Object.values(t.findResources('AWS::Lambda::Function'))[0];
+    expect(fn.Properties.Environment.Variables.IDEMPOTENCY_KEY_PREFIX).toBeUndefined();
+    const dynamo = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .filter((st: any) => [st.Action].flat().some((a: string) => a.startsWith('dynamodb:')));
+    expect(dynamo).toHaveLength(1);
+    expect(dynamo[0].Condition).toBeUndefined();
+  });
+
+  test('sharedTable together with a table of your own is an error', () => {
+    const stack = newStack();
+    const table = new dynamodb.Table(stack, 'Mine', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+    expect(() => new SqsWorker(stack, 'Worker', { handler: HandlerCode.bundled('sqs-worker/example'), idempotency: { table, sharedTable: true } }))
+      .toThrow("TestStack/Worker: invalid prop 'idempotency.sharedTable': is set together with idempotency.table, which already names "
+        + "the table. Fix: remove idempotency.sharedTable, or remove idempotency.table to use the stack's shared table (true) or one of "
+        + "the worker's own (false)");
   });
 
   test('alarm topic receives alarm and OK notifications; alarms can be turned off', () => {
@@ -398,7 +441,7 @@ describe('SqsWorker validation errors name the path, the prop and the fix', () =
 });
 
 describe('environment variables the worker sets itself (issue 13 item 6)', () => {
-  test.each(['IDEMPOTENCY_TABLE_NAME', 'IDEMPOTENCY_KEY_PATH', 'SQS_WORKER_FIFO'])('a user value for %s is rejected by name', (name) => {
+  test.each(['IDEMPOTENCY_TABLE_NAME', 'IDEMPOTENCY_KEY_PATH', 'IDEMPOTENCY_KEY_PREFIX', 'SQS_WORKER_FIFO'])('a user value for %s is rejected by name', (name) => {
     expect(() => new SqsWorker(newStack(), 'Worker', { handler, environment: { [name]: 'mine', OTHER: 'kept' } }))
       .toThrow(`TestStack/Worker: invalid prop 'environment': sets ${name}, which this construct sets itself and would overwrite. `
         + `Fix: remove ${name} from environment, and configure it through the construct's props instead`);

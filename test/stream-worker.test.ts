@@ -111,7 +111,8 @@ describe('StreamWorker defaults', () => {
       Timeout: 30,
       TracingConfig: { Mode: 'Active' },
       Environment: { Variables: Match.objectLike({
-        IDEMPOTENCY_TABLE_NAME: { Ref: Match.stringLikeRegexp('WorkerIdempotencyTable') },
+        IDEMPOTENCY_TABLE_NAME: { Ref: Match.stringLikeRegexp('^ServerlessPatternsIdempotencyTable') },
+        IDEMPOTENCY_KEY_PREFIX: 'TestStackWorker8E12EF1E',
         IDEMPOTENCY_TTL_SECONDS: '86400',
         IDEMPOTENCY_KEY_PATH: 'eventID',
       }) },

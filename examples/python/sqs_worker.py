@@ -27,7 +27,10 @@ construct's table (the same layout: ``id``, ``expiration``, ``status``, ``data``
         expires_after_seconds=int(os.environ.get("IDEMPOTENCY_TTL_SECONDS", "3600")),
         raise_on_no_idempotency_key=True)
 
-    @idempotent_function(data_keyword_argument="record", persistence_store=persistence, config=config)
+    # The worker's records live in the stack's shared table under its own prefix, and its role may
+    # touch only those keys: pass the prefix (Powertools for Python >= 3.5 takes key_prefix).
+    @idempotent_function(data_keyword_argument="record", persistence_store=persistence, config=config,
+                         key_prefix=os.environ.get("IDEMPOTENCY_KEY_PREFIX"))
     def process_record(record): ...
 
 and call ``config.register_lambda_context(context)`` in the handler.

@@ -112,6 +112,7 @@ export function createScheduledJobHandler<TResult = unknown>(
       makeIdempotent(run, {
         persistenceStore,
         config: idempotencyConfig,
+        keyPrefix: idempotency.keyPrefix,
       }));
     runOnce = async (event, context) => (await idempotent)(event, context);
   }

@@ -146,7 +146,7 @@ function makeIdempotentRun(run: RunRecord, idempotency: ResolvedIdempotency): Pr
       });
       const persistenceStore = await createPersistenceLayer(idempotency.tableName, persistenceLayerKind(idempotency.persistenceLayer));
       // Hash the SQS record (argument 0), not the parsed body or the context.
-      return { config, run: makeIdempotent(run, { persistenceStore, config, dataIndexArgument: 0 }) };
+      return { config, run: makeIdempotent(run, { persistenceStore, config, dataIndexArgument: 0, keyPrefix: idempotency.keyPrefix }) };
     });
   // A failure here (no region, a bad IDEMPOTENCY_PERSISTENCE_LAYER) fails each invocation that
   // awaits it; it must not crash the process as an unhandled rejection before the first one.

@@ -198,6 +198,7 @@ export function createStreamWorkerHandler<TData = unknown, TResult = unknown>(
       makeIdempotent(run, {
         persistenceStore,
         config,
+        keyPrefix: idempotency.keyPrefix,
         // Key on the stream record (argument 0), not on the decoded item or the context.
         dataIndexArgument: 0,
       }));

@@ -58,7 +58,7 @@ export function createStepHandler<T>(
   // Powertools' DynamoDBPersistenceLayer) loads on first use; a failure surfaces on each call.
   const idempotent = createPersistenceLayer(tableName, persistenceLayerKind()).then((persistenceStore) => makeIdempotent(body,
     // Hash only argument 0 (the event) at `idempotencyKey`; argument 1 is the invocation marker.
-    { persistenceStore, config, dataIndexArgument: 0 }));
+    { persistenceStore, config, dataIndexArgument: 0, keyPrefix: process.env.IDEMPOTENCY_KEY_PREFIX || undefined }));
   idempotent.catch(() => undefined);
   const runOnce = async (event: SagaStepEvent, invocation: Invocation): Promise<T> => (await idempotent)(event, invocation);
 

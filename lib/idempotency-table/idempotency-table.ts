@@ -1,10 +1,15 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { acknowledgeRule } from '../core/nag';
+
+/** The Powertools record actions: no Scan, Query or batch writes. */
+const RECORD_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+/** Construct id of the shared table at the root of a stack: distinctive, so it meets no id of the user's. */
+const SHARED_TABLE_ID = 'ServerlessPatternsIdempotencyTable';
 
 /** Properties of an IdempotencyTable. */
 export interface IdempotencyTableProps {
@@ -34,20 +39,52 @@ export interface IdempotencyTableProps {
 /**
  * A DynamoDB table in the layout of the Powertools idempotency `DynamoDBPersistenceLayer`
  * (partition key `id`, TTL attribute `expiration`): on-demand, point-in-time recovery,
- * encrypted (AWS managed key, or yours), optionally in an AWS Backup plan. SqsWorker creates one;
- * use it for your own idempotent handlers.
+ * encrypted (AWS managed key, or yours), optionally in an AWS Backup plan. The workers and jobs of
+ * this library share one per stack (`IdempotencyTable.forStack`); use it for your own idempotent
+ * handlers too.
  */
 export class IdempotencyTable extends dynamodb.Table {
   /**
    * Grants exactly what the Powertools persistence layer calls (GetItem, PutItem, UpdateItem,
-   * DeleteItem) on any table: no Scan, Query or batch writes.
+   * DeleteItem) on any table: no Scan, Query or batch writes. With `keyPrefix`, only on the items
+   * whose partition key starts with `<keyPrefix>#` (the `dynamodb:LeadingKeys` condition), which
+   * is how the records of one handler in a shared table stay out of reach of every other.
+   * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html
    */
-  public static grantRecordAccessOn(table: dynamodb.ITable, grantee: iam.IGrantable): iam.Grant {
-    const grant = table.grant(grantee, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+  public static grantRecordAccessOn(table: dynamodb.ITable, grantee: iam.IGrantable, keyPrefix?: string): iam.Grant {
+    const grant = keyPrefix === undefined
+      ? table.grant(grantee, ...RECORD_ACTIONS)
+      : iam.Grant.addToPrincipal({
+        grantee,
+        actions: RECORD_ACTIONS,
+        resourceArns: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${keyPrefix}#*`] } },
+      });
     // Reading and writing items of a table under a customer managed key: these key actions, named one by one.
     // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.usagenotes.html
     table.encryptionKey?.grant(grantee, 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey');
     return grant;
+  }
+
+  /**
+   * The idempotency table every idempotent construct of this library in `scope`'s stack shares by
+   * default (created on first use, at the stack's root, with the defaults of `IdempotencyTableProps`).
+   * Each handler keys its records with its own prefix, and its grant is limited to that prefix.
+   */
+  public static forStack(scope: Construct): IdempotencyTable {
+    const stack = Stack.of(scope);
+    const existing = stack.node.tryFindChild(SHARED_TABLE_ID);
+    if (existing instanceof IdempotencyTable) return existing;
+    return new IdempotencyTable(stack, SHARED_TABLE_ID);
+  }
+
+  /**
+   * The key prefix a handler of `owner` uses in a shared table (`IDEMPOTENCY_KEY_PREFIX`): the
+   * owner's unique id in the app, a plain string known at synth (the function's name is a token,
+   * and a role policy naming its own function would be a dependency cycle).
+   */
+  public static keyPrefixFor(owner: Construct): string {
+    return Names.uniqueId(owner);
   }
 
   /** The backup selection that puts the table in `backupPlan` (undefined without one). */
@@ -76,8 +113,11 @@ export class IdempotencyTable extends dynamodb.Table {
     }
   }
 
-  /** Grants the Powertools persistence layer's item actions on this table (and its key's, with one). */
-  public grantRecordAccess(grantee: iam.IGrantable): iam.Grant {
-    return IdempotencyTable.grantRecordAccessOn(this, grantee);
+  /**
+   * Grants the Powertools persistence layer's item actions on this table (and its key's, with one);
+   * with `keyPrefix`, on that prefix's items only (see `grantRecordAccessOn`).
+   */
+  public grantRecordAccess(grantee: iam.IGrantable, keyPrefix?: string): iam.Grant {
+    return IdempotencyTable.grantRecordAccessOn(this, grantee, keyPrefix);
   }
 }

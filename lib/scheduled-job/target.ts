@@ -12,7 +12,7 @@ import { createPatternFunction, PatternFunctionProps } from '../serverless-funct
 import { HandlerCode } from '../core/handler';
 import { acknowledgeRule } from '../core/nag';
 import { invalidProp, validateDurationRange, validateIntegerRange, warn } from '../core/validation';
-import { IdempotencyTable } from '../idempotency-table';
+import { grantIdempotencyStore, idempotencyStoreEnvironment, idempotencyStoreFor } from '../idempotency-table/store';
 import type { SagaStateMachine } from '../saga-state-machine';
 import type { SqsWorker } from '../sqs-worker';
 
@@ -48,9 +48,18 @@ export interface ScheduledJobFunctionOptions extends PatternFunctionProps {
   readonly idempotency?: boolean;
   /**
    * An existing idempotency table (string partition key `id`, TTL attribute `expiration`).
-   * @default - a table is created when idempotency is on
+   * @default - the stack's shared table (see `sharedIdempotencyTable`)
    */
   readonly idempotencyTable?: dynamodb.ITable;
+  /**
+   * Keep the records in the one idempotency table of the stack (`IdempotencyTable.forStack`),
+   * under this job's own key prefix (`IDEMPOTENCY_KEY_PREFIX`) that its role alone may touch
+   * (`dynamodb:LeadingKeys`). `false` creates a table for this job alone (the 0.1 default), e.g.
+   * for a handler of your own that keys records without that prefix. An error together with
+   * `idempotencyTable`.
+   * @default true
+   */
+  readonly sharedIdempotencyTable?: boolean;
   /**
    * Reserved concurrency of the function (HIPAA/NIST `LambdaConcurrency`), when runs may overlap.
    * With `allowOverlap: false` the job reserves 1 itself (its overlap guard), and only 1 is accepted.
@@ -210,13 +219,15 @@ export function bindTarget(job: Construct, target: ScheduledJobTarget, ctx: Targ
 function bindFunction(job: Construct, handler: HandlerCode, options: ScheduledJobFunctionOptions, ctx: TargetBindContext,
   base: targets.ScheduleTargetBaseProps): BoundTarget {
   const idempotent = options.idempotency ?? true;
-  const table = idempotent ? options.idempotencyTable ?? new IdempotencyTable(job, 'IdempotencyTable') : undefined;
+  const store = idempotent ? idempotencyStoreFor(job, options.idempotencyTable, options.sharedIdempotencyTable,
+    { table: 'idempotencyTable', sharedTable: 'sharedIdempotencyTable' }) : undefined;
+  const table = store?.table;
   // An occurrence can be redelivered until Scheduler's and Lambda's event ages run out: remember it that long.
   const ttl = Duration.seconds(Math.max(ctx.maxEventAge.toSeconds() * 2, Duration.hours(24).toSeconds()));
   const environment: { [key: string]: string } = {
     SCHEDULED_JOB_NAME: ctx.jobName,
     SCHEDULED_JOB_METRIC_NAMESPACE: ctx.metricNamespace,
-    ...(table ? { IDEMPOTENCY_TABLE_NAME: table.tableName, IDEMPOTENCY_TTL_SECONDS: String(ttl.toSeconds()) } : {}),
+    ...(store ? { ...idempotencyStoreEnvironment(store), IDEMPOTENCY_TTL_SECONDS: String(ttl.toSeconds()) } : {}),
   };
   const created = createPatternFunction(job, 'Function', {
     ...options,
@@ -229,7 +240,7 @@ function bindFunction(job: Construct, handler: HandlerCode, options: ScheduledJo
   });
   const fn = created.function;
   if (!created.createdFunction) adoptFunction(job, fn, environment);
-  if (table) IdempotencyTable.grantRecordAccessOn(table, fn);
+  if (store) grantIdempotencyStore(store, fn);
 
   // Scheduler invokes Lambda asynchronously: Lambda's own retries, event age and on-failure
   // destination decide what happens to a run that fails or is throttled.

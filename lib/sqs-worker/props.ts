@@ -17,9 +17,20 @@ export interface SqsWorkerIdempotencyProps {
   /**
    * An existing table with a string partition key `id` and TTL attribute `expiration`
    * (the Powertools layout).
-   * @default - a table is created: on-demand, TTL, point-in-time recovery, AWS-managed encryption
+   * @default - the stack's shared table (see `sharedTable`)
    */
   readonly table?: dynamodb.ITable;
+  /**
+   * Keep the records in the one idempotency table of the stack (`IdempotencyTable.forStack`:
+   * on-demand, TTL, point-in-time recovery, AWS-managed encryption), shared by every worker of
+   * this library in the stack. The worker's records carry its own key prefix
+   * (`IDEMPOTENCY_KEY_PREFIX`, which the runtime helper uses) and its role may touch only those
+   * (`dynamodb:LeadingKeys`). `false` creates a table for this worker alone, the 0.1 default: pick
+   * it for a handler of your own that keys records without that prefix, or for a table of its own
+   * settings. An error together with `table`.
+   * @default true
+   */
+  readonly sharedTable?: boolean;
   /**
    * How long a processed message is remembered. Must exceed the time a message can be
    * redelivered (the queue's retention) if duplicates may arrive that late. Whole seconds, 1 second

@@ -11,7 +11,7 @@ import { createPatternFunction } from '../serverless-function/pattern-function';
 import { MESSAGE_PRODUCER_KEY_ACTIONS, withKeyGrant } from '../core/grants';
 import { acknowledgeRule } from '../core/nag';
 import { warn } from '../core/validation';
-import { IdempotencyTable } from '../idempotency-table';
+import { grantIdempotencyStore, IdempotencyStore, idempotencyStoreEnvironment, idempotencyStoreFor } from '../idempotency-table/store';
 import { enforce } from '../rules/rule';
 import { minimumVisibilityTimeout, sqsPartialBatchRule, sqsSourceRedriveRule } from '../rules/sqs';
 import type { SqsWorkerProps } from './props';
@@ -63,11 +63,11 @@ export class SqsWorker extends Construct {
     validateSqsWorker(this, props, fifo, batchSize, maxReceiveCount);
 
     const idempotencyEnabled = props.idempotency?.enabled ?? true;
-    this.idempotencyTable = idempotencyEnabled
-      ? props.idempotency?.table ?? new IdempotencyTable(this, 'IdempotencyTable')
-      : undefined;
+    const store = idempotencyEnabled ? idempotencyStoreFor(this, props.idempotency?.table, props.idempotency?.sharedTable,
+      { table: 'idempotency.table', sharedTable: 'idempotency.sharedTable' }) : undefined;
+    this.idempotencyTable = store?.table;
 
-    const environment = this.workerEnvironment(props, fifo);
+    const environment = this.workerEnvironment(props, fifo, store);
     const worker = createPatternFunction(this, 'Function', props, {
       defaultTimeout: Defaults.timeouts.sqsWorker,
       description: `SQS worker ${this.node.path}`,
@@ -82,7 +82,7 @@ export class SqsWorker extends Construct {
     } else {
       this.adoptExistingFunction(environment);
     }
-    if (this.idempotencyTable) IdempotencyTable.grantRecordAccessOn(this.idempotencyTable, this.function);
+    if (store) grantIdempotencyStore(store, this.function);
 
     if (props.queue) {
       this.queue = props.queue;
@@ -138,11 +138,11 @@ export class SqsWorker extends Construct {
   }
 
   /** What the runtime helper reads: FIFO processing and the idempotency store. */
-  private workerEnvironment(props: SqsWorkerProps, fifo: boolean): { [key: string]: string } {
+  private workerEnvironment(props: SqsWorkerProps, fifo: boolean, store?: IdempotencyStore): { [key: string]: string } {
     const environment: { [key: string]: string } = { SQS_WORKER_FIFO: String(fifo) };
-    if (this.idempotencyTable) {
+    if (store) {
       Object.assign(environment, {
-        IDEMPOTENCY_TABLE_NAME: this.idempotencyTable.tableName,
+        ...idempotencyStoreEnvironment(store),
         IDEMPOTENCY_TTL_SECONDS: String((props.idempotency?.ttl ?? Duration.hours(1)).toSeconds()),
         IDEMPOTENCY_KEY_PATH: props.idempotency?.eventKeyJmesPath ?? 'messageId',
       });

@@ -18,9 +18,18 @@ export interface StreamWorkerIdempotencyProps {
   /**
    * An existing table with a string partition key `id` and TTL attribute `expiration`
    * (the Powertools layout).
-   * @default - a table is created: on-demand, TTL, point-in-time recovery, AWS-managed encryption
+   * @default - the stack's shared table (see `sharedTable`)
    */
   readonly table?: dynamodb.ITable;
+  /**
+   * Keep the records in the one idempotency table of the stack (`IdempotencyTable.forStack`),
+   * shared by every worker of this library in the stack, under this worker's own key prefix
+   * (`IDEMPOTENCY_KEY_PREFIX`) that its role alone may touch (`dynamodb:LeadingKeys`). `false`
+   * creates a table for this worker alone (the 0.1 default), e.g. for a handler of your own that
+   * keys records without that prefix. An error together with `table`.
+   * @default true
+   */
+  readonly sharedTable?: boolean;
   /**
    * How long a processed record is remembered. Keep it above the time a record can be delivered
    * again: the stream's retention, or longer if you replay failure records later. Whole seconds,

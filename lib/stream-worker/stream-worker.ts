@@ -13,7 +13,7 @@ import { createPatternFunction } from '../serverless-function/pattern-function';
 import { STREAM_PRODUCER_KEY_ACTIONS, withKeyGrant } from '../core/grants';
 import { acknowledgeRule } from '../core/nag';
 import { areResolved, invalidProp, warn } from '../core/validation';
-import { IdempotencyTable } from '../idempotency-table';
+import { grantIdempotencyStore, IdempotencyStore, idempotencyStoreEnvironment, idempotencyStoreFor } from '../idempotency-table/store';
 import { enforce } from '../rules/rule';
 import { STREAM_MAPPING_RULES, StreamMappingFacts, streamConcurrency, streamConcurrencyRule } from '../rules/stream';
 import { createFailureBucket, StreamFailureDestination } from './failure-destination';
@@ -68,10 +68,10 @@ export class StreamWorker extends Construct {
     this.maxRetryAttempts = settings.maxRetryAttempts;
     this.maxRecordAge = settings.maxRecordAge;
 
-    this.idempotencyTable = settings.idempotency.enabled
-      ? props.idempotency?.table ?? new IdempotencyTable(this, 'IdempotencyTable')
-      : undefined;
-    this.function = this.createFunction(props, settings);
+    const store = settings.idempotency.enabled ? idempotencyStoreFor(this, props.idempotency?.table, props.idempotency?.sharedTable,
+      { table: 'idempotency.table', sharedTable: 'idempotency.sharedTable' }) : undefined;
+    this.idempotencyTable = store?.table;
+    this.function = this.createFunction(props, settings, store);
 
     const source = (props.source ?? StreamSource.newKinesisStream())._bind(this, this.function);
     this.stream = source.stream;
@@ -186,11 +186,11 @@ export class StreamWorker extends Construct {
     });
   }
 
-  private createFunction(props: StreamWorkerProps, settings: StreamWorkerSettings): lambda.IFunction {
+  private createFunction(props: StreamWorkerProps, settings: StreamWorkerSettings, store?: IdempotencyStore): lambda.IFunction {
     const environment: { [key: string]: string } = {};
-    if (this.idempotencyTable) {
+    if (store) {
       Object.assign(environment, {
-        IDEMPOTENCY_TABLE_NAME: this.idempotencyTable.tableName,
+        ...idempotencyStoreEnvironment(store),
         IDEMPOTENCY_TTL_SECONDS: String(settings.idempotency.ttl.toSeconds()),
         IDEMPOTENCY_KEY_PATH: settings.idempotency.eventKeyJmesPath,
       });
@@ -208,7 +208,7 @@ export class StreamWorker extends Construct {
     } else if (Object.keys(environment).length > 0) {
       adoptEnvironment(this, worker.function, environment);
     }
-    if (this.idempotencyTable) IdempotencyTable.grantRecordAccessOn(this.idempotencyTable, worker.function);
+    if (store) grantIdempotencyStore(store, worker.function);
     return worker.function;
   }
 

@@ -39,6 +39,13 @@ export interface IdempotencyOption {
   readonly eventKeyJmesPath?: string;
   readonly expiresAfterSeconds?: number;
   readonly persistenceLayer?: PersistenceLayerKind;
+  /**
+   * Prefix of the record keys (`<prefix>#<hash>`), Powertools' `keyPrefix`. The constructs set
+   * `IDEMPOTENCY_KEY_PREFIX` when the handler shares the stack's table: its role may touch only
+   * the items under that prefix.
+   * @default - `IDEMPOTENCY_KEY_PREFIX`, else Powertools' default (the function name)
+   */
+  readonly keyPrefix?: string;
 }
 
 /** The resolved settings: undefined when idempotency is off (`false`, or no table configured). */
@@ -47,11 +54,12 @@ export interface ResolvedIdempotency {
   readonly eventKeyJmesPath: string;
   readonly expiresAfterSeconds: number;
   readonly persistenceLayer?: PersistenceLayerKind;
+  readonly keyPrefix?: string;
 }
 
 /**
  * One reading of the variables every idempotent construct sets (`IDEMPOTENCY_TABLE_NAME`,
- * `IDEMPOTENCY_KEY_PATH`, `IDEMPOTENCY_TTL_SECONDS`) under the handler's own option and defaults.
+ * `IDEMPOTENCY_KEY_PATH`, `IDEMPOTENCY_TTL_SECONDS`, `IDEMPOTENCY_KEY_PREFIX`) under the handler's own option and defaults.
  */
 export function resolveIdempotency(option: IdempotencyOption | false | undefined,
   defaults: { readonly eventKeyJmesPath: string; readonly expiresAfterSeconds: number },
@@ -66,5 +74,6 @@ export function resolveIdempotency(option: IdempotencyOption | false | undefined
     expiresAfterSeconds: option?.expiresAfterSeconds
       ?? (Number.isFinite(ttlFromEnv) && ttlFromEnv > 0 ? ttlFromEnv : defaults.expiresAfterSeconds),
     persistenceLayer: option?.persistenceLayer,
+    keyPrefix: option?.keyPrefix ?? (env.IDEMPOTENCY_KEY_PREFIX || undefined),
   };
 }

@@ -1,19 +1,25 @@
 import { Duration, Size } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { HandlerCode, IdempotencyTable, SagaStateMachine, SagaTask, ServerlessFunction, SqsWorker } from '../lib';
 
-/** One example step function from this package's bundled saga handlers (`assets/saga-state-machine/<name>`). */
-function stepFunction(scope: Construct, name: string, table: dynamodb.ITable): ServerlessFunction {
+/**
+ * One example step function from this package's bundled saga handlers (`assets/saga-state-machine/<name>`),
+ * with its records in the stack's shared idempotency table under a key prefix of its own.
+ */
+function stepFunction(scope: Construct, name: string): ServerlessFunction {
+  const table = IdempotencyTable.forStack(scope);
   const fn = new ServerlessFunction(scope, name, {
     handler: HandlerCode.bundled(`saga-state-machine/${name}`),
     memorySize: 256,
     timeout: Duration.seconds(10),
     environment: { POWERTOOLS_SERVICE_NAME: `order-saga-${name}`, IDEMPOTENCY_TABLE_NAME: table.tableName },
   });
-  IdempotencyTable.grantRecordAccessOn(table, fn);
+  // Only the items under the step's own prefix (dynamodb:LeadingKeys).
+  const keyPrefix = IdempotencyTable.keyPrefixFor(fn);
+  fn.addEnvironment('IDEMPOTENCY_KEY_PREFIX', keyPrefix);
+  table.grantRecordAccess(fn, keyPrefix);
   return fn;
 }
 
@@ -35,17 +41,15 @@ const orderEvent = (state: string) => sfn.TaskInput.fromObject({
  */
 export function addSagaStateMachineDemo(scope: Construct, alarmTopic: sns.ITopic): SagaStateMachine {
   const steps = new Construct(scope, 'OrderSagaSteps');
-  // The step handlers are idempotent per `<execution>:<step>` key (Powertools, DynamoDB).
-  // One Powertools idempotency table for the step functions and the approval worker: records are
-  // keyed by function name and idempotency key, so they share it without collisions.
-  const table = new IdempotencyTable(steps, 'IdempotencyTable');
-  const step = (name: string) => stepFunction(steps, name, table);
+  // The step handlers are idempotent per `<execution>:<step>` key (Powertools, DynamoDB), in the
+  // stack's one idempotency table, which the workers of the demo use too.
+  const step = (name: string) => stepFunction(steps, name);
   // The approval worker gets {taskToken, step, idempotencyKey, input, results} per message and answers the token.
   const approvals = new SqsWorker(steps, 'ApprovalWorker', {
     handler: HandlerCode.bundled('saga-state-machine/approve-order'),
     timeout: Duration.seconds(10),
     environment: { POWERTOOLS_SERVICE_NAME: 'order-saga-approval', APPROVAL_LIMIT: '1000' },
-    idempotency: { table, eventKeyJmesPath: 'powertools_json(body).idempotencyKey' },
+    idempotency: { eventKeyJmesPath: 'powertools_json(body).idempotencyKey' },
     alarmTopic,
   });
   const receipts = new sns.Topic(steps, 'Receipts', { enforceSSL: true });

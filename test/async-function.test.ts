@@ -8,7 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { IConstruct } from 'constructs';
 import { AsyncDestination, AsyncDestinationKind, AsyncFunction, AsyncFunctionProps, HandlerCode } from '../lib';
-import { newStack, snapshotTemplate, template, warningsOf } from './support/cdk';
+import { functionPolicies, hasFunctionPolicy, newStack, snapshotTemplate, template, warningsOf } from './support/cdk';
 import { attachUnknownManagedPolicy, RECURSION_TABLE } from './support/recursion-table';
 
 const handler = HandlerCode.bundled('async-function/example');
@@ -70,20 +70,26 @@ describe('AsyncFunction defaults', () => {
     const t = template(stack);
     const queueId = logicalId(fn.failureQueue as sqs.Queue, stack);
     const role = (fn.function as lambda.Function).role as iam.Role;
-    const policyId = logicalId(role.node.findChild('DefaultPolicy'), stack);
-    t.hasResourceProperties('AWS::IAM::Policy', {
-      Roles: [{ Ref: logicalId(role, stack) }],
-      PolicyDocument: {
-        Statement: Match.arrayWith([{
-          Effect: 'Allow',
-          Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
-          Resource: { 'Fn::GetAtt': [queueId, 'Arn'] },
-        }]),
-      },
+    // The grant is inline in the role (FunctionPolicy): it exists as soon as the role does.
+    t.hasResourceProperties('AWS::IAM::Role', {
+      Policies: [{
+        PolicyName: 'FunctionPolicy',
+        PolicyDocument: {
+          Statement: Match.arrayWith([{
+            Effect: 'Allow',
+            Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+            Resource: { 'Fn::GetAtt': [queueId, 'Arn'] },
+          }]),
+          Version: '2012-10-17',
+        },
+      }],
     });
-    // Lambda checks destination permissions when the invoke config is created.
+    t.resourceCountIs('AWS::IAM::Policy', 0);
+    // Lambda checks destination permissions when the invoke config is created: the function (which
+    // the config names) depends on its role, so the permission is there first.
     const functionResource = t.toJSON().Resources[logicalId(fn.function as lambda.Function, stack)];
-    expect(functionResource.DependsOn).toContain(policyId);
+    expect(functionResource.DependsOn).toEqual([logicalId(role, stack)]);
+    t.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { FunctionName: { Ref: logicalId(fn.function as lambda.Function, stack) } });
   });
 
   test('function: library defaults with the async timeout', () => {
@@ -117,8 +123,8 @@ describe('AsyncFunction defaults', () => {
       ScalingConfig: { MaximumConcurrency: 2 },
     });
     const redriveRole = (fn.redriveFunction as lambda.Function).role as iam.Role;
-    const policy = Object.values(t.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: logicalId(redriveRole, stack) }] } }))[0];
-    const invoke = policy.Properties.PolicyDocument.Statement.filter((s: { Action: unknown }) => JSON.stringify(s.Action).includes('lambda:'));
+    const policy = functionPolicies(t).find((p) => p.roleId === logicalId(redriveRole, stack))!;
+    const invoke = policy.statements.filter((s: { Action: unknown }) => JSON.stringify(s.Action).includes('lambda:'));
     expect(invoke).toEqual([{
       Effect: 'Allow',
       Action: 'lambda:InvokeFunction',
@@ -150,10 +156,11 @@ describe('AsyncFunction defaults', () => {
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Throttles', Threshold: 1 });
   });
 
-  test('a default AsyncFunction is 19 resources', () => {
+  test('a default AsyncFunction is 17 resources', () => {
     const { stack } = build();
     const resources = template(stack).toJSON().Resources as Record<string, { Type: string }>;
-    expect(Object.keys(resources)).toHaveLength(19);
+    // 19 before the two functions' grants moved inline into their roles.
+    expect(Object.keys(resources)).toHaveLength(17);
   });
 
   test('snapshot', () => {
@@ -179,7 +186,7 @@ describe('AsyncFunction props', () => {
     t.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       DestinationConfig: { OnSuccess: { Destination: { Ref: topicId } }, OnFailure: Match.objectLike({}) },
     });
-    t.hasResourceProperties('AWS::IAM::Policy', {
+    hasFunctionPolicy(t, {
       PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: topicId } }]) },
     });
   });
@@ -191,7 +198,7 @@ describe('AsyncFunction props', () => {
     const t = template(stack);
     const busArn = { 'Fn::GetAtt': [logicalId(bus, stack), 'Arn'] };
     t.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { DestinationConfig: { OnFailure: { Destination: busArn } } });
-    t.hasResourceProperties('AWS::IAM::Policy', {
+    hasFunctionPolicy(t, {
       PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: 'events:PutEvents', Resource: busArn }]) },
     });
     t.resourceCountIs('AWS::SQS::Queue', 0);
@@ -214,7 +221,7 @@ describe('AsyncFunction props', () => {
     const t = template(stack);
     const otherArn = { 'Fn::GetAtt': [logicalId(other, stack), 'Arn'] };
     t.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { DestinationConfig: { OnFailure: { Destination: otherArn } } });
-    t.hasResourceProperties('AWS::IAM::Policy', {
+    hasFunctionPolicy(t, {
       PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [otherArn, Match.anyValue()] }]) },
     });
     t.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {

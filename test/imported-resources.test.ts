@@ -10,7 +10,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as lib from '../lib';
-import { newStack, template, warningsOf } from './support/cdk';
+import { identityStatements, newStack, template, warningsOf } from './support/cdk';
 
 /**
  * Issue 17 item 6: every construct that takes an existing resource takes it imported too
@@ -36,9 +36,9 @@ function importedFunction(stack: Stack, id = 'Imported'): lambda.IFunction {
   });
 }
 
-/** Statements of every IAM policy in the template. */
+/** Statements of every IAM policy in the template (DefaultPolicies and the functions' inline policies). */
 function statements(t: Template): Array<{ Action: string | string[]; Resource: unknown }> {
-  return Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+  return identityStatements(t);
 }
 
 /** The actions granted on `resource` (matched as JSON), over every policy. */

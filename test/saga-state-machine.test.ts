@@ -8,7 +8,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { addSagaStateMachineDemo } from '../examples/saga-state-machine';
 import { SagaStateMachine, SagaStateMachineProps, SagaStep } from '../lib';
-import { newStack, snapshotTemplate, template, warningsOf } from './support/cdk';
+import { functionPolicies, newStack, snapshotTemplate, template, warningsOf } from './support/cdk';
 
 type Json = any;
 
@@ -309,7 +309,7 @@ describe('SagaStateMachine props', () => {
     expect(new ServerlessChecks().validateScope(stack).violations).toEqual([]);
   });
 
-  test('the demo step functions share one idempotency table: its name in their environment, only the four item actions granted', () => {
+  test('the demo step functions share the stack\'s idempotency table: its name and a key prefix of their own in their environment, only the four item actions on that prefix granted', () => {
     const stack = newStack();
     addSagaStateMachineDemo(stack, new sns.Topic(stack, 'Alarms', { enforceSSL: true }));
     const t = template(stack);
@@ -332,16 +332,20 @@ describe('SagaStateMachine props', () => {
     for (const fnResource of Object.values(functions)) {
       expect(fnResource.Properties.Environment.Variables.IDEMPOTENCY_TABLE_NAME).toEqual({ Ref: tableId });
       const roleId = fnResource.Properties.Role['Fn::GetAtt'][0];
-      const policies = Object.values(t.findResources('AWS::IAM::Policy'))
-        .filter((p) => p.Properties.Roles.some((r: Json) => r.Ref === roleId));
-      const tableStatements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement as Json[])
-        .filter((s) => JSON.stringify(s.Resource).includes(tableId));
+      const prefix = fnResource.Properties.Environment.Variables.IDEMPOTENCY_KEY_PREFIX;
+      expect(prefix).toMatch(/^TestStack/);
+      const tableStatements = functionPolicies(t).filter((p) => p.roleId === roleId).flatMap((p) => p.statements as Json[])
+        .filter((st) => JSON.stringify(st.Resource).includes(tableId));
+      // Only the items under the function's own key prefix.
       expect(tableStatements).toEqual([{
         Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${prefix}#*`] } },
         Effect: 'Allow',
-        Resource: [{ 'Fn::GetAtt': [tableId, 'Arn'] }],
+        Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
       }]);
     }
+    const prefixes = Object.values(functions).map((f) => f.Properties.Environment.Variables.IDEMPOTENCY_KEY_PREFIX);
+    expect(new Set(prefixes).size).toBe(6);
   });
 });
 

@@ -7,7 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { FanOutPipeline, HandlerCode, IdempotencyTable, SqsWorker, SqsWorkerProps } from '../lib';
-import { newStack, snapshotTemplate, template, warningsOf } from './support/cdk';
+import { functionPolicies, newStack, snapshotTemplate, template, warningsOf } from './support/cdk';
 
 const handler = HandlerCode.bundled('sqs-worker/example');
 
@@ -104,8 +104,7 @@ describe('SqsWorker defaults', () => {
   });
 
   test('function role gets only the four item actions Powertools uses on the table', () => {
-    const policies = t.findResources('AWS::IAM::Policy');
-    const statements = Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const statements = functionPolicies(t).flatMap((p) => p.statements);
     const dynamo = statements.filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('dynamodb:')));
     expect(dynamo).toHaveLength(1);
     expect([dynamo[0].Action].flat().sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
@@ -180,7 +179,7 @@ describe('SqsWorker props', () => {
     const queues = Object.values(t.findResources('AWS::SQS::Queue'));
     expect(queues).toHaveLength(2);
     for (const q of queues) expect(q.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] });
-    const statements = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const statements = functionPolicies(t).flatMap((p) => p.statements);
     expect(statements.some((s: any) => [s.Action].flat().includes('kms:Decrypt'))).toBe(true);
   });
 
@@ -218,8 +217,7 @@ describe('SqsWorker props', () => {
     const prefixes = Object.values(t.findResources('AWS::Lambda::Function'))
       .map((fn) => fn.Properties.Environment.Variables.IDEMPOTENCY_KEY_PREFIX).sort();
     expect(prefixes).toEqual(['TestStackFirst84C5E412', 'TestStackSecond59400877']);
-    const leadingKeys = Object.values(t.findResources('AWS::IAM::Policy'))
-      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+    const leadingKeys = functionPolicies(t).flatMap((p) => p.statements)
       .filter((st: any) => st.Condition?.['ForAllValues:StringLike'])
       .map((st: any) => st.Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys']).sort();
     expect(leadingKeys).toEqual([['TestStackFirst84C5E412#*'], ['TestStackSecond59400877#*']]);
@@ -231,7 +229,7 @@ describe('SqsWorker props', () => {
     expect(w.idempotencyTable!.node.path).toBe('TestStack/Worker/IdempotencyTable');
     const fn = Object.values(t.findResources('AWS::Lambda::Function'))[0];
     expect(fn.Properties.Environment.Variables.IDEMPOTENCY_KEY_PREFIX).toBeUndefined();
-    const dynamo = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement)
+    const dynamo = functionPolicies(t).flatMap((p) => p.statements)
       .filter((st: any) => [st.Action].flat().some((a: string) => a.startsWith('dynamodb:')));
     expect(dynamo).toHaveLength(1);
     expect(dynamo[0].Condition).toBeUndefined();

@@ -11,7 +11,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
   HandlerCode, StreamFailureDestination, StreamSource, StreamWorker, StreamWorkerProps,
 } from '../lib';
-import { infosOf, newStack, snapshotTemplate, template, warningsOf } from './support/cdk';
+import { functionPolicies, hasFunctionPolicy, infosOf, newStack, snapshotTemplate, template, warningsOf } from './support/cdk';
 
 const handler = HandlerCode.bundled('stream-worker/example');
 
@@ -36,7 +36,6 @@ describe('StreamWorker defaults', () => {
       'AWS::Kinesis::Stream': 1,
       'AWS::Lambda::Function': 1,
       'AWS::IAM::Role': 1,
-      'AWS::IAM::Policy': 1,
       'AWS::Logs::LogGroup': 1,
       'AWS::Lambda::EventSourceMapping': 1,
       'AWS::S3::Bucket': 1,
@@ -93,8 +92,8 @@ describe('StreamWorker defaults', () => {
   });
 
   test('the role may read the stream, write failure records (PutObject, ListBucket) and idempotency records; nothing else', () => {
-    const policy = Object.values(t.findResources('AWS::IAM::Policy'))[0];
-    const actions = policy.Properties.PolicyDocument.Statement.map((s: { Action: string | string[] }) => s.Action);
+    const [policy] = functionPolicies(t);
+    const actions = policy.statements.map((s: { Action: string | string[] }) => s.Action);
     expect(actions).toEqual([
       ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
       ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
@@ -203,7 +202,7 @@ describe('StreamWorker sources', () => {
     t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('WorkerConsumer'), 'ConsumerARN'] },
     });
-    t.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: Match.arrayWith([
+    hasFunctionPolicy(t, { PolicyDocument: { Statement: Match.arrayWith([
       Match.objectLike({ Action: ['kinesis:DescribeStreamConsumer', 'kinesis:SubscribeToShard'] }),
     ]) } });
     expect(w.streamConsumer).toBeDefined();
@@ -268,7 +267,7 @@ describe('StreamWorker props', () => {
     expect(w.failureBucket).toBeUndefined();
     t.resourceCountIs('AWS::S3::Bucket', 1);
     t.hasResourceProperties('AWS::Lambda::EventSourceMapping', { DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('Failures'), 'Arn'] } } } });
-    t.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: Match.arrayWith([
+    hasFunctionPolicy(t, { PolicyDocument: { Statement: Match.arrayWith([
       Match.objectLike({ Action: 'kms:GenerateDataKey', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('Key'), 'Arn'] } }),
     ]) } });
     expect(warningsOf(stack)).toEqual([]);
@@ -282,7 +281,7 @@ describe('StreamWorker props', () => {
     const { worker: w, t } = worker({ onFailure: make(stack) }, stack);
     expect(w.onFailure.keepsRecords).toBe(false);
     t.resourceCountIs('AWS::S3::Bucket', 0);
-    t.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: Match.arrayWith([
+    hasFunctionPolicy(t, { PolicyDocument: { Statement: Match.arrayWith([
       Match.objectLike({ Action: action === 'sns:Publish' ? action : Match.arrayWith([action]) }),
     ]) } });
     expect(warningsOf(stack)).toEqual([expect.stringMatching(

@@ -43,10 +43,12 @@ export function acknowledgeComplianceRule(scope: IConstruct, rule: string, reaso
 
 /**
  * Acknowledges `IAMNoInlinePolicy` of the compliance packs on a role the construct created: its
- * DefaultPolicy holds what aws-cdk-lib's grant methods write for this construct's own resources.
+ * own policy (DefaultPolicy, or a library function's inline FunctionPolicy) holds what aws-cdk-lib's
+ * grant methods write for this construct's own resources.
  */
 export function acknowledgeGrantPolicy(role: IConstruct): void {
   acknowledgeComplianceRule(role, 'IAMNoInlinePolicy',
-    'the role\'s DefaultPolicy holds the least-privilege statements aws-cdk-lib grant methods write for this construct; '
+    'the role\'s own policy (its DefaultPolicy, or the inline FunctionPolicy of a library function) holds the least-privilege '
+    + 'statements aws-cdk-lib grant methods write for this construct; '
     + 'it is attached to this one role only and deployed and deleted with it, so a managed policy would change no permission');
 }

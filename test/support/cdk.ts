@@ -33,3 +33,28 @@ export function snapshotTemplate(stack: Stack): unknown {
     // fn.currentVersion's logical id embeds a hash of the code and configuration.
     .replace(/CurrentVersion([0-9A-F]{8})[0-9a-f]{32}/g, 'CurrentVersion$1[VERSION-HASH]'));
 }
+
+/** Name of the inline policy that holds a library function's grants (lib/serverless-function/function-role.ts). */
+export const FUNCTION_POLICY = 'FunctionPolicy';
+
+/**
+ * Every identity statement of the template: `AWS::IAM::Policy` documents (other roles' DefaultPolicy)
+ * and the roles' inline `Policies` (where the library's functions keep their grants).
+ */
+export function identityStatements(t: Template): any[] {
+  const policies = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+  const inline = Object.values(t.findResources('AWS::IAM::Role'))
+    .flatMap((r) => (r.Properties.Policies ?? []).flatMap((p: any) => p.PolicyDocument.Statement));
+  return [...policies, ...inline];
+}
+
+/** The inline grant policies of the library's function roles: the role's logical id and its statements. */
+export function functionPolicies(t: Template): { roleId: string; statements: any[] }[] {
+  return Object.entries(t.findResources('AWS::IAM::Role')).flatMap(([roleId, r]) =>
+    (r.Properties.Policies ?? []).filter((p: any) => p.PolicyName === FUNCTION_POLICY).map((p: any) => ({ roleId, statements: p.PolicyDocument.Statement })));
+}
+
+/** Asserts that some function role's inline grant policy matches `props` (e.g. `{ PolicyDocument: { Statement: ... } }`). */
+export function hasFunctionPolicy(t: Template, props: { [key: string]: unknown }): void {
+  t.hasResourceProperties('AWS::IAM::Role', { Policies: Match.arrayWith([Match.objectLike({ PolicyName: FUNCTION_POLICY, ...props })]) });
+}

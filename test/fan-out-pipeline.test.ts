@@ -8,7 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import {
   ConsumerFilter, FanOutConsumerOptions, FanOutOrigin, FanOutPipeline, FanOutSource, FanOutSourceKind, HandlerCode,
 } from '../lib';
-import { hasFunctionPolicy, newStack, snapshotTemplate, template, warningsOf } from './support/cdk';
+import { newStack, snapshotTemplate, template, warningsOf } from './support/cdk';
 import { attachUnknownManagedPolicy, RECURSION_TABLE } from './support/recursion-table';
 
 const handler = HandlerCode.bundled('fan-out-pipeline/example');

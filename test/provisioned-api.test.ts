@@ -10,7 +10,7 @@ import { addProvisionedApiDemo } from '../examples/provisioned-api';
 import {
   HandlerCode, ProvisionedApi, ProvisionedApiEndpoint, ProvisionedApiProps,
 } from '../lib';
-import { hasFunctionPolicy, newStack, snapshotTemplate, template, warningsOf } from './support/cdk';
+import { newStack, snapshotTemplate, template, warningsOf } from './support/cdk';
 
 const code = () => HandlerCode.fromCode(lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200 })'), 'index.handler');
 

@@ -164,7 +164,7 @@ describe('idempotency against a local DynamoDB (dynalite)', () => {
     try {
       const handler = loadBundledHandler<SqsHandler>('sqs-worker/example');
       await expect(handler(sqsEvent([sqsRecord('no-sdk-layer', order('o-1'))]), lambdaContext()))
-        .rejects.toThrow("persistence layer 'sdk' (Powertools' DynamoDBPersistenceLayer) is not in this bundle");
+        .rejects.toThrow("persistence layer 'sdk' is not in this bundle: import cdk-serverless-patterns/runtime/idempotency/sdk");
     } finally {
       delete process.env.IDEMPOTENCY_PERSISTENCE_LAYER;
     }

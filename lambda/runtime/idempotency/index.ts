@@ -47,8 +47,7 @@ export async function createPersistenceLayer(tableName: string, option?: Persist
   const factory = registered.get(kind);
   if (factory) return await factory(tableName) as BasePersistenceLayer;
   if (kind === 'sdk') {
-    throw new Error("persistence layer 'sdk' (Powertools' DynamoDBPersistenceLayer) is not in this bundle: import "
-      + "'cdk-serverless-patterns/runtime/idempotency/sdk' in the handler, or pass persistenceLayer: sdkPersistenceLayer from it");
+    throw new Error("persistence layer 'sdk' is not in this bundle: import cdk-serverless-patterns/runtime/idempotency/sdk");
   }
   const { DynamoDBHttpPersistenceLayer } = await import('./dynamodb-http-persistence-layer');
   return new DynamoDBHttpPersistenceLayer({ tableName });

@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -33,6 +33,22 @@ describe('runtime and architecture', () => {
       handler: HandlerCode.bundled('sqs-worker/example'), runtime: lambda.Runtime.PYTHON_3_13,
     })).toThrow("TestStack/Fn: invalid prop 'runtime': is python3.13, but the handler is the bundled Node.js handler "
       + "'sqs-worker/example'. Fix: leave runtime unset for bundled handlers, or pass your own code with HandlerCode.fromCode()/fromAsset()");
+  });
+
+  test('IDEMPOTENCY_PERSISTENCE_LAYER=sdk on a bundled handler is an error: the bundles ship only the default layer', () => {
+    expect(() => new SqsWorker(newStack(), 'Worker', {
+      handler: HandlerCode.bundled('sqs-worker/example'), environment: { IDEMPOTENCY_PERSISTENCE_LAYER: 'sdk' },
+    })).toThrow("TestStack/Worker/Function: invalid prop 'environment': sets IDEMPOTENCY_PERSISTENCE_LAYER=sdk, and the bundled handler "
+      + "'sqs-worker/example' ships only the default signed-HTTP idempotency layer. Fix: remove IDEMPOTENCY_PERSISTENCE_LAYER, or bundle a "
+      + 'handler of your own that imports cdk-serverless-patterns/runtime/idempotency/sdk and pass it with HandlerCode.fromAsset()');
+    // `http` (the default), your own code, and a token are left alone.
+    const stack = newStack();
+    new SqsWorker(stack, 'Http', { handler: HandlerCode.bundled('sqs-worker/example'), environment: { IDEMPOTENCY_PERSISTENCE_LAYER: 'http' } });
+    new SqsWorker(stack, 'Own', { handler: HandlerCode.fromCode(lambda.Code.fromInline('exports.handler=async()=>({batchItemFailures:[]})'), 'index.handler'),
+      environment: { IDEMPOTENCY_PERSISTENCE_LAYER: 'sdk' } });
+    new SqsWorker(stack, 'Token', { handler: HandlerCode.bundled('sqs-worker/example'),
+      environment: { IDEMPOTENCY_PERSISTENCE_LAYER: new CfnParameter(stack, 'Layer').valueAsString } });
+    expect(Object.keys(template(stack).findResources('AWS::Lambda::Function'))).toHaveLength(3);
   });
 
   test('runtime with HandlerCode.fromFunction is rejected like every function prop', () => {

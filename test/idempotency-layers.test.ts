@@ -103,12 +103,18 @@ test('the stored record: the attribute names and types Powertools uses', async (
 describe('persistence layer selection', () => {
   afterEach(() => { delete process.env.IDEMPOTENCY_PERSISTENCE_LAYER; });
 
-  test('signed HTTP by default; IDEMPOTENCY_PERSISTENCE_LAYER=sdk selects Powertools DynamoDBPersistenceLayer', async () => {
+  test('signed HTTP by default; sdk only once runtime/idempotency/sdk is imported (so other bundles do not carry it)', async () => {
     expect(await createPersistenceLayer('t')).toBeInstanceOf(DynamoDBHttpPersistenceLayer);
     process.env.IDEMPOTENCY_PERSISTENCE_LAYER = 'sdk';
     expect(persistenceLayerKind()).toBe('sdk');
+    await expect(createPersistenceLayer('t')).rejects.toThrow("persistence layer 'sdk' is not in this bundle: import cdk-serverless-patterns/runtime/idempotency/sdk");
+    const { sdkPersistenceLayer } = await import('../lambda/runtime/idempotency/sdk');
     expect(await createPersistenceLayer('t')).toBeInstanceOf(DynamoDBPersistenceLayer);
     expect(await createPersistenceLayer('t', 'http')).toBeInstanceOf(DynamoDBHttpPersistenceLayer);
+    delete process.env.IDEMPOTENCY_PERSISTENCE_LAYER;
+    const fromFactory = await createPersistenceLayer('orders', sdkPersistenceLayer);
+    expect(fromFactory).toBeInstanceOf(DynamoDBPersistenceLayer);
+    expect(fromFactory).toMatchObject({ tableName: 'orders' });
   });
 
   test('an unknown value fails with a message naming the variable', () => {

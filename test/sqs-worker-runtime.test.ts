@@ -8,6 +8,7 @@ import {
 } from './support/sqs-batches';
 import { logger as runtimeLogger } from '../lambda/runtime/logger';
 import { createSqsWorkerHandler, toError } from '../lambda/runtime/sqs-worker';
+import { sdkPersistenceLayer } from '../lambda/runtime/idempotency/sdk';
 
 type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
@@ -157,6 +158,18 @@ describe('idempotency against a local DynamoDB (dynalite)', () => {
     await dynamo.stop();
   });
 
+  test('the bundled worker does not carry the AWS SDK layer: IDEMPOTENCY_PERSISTENCE_LAYER=sdk fails each invocation, saying how to get it', async () => {
+    process.env.IDEMPOTENCY_TABLE_NAME = 'idempotency';
+    process.env.IDEMPOTENCY_PERSISTENCE_LAYER = 'sdk';
+    try {
+      const handler = loadBundledHandler<SqsHandler>('sqs-worker/example');
+      await expect(handler(sqsEvent([sqsRecord('no-sdk-layer', order('o-1'))]), lambdaContext()))
+        .rejects.toThrow("persistence layer 'sdk' is not in this bundle: import cdk-serverless-patterns/runtime/idempotency/sdk");
+    } finally {
+      delete process.env.IDEMPOTENCY_PERSISTENCE_LAYER;
+    }
+  });
+
   test('the bundled worker stores one record per message id', async () => {
     process.env.IDEMPOTENCY_TABLE_NAME = 'idempotency';
     process.env.IDEMPOTENCY_TTL_SECONDS = '3600';
@@ -286,7 +299,17 @@ describe('idempotency against a local DynamoDB (dynalite)', () => {
       .rejects.toMatchObject({ name: 'FullBatchFailureError', recordErrors: [expect.objectContaining({ message: 'down' }), expect.objectContaining({ message: 'down' })] });
   });
 
-  test('IDEMPOTENCY_PERSISTENCE_LAYER=sdk: Powertools DynamoDBPersistenceLayer writes the same record', async () => {
+  test('a persistence layer factory (runtime/idempotency/sdk: Powertools DynamoDBPersistenceLayer) is used', async () => {
+    const calls: string[] = [];
+    const handler = createSqsWorkerHandler(async (_body, record) => { calls.push(record.messageId); return 'ok'; },
+      { idempotency: { tableName: 'idempotency', persistenceLayer: sdkPersistenceLayer } });
+    const event = sqsEvent([sqsRecord('via-sdk-factory', '{}')]);
+    expect(await handler(event, lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(await handler(event, lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(calls).toEqual(['via-sdk-factory']);
+  });
+
+  test('IDEMPOTENCY_PERSISTENCE_LAYER=sdk (runtime/idempotency/sdk imported): Powertools DynamoDBPersistenceLayer writes the same record', async () => {
     process.env.IDEMPOTENCY_PERSISTENCE_LAYER = 'sdk';
     try {
       const calls: string[] = [];

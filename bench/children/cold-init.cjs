@@ -6,6 +6,14 @@
 //   coldStartMs  process start -> first response: what a cold Lambda invocation pays on top of the runtime
 'use strict';
 const { lambdaContext } = require('./lambda-context.cjs');
+// What Lambda's Node.js runtime does before it loads a handler, so the handler is not charged for
+// it: its Runtime API client requires node:http and creates a keep-alive Agent in its constructor,
+// before UserFunction.load (aws/aws-lambda-nodejs-runtime-interface-client: src/index.mjs `new
+// RAPIDClient(...)` then `UserFunction.load`; src/RAPIDClient.js `require('http')`, `new
+// this.http.Agent({ keepAlive: true, maxSockets: 1 })`; src/client/rapid-client.ts likewise). It
+// runs before t0, so it counts in bootMs for every variant alike, the empty handler included.
+const http = require('node:http');
+new http.Agent({ keepAlive: true, maxSockets: 1 });
 const t0 = performance.now();
 const [bundlePath, fixtureJson] = process.argv.slice(2);
 const mod = require(bundlePath);

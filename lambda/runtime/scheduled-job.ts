@@ -108,7 +108,7 @@ export function createScheduledJobHandler<TResult = unknown>(
     });
     const idempotencyConfig = config;
     // Loaded only when idempotency is on; the store is the runtime's one choice (http or sdk).
-    const idempotent = createPersistenceLayer(idempotency.tableName).then((persistenceStore) =>
+    const idempotent = createPersistenceLayer(idempotency.tableName, idempotency.persistenceLayer).then((persistenceStore) =>
       makeIdempotent(run, {
         persistenceStore,
         config: idempotencyConfig,

@@ -8,9 +8,9 @@ import {
 import type { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { resolveIdempotency, ResolvedIdempotency } from './idempotency';
 import { logger } from './logger';
-import type { LambdaContext, SqsBatchResponse, SqsEvent, SqsRecord } from './types';
+import type { LambdaContext, PersistenceLayerOption, SqsBatchResponse, SqsEvent, SqsRecord } from './types';
 
-export type { LambdaContext, SqsBatchResponse, SqsEvent, SqsMessageAttribute, SqsRecord, SqsRecordAttributes } from './types';
+export type { LambdaContext, PersistenceLayerFactory, PersistenceLayerOption, SqsBatchResponse, SqsEvent, SqsMessageAttribute, SqsRecord, SqsRecordAttributes } from './types';
 
 /** What the user's per-record function receives. */
 export type SqsRecordFunction<TBody = unknown, TResult = unknown> = (
@@ -41,10 +41,12 @@ export interface SqsIdempotencyOptions {
    * Which store writes the records: `http` is the runtime's `DynamoDBHttpPersistenceLayer`
    * (the same DynamoDB requests as Powertools' layer, sent by a small signed HTTP client, a few
    * ms of cold start); `sdk` is Powertools' `DynamoDBPersistenceLayer` on the AWS SDK v3 (about
-   * 50 ms more cold start; the SDK's credential chain and configuration).
+   * 50 ms more cold start; the SDK's credential chain and configuration), available once the
+   * handler imports `cdk-serverless-patterns/runtime/idempotency/sdk`; or a factory
+   * `(tableName) => BasePersistenceLayer` (that module's `sdkPersistenceLayer`, or your own).
    * @default - `IDEMPOTENCY_PERSISTENCE_LAYER`, else 'http'
    */
-  readonly persistenceLayer?: 'http' | 'sdk';
+  readonly persistenceLayer?: PersistenceLayerOption;
 }
 
 export interface SqsWorkerHandlerOptions {
@@ -138,17 +140,17 @@ interface IdempotentRun {
  */
 function makeIdempotentRun(run: RunRecord, idempotency: ResolvedIdempotency): Promise<IdempotentRun> {
   const ready = Promise.all([import('@aws-lambda-powertools/idempotency'), import('./idempotency')])
-    .then(async ([{ IdempotencyConfig: Config, makeIdempotent }, { createPersistenceLayer, persistenceLayerKind }]) => {
+    .then(async ([{ IdempotencyConfig: Config, makeIdempotent }, { createPersistenceLayer }]) => {
       const config = new Config({
         eventKeyJmesPath: idempotency.eventKeyJmesPath,
         expiresAfterSeconds: idempotency.expiresAfterSeconds,
         throwOnNoIdempotencyKey: true,
       });
-      const persistenceStore = await createPersistenceLayer(idempotency.tableName, persistenceLayerKind(idempotency.persistenceLayer));
+      const persistenceStore = await createPersistenceLayer(idempotency.tableName, idempotency.persistenceLayer);
       // Hash the SQS record (argument 0), not the parsed body or the context.
       return { config, run: makeIdempotent(run, { persistenceStore, config, dataIndexArgument: 0, keyPrefix: idempotency.keyPrefix }) };
     });
-  // A failure here (no region, a bad IDEMPOTENCY_PERSISTENCE_LAYER) fails each invocation that
+  // A failure here (no region, a bad or absent IDEMPOTENCY_PERSISTENCE_LAYER) fails each invocation that
   // awaits it; it must not crash the process as an unhandled rejection before the first one.
   ready.catch(() => undefined);
   return ready;

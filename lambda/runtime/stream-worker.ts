@@ -194,7 +194,7 @@ export function createStreamWorkerHandler<TData = unknown, TResult = unknown>(
     });
     idempotencyConfig = config;
     // Loaded only when idempotency is on; the store is the runtime's one choice (http or sdk).
-    const idempotent = createPersistenceLayer(idempotency.tableName).then((persistenceStore) =>
+    const idempotent = createPersistenceLayer(idempotency.tableName, idempotency.persistenceLayer).then((persistenceStore) =>
       makeIdempotent(run, {
         persistenceStore,
         config,

@@ -84,3 +84,18 @@ export interface RuntimeLogger {
   appendKeys(attributes: Record<string, unknown>): void;
   removeKeys(keys: string[]): void;
 }
+
+/**
+ * Makes the idempotency persistence layer of one function for `tableName`, once per cold start:
+ * it must return a Powertools `BasePersistenceLayer` (`@aws-lambda-powertools/idempotency/persistence`),
+ * such as `sdkPersistenceLayer` from `runtime/idempotency/sdk` or one of your own. Typed as
+ * `object` so the runtime's published types do not need Powertools installed.
+ */
+export type PersistenceLayerFactory = (tableName: string) => object | Promise<object>;
+
+/**
+ * Which persistence layer writes the idempotency records: `http` (the runtime's
+ * `DynamoDBHttpPersistenceLayer`), `sdk` (Powertools' `DynamoDBPersistenceLayer`, once the handler
+ * imports `runtime/idempotency/sdk`), or a {@link PersistenceLayerFactory}.
+ */
+export type PersistenceLayerOption = 'http' | 'sdk' | PersistenceLayerFactory;

@@ -1,6 +1,6 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { Context } from 'aws-lambda';
-import { createPersistenceLayer, persistenceLayerKind } from '../runtime/idempotency';
+import { createPersistenceLayer } from '../runtime/idempotency';
 import { logger } from '../runtime/logger';
 import { SagaBusinessError, SagaStepEvent } from './saga-event';
 
@@ -54,9 +54,9 @@ export function createStepHandler<T>(
     invocation.ran = true;
     return work(event, attempts.next(event));
   };
-  // The persistence layer (signed HTTP by default, IDEMPOTENCY_PERSISTENCE_LAYER=sdk for
-  // Powertools' DynamoDBPersistenceLayer) loads on first use; a failure surfaces on each call.
-  const idempotent = createPersistenceLayer(tableName, persistenceLayerKind()).then((persistenceStore) => makeIdempotent(body,
+  // The persistence layer (signed HTTP; this bundle does not carry Powertools' SDK layer, see
+  // runtime/idempotency/sdk) loads on first use; a failure surfaces on each call.
+  const idempotent = createPersistenceLayer(tableName).then((persistenceStore) => makeIdempotent(body,
     // Hash only argument 0 (the event) at `idempotencyKey`; argument 1 is the invocation marker.
     { persistenceStore, config, dataIndexArgument: 0, keyPrefix: process.env.IDEMPOTENCY_KEY_PREFIX || undefined }));
   idempotent.catch(() => undefined);

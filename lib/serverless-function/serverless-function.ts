@@ -131,6 +131,14 @@ function validateProps(where: PathScope, props: ServerlessFunctionProps): void {
     invalidProp(where, 'runtime', `is ${runtime.name}, but the handler is the bundled Node.js handler '${props.handler.bundledName}'`,
       'leave runtime unset for bundled handlers, or pass your own code with HandlerCode.fromCode()/fromAsset()');
   }
+  const layer = props.environment?.IDEMPOTENCY_PERSISTENCE_LAYER;
+  if (props.handler.bundledName && layer === 'sdk') {
+    // Powertools' SDK layer is in a bundle only when the handler imports runtime/idempotency/sdk;
+    // the bundled handlers do not, so every idempotent call would fail at run time.
+    invalidProp(where, 'environment', `sets IDEMPOTENCY_PERSISTENCE_LAYER=sdk, and the bundled handler '${props.handler.bundledName}' `
+      + 'ships only the default signed-HTTP idempotency layer', 'remove IDEMPOTENCY_PERSISTENCE_LAYER, or bundle a handler of your own '
+      + 'that imports cdk-serverless-patterns/runtime/idempotency/sdk and pass it with HandlerCode.fromAsset()');
+  }
   if (!props.vpc) {
     const vpcOnly = (['vpcSubnets', 'securityGroups'] as const).filter((name) => props[name] !== undefined);
     if (vpcOnly.length > 0) {

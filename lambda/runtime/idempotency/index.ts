@@ -1,4 +1,7 @@
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import type { PersistenceLayerFactory, PersistenceLayerOption } from '../types';
+
+export type { PersistenceLayerFactory, PersistenceLayerOption } from '../types';
 
 /**
  * Which store writes the idempotency records:
@@ -6,8 +9,10 @@ import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/pe
  *   small signed HTTP client; a cold start pays a few ms instead of ~50.
  * - `sdk`: Powertools' own `DynamoDBPersistenceLayer` on `@aws-sdk/client-dynamodb` (which the
  *   Lambda Node.js runtime ships): pick it to use the SDK's credential chain, its retry
- *   configuration or its middleware.
- * The bundled handlers read `IDEMPOTENCY_PERSISTENCE_LAYER` (`http` or `sdk`).
+ *   configuration or its middleware. It is in a bundle only if the handler imports
+ *   `cdk-serverless-patterns/runtime/idempotency/sdk` (see {@link registerPersistenceLayer}),
+ *   so a handler that does not use it does not carry it.
+ * The handlers also read `IDEMPOTENCY_PERSISTENCE_LAYER` (`http` or `sdk`).
  */
 export type PersistenceLayerKind = 'http' | 'sdk';
 
@@ -20,14 +25,29 @@ export function persistenceLayerKind(option?: PersistenceLayerKind, env: Record<
   return value;
 }
 
+// Layers other modules add (the `sdk` one: ./sdk.ts registers it when imported).
+const registered = new Map<PersistenceLayerKind, PersistenceLayerFactory>();
+
 /**
- * Creates the persistence layer for `tableName`. The module behind each kind is loaded here, on
- * first use, so a handler with idempotency off loads neither.
+ * Makes `kind` available to {@link createPersistenceLayer}. `runtime/idempotency/sdk` calls it
+ * for `sdk` when a handler imports that module; a bundle without the import has no AWS SDK layer.
  */
-export async function createPersistenceLayer(tableName: string, kind: PersistenceLayerKind = persistenceLayerKind()): Promise<BasePersistenceLayer> {
+export function registerPersistenceLayer(kind: PersistenceLayerKind, factory: PersistenceLayerFactory): void {
+  registered.set(kind, factory);
+}
+
+/**
+ * Creates the persistence layer for `tableName`: from a factory, or by kind (the option, else
+ * `IDEMPOTENCY_PERSISTENCE_LAYER`, else `http`). The default layer's module is loaded here, on
+ * first use, so a handler with idempotency off does not load it.
+ */
+export async function createPersistenceLayer(tableName: string, option?: PersistenceLayerOption): Promise<BasePersistenceLayer> {
+  if (typeof option === 'function') return await option(tableName) as BasePersistenceLayer;
+  const kind = persistenceLayerKind(option);
+  const factory = registered.get(kind);
+  if (factory) return await factory(tableName) as BasePersistenceLayer;
   if (kind === 'sdk') {
-    const { DynamoDBPersistenceLayer } = await import('@aws-lambda-powertools/idempotency/dynamodb');
-    return new DynamoDBPersistenceLayer({ tableName });
+    throw new Error("persistence layer 'sdk' is not in this bundle: import cdk-serverless-patterns/runtime/idempotency/sdk");
   }
   const { DynamoDBHttpPersistenceLayer } = await import('./dynamodb-http-persistence-layer');
   return new DynamoDBHttpPersistenceLayer({ tableName });
@@ -38,7 +58,7 @@ export interface IdempotencyOption {
   readonly tableName?: string;
   readonly eventKeyJmesPath?: string;
   readonly expiresAfterSeconds?: number;
-  readonly persistenceLayer?: PersistenceLayerKind;
+  readonly persistenceLayer?: PersistenceLayerOption;
   /**
    * Prefix of the record keys (`<prefix>#<hash>`), Powertools' `keyPrefix`. The constructs set
    * `IDEMPOTENCY_KEY_PREFIX` when the handler shares the stack's table: its role may touch only
@@ -53,7 +73,7 @@ export interface ResolvedIdempotency {
   readonly tableName: string;
   readonly eventKeyJmesPath: string;
   readonly expiresAfterSeconds: number;
-  readonly persistenceLayer?: PersistenceLayerKind;
+  readonly persistenceLayer?: PersistenceLayerOption;
   readonly keyPrefix?: string;
 }
 

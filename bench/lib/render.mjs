@@ -74,9 +74,9 @@ function synthRows(synth, peerVersion) {
   const perRes = (name) => (v(name, 100).resources - v(name, 1).resources) / 99;
   // Least-squares line through the four sizes: its slope is the cost per worker, its R^2 says how
   // linear the growth is (one noisy point moves it less than a two-point difference).
-  const fit = (name) => {
+  const fit = (name, field = 'totalMs') => {
     const xs = SYNTH_SIZES;
-    const ys = xs.map((n) => v(name, n).totalMs);
+    const ys = xs.map((n) => v(name, n)[field]);
     const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
     const my = ys.reduce((a, b) => a + b, 0) / ys.length;
     const sxy = xs.reduce((a, x, i) => a + (x - mx) * (ys[i] - my), 0);
@@ -95,6 +95,15 @@ function synthRows(synth, peerVersion) {
     `plain L2s: ${perWorkerText('floor')}`, `peer: ${perWorkerText('peer')}`,
     `default ${fmt.x(ratio)} peer (${fmt.x(perWorker('ours') / perWorker('floor'))} L2s); lean ${fmt.x(leanRatio)} peer`,
     `<= 1.0x peer: default ${met(ratio <= 1)}, lean ${met(leanRatio <= 1)}`]);
+  const hasCpu = ['ours', 'ours-lean', 'floor', 'peer'].every((name) => SYNTH_SIZES.every((n) => v(name, n).cpuMs !== undefined));
+  const cpuRatio = hasCpu ? fit('ours', 'cpuMs').slope / fit('peer', 'cpuMs').slope : undefined;
+  if (hasCpu) {
+    const cpuText = (name) => fmt.ms(fit(name, 'cpuMs').slope, 2);
+    rows.push(['2', 'CPU time per worker (same runs, slope of the timed span\'s user + system CPU time)',
+      `default: ${cpuText('ours')}; lean: ${cpuText('ours-lean')}`, `plain L2s: ${cpuText('floor')}`, `peer: ${cpuText('peer')}`,
+      `default ${fmt.x(cpuRatio)} peer; lean ${fmt.x(fit('ours-lean', 'cpuMs').slope / fit('peer', 'cpuMs').slope)} peer`,
+      `<= 1.0x peer: default ${met(cpuRatio <= 1)}`]);
+  }
   const r2 = (name) => fit(name).r2.toFixed(3);
   const lin = fit('ours').r2;
   rows.push(['2', 'growth: R² of a straight line through 1, 10, 50, 100 workers (1 = linear)', `default: ${r2('ours')}; lean: ${r2('ours-lean')}`,
@@ -102,8 +111,8 @@ function synthRows(synth, peerVersion) {
     `linear in N (R² >= 0.95): ${met(lin >= 0.95)}`]);
   const base = (name) => v(name, 1).resources - perRes(name);
   const fits = (name) => Math.floor((RESOURCE_LIMIT - base(name)) / perRes(name));
-  rows.push(['2', 'CloudFormation resources per worker', `default: ${perRes('ours')}; lean: ${perRes('ours-lean')}`,
-    `plain L2s: ${perRes('floor')}`, `peer: ${perRes('peer')}`, '', '']);
+  rows.push(['2', 'CloudFormation resources per worker (shared once per stack: the idempotency table)', `default: ${perRes('ours')}; lean: ${perRes('ours-lean')}`,
+    `plain L2s: ${perRes('floor')}`, `peer: ${perRes('peer')}`, '', `<= 10 with defaults: ${met(perRes('ours') <= 10)}`]);
   rows.push(['2', `workers per stack under the ${RESOURCE_LIMIT}-resource limit`, `default: **${fits('ours')}**; lean: ${fits('ours-lean')}`,
     `plain L2s: ${fits('floor')}`, `peer: ${fits('peer')}`, '', 'reported']);
   const val = synth.ours.validated;
@@ -112,7 +121,7 @@ function synthRows(synth, peerVersion) {
     rows.push(['2', 'reference: CDK validation on, 1 / 100 workers (single run)', `default: ${vc('ours', 1)} / ${vc('ours', 100)}; lean: ${vc('ours-lean', 1)} / ${vc('ours-lean', 100)}`,
       `plain L2s: ${vc('floor', 1)} / ${vc('floor', 100)}`, `peer: ${vc('peer', 1)} / ${vc('peer', 100)}`, '', '']);
   }
-  return { rows, summary: { ratio, leanRatio, lin, fits: fits('ours'), peerVersion } };
+  return { rows, summary: { ratio, leanRatio, cpuRatio, lin, fits: fits('ours'), perWorkerResources: perRes('ours'), peerVersion } };
 }
 
 function throughputRows(t) {
@@ -169,9 +178,10 @@ export function render({ bundles, synth, throughput, config, quick, peerVersion,
     `- Cold start <= 1.5x the empty handler: met by ${list(b.summary.initMet, true)}; not met by ${list(b.summary.initMet, false)}.`,
     `- Idempotent handlers (idempotency on, default persistence layer) cold start <= 1.3x the empty handler: met by ${list(b.summary.idempotentMet, true)}; not met by ${list(b.summary.idempotentMet, false)}.`,
     ...(t.fifo ? [`- FIFO, 10 message groups with one poison group: ${fmt.pct(t.fifo.group)} of the healthy records processed per invocation with the default (group scope; target >= 90%: ${met(t.fifo.group >= 0.9)}), ${fmt.pct(t.fifo.batch)} with \`fifoFailureScope: 'batch'\` (the previous default).`] : []),
-    `- Synth time per SqsWorker <= 1.0x the peer: ${fmt.x(s.summary.ratio)} with defaults (${met(s.summary.ratio <= 1)}), ${fmt.x(s.summary.leanRatio)} lean (${met(s.summary.leanRatio <= 1)}).`,
+    `- Synth time per SqsWorker <= 1.0x the peer: ${fmt.x(s.summary.ratio)} with defaults (${met(s.summary.ratio <= 1)}), ${fmt.x(s.summary.leanRatio)} lean (${met(s.summary.leanRatio <= 1)}).${s.summary.cpuRatio !== undefined ? ` CPU time per worker: ${fmt.x(s.summary.cpuRatio)} the peer's with defaults.` : ''}`,
     `- Growth linear in N: R² ${s.summary.lin.toFixed(3)} (${met(s.summary.lin >= 0.95)}).`,
     `- SqsWorkers per stack (500 resources): ${s.summary.fits} with defaults.`,
+    `- CloudFormation resources per default SqsWorker <= 10: ${s.summary.perWorkerResources} (${met(s.summary.perWorkerResources <= 10)}).`,
   ];
   const notes = [
     `# Benchmark results${quick ? ' (QUICK RUN: fewer repetitions)' : ''}`,
@@ -186,7 +196,7 @@ export function render({ bundles, synth, throughput, config, quick, peerVersion,
     '',
     `- **Bundles** (section 1): every \`lambda/**/<name>.handler.ts\`, bundled by \`npm run bundle\` (scripts/bundle-handlers.mjs \`bundleOptions\`: esbuild, cjs, minified, \`mainFields: module,main\`, \`@aws-sdk/*\` external (the signed-HTTP idempotency layer marshals with \`@aws-sdk/util-dynamodb\` from the runtime's SDK, as Powertools' layer does), target node20). ESM output was tried and left out: it saved 0-3% of bytes and would break the \`assets/<name>/index.js\` contract the constructs and tests load. "gzip" is \`zlib.gzipSync\` at the default level. The second baseline is the same source bundled the way \`NodejsFunction\` does by default in aws-cdk-lib 2.276.0 (read from aws-lambda-nodejs/lib/bundling.js): \`esbuild --bundle --platform=node --target=${nf.target}\` (runtime NODEJS_24_X, our default), no minify, no source map, no main-fields (esbuild's \`main,module\`), cjs, \`--external:@aws-sdk/*\` (Node 18+ runtimes, \`@smithy/*\` only with the sdkV3ExcludeSmithyPackages feature flag, unset). The floor is an empty handler bundled with the shipped options.`,
     `- **Cold start**: median of ${config.processes} fresh \`node\` processes per variant (run round-robin across variants), each requiring the bundle and calling \`handler\` once with a fixture (bench/fixtures/events.mjs). Cold start = Node.js bootstrap (median over all processes: ${fmt.ms(b.bootMs)}; identical binary, before any bundle code) + that variant's median init. With idempotency on, the first call does the DynamoDB round trips against a dynalite in the bench process, through the default persistence layer (DynamoDBHttpPersistenceLayer: Powertools' BasePersistenceLayer over an aws4-signed node:http client) or, in the \`on-sdk\` rows, through Powertools' DynamoDBPersistenceLayer (IDEMPOTENCY_PERSISTENCE_LAYER=sdk); the AWS SDK is external and loads from node_modules, as it loads from the runtime in Lambda. "import cost" rows bundle one Powertools (or SDK) import alone with the shipped options (bench/fixtures/entries/).`,
-    `- **Synth** (section 2): each figure is the median of ${config.synthRuns} fresh child processes (bench/children/synth-app.cjs), variants interleaved; time = building the constructs + \`app.synth()\` (module loading excluded), \`synth()\` alone in parentheses; heap = V8 committed heap right after synth (a lower bound of the peak, since a GC during synth shrinks it), peak RSS = \`process.resourceUsage().maxRSS\` of the child (whole process, the true high-water mark). \`CDK_VALIDATION=false\` except the reference row. Variants: **default** = \`SqsWorker\` with its defaults (queue, DLQ with 2 SSL policies, function + role + policy, log group, ESM, idempotency table, 4 alarms); **lean** = \`SqsWorker\` with idempotency and alarms off; **plain L2s** = DLQ + queue with redrive + \`lambda.Function\` + \`SqsEventSource\` (the floor); **peer** = \`@aws-solutions-constructs/aws-sqs-lambda\` ${peerVersion} \`SqsToLambda\` (bench/peer, its own aws-cdk-lib 2.276.0). All use the same \`assets/sqs-worker/example\` code asset. CDK's 500-resource check is lifted (context \`@aws-cdk/core:stackResourceLimit: 0\`) so 50 and 100 workers synth; such stacks would have to be split to deploy. Resources per worker = (resources at 100 - at 1) / 99; workers per stack = (500 - stack base) / per worker.`,
+    `- **Synth** (section 2): each figure is the median of ${config.synthRuns} fresh child processes (bench/children/synth-app.cjs), variants interleaved; time = building the constructs + \`app.synth()\` (module loading excluded: the aws-cdk-lib modules any variant uses are loaded before the clock in every variant), \`synth()\` alone in parentheses; heap = V8 committed heap right after synth (a lower bound of the peak, since a GC during synth shrinks it), peak RSS = \`process.resourceUsage().maxRSS\` of the child (whole process, the true high-water mark). \`CDK_VALIDATION=false\` except the reference row. Variants: **default** = \`SqsWorker\` with its defaults (queue, DLQ, their 2 SSL-only queue policies, function, role with the grants inline, log group, ESM, 4 alarms; one idempotency table per stack, shared by every worker); **lean** = \`SqsWorker\` with idempotency and alarms off; **plain L2s** = DLQ + queue with redrive + \`lambda.Function\` + \`SqsEventSource\` (the floor); **peer** = \`@aws-solutions-constructs/aws-sqs-lambda\` ${peerVersion} \`SqsToLambda\` (bench/peer, its own aws-cdk-lib 2.276.0). All use the same \`assets/sqs-worker/example\` code asset. CDK's 500-resource check is lifted (context \`@aws-cdk/core:stackResourceLimit: 0\`) so 50 and 100 workers synth; such stacks would have to be split to deploy. Resources per worker = (resources at 100 - at 1) / 99; workers per stack = (500 - stack base) / per worker.`,
     `- **FIFO** (section 3): \`createSqsWorkerHandler(processOrder, { fifo: true })\` on FIFO batches of 10 records in 10 message groups whose 4th record is not JSON (its group is poisoned); the share is the minimum over the runs of (records not in batchItemFailures) / 9 healthy records, for the default group scope and for \`fifoFailureScope: 'batch'\`. Order within each group is asserted by test/sqs-worker-runtime.test.ts, not here.`,
     `- **Throughput** (section 3): \`createSqsWorkerHandler(processOrder)\` (lambda/runtime/sqs-worker.ts, bundled with the shipped options) against a bare \`for\` loop that \`JSON.parse\`s each body and awaits the same \`processOrder\`; median over ${config.throughputRounds} processes x ${config.samples} samples of >= ${config.sampleMs} ms of back-to-back batches (event construction off the clock). Idempotency on: every record is a first delivery (unique messageId), persisted in dynalite over loopback HTTP, so that row measures dynalite as much as the helper. The second baseline of the idempotency-on rows is the bare loop plus the two writes Powertools makes for a first delivery (conditional PutItem, UpdateItem), records of a batch in parallel as \`BatchProcessor\` runs them, through the same client as the row (the runtime's signed HTTP client for the default layer, the SDK's DynamoDBClient for \`on-sdk\`) and the same dynalite: it separates the database round trips from the helper's own cost. Overhead per record = 1/rate - 1/baseline rate.`,
   ];

@@ -56,6 +56,8 @@ export async function benchSynth({ tmp, runs, validationRuns, peerDir, log }) {
   const summarize = (list) => list && ({
     synthMs: median(list.map((r) => r.synthMs)),
     totalMs: median(list.map((r) => r.constructMs + r.synthMs)),
+    // CPU time of the same span: what the work costs without the machine's other load.
+    cpuMs: list.every((r) => typeof r.cpuMs === 'number') ? median(list.map((r) => r.cpuMs)) : undefined,
     heapMB: median(list.map((r) => r.heapMB)),
     rssMB: median(list.map((r) => r.rssMB)),
     resources: list[0].resources,

@@ -93,11 +93,11 @@ export interface SignedHttpClientOptions {
   readonly maxAttempts?: number;
 }
 
+/** One AWS service's client; its own state is in `#` members (private at run time, shortened by the minifier). */
 export class SignedHttpClient {
   public readonly service: string;
   public readonly region: string;
   public readonly endpoint: URL;
-  // `#` members: private at run time too, and the minifier shortens their names (bundle size).
   readonly #maxAttempts: number;
   #transport?: Transport;
 

@@ -45,9 +45,10 @@ export interface DynamoDBHttpPersistenceLayerOptions {
  * DeleteItem by key. Everything above the store (keys, hashing, payload validation, in-progress
  * expiry, local cache, retries) is Powertools' own `BasePersistenceLayer`.
  * test/idempotency-layers.test.ts runs one scenario suite against both layers.
+ *
+ * Its state is in `#` members: private at run time too, and the minifier shortens their names.
  */
 export class DynamoDBHttpPersistenceLayer extends BasePersistenceLayer {
-  // `#` members: private at run time too, and the minifier shortens their names (bundle size).
   readonly #client: DynamoDBHttpClient;
   readonly #tableName: string;
   readonly #keyAttr: string;

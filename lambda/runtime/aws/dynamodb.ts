@@ -12,15 +12,15 @@ export type Item = Record<string, AttributeValue>;
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Operations_Amazon_DynamoDB.html
  */
 export class DynamoDBHttpClient {
-  private readonly http: SignedHttpClient;
+  readonly #http: SignedHttpClient;
 
   constructor(options: SignedHttpClientOptions = {}) {
-    this.http = new SignedHttpClient('dynamodb', options);
+    this.#http = new SignedHttpClient('dynamodb', options);
   }
 
   /** Calls `operation`; resolves to the response JSON, rejects with an AwsApiError (`code` = the exception name). */
   public async call<T = Record<string, unknown>>(operation: 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem', input: Record<string, unknown>): Promise<T> {
-    const response = await this.http.send({
+    const response = await this.#http.send({
       method: 'POST',
       path: '/',
       headers: {

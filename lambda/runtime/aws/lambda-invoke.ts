@@ -6,10 +6,10 @@ import { SignedHttpClient, SignedHttpClientOptions } from './signed-http';
  * @see https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
  */
 export class LambdaInvokeClient {
-  private readonly http: SignedHttpClient;
+  readonly #http: SignedHttpClient;
 
   constructor(options: SignedHttpClientOptions = {}) {
-    this.http = new SignedHttpClient('lambda', options);
+    this.#http = new SignedHttpClient('lambda', options);
   }
 
   /**
@@ -18,7 +18,7 @@ export class LambdaInvokeClient {
    * an AwsApiError named after the API error (`ResourceNotFoundException`, ...).
    */
   public async invokeAsync(functionName: string, payload: string): Promise<number> {
-    const response = await this.http.send({
+    const response = await this.#http.send({
       method: 'POST',
       path: `/2015-03-31/functions/${encodeURIComponent(functionName)}/invocations`,
       headers: { 'Content-Type': 'application/octet-stream', 'X-Amz-Invocation-Type': 'Event' },

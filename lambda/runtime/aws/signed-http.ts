@@ -93,12 +93,13 @@ export interface SignedHttpClientOptions {
   readonly maxAttempts?: number;
 }
 
+/** One AWS service's client; its own state is in `#` members (private at run time, shortened by the minifier). */
 export class SignedHttpClient {
   public readonly service: string;
   public readonly region: string;
   public readonly endpoint: URL;
-  private readonly maxAttempts: number;
-  private transport?: Transport;
+  readonly #maxAttempts: number;
+  #transport?: Transport;
 
   constructor(service: string, options: SignedHttpClientOptions = {}) {
     this.service = service;
@@ -107,17 +108,17 @@ export class SignedHttpClient {
     this.region = region;
     this.endpoint = options.endpoint ? new URL(options.endpoint) : serviceEndpoint(service, region);
     const attempts = options.maxAttempts ?? Number(process.env.AWS_MAX_ATTEMPTS ?? 3);
-    this.maxAttempts = Number.isInteger(attempts) && attempts >= 1 ? attempts : 3;
+    this.#maxAttempts = Number.isInteger(attempts) && attempts >= 1 ? attempts : 3;
   }
 
   /** Signs and sends one request, retrying throttling, 5xx and dropped connections with backoff. */
   public async send(request: AwsRequest): Promise<AwsResponse> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.sendOnce(request);
+        return await this.#sendOnce(request);
       } catch (err) {
         const error = err as AwsApiError;
-        if (!(error instanceof AwsApiError) || attempt >= this.maxAttempts || !isRetryable(error)) throw error;
+        if (!(error instanceof AwsApiError) || attempt >= this.#maxAttempts || !isRetryable(error)) throw error;
         // Full jitter on an exponential base of 100 ms, capped at 20 s (the SDK's standard mode).
         await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(20_000, 100 * 2 ** (attempt - 1))));
       }
@@ -145,9 +146,9 @@ export class SignedHttpClient {
     return options;
   }
 
-  private async sendOnce(request: AwsRequest): Promise<AwsResponse> {
+  async #sendOnce(request: AwsRequest): Promise<AwsResponse> {
     const options = this.signedOptions(request);
-    const { request: send, agent } = this.transportFor();
+    const { request: send, agent } = this.#transportFor();
     return new Promise<AwsResponse>((resolve, reject) => {
       const req = send({ ...options, agent }, (res) => {
         const chunks: Buffer[] = [];
@@ -165,15 +166,15 @@ export class SignedHttpClient {
     });
   }
 
-  private transportFor(): Transport {
-    if (!this.transport) {
+  #transportFor(): Transport {
+    if (!this.#transport) {
       // Only the module the endpoint needs (node:https with TLS costs several ms to load), through
       // process.getBuiltinModule (Node.js >= 20.16): it works in CommonJS and ES module bundles.
       const id = this.endpoint.protocol === 'https:' ? 'node:https' : 'node:http';
       const mod = process.getBuiltinModule(id) as typeof import('node:http');
-      this.transport = { request: mod.request, agent: new mod.Agent({ keepAlive: true, maxSockets: 50 }) };
+      this.#transport = { request: mod.request, agent: new mod.Agent({ keepAlive: true, maxSockets: 50 }) };
     }
-    return this.transport;
+    return this.#transport;
   }
 }
 

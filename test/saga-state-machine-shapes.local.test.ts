@@ -4,7 +4,7 @@
 // overridden BY NAME with a local substitute that behaves as the service would:
 // - a callback (sqs:sendMessage.waitForTaskToken): the service issues a task token, the message
 //   body goes to the real bundled approval worker, and the state waits until the worker completes
-//   the token through the real @aws-sdk/client-sfn against TaskTokenService (test/support);
+//   the token through the runtime's signed HTTP client (awsJson1_0, as the SDK sends it) against TaskTokenService (test/support);
 // - HeartbeatSeconds: the interpreter has no heartbeat clock, so the substitute of a silent worker
 //   fails the task with States.HeartbeatTimeout, as Step Functions does when no heartbeat arrives;
 // - DynamoDB PutItem/DeleteItem (optimized integration): the state's exact Parameters are sent to
@@ -157,7 +157,7 @@ describe('SagaStateMachine callback, parallel and direct-service steps, executed
   // ---------------------------------------------------------------------------------------------
   // The task-token runtime helper and the local token service it talks to
 
-  test('runtime helper: the SFN client loads on first use; success, failure and heartbeat reach the service', async () => {
+  test('runtime helper: the client is created on first use; success, failure and heartbeat reach the service', async () => {
     process.env.AWS_ENDPOINT_URL_SFN = tokens.endpoint;
     let helper: typeof import('../lambda/runtime/task-token') | undefined;
     jest.isolateModules(() => {

@@ -3,26 +3,32 @@
  * or any `.waitForTaskToken` task): success with an output, failure with an error name and cause,
  * or a heartbeat. Grant the worker `saga.grantTaskResponse(worker)`.
  *
- * The SFN client module is loaded and the client created on first use: a worker that never
- * completes a token does not pay for loading the SDK client (tens of ms of cold start). A lazy
- * `require` rather than `import()`: esbuild keeps `import()` of an external package as is in the
- * CommonJS bundles, which Lambda runs but a CommonJS host without ESM support (jest's VM) cannot.
+ * The calls go through the runtime's signed HTTP client (the service's awsJson1_0 protocol,
+ * `X-Amz-Target: AWSStepFunctions.<Action>`, signed for `states`), created on first use: no AWS SDK
+ * client to load at cold start (`@aws-sdk/client-sfn` cost tens of ms). `AWS_ENDPOINT_URL_SFN`
+ * (the SDK's variable for this service), then `AWS_ENDPOINT_URL`, point it elsewhere.
  */
-import type { SFNClient } from '@aws-sdk/client-sfn';
+import { SignedHttpClient } from './aws/signed-http';
 
-type Sdk = typeof import('@aws-sdk/client-sfn');
-let sfn: Promise<{ sdk: Sdk; client: SFNClient }> | undefined;
+let sfn: SignedHttpClient | undefined;
 
-function client(): Promise<{ sdk: Sdk; client: SFNClient }> {
-  sfn ??= Promise.resolve().then(() => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const sdk = require('@aws-sdk/client-sfn') as Sdk;
-    return { sdk, client: new sdk.SFNClient({}) };
-  });
+function client(): SignedHttpClient {
+  const endpoint = process.env.AWS_ENDPOINT_URL_SFN;
+  sfn ??= new SignedHttpClient('states', endpoint ? { endpoint } : {});
   return sfn;
 }
 
-/** True once a call has loaded the SFN client (for tests and benchmarks). */
+/** Sends one task-token action; rejects with an AwsApiError named after the service's error (`TaskTimedOut`, ...). */
+async function send(action: 'SendTaskSuccess' | 'SendTaskFailure' | 'SendTaskHeartbeat', input: Record<string, unknown>): Promise<void> {
+  await client().send({
+    method: 'POST',
+    path: '/',
+    headers: { 'Content-Type': 'application/x-amz-json-1.0', 'X-Amz-Target': `AWSStepFunctions.${action}` },
+    body: JSON.stringify(input),
+  });
+}
+
+/** True once a call has created the client (for tests and benchmarks). */
 export function taskTokenClientLoaded(): boolean {
   return sfn !== undefined;
 }
@@ -36,8 +42,7 @@ const MAX_CAUSE = 32768;
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html
  */
 export async function sendTaskSuccess(taskToken: string, output: unknown): Promise<void> {
-  const { sdk, client: c } = await client();
-  await c.send(new sdk.SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output ?? null) }));
+  await send('SendTaskSuccess', { taskToken, output: JSON.stringify(output ?? null) });
 }
 
 /**
@@ -45,8 +50,7 @@ export async function sendTaskSuccess(taskToken: string, output: unknown): Promi
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskFailure.html
  */
 export async function sendTaskFailure(taskToken: string, error: string, cause?: string): Promise<void> {
-  const { sdk, client: c } = await client();
-  await c.send(new sdk.SendTaskFailureCommand({ taskToken, error: error.slice(0, MAX_ERROR), cause: cause?.slice(0, MAX_CAUSE) }));
+  await send('SendTaskFailure', { taskToken, error: error.slice(0, MAX_ERROR), cause: cause?.slice(0, MAX_CAUSE) });
 }
 
 /**
@@ -54,6 +58,5 @@ export async function sendTaskFailure(taskToken: string, error: string, cause?: 
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskHeartbeat.html
  */
 export async function sendTaskHeartbeat(taskToken: string): Promise<void> {
-  const { sdk, client: c } = await client();
-  await c.send(new sdk.SendTaskHeartbeatCommand({ taskToken }));
+  await send('SendTaskHeartbeat', { taskToken });
 }

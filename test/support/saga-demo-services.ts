@@ -2,7 +2,7 @@
 // behaving as the service behind it would:
 // - approve-order (sqs:sendMessage.waitForTaskToken): SQS delivers the message body to the real
 //   bundled approval worker (an SqsWorker handler); the state waits for the task token, which the
-//   worker completes through the real @aws-sdk/client-sfn against TaskTokenService.
+//   worker completes through the runtime's signed HTTP client against TaskTokenService.
 // - publish-order-placed / Compensate publish-order-placed (events:putEvents): an accepted entry
 //   gets an EventId (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html).
 // - send-receipt (sns:publish): a MessageId (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html).

@@ -1,6 +1,6 @@
 // A local stand-in for the task-token half of Step Functions: SendTaskSuccess, SendTaskFailure and
-// SendTaskHeartbeat over the service's awsJson1_0 protocol, so worker code calls it through the real
-// @aws-sdk/client-sfn (pointed here with AWS_ENDPOINT_URL_SFN). A waiting task state is a promise
+// SendTaskHeartbeat over the service's awsJson1_0 protocol, so worker code calls it through its real
+// client, the runtime's signed HTTP client (pointed here with AWS_ENDPOINT_URL_SFN). A waiting task state is a promise
 // per token: success resolves it with the parsed output; failure rejects it with an error named as
 // the worker's `error` (what a Catch matches); a token that is unknown or already completed gets
 // TaskTimedOut, as the service answers for a closed task.

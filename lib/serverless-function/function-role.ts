@@ -24,7 +24,7 @@ const INLINE_POLICY_NAME = 'FunctionPolicy';
  */
 export function inlineGrantPolicy(fn: lambda.Function): void {
   const role = fn.role;
-  if (!(role instanceof iam.Role) || !fn.node.findAll().includes(role)) return;
+  if (!(role instanceof iam.Role) || !role.node.scopes.includes(fn)) return;
   const policy = role.node.tryFindChild('DefaultPolicy');
   if (!(policy instanceof iam.Policy)) return;
   const resource = policy.node.defaultChild;

@@ -325,6 +325,19 @@ describe('SagaStateMachine executed locally with the bundled step handlers', () 
     }
   });
 
+  test('with IDEMPOTENCY_KEY_PREFIX (the shared table) the step keys its record under that prefix, which its grant is limited to', async () => {
+    process.env.IDEMPOTENCY_KEY_PREFIX = 'DemoOrderSagaStepschargepaymentA1B2C3D4';
+    try {
+      const charge = loadBundledHandler<StepHandler>('saga-state-machine/charge-payment');
+      const event = { step: 'charge-payment', idempotencyKey: 'exec-12:charge-payment', input: order(), results: {} };
+      await charge(event, lambdaContext('order-saga-charge-payment'));
+      const record = await recordOf('DemoOrderSagaStepschargepaymentA1B2C3D4', 'exec-12:charge-payment');
+      expect(record?.status).toEqual({ S: 'COMPLETED' });
+    } finally {
+      delete process.env.IDEMPOTENCY_KEY_PREFIX;
+    }
+  });
+
   test('without IDEMPOTENCY_TABLE_NAME the handler loads but every call fails before the step runs', async () => {
     delete process.env.IDEMPOTENCY_TABLE_NAME;
     try {

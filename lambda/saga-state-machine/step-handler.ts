@@ -1,6 +1,6 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { Context } from 'aws-lambda';
-import { createPersistenceLayer } from '../runtime/idempotency';
+import { createPersistenceLayer, keyPrefixFromEnv } from '../runtime/idempotency';
 import { logger } from '../runtime/logger';
 import { SagaBusinessError, SagaStepEvent } from './saga-event';
 
@@ -58,7 +58,7 @@ export function createStepHandler<T>(
   // runtime/idempotency/sdk) loads on first use; a failure surfaces on each call.
   const idempotent = createPersistenceLayer(tableName).then((persistenceStore) => makeIdempotent(body,
     // Hash only argument 0 (the event) at `idempotencyKey`; argument 1 is the invocation marker.
-    { persistenceStore, config, dataIndexArgument: 0, keyPrefix: process.env.IDEMPOTENCY_KEY_PREFIX || undefined }));
+    { persistenceStore, config, dataIndexArgument: 0, keyPrefix: keyPrefixFromEnv() }));
   idempotent.catch(() => undefined);
   const runOnce = async (event: SagaStepEvent, invocation: Invocation): Promise<T> => (await idempotent)(event, invocation);
 

@@ -28,16 +28,9 @@ export function acknowledgeRule(scope: IConstruct, id: string, reason: string): 
 /** The namespace aws-cdk-lib gives an id without one (its `normalizeValidationIdForAnnotations`). */
 const ANNOTATION_NAMESPACE = 'Annotation';
 
-/** True for `Pack::Id`: a `::` outside brackets (`AwsSolutions-IAM4[Policy::arn:...]` has none). */
+/** True for `Pack::Id`: a `::` before any bracket (`AwsSolutions-IAM4[Policy::arn:...]` has none). */
 function hasNamespace(id: string): boolean {
-  let depth = 0;
-  for (let i = 0; i < id.length; i++) {
-    const c = id[i];
-    if (c === '[' || c === '(' || c === '{') depth++;
-    else if (c === ']' || c === ')' || c === '}') depth--;
-    else if (depth === 0 && c === ':' && id[i + 1] === ':') return true;
-  }
-  return false;
+  return id.split('[')[0].includes('::');
 }
 
 /**

@@ -77,6 +77,11 @@ export interface ResolvedIdempotency {
   readonly keyPrefix?: string;
 }
 
+/** The key prefix the constructs set for a handler in the stack's shared table (`IDEMPOTENCY_KEY_PREFIX`). */
+export function keyPrefixFromEnv(env: Record<string, string | undefined> = process.env): string | undefined {
+  return env.IDEMPOTENCY_KEY_PREFIX || undefined;
+}
+
 /**
  * One reading of the variables every idempotent construct sets (`IDEMPOTENCY_TABLE_NAME`,
  * `IDEMPOTENCY_KEY_PATH`, `IDEMPOTENCY_TTL_SECONDS`, `IDEMPOTENCY_KEY_PREFIX`) under the handler's own option and defaults.
@@ -94,6 +99,6 @@ export function resolveIdempotency(option: IdempotencyOption | false | undefined
     expiresAfterSeconds: option?.expiresAfterSeconds
       ?? (Number.isFinite(ttlFromEnv) && ttlFromEnv > 0 ? ttlFromEnv : defaults.expiresAfterSeconds),
     persistenceLayer: option?.persistenceLayer,
-    keyPrefix: option?.keyPrefix ?? (env.IDEMPOTENCY_KEY_PREFIX || undefined),
+    keyPrefix: option?.keyPrefix ?? keyPrefixFromEnv(env),
   };
 }

@@ -14,7 +14,10 @@ const shared = {
 module.exports = {
   testTimeout: 60000,
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', '\\.moto\\.test\\.ts$'] },
+    { ...shared, displayName: 'unit', testMatch: ['**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', '\\.moto\\.test\\.ts$', '\\.e2e\\.test\\.ts$'] },
+    // Suites that spawn processes (npm pack/install, the cdk CLI, registries): slow, and not needed
+    // in the edit-test loop (`npm run test:unit`). `npm test` runs them, as CI does.
+    { ...shared, displayName: 'e2e', testMatch: ['**/*.e2e.test.ts'] },
     // Tests against moto_server (SQS redrive, SNS/EventBridge matching, DynamoDB conditional
     // writes). Jest runs a project's global setup only when one of its files is selected, so moto
     // starts only for these files. See test/support/moto-global-setup.ts.

@@ -1,5 +1,5 @@
 // Template validation at synth (aws-cdk-lib 2.276) costs ~2 s per Template.fromStack; the demo-app
-// synth in test/examples.test.ts keeps it on as the real check.
+// synth in test/examples.e2e.test.ts keeps it on as the real check.
 process.env.CDK_VALIDATION ??= 'false';
 process.env.JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION = '20';
 // This machine runs Node.js 20; the AWS SDK prints a multi-line "Node 20 support ends" process warning

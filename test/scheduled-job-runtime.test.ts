@@ -2,7 +2,7 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { lambdaContext, loadBundledHandler } from './support/lambda';
 import { LocalDynamo, startLocalDynamo } from './support/dynalite';
-import { createScheduledJobHandler, ScheduledJobEvent } from '../lambda/runtime/scheduled-job';
+import { createScheduledJobHandler, ScheduledJobEvent } from '../packages/runtime/src/scheduled-job';
 import { HandlerCode, JobSchedule, ScheduledJob, ScheduledJobTarget } from '../lib';
 import { newStack, template } from './support/cdk';
 

@@ -6,9 +6,9 @@ import { LocalDynamo, startLocalDynamo } from './support/dynalite';
 import {
   allFailingOrderBatch, cleanOrderBatch, fifoBatch, fifoOrderBatch, mixedOrderBatch, order, THROWN_ANYTHING_IDS, throwsAnything,
 } from './support/sqs-batches';
-import { logger as runtimeLogger } from '../lambda/runtime/logger';
-import { createSqsWorkerHandler, toError } from '../lambda/runtime/sqs-worker';
-import { sdkPersistenceLayer } from '../lambda/runtime/idempotency/sdk';
+import { logger as runtimeLogger } from '../packages/runtime/src/logger';
+import { createSqsWorkerHandler, toError } from '../packages/runtime/src/sqs-worker';
+import { sdkPersistenceLayer } from '../packages/runtime/src/idempotency/sdk';
 
 type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
@@ -164,7 +164,7 @@ describe('idempotency against a local DynamoDB (dynalite)', () => {
     try {
       const handler = loadBundledHandler<SqsHandler>('sqs-worker/example');
       await expect(handler(sqsEvent([sqsRecord('no-sdk-layer', order('o-1'))]), lambdaContext()))
-        .rejects.toThrow("persistence layer 'sdk' is not in this bundle: import cdk-serverless-patterns/runtime/idempotency/sdk");
+        .rejects.toThrow("persistence layer 'sdk' is not in this bundle: import @cdk-serverless-patterns/runtime/idempotency/sdk");
     } finally {
       delete process.env.IDEMPOTENCY_PERSISTENCE_LAYER;
     }

@@ -1,7 +1,7 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { Context } from 'aws-lambda';
-import { createPersistenceLayer, keyPrefixFromEnv } from '../runtime/idempotency';
-import { logger } from '../runtime/logger';
+import { createPersistenceLayer, keyPrefixFromEnv } from '@cdk-serverless-patterns/runtime/idempotency';
+import { logger } from '@cdk-serverless-patterns/runtime/logger';
 import { SagaBusinessError, SagaStepEvent } from './saga-event';
 
 /** Marks whether the step body ran in this invocation (false: Powertools returned the stored result). */
@@ -55,7 +55,7 @@ export function createStepHandler<T>(
     return work(event, attempts.next(event));
   };
   // The persistence layer (signed HTTP; this bundle does not carry Powertools' SDK layer, see
-  // runtime/idempotency/sdk) loads on first use; a failure surfaces on each call.
+  // @cdk-serverless-patterns/runtime/idempotency/sdk) loads on first use; a failure surfaces on each call.
   const idempotent = createPersistenceLayer(tableName).then((persistenceStore) => makeIdempotent(body,
     // Hash only argument 0 (the event) at `idempotencyKey`; argument 1 is the invocation marker.
     { persistenceStore, config, dataIndexArgument: 0, keyPrefix: keyPrefixFromEnv() }));

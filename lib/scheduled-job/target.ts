@@ -78,7 +78,7 @@ export interface ScheduledJobFunctionOptions extends PatternFunctionProps {
 export class ScheduledJobTarget {
   /**
    * A Lambda function created with the library defaults from your code. Wrap the job with
-   * `createScheduledJobHandler` (`cdk-serverless-patterns/runtime/scheduled-job`) so it runs once
+   * `createScheduledJobHandler` (`@cdk-serverless-patterns/runtime/scheduled-job`) so it runs once
    * per occurrence and emits the success metric the missed-run alarm watches.
    */
   public static handler(handler: HandlerCode, options: ScheduledJobFunctionOptions = {}): ScheduledJobTarget {

@@ -42,7 +42,7 @@ export interface SqsIdempotencyOptions {
    * (the same DynamoDB requests as Powertools' layer, sent by a small signed HTTP client, a few
    * ms of cold start); `sdk` is Powertools' `DynamoDBPersistenceLayer` on the AWS SDK v3 (about
    * 50 ms more cold start; the SDK's credential chain and configuration), available once the
-   * handler imports `cdk-serverless-patterns/runtime/idempotency/sdk`; or a factory
+   * handler imports `@cdk-serverless-patterns/runtime/idempotency/sdk`; or a factory
    * `(tableName) => BasePersistenceLayer` (that module's `sdkPersistenceLayer`, or your own).
    * @default - `IDEMPOTENCY_PERSISTENCE_LAYER`, else 'http'
    */

@@ -10,7 +10,7 @@ export type { PersistenceLayerFactory, PersistenceLayerOption } from '../types';
  * - `sdk`: Powertools' own `DynamoDBPersistenceLayer` on `@aws-sdk/client-dynamodb` (which the
  *   Lambda Node.js runtime ships): pick it to use the SDK's credential chain, its retry
  *   configuration or its middleware. It is in a bundle only if the handler imports
- *   `cdk-serverless-patterns/runtime/idempotency/sdk` (see {@link registerPersistenceLayer}),
+ *   `@cdk-serverless-patterns/runtime/idempotency/sdk` (see {@link registerPersistenceLayer}),
  *   so a handler that does not use it does not carry it.
  * The handlers also read `IDEMPOTENCY_PERSISTENCE_LAYER` (`http` or `sdk`).
  */
@@ -47,7 +47,7 @@ export async function createPersistenceLayer(tableName: string, option?: Persist
   const factory = registered.get(kind);
   if (factory) return await factory(tableName) as BasePersistenceLayer;
   if (kind === 'sdk') {
-    throw new Error("persistence layer 'sdk' is not in this bundle: import cdk-serverless-patterns/runtime/idempotency/sdk");
+    throw new Error("persistence layer 'sdk' is not in this bundle: import @cdk-serverless-patterns/runtime/idempotency/sdk");
   }
   const { DynamoDBHttpPersistenceLayer } = await import('./dynamodb-http-persistence-layer');
   return new DynamoDBHttpPersistenceLayer({ tableName });

@@ -1,4 +1,3 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { lambdaContext, loadBundledHandler, sqsEvent, sqsRecord } from './support/lambda';
@@ -358,7 +357,7 @@ describe('raw bodies', () => {
  * INFO to process.stdout, WARN and ERROR to process.stderr) instead of printing them.
  */
 async function captureLogs<T>(fn: () => Promise<T>): Promise<{ result: T; logs: Array<Record<string, unknown>> }> {
-  const powertools = runtimeLogger as unknown as Logger;
+  const powertools = runtimeLogger;
   const previous = powertools.getLevelName();
   const chunks: string[] = [];
   const capture = (chunk: string | Uint8Array) => { chunks.push(String(chunk)); return true; };

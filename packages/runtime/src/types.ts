@@ -16,7 +16,10 @@ export interface SqsRecordAttributes {
   readonly AWSTraceHeader?: string;
   /** FIFO queues only. */
   readonly SequenceNumber?: string;
-  /** FIFO queues only. */
+  /**
+   * FIFO queues: the ordering group. Standard queues: the tenant of an SQS fair queue, when the
+   * producer set one.
+   */
   readonly MessageGroupId?: string;
   /** FIFO queues only. */
   readonly MessageDeduplicationId?: string;
@@ -80,9 +83,17 @@ export interface RuntimeLogger {
   error(message: string, ...extra: LogExtra[]): void;
   /** Adds the invocation's context (request id, function name, cold start) to every line. */
   addContext(context: LambdaContext): void;
-  /** Adds keys to every following line of this execution environment. */
+  /**
+   * Adds keys to every following line: of this execution environment, or of the invocation when
+   * Lambda runs several at once (Powertools keeps them per invocation there). Inside a runtime
+   * handler, the record's keys are already on every line.
+   */
   appendKeys(attributes: Record<string, unknown>): void;
   removeKeys(keys: string[]): void;
+  /** Sets the level (`DEBUG`, `INFO`, `WARN`, `ERROR`, ...), as `POWERTOOLS_LOG_LEVEL` does at cold start. */
+  setLogLevel(level: string): void;
+  /** The current level's name. */
+  getLevelName(): string;
 }
 
 /**

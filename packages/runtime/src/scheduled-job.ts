@@ -1,5 +1,5 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Context } from 'aws-lambda';
+import type { LambdaContext as Context } from './types';
 import { createIdempotentRunner } from './idempotency/runner';
 import { runInvocation, withLogKeys } from './invocation';
 import { logger } from './logger';
@@ -23,6 +23,8 @@ export interface ScheduledJobEvent {
   /** The job's payload keys (`ScheduledJobProps.payload`). */
   readonly [key: string]: unknown;
 }
+
+export type { LambdaContext } from './types';
 
 /** The user's job: runs once per occurrence. */
 export type ScheduledJobFunction<TResult = unknown> = (event: ScheduledJobEvent, context: Context) => Promise<TResult> | TResult;

@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type {
-  Context, DynamoDBRecord, DynamoDBStreamEvent, KinesisStreamEvent, KinesisStreamRecord,
-} from 'aws-lambda';
+  DynamoDBRecord, DynamoDBStreamEvent, KinesisStreamEvent, KinesisStreamRecord, LambdaContext as Context,
+} from './types';
 import { AttributeValue, unmarshallImage } from './dynamodb-image';
 import { createIdempotentRunner } from './idempotency/runner';
 import { runInvocation, withLogKeys } from './invocation';
@@ -39,6 +39,7 @@ export interface DynamoDbChange<TItem = Record<string, unknown>> {
 
 export type StreamItem<TData = unknown> = KinesisItem<TData> | DynamoDbChange<TData extends Record<string, unknown> ? TData : Record<string, unknown>>;
 export type StreamRecord = KinesisStreamRecord | DynamoDBRecord;
+export type { DynamoDBRecord, DynamoDBStreamEvent, KinesisStreamEvent, KinesisStreamRecord, LambdaContext } from './types';
 
 /** What the user's per-record function receives. */
 export type StreamRecordFunction<TData = unknown, TResult = unknown> = (
@@ -209,7 +210,8 @@ export function createStreamWorkerHandler<TData = unknown, TResult = unknown>(
 
     const processor = new BatchProcessor(kinesis ? EventType.KinesisDataStreams : EventType.DynamoDBStreams);
     try {
-      const response = await processPartialResponse(event, handleRecord, processor, { context, processInParallel: false });
+      // Powertools types the event and context with @types/aws-lambda; these are subsets of those shapes.
+      const response = await processPartialResponse(event as never, handleRecord as never, processor, { context: context as never, processInParallel: false });
       if (response.batchItemFailures.length > 0) {
         logger.warn('batch stopped at a failed record', {
           records: records.length, processed: records.length - response.batchItemFailures.length, firstFailed,

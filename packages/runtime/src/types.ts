@@ -110,3 +110,72 @@ export type PersistenceLayerFactory = (tableName: string) => object | Promise<ob
  * imports `runtime/idempotency/sdk`), or a {@link PersistenceLayerFactory}.
  */
 export type PersistenceLayerOption = 'http' | 'sdk' | PersistenceLayerFactory;
+
+/** One attribute value in DynamoDB JSON (as stream images carry it). */
+export interface DynamoDbAttributeValue {
+  readonly S?: string;
+  readonly N?: string;
+  readonly B?: string;
+  readonly BOOL?: boolean;
+  readonly NULL?: boolean;
+  readonly M?: { readonly [name: string]: DynamoDbAttributeValue };
+  readonly L?: readonly DynamoDbAttributeValue[];
+  readonly SS?: readonly string[];
+  readonly NS?: readonly string[];
+  readonly BS?: readonly string[];
+}
+
+/**
+ * A Kinesis record as Lambda delivers it (a subset of `@types/aws-lambda`'s `KinesisStreamRecord`).
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html
+ */
+export interface KinesisStreamRecord {
+  readonly awsRegion: string;
+  readonly eventID: string;
+  readonly eventName: string;
+  readonly eventSource: string;
+  readonly eventSourceARN: string;
+  readonly eventVersion: string;
+  readonly invokeIdentityArn: string;
+  readonly kinesis: {
+    /** Seconds since the epoch, with fractions. */
+    readonly approximateArrivalTimestamp: number;
+    /** The data, base64-encoded. */
+    readonly data: string;
+    readonly kinesisSchemaVersion: string;
+    readonly partitionKey: string;
+    readonly sequenceNumber: string;
+  };
+}
+
+/**
+ * A DynamoDB Streams record as Lambda delivers it (a subset of `@types/aws-lambda`'s `DynamoDBRecord`).
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html
+ */
+export interface DynamoDBRecord {
+  readonly awsRegion?: string;
+  readonly eventID?: string;
+  readonly eventName?: 'INSERT' | 'MODIFY' | 'REMOVE';
+  readonly eventSource?: string;
+  readonly eventSourceARN?: string;
+  readonly eventVersion?: string;
+  readonly dynamodb?: {
+    readonly ApproximateCreationDateTime?: number;
+    readonly Keys?: { readonly [name: string]: DynamoDbAttributeValue };
+    readonly NewImage?: { readonly [name: string]: DynamoDbAttributeValue };
+    readonly OldImage?: { readonly [name: string]: DynamoDbAttributeValue };
+    readonly SequenceNumber?: string;
+    readonly SizeBytes?: number;
+    readonly StreamViewType?: 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES';
+  };
+}
+
+/** The event Lambda sends for a Kinesis event source mapping. */
+export interface KinesisStreamEvent {
+  readonly Records: KinesisStreamRecord[];
+}
+
+/** The event Lambda sends for a DynamoDB Streams event source mapping. */
+export interface DynamoDBStreamEvent {
+  readonly Records: DynamoDBRecord[];
+}

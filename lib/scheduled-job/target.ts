@@ -42,7 +42,7 @@ export interface ScheduledJobFunctionOptions extends PatternFunctionProps {
    */
   readonly retryAttempts?: number;
   /**
-   * Run each occurrence once (Powertools idempotency keyed on the execution id, in DynamoDB).
+   * Run each occurrence once (Powertools idempotency keyed on the schedule and the scheduled time, in DynamoDB).
    * @default true
    */
   readonly idempotency?: boolean;

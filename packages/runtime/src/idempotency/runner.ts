@@ -23,7 +23,7 @@ export interface IdempotentRunner {
   forInvocation(context: LambdaContext): Promise<RunOnce>;
 }
 
-type Powertools = typeof import('@aws-lambda-powertools/idempotency');
+type Powertools = typeof import('./powertools');
 
 interface Loaded {
   readonly powertools: Powertools;
@@ -55,7 +55,7 @@ export function createIdempotentRunner(
 ): IdempotentRunner | undefined {
   const settings = resolveIdempotency(option, defaults, env);
   if (!settings) return undefined;
-  const loading: Promise<Loaded> = import('@aws-lambda-powertools/idempotency').then(async (powertools) => ({
+  const loading: Promise<Loaded> = import('./powertools').then(async (powertools) => ({
     powertools,
     persistenceStore: await createPersistenceLayer(settings.tableName, settings.persistenceLayer),
   }));

@@ -74,11 +74,11 @@ describe('the demo app\'s report against an independent calculation', () => {
   });
 
   test('OrderWorker: 2M messages of 2 KB, 120 ms at 512 MB, batches of 10, idempotent', () => {
-    expect(totalOf(result, '/OrderWorker')).toBeCloseTo(workerByHand(2_000_000, 0.12, 0.5, 10, 4), 9);
+    expect(totalOf(result, '/OrderWorker')).toBeCloseTo(workerByHand(2_000_000, 0.12, 0.5, 10, 5), 9);
     const worker = result.constructs.find((c) => c.path.endsWith('/OrderWorker'))!;
     expect(worker.comparisons).toEqual([{
       subject: 'architecture', current: 'arm64', currentMonthlyCost: worker.monthlyCost,
-      alternative: 'all functions on x86_64', alternativeMonthlyCost: expect.closeTo(workerByHand(2_000_000, 0.12, 0.5, 10, 4, X86), 9),
+      alternative: 'all functions on x86_64', alternativeMonthlyCost: expect.closeTo(workerByHand(2_000_000, 0.12, 0.5, 10, 5, X86), 9),
     }]);
   });
 
@@ -86,9 +86,9 @@ describe('the demo app\'s report against an independent calculation', () => {
     const expected = 500_000 * SNS
       + (730 * 3600 / 300) * 2 * KMS_REQUEST + KMS_KEY
       // virus-scan: every upload, 800 ms at 1 GB; text-extraction: 100k at 3 s, 2 GB; metadata-index: 450k at 40 ms, 20 per invocation
-      + workerByHand(500_000, 0.8, 1, 10, 4 + 1)
-      + workerByHand(100_000, 3, 2, 10, 4 + 1)
-      + workerByHand(450_000, 0.04, 0.5, 20, 4 + 1);
+      + workerByHand(500_000, 0.8, 1, 10, 5 + 1)
+      + workerByHand(100_000, 3, 2, 10, 5 + 1)
+      + workerByHand(450_000, 0.04, 0.5, 20, 5 + 1);
     expect(totalOf(result, '/UploadPipeline')).toBeCloseTo(expected, 9);
   });
 
@@ -99,8 +99,8 @@ describe('the demo app\'s report against an independent calculation', () => {
     const expected = 5_000_000 * HTTP_API + 5_000_000 * LAMBDA_REQUEST + 5_000_000 * 0.045 * 1 * PC_DURATION_ARM
       + warm * 1 * 730 * 3600 * PC_ARM
       + 5_000_000 * (1024 + 400) / GIB * LOG_GB
-      // 5 alarms, the 5xx-rate alarm on 2 metrics
-      + 6 * ALARM;
+      // 6 alarms, the 5xx-rate alarm on 2 metrics
+      + 7 * ALARM;
     expect(totalOf(result, '/CheckoutApi')).toBeCloseTo(expected, 9);
   });
 
@@ -121,7 +121,7 @@ describe('the demo app\'s report against an independent calculation', () => {
   test('OrdersProjector: 1M DynamoDB stream records at 30 ms and 512 MB, 10 per invocation; Lambda reads the stream free', () => {
     const invocations = 1_000_000 / 10;
     const expected = invocations * LAMBDA_REQUEST + 1_000_000 * 0.03 * 0.5 * ARM + invocations * 1024 / GIB * LOG_GB
-      + 1_000_000 * 2 * WRU + 5 * ALARM;
+      + 1_000_000 * 2 * WRU + 6 * ALARM;
     expect(totalOf(result, '/OrdersProjector')).toBeCloseTo(expected, 9);
     const lines = result.constructs.find((c) => c.path.endsWith('/OrdersProjector'))!.lines;
     expect(lines.filter((l) => l.service === 'DynamoDB Streams' || l.service === 'S3').map((l) => [l.item, l.monthlyCost, l.formula])).toEqual([
@@ -136,14 +136,14 @@ describe('the demo app\'s report against an independent calculation', () => {
     const gb = 3_000_000 * 2 / (1024 * 1024);
     const expected = invocations * LAMBDA_REQUEST + 3_000_000 * 0.015 * 0.5 * ARM + invocations * 1024 / GIB * LOG_GB
       + 730 * KINESIS_STREAM_HOUR + gb * KINESIS_GB_IN + gb * KINESIS_GB_OUT
-      + 3_000_000 * 2 * WRU + 300 * S3_PUT + 5 * ALARM;
+      + 3_000_000 * 2 * WRU + 300 * S3_PUT + 6 * ALARM;
     expect(totalOf(result, '/OrderEventsWorker')).toBeCloseTo(expected, 9);
   });
 
   test('NightlyReport: a daily cron runs 365.25 / 12 times a month, 90 s at 256 MB, idempotent, DLQ idle', () => {
     const runs = 365.25 / 12;
     const expected = runs * SCHEDULER + runs * LAMBDA_REQUEST + runs * 90 * 0.25 * ARM + runs * 1024 / GIB * LOG_GB
-      + runs * 2 * WRU + 6 * ALARM;
+      + runs * 2 * WRU + 7 * ALARM;
     expect(totalOf(result, '/NightlyReport')).toBeCloseTo(expected, 9);
     const lines = result.constructs.find((c) => c.path.endsWith('/NightlyReport'))!.lines;
     expect(lines[0].formula).toMatch(/^cron\(30 3 \* \* \? \*\): 10,227 days in 28 years from \d{4} x 1 run\(s\) a day \/ 336 months = 30\.44 runs x \$1\.00 per million/);
@@ -151,7 +151,7 @@ describe('the demo app\'s report against an independent calculation', () => {
   });
 
   test('UploadIndexer: 300k async events at 200 ms and 512 MB; the dashboard; the total', () => {
-    const indexer = 300_000 * LAMBDA_REQUEST + 300_000 * 0.2 * 0.5 * ARM + 300_000 * 1024 / GIB * LOG_GB + 5 * ALARM;
+    const indexer = 300_000 * LAMBDA_REQUEST + 300_000 * 0.2 * 0.5 * ARM + 300_000 * 1024 / GIB * LOG_GB + 7 * ALARM;
     expect(totalOf(result, '/UploadIndexer')).toBeCloseTo(indexer, 9);
     expect(result.appLines.map((l) => [l.item, l.monthlyCost])).toEqual([['dashboards', DASHBOARD]]);
     const sum = result.constructs.reduce((t, c) => t + c.monthlyCost, 0) + DASHBOARD;

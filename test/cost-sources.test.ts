@@ -1,5 +1,5 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
-import { HandlerCode, ServerlessCostReport, ServerlessCostReportResult, SqsWorker, StreamWorker } from '../lib';
+import { App, Duration, Size, Stack } from 'aws-cdk-lib';
+import { AsyncFunction, HandlerCode, ServerlessCostReport, ServerlessCostReportResult, SqsWorker, StreamWorker } from '../lib';
 import { lambdaLogTierDiscount } from '../lib/cost/model';
 import { PRICE_SOURCES, US_EAST_1_PRICES } from '../lib/cost/prices';
 import { renderCostTable } from '../lib/cost/table';
@@ -103,5 +103,21 @@ describe('Kinesis on-demand pricing mode', () => {
     const items = appWith(stream, { kinesisOnDemandAdvantage: true }).constructs[0].lines.filter((l) => l.service === 'Kinesis')
       .map((l) => [l.item, l.monthlyCost]);
     expect(items).toEqual([['on-demand Advantage data written', 0.032], ['on-demand Advantage data read', 0.016]]);
+  });
+});
+
+describe('asynchronous events up to 1 MB (2025)', () => {
+  test('an AsyncFunction event above 256 KB pays one more request per 64 KB chunk beyond', () => {
+    const result = appWith((s) => new AsyncFunction(s, 'Async', {
+      handler: HandlerCode.bundled('async-function/example'), alarmsEnabled: false,
+      expectedLoad: { perMonth: 1000, payloadSize: Size.kibibytes(1000) },
+    }));
+    const extra = result.constructs[0].lines.find((l) => l.item === 'requests (async payload beyond 256 KB)')!;
+    // (1000 - 256) KB / 64 KB = 11.6 -> 12 extra requests per event
+    expect([extra.quantity, extra.formula]).toEqual([12_000, '1,000 events x 12 extra 64 KB chunk(s) beyond the first 256 KB x $0.20 per million']);
+    const small = appWith((s) => new AsyncFunction(s, 'Async', {
+      handler: HandlerCode.bundled('async-function/example'), alarmsEnabled: false, expectedLoad: { perMonth: 1000, payloadSize: Size.kibibytes(256) },
+    }));
+    expect(small.constructs[0].lines.map((l) => l.item)).not.toContain('requests (async payload beyond 256 KB)');
   });
 });

@@ -74,6 +74,21 @@ export function lambdaDuration(units: number, seconds: number, memoryMb: number,
     `${count(units)} ${what} x ${seconds} s x ${memoryMb / 1024} GB = ${count(quantity)} GB-s x $${price}`);
 }
 
+/** Bytes of an asynchronous event billed as one request; each 64 KB beyond is one more (events up to 1 MB since 2025). */
+export const ASYNC_REQUEST_BYTES = 256 * 1024;
+
+/**
+ * The extra requests of asynchronous events above 256 KB: one per 64 KB chunk beyond, up to 1 MB.
+ * Undefined when events fit in 256 KB.
+ * @see https://aws.amazon.com/lambda/pricing/
+ */
+export function asyncPayloadRequests(events: number, payloadBytes: number, prices: Prices): CostLine | undefined {
+  if (payloadBytes <= ASYNC_REQUEST_BYTES) return undefined;
+  const extra = Math.ceil((payloadBytes - ASYNC_REQUEST_BYTES) / CHUNK_BYTES);
+  return line('Lambda', 'requests (async payload beyond 256 KB)', events * extra, 'requests', prices.lambdaRequestsPerMillion / 1e6,
+    `${count(events)} events x ${extra} extra 64 KB chunk(s) beyond the first 256 KB x ${perMillion(prices.lambdaRequestsPerMillion)}`);
+}
+
 /**
  * The INIT phase of cold starts, billed like duration since 1 August 2025 (before, on-demand ZIP
  * functions on managed runtimes were not billed for it): invocations x cold-start share x init

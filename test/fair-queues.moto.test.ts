@@ -57,7 +57,7 @@ describeWithMoto('fair queues: MessageGroupId on standard queues and topics (mot
     const poller = new SqsPoller(handler, {
       client: sqsClient, queueUrl, queueArn: Attributes!.QueueArn!, batchSize: 10, reportBatchItemFailures: true,
     });
-    return { topicArn: created.resolve({ Ref: topicId }) as string, queueUrl, fifo: Attributes!.FifoQueue === 'true', poller, events };
+    return { topicArn: created.resolve({ Ref: topicId }) as unknown as string, queueUrl, fifo: Attributes!.FifoQueue === 'true', poller, events };
   }
 
   test('a MessageGroupId sent to the worker\'s standard queue is accepted, reaches the handler, and the batch succeeds', async () => {

@@ -1,3 +1,4 @@
+import { PAYLOAD_LIMITS } from '../rules/limits';
 import type { Prices } from './prices';
 
 /** One figure of the cost report: what is billed, how much of it, at what price, and how it was found. */
@@ -84,7 +85,9 @@ export const ASYNC_REQUEST_BYTES = 256 * 1024;
  */
 export function asyncPayloadRequests(events: number, payloadBytes: number, prices: Prices): CostLine | undefined {
   if (payloadBytes <= ASYNC_REQUEST_BYTES) return undefined;
-  const extra = Math.ceil((payloadBytes - ASYNC_REQUEST_BYTES) / CHUNK_BYTES);
+  // Lambda takes no larger async event; a load above it is priced at the limit.
+  const billed = Math.min(payloadBytes, PAYLOAD_LIMITS.lambdaAsyncInvocationBytes.value);
+  const extra = Math.ceil((billed - ASYNC_REQUEST_BYTES) / CHUNK_BYTES);
   return line('Lambda', 'requests (async payload beyond 256 KB)', events * extra, 'requests', prices.lambdaRequestsPerMillion / 1e6,
     `${count(events)} events x ${extra} extra 64 KB chunk(s) beyond the first 256 KB x ${perMillion(prices.lambdaRequestsPerMillion)}`);
 }

@@ -136,13 +136,14 @@ describe('AsyncFunction defaults', () => {
     expect(warningsOf(stack).filter((w) => w.includes('AsyncFunction.'))).toEqual([]);
   });
 
-  test('alarms: errors, throttles, destination delivery failures, failure queue and parked redrive messages', () => {
+  test('alarms: errors, throttles, destination delivery failures, failure queue, parked redrive messages, recursive loops of both functions', () => {
     const { stack, fn } = build();
     const t = template(stack);
     expect(fn.alarms.map((a) => a.node.id)).toEqual([
       'ErrorsAlarm', 'ThrottlesAlarm', 'DestinationDeliveryFailuresAlarm', 'FailureQueueAlarm', 'RedriveDeadLetterQueueAlarm',
+      'RecursiveInvocationsDroppedAlarm', 'RedriveRecursiveInvocationsDroppedAlarm',
     ]);
-    t.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 7);
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/Lambda', MetricName: 'DestinationDeliveryFailures', Statistic: 'Sum', Threshold: 1,
       Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(fn.function as lambda.Function, stack) } }],
@@ -156,11 +157,12 @@ describe('AsyncFunction defaults', () => {
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Throttles', Threshold: 1 });
   });
 
-  test('a default AsyncFunction is 17 resources', () => {
+  test('a default AsyncFunction is 19 resources', () => {
     const { stack } = build();
     const resources = template(stack).toJSON().Resources as Record<string, { Type: string }>;
-    // 19 before the two functions' grants moved inline into their roles.
-    expect(Object.keys(resources)).toHaveLength(17);
+    // 19 before the two functions' grants moved inline into their roles; 17 then, and 19 again with
+    // an alarm on RecursiveInvocationsDropped for each of the two functions (issue 28).
+    expect(Object.keys(resources)).toHaveLength(19);
   });
 
   test('snapshot', () => {
@@ -205,7 +207,8 @@ describe('AsyncFunction props', () => {
     t.resourceCountIs('AWS::Lambda::EventSourceMapping', 0);
     expect(fn.failureQueue).toBeUndefined();
     expect(fn.redriveFunction).toBeUndefined();
-    expect(fn.alarms.map((a) => a.node.id)).toEqual(['ErrorsAlarm', 'ThrottlesAlarm', 'DestinationDeliveryFailuresAlarm', 'AsyncEventsDroppedAlarm']);
+    expect(fn.alarms.map((a) => a.node.id)).toEqual(['ErrorsAlarm', 'ThrottlesAlarm', 'DestinationDeliveryFailuresAlarm', 'AsyncEventsDroppedAlarm',
+      'RecursiveInvocationsDroppedAlarm']);
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'AsyncEventsDropped', Statistic: 'Sum', Threshold: 1 });
     expect(() => fn.metricFailureQueueMessagesVisible()).toThrow(/TestStack\/Async: onFailure is your own destination/);
   });
@@ -258,7 +261,7 @@ describe('AsyncFunction props', () => {
     const topic = new sns.Topic(stack, 'Alarms');
     new AsyncFunction(stack, 'Async', { handler, alarmTopic: topic });
     const alarms = Object.values(template(stack).findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(5);
+    expect(alarms).toHaveLength(7);
     for (const a of alarms) {
       expect(a.Properties.AlarmActions).toEqual([{ Ref: logicalId(topic, stack) }]);
       expect(a.Properties.OKActions).toEqual([{ Ref: logicalId(topic, stack) }]);

@@ -54,12 +54,17 @@ function totalOf(result: ServerlessCostReportResult, pathEnd: string): number {
   return found[0].monthlyCost;
 }
 
+/** INIT billed since 2025-08-01: 1% of invocations are cold starts of 110 ms each (the defaults). */
+function initByHand(invocations: number, memoryGb: number, gbPrice = ARM): number {
+  return invocations * 0.01 * 0.11 * memoryGb * gbPrice;
+}
+
 /** An SQS worker's bill by hand: sends, receives of 10, batch deletes, idle polls, Lambda, logs, idempotency, alarms. */
 function workerByHand(messages: number, seconds: number, memoryGb: number, perInvocation: number, alarms: number, gbPrice = ARM): number {
   const invocations = messages / perInvocation;
   const receives = messages / Math.min(10, perInvocation);
   return (messages + receives + receives + EMPTY_RECEIVES) * SQS
-    + invocations * LAMBDA_REQUEST + messages * seconds * memoryGb * gbPrice
+    + invocations * LAMBDA_REQUEST + messages * seconds * memoryGb * gbPrice + initByHand(invocations, memoryGb, gbPrice)
     + invocations * 1024 / GIB * LOG_GB
     + messages * 2 * WRU
     + alarms * ALARM;
@@ -74,11 +79,11 @@ describe('the demo app\'s report against an independent calculation', () => {
   });
 
   test('OrderWorker: 2M messages of 2 KB, 120 ms at 512 MB, batches of 10, idempotent', () => {
-    expect(totalOf(result, '/OrderWorker')).toBeCloseTo(workerByHand(2_000_000, 0.12, 0.5, 10, 4), 9);
+    expect(totalOf(result, '/OrderWorker')).toBeCloseTo(workerByHand(2_000_000, 0.12, 0.5, 10, 5), 9);
     const worker = result.constructs.find((c) => c.path.endsWith('/OrderWorker'))!;
     expect(worker.comparisons).toEqual([{
       subject: 'architecture', current: 'arm64', currentMonthlyCost: worker.monthlyCost,
-      alternative: 'all functions on x86_64', alternativeMonthlyCost: expect.closeTo(workerByHand(2_000_000, 0.12, 0.5, 10, 4, X86), 9),
+      alternative: 'all functions on x86_64', alternativeMonthlyCost: expect.closeTo(workerByHand(2_000_000, 0.12, 0.5, 10, 5, X86), 9),
     }]);
   });
 
@@ -86,9 +91,9 @@ describe('the demo app\'s report against an independent calculation', () => {
     const expected = 500_000 * SNS
       + (730 * 3600 / 300) * 2 * KMS_REQUEST + KMS_KEY
       // virus-scan: every upload, 800 ms at 1 GB; text-extraction: 100k at 3 s, 2 GB; metadata-index: 450k at 40 ms, 20 per invocation
-      + workerByHand(500_000, 0.8, 1, 10, 4 + 1)
-      + workerByHand(100_000, 3, 2, 10, 4 + 1)
-      + workerByHand(450_000, 0.04, 0.5, 20, 4 + 1);
+      + workerByHand(500_000, 0.8, 1, 10, 5 + 1)
+      + workerByHand(100_000, 3, 2, 10, 5 + 1)
+      + workerByHand(450_000, 0.04, 0.5, 20, 5 + 1);
     expect(totalOf(result, '/UploadPipeline')).toBeCloseTo(expected, 9);
   });
 
@@ -99,8 +104,8 @@ describe('the demo app\'s report against an independent calculation', () => {
     const expected = 5_000_000 * HTTP_API + 5_000_000 * LAMBDA_REQUEST + 5_000_000 * 0.045 * 1 * PC_DURATION_ARM
       + warm * 1 * 730 * 3600 * PC_ARM
       + 5_000_000 * (1024 + 400) / GIB * LOG_GB
-      // 5 alarms, the 5xx-rate alarm on 2 metrics
-      + 6 * ALARM;
+      // 6 alarms, the 5xx-rate alarm on 2 metrics
+      + 7 * ALARM;
     expect(totalOf(result, '/CheckoutApi')).toBeCloseTo(expected, 9);
   });
 
@@ -108,7 +113,7 @@ describe('the demo app\'s report against an independent calculation', () => {
     // The happy path enters 10 states: Start, reserve-inventory, approve-order (callback),
     // charge-payment, create-shipment, the notify Parallel state, its 2 branch tasks, Check notify, Succeeded.
     // 4 tasks on the main path share the 1.5 s execution: 0.375 s per step function.
-    const steps = 3 * (200_000 * LAMBDA_REQUEST + 200_000 * 0.375 * 0.25 * ARM + 200_000 * 1024 / GIB * LOG_GB);
+    const steps = 3 * (200_000 * LAMBDA_REQUEST + 200_000 * 0.375 * 0.25 * ARM + initByHand(200_000, 0.25) + 200_000 * 1024 / GIB * LOG_GB);
     // history: 2 + 2 x 10 states + 3 x 4 tasks = 34 events of 400 bytes (no execution data for STANDARD)
     const rest = steps + 200_000 * 34 * 400 / GIB * LOG_GB + 3 * ALARM;
     const standard = 200_000 * 10 * TRANSITION + rest;
@@ -120,8 +125,8 @@ describe('the demo app\'s report against an independent calculation', () => {
 
   test('OrdersProjector: 1M DynamoDB stream records at 30 ms and 512 MB, 10 per invocation; Lambda reads the stream free', () => {
     const invocations = 1_000_000 / 10;
-    const expected = invocations * LAMBDA_REQUEST + 1_000_000 * 0.03 * 0.5 * ARM + invocations * 1024 / GIB * LOG_GB
-      + 1_000_000 * 2 * WRU + 5 * ALARM;
+    const expected = invocations * LAMBDA_REQUEST + 1_000_000 * 0.03 * 0.5 * ARM + initByHand(invocations, 0.5)
+      + invocations * 1024 / GIB * LOG_GB + 1_000_000 * 2 * WRU + 6 * ALARM;
     expect(totalOf(result, '/OrdersProjector')).toBeCloseTo(expected, 9);
     const lines = result.constructs.find((c) => c.path.endsWith('/OrdersProjector'))!.lines;
     expect(lines.filter((l) => l.service === 'DynamoDB Streams' || l.service === 'S3').map((l) => [l.item, l.monthlyCost, l.formula])).toEqual([
@@ -134,16 +139,17 @@ describe('the demo app\'s report against an independent calculation', () => {
     const invocations = 3_000_000 / 100;
     // 2 KB per record (rounded up to whole KB), written once and read once by the mapping
     const gb = 3_000_000 * 2 / (1024 * 1024);
-    const expected = invocations * LAMBDA_REQUEST + 3_000_000 * 0.015 * 0.5 * ARM + invocations * 1024 / GIB * LOG_GB
+    const expected = invocations * LAMBDA_REQUEST + 3_000_000 * 0.015 * 0.5 * ARM + initByHand(invocations, 0.5)
+      + invocations * 1024 / GIB * LOG_GB
       + 730 * KINESIS_STREAM_HOUR + gb * KINESIS_GB_IN + gb * KINESIS_GB_OUT
-      + 3_000_000 * 2 * WRU + 300 * S3_PUT + 5 * ALARM;
+      + 3_000_000 * 2 * WRU + 300 * S3_PUT + 6 * ALARM;
     expect(totalOf(result, '/OrderEventsWorker')).toBeCloseTo(expected, 9);
   });
 
   test('NightlyReport: a daily cron runs 365.25 / 12 times a month, 90 s at 256 MB, idempotent, DLQ idle', () => {
     const runs = 365.25 / 12;
-    const expected = runs * SCHEDULER + runs * LAMBDA_REQUEST + runs * 90 * 0.25 * ARM + runs * 1024 / GIB * LOG_GB
-      + runs * 2 * WRU + 6 * ALARM;
+    const expected = runs * SCHEDULER + runs * LAMBDA_REQUEST + runs * 90 * 0.25 * ARM + initByHand(runs, 0.25) + runs * 1024 / GIB * LOG_GB
+      + runs * 2 * WRU + 7 * ALARM;
     expect(totalOf(result, '/NightlyReport')).toBeCloseTo(expected, 9);
     const lines = result.constructs.find((c) => c.path.endsWith('/NightlyReport'))!.lines;
     expect(lines[0].formula).toMatch(/^cron\(30 3 \* \* \? \*\): 10,227 days in 28 years from \d{4} x 1 run\(s\) a day \/ 336 months = 30\.44 runs x \$1\.00 per million/);
@@ -151,7 +157,8 @@ describe('the demo app\'s report against an independent calculation', () => {
   });
 
   test('UploadIndexer: 300k async events at 200 ms and 512 MB; the dashboard; the total', () => {
-    const indexer = 300_000 * LAMBDA_REQUEST + 300_000 * 0.2 * 0.5 * ARM + 300_000 * 1024 / GIB * LOG_GB + 5 * ALARM;
+    const indexer = 300_000 * LAMBDA_REQUEST + 300_000 * 0.2 * 0.5 * ARM + initByHand(300_000, 0.5) + 300_000 * 1024 / GIB * LOG_GB
+      + 7 * ALARM;
     expect(totalOf(result, '/UploadIndexer')).toBeCloseTo(indexer, 9);
     expect(result.appLines.map((l) => [l.item, l.monthlyCost])).toEqual([['dashboards', DASHBOARD]]);
     const sum = result.constructs.reduce((t, c) => t + c.monthlyCost, 0) + DASHBOARD;
@@ -180,7 +187,7 @@ describe('ServerlessCostReport', () => {
       expect(app.synth().directory).toBe(outdir);
       const written = JSON.parse(fs.readFileSync(path.join(outdir, 'serverless-cost.json'), 'utf8')) as ServerlessCostReportResult;
       expect(written.constructs.map((c) => [c.path, c.estimated])).toEqual([['Costed/Worker', true], ['Costed/Unpriced', false]]);
-      expect(written.pricesTakenOn).toBe('2026-12-01');
+      expect(written.pricesTakenOn).toBe('2026-12-07');
       const printed = write.mock.calls.map((c) => String(c[0])).join('');
       expect(printed).toContain('[cdk-serverless-patterns] Costed: monthly cost estimate: $');
       expect(printed).toContain('  Costed/Unpriced (SqsWorker): not estimated, no expectedLoad');
@@ -203,7 +210,8 @@ describe('ServerlessCostReport', () => {
     expect(q).toEqual({
       'SendMessage': 200_000, 'ReceiveMessage': 20_000 * 8, 'DeleteMessageBatch': 20_000,
       'empty receives of the poller': 2 * 730 * 3600 / 20,
-      'requests': 20_000, 'duration arm64': 100_000 * 0.1 * 0.5, 'ingestion (function logs)': 20_000 * 1024 / GIB,
+      'requests': 20_000, 'duration arm64': 100_000 * 0.1 * 0.5, 'INIT duration arm64': 20_000 * 0.01 * 0.11 * 0.5,
+      'ingestion (function logs)': 20_000 * 1024 / GIB,
     });
     expect(estimate.lines[0].unitPrice).toBe(0.50 / 1e6);
   });

@@ -89,8 +89,8 @@ describe('FanOutPipeline with an SNS topic (default source)', () => {
     const alarmTopic = new sns.Topic(stack, 'Alarms');
     const pipeline = new FanOutPipeline(stack, 'Orders', { alarmTopic, consumers: [consumer('billing'), consumer('audit')] });
     const alarms = resourcesOf(stack, 'AWS::CloudWatch::Alarm');
-    // SqsWorker: dead-letter, message age, errors, throttles; FanOutConsumer: delivery dead-letter.
-    expect(alarms).toHaveLength(10);
+    // SqsWorker: dead-letter, message age, errors, throttles, recursive invocations dropped; FanOutConsumer: delivery dead-letter.
+    expect(alarms).toHaveLength(12);
     const topicRef = { Ref: stack.getLogicalId(alarmTopic.node.defaultChild as sns.CfnTopic) };
     for (const a of alarms) {
       expect(a.props.AlarmActions).toEqual([topicRef]);

@@ -122,8 +122,8 @@ describe('ProvisionedApi defaults (HTTP API)', () => {
     expect(stack.resolve(api.url)).toEqual(stack.resolve(api.stage!.url));
   });
 
-  test('five alarms: 5xx rate, p99 latency, throttles, spillover, utilization', () => {
-    expect(api.alarms).toHaveLength(5);
+  test('six alarms: 5xx rate, p99 latency, throttles, recursive invocations dropped, spillover, utilization', () => {
+    expect(api.alarms).toHaveLength(6);
     const aliasId = Object.keys(t.findResources('AWS::Lambda::Alias'))[0];
     const fnId = stack.getLogicalId(api.function.node.defaultChild as never);
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -337,7 +337,7 @@ describe('ProvisionedApi options', () => {
     build({ alarmTopic: topic }, stack);
     const topicId = stack.getLogicalId(topic.node.defaultChild as never);
     const alarms = Object.values(template(stack).findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(5);
+    expect(alarms).toHaveLength(6);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
   });
 
@@ -608,7 +608,7 @@ describe('ProvisionedApi rule packs (cdk-nag AwsSolutions + Serverless)', () => 
   });
 });
 
-test('resource count: a stack holding just the demo ProvisionedApi has 18 resources (19 before the function\'s grants moved inline into its role)', () => {
+test('resource count: a stack holding just the demo ProvisionedApi has 19 resources (18 before the RecursiveInvocationsDropped alarm)', () => {
   const stack = newStack();
   addProvisionedApiDemo(stack, sns.Topic.fromTopicArn(stack, 'Alarms', 'arn:aws:sns:us-east-1:123456789012:alarms'));
   const resources = Object.values(template(stack).toJSON().Resources as Record<string, { Type: string }>);
@@ -619,9 +619,9 @@ test('resource count: a stack holding just the demo ProvisionedApi has 18 resour
     'AWS::Lambda::Version': 1, 'AWS::Lambda::Alias': 1, 'AWS::Lambda::Permission': 1,
     'AWS::ApplicationAutoScaling::ScalableTarget': 1, 'AWS::ApplicationAutoScaling::ScalingPolicy': 1,
     'AWS::ApiGatewayV2::Api': 1, 'AWS::ApiGatewayV2::Integration': 1, 'AWS::ApiGatewayV2::Route': 1, 'AWS::ApiGatewayV2::Stage': 1,
-    'AWS::CloudWatch::Alarm': 5,
+    'AWS::CloudWatch::Alarm': 6,
   });
-  expect(resources).toHaveLength(18);
+  expect(resources).toHaveLength(19);
 });
 
 test('snapshot of the demo configuration', () => {

@@ -44,7 +44,7 @@ describe('ScheduledJob defaults (function target)', () => {
     t.resourceCountIs('AWS::Lambda::EventInvokeConfig', 1);
     t.resourceCountIs('AWS::DynamoDB::Table', 1);
     t.resourceCountIs('AWS::IAM::Role', 2);
-    t.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 7);
     t.resourceCountIs('AWS::Logs::LogGroup', 1);
   });
 
@@ -234,7 +234,7 @@ describe('ScheduledJob props', () => {
     const { t, stack } = job({ schedule: JobSchedule.at(new Date('2027-07-01T07:30:00Z')), timeZone: TimeZone.EUROPE_BERLIN });
     t.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'at(2027-07-01T09:30:00)', ScheduleExpressionTimezone: 'Europe/Berlin' });
     expect(nextRunInfos(stack)).toEqual(['at(2027-07-01T09:30:00) in Europe/Berlin: runs once, at 2027-07-01 09:30 (UTC+02:00)']);
-    t.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 6);
   });
 
   test('allowOverlap false reserves a concurrency of 1', () => {

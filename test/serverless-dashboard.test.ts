@@ -43,7 +43,8 @@ const DIMENSIONS: Record<string, { metrics: string[]; dimensions: Record<string,
   'AWS/Lambda': {
     metrics: ['Errors', 'Throttles', 'Duration', 'ConcurrentExecutions', 'DestinationDeliveryFailures', 'AsyncEventAge',
       'AsyncEventsDropped', 'ProvisionedConcurrencyUtilization', 'ProvisionedConcurrencySpilloverInvocations',
-      'UrlRequestLatency', 'Url4xxCount', 'Url5xxCount', 'IteratorAge', 'OnFailureDestinationDeliveredEventCount', 'DroppedEventCount'],
+      'UrlRequestLatency', 'Url4xxCount', 'Url5xxCount', 'IteratorAge', 'OnFailureDestinationDeliveredEventCount', 'DroppedEventCount',
+      'PolledEventCount', 'FailedInvokeEventCount'],
     // An alias's metrics carry Resource `<function name>:<alias>`; a mapping's, its UUID.
     dimensions: {
       FunctionName: ['AWS::Lambda::Function', 'Ref'],
@@ -138,7 +139,8 @@ describe('ServerlessDashboard over the demo app', () => {
   const body = dashboardBody(template, id);
 
   test('every metric names a namespace and the dimensions of a resource in the same app', () => {
-    expect(checkMetrics(template, body)).toBe(82);
+    // 82 before each of the demo's 6 SqsWorker rows charted its mapping's polled and failed-invoke events (issue 28).
+    expect(checkMetrics(template, body)).toBe(94);
   });
 
   test('every alarm of the app is shown, once, in an alarm status widget', () => {
@@ -167,8 +169,9 @@ describe('ServerlessDashboard over the demo app', () => {
     expect(template.Resources[id].Properties.DashboardName).toBe('serverless-patterns-demo');
   });
 
-  test('the body stays compact: 61 widgets, no alarm created for it, under 540 bytes per widget in the template', () => {
-    expect(body.widgets).toHaveLength(61);
+  test('the body stays compact: 67 widgets, no alarm created for it, under 540 bytes per widget in the template', () => {
+    // 61 before each SqsWorker row gained its mapping-events graph (issue 28).
+    expect(body.widgets).toHaveLength(67);
     // 540 bytes per widget is the bound this test first set (20 KB for the 37 widgets of the demo then).
     expect(JSON.stringify(template.Resources[id].Properties.DashboardBody).length).toBeLessThan(540 * body.widgets.length);
     // Its only resource is the dashboard.
@@ -194,8 +197,8 @@ describe('ServerlessDashboard', () => {
     const body = dashboardBody(template, dashboardId(template));
     expect(dashboard.constructs).toEqual([inside, outside]);
     // The function URL's metrics are the alias's (Url*), still dimensions of the function.
-    // worker: depth, DLQ, age, errors, throttles, p99, concurrency; API: p50, p99, 4xx, 5xx, utilization, spillover
-    expect(checkMetrics(template, body)).toBe(7 + 6);
+    // worker: depth, DLQ, age, errors, throttles, polled, failed invokes, p99, concurrency; API: p50, p99, 4xx, 5xx, utilization, spillover
+    expect(checkMetrics(template, body)).toBe(9 + 6);
     expect(JSON.stringify(body)).toContain('"Url5xxCount"');
     expect(() => dashboard.addConstruct(inside)).toThrow(
       "S/Dashboard: invalid prop 'addConstruct': was called after the dashboard was built (at synthesis). Fix: call addConstruct before app.synth()");
@@ -209,7 +212,8 @@ describe('ServerlessDashboard', () => {
     const assembly = app.synth();
     expect(dashboard.constructs).toEqual([worker]);
     expect(JSON.stringify(assembly.getStackByName('Monitoring').template)).toContain('Fn::ImportValue');
-    expect(Object.keys(assembly.getStackByName('Workers').template.Outputs)).toHaveLength(7);
+    // 7, plus the mapping's UUID (its EventCount metrics) and the RecursiveInvocationsDropped alarm (issue 28).
+    expect(Object.keys(assembly.getStackByName('Workers').template.Outputs)).toHaveLength(9);
   });
 
   test('addConstruct rejects a construct it cannot show, naming what it shows', () => {

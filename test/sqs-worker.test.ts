@@ -24,7 +24,7 @@ describe('SqsWorker defaults', () => {
     t.resourceCountIs('AWS::Lambda::Function', 1);
     t.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
     t.resourceCountIs('AWS::DynamoDB::Table', 1);
-    t.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 5);
     t.resourceCountIs('AWS::Logs::LogGroup', 1);
   });
 
@@ -113,7 +113,7 @@ describe('SqsWorker defaults', () => {
     expect(dynamo[0].Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ServerlessPatternsIdempotencyTable/), 'Arn'] });
   });
 
-  test('alarms: DLQ >= 1, oldest message >= 5 x 180 s, errors >= 1, throttles >= 1', () => {
+  test('alarms: DLQ >= 1, oldest message >= 5 x 180 s, errors >= 1, throttles >= 1, recursive invocations dropped >= 1', () => {
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1, Statistic: 'Maximum',
       ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching',
@@ -122,7 +122,8 @@ describe('SqsWorker defaults', () => {
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 900 });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Threshold: 1, Namespace: 'AWS/Lambda' });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Throttles', Threshold: 1, Namespace: 'AWS/Lambda' });
-    expect(w.alarms).toHaveLength(4);
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'RecursiveInvocationsDropped', Threshold: 1, Namespace: 'AWS/Lambda' });
+    expect(w.alarms).toHaveLength(5);
   });
 
   test('exposes what it made', () => {
@@ -249,7 +250,7 @@ describe('SqsWorker props', () => {
     const topic = new sns.Topic(stack, 'Alarms');
     const { t } = worker({ alarmTopic: topic }, stack);
     const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(4);
+    expect(alarms).toHaveLength(5);
     for (const a of alarms) {
       expect(a.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Alarms/) }]);
       expect(a.Properties.OKActions).toEqual([{ Ref: expect.stringMatching(/^Alarms/) }]);
@@ -292,7 +293,7 @@ describe('SqsWorker props', () => {
     const { worker: w } = worker({ queue }, stack);
     expect(warningsOf(stack)).toEqual([expect.stringContaining('the given queue has no dead-letter queue')]);
     expect(warningsOf(stack)[0]).toContain('[ack: cdk-serverless-patterns:SqsWorker.queueWithoutDeadLetterQueue]');
-    expect(w.alarms.map((a) => a.node.id).sort()).toEqual(['ErrorsAlarm', 'MessageAgeAlarm', 'ThrottlesAlarm']);
+    expect(w.alarms.map((a) => a.node.id).sort()).toEqual(['ErrorsAlarm', 'MessageAgeAlarm', 'RecursiveInvocationsDroppedAlarm', 'ThrottlesAlarm']);
   });
 
   test('a function of your own is wired as is and gets the runtime variables', () => {

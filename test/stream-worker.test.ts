@@ -41,7 +41,7 @@ describe('StreamWorker defaults', () => {
       'AWS::S3::Bucket': 1,
       'AWS::S3::BucketPolicy': 1,
       'AWS::DynamoDB::Table': 1,
-      'AWS::CloudWatch::Alarm': 5,
+      'AWS::CloudWatch::Alarm': 6,
     });
   });
 
@@ -122,7 +122,7 @@ describe('StreamWorker defaults', () => {
     const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
     const byMetric = Object.fromEntries(alarms.map((a) => [a.MetricName, a]));
     expect(Object.keys(byMetric).sort()).toEqual(
-      ['DestinationDeliveryFailures', 'Errors', 'IteratorAge', 'OnFailureDestinationDeliveredEventCount', 'Throttles']);
+      ['DestinationDeliveryFailures', 'Errors', 'IteratorAge', 'OnFailureDestinationDeliveredEventCount', 'RecursiveInvocationsDropped', 'Throttles']);
     expect(byMetric.IteratorAge).toMatchObject({ Threshold: 6 * 3600 * 1000, Statistic: 'Maximum', Namespace: 'AWS/Lambda' });
     expect(byMetric.OnFailureDestinationDeliveredEventCount).toMatchObject({
       Threshold: 1, Statistic: 'Sum', Dimensions: [{ Name: 'EventSourceMappingUUID', Value: { Ref: expect.stringMatching(/^WorkerEventSourceMapping/) } }],

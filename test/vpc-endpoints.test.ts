@@ -25,7 +25,8 @@ const worker = (stack: Stack, vpc: ec2.IVpc, idempotency = true) => new SqsWorke
 const EGRESS_WARNING = "invalid prop 'vpcSubnets': is in a VPC whose selected subnets have no route to a NAT gateway and no VPC "
   + 'endpoint for dynamodb: its calls to dynamodb time out (a public subnet\'s internet gateway gives a function no public IP). '
   + 'Fix: add VPC endpoints for dynamodb (new ServerlessVpcEndpoints(...)), or place the function in subnets with a NAT route '
-  + '(vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }) [ack: cdk-serverless-patterns:SPG-VPC-EGRESS]';
+  + '(vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }), or in dual-stack subnets with an egress-only internet '
+  + 'gateway route (::/0) and ipv6AllowedForDualStack: true [ack: cdk-serverless-patterns:SPG-VPC-EGRESS]';
 
 describe('the VPC egress rule', () => {
   test('warns only when the subnets have no egress and a needed service has no endpoint', () => {
@@ -37,6 +38,10 @@ describe('the VPC egress rule', () => {
     expect(vpcEgressRule.check({ ...base, endpointServices: undefined })).toBeUndefined();
     expect(vpcEgressRule.check({ ...base, neededServices: [] })).toBeUndefined();
     expect(vpcEgressRule.check({ ...base, inVpc: false })).toBeUndefined();
+    // IPv6: only a dual-stack function with a ::/0 way out has egress without NAT.
+    expect(vpcEgressRule.check({ ...base, ipv6AllowedForDualStack: true, subnetsHaveIpv6Egress: true })).toBeUndefined();
+    expect(vpcEgressRule.check({ ...base, ipv6AllowedForDualStack: true, subnetsHaveIpv6Egress: false })).toBeDefined();
+    expect(vpcEgressRule.check({ ...base, ipv6AllowedForDualStack: false, subnetsHaveIpv6Egress: true })).toBeDefined();
   });
 
   test('the services the runtime calls come from the variables the constructs set', () => {
@@ -126,6 +131,41 @@ describe('the guardrail (ServerlessGuardrails over any function)', () => {
       vpc: new ec2.Vpc(stack, 'Vpc', { natGateways: 1 }), environment: { IDEMPOTENCY_TABLE_NAME: 'records' },
     });
     expect(findingsOf(stack).filter((f) => f.rule === 'SPG-VPC-EGRESS')).toEqual([]);
+  });
+});
+
+describe('dual-stack functions (ipv6AllowedForDualStack) and egress-only internet gateways', () => {
+  /** A dual-stack VPC of isolated subnets whose route tables send ::/0 to an egress-only internet gateway (no NAT). */
+  const dualStackFunction = (ipv6AllowedForDualStack: boolean, withIpv6Route = true) => {
+    const stack = guardedStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', {
+      ipProtocol: ec2.IpProtocol.DUAL_STACK, natGateways: 0,
+      subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+    });
+    if (withIpv6Route) {
+      const gateway = new ec2.CfnEgressOnlyInternetGateway(stack, 'EgressOnly', { vpcId: vpc.vpcId });
+      vpc.isolatedSubnets.forEach((subnet, i) => new ec2.CfnRoute(stack, `Ipv6Route${i}`, {
+        routeTableId: subnet.routeTable.routeTableId, destinationIpv6CidrBlock: '::/0', egressOnlyInternetGatewayId: gateway.ref,
+      }));
+    }
+    new lambda.Function(stack, 'Fn', {
+      runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {}'),
+      vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, ipv6AllowedForDualStack,
+      environment: { IDEMPOTENCY_TABLE_NAME: 'records' },
+    });
+    return findingsOf(stack).filter((f) => f.rule === 'SPG-VPC-EGRESS');
+  };
+
+  test('a dual-stack function whose subnets route ::/0 to an egress-only internet gateway has a way out: no warning', () => {
+    expect(dualStackFunction(true)).toEqual([]);
+  });
+
+  test('the same subnets without ipv6AllowedForDualStack: the function leaves over IPv4 only, so it is reported', () => {
+    expect(dualStackFunction(false)).toEqual([{ level: 'warning', path: '/UserStack/Fn/Resource', rule: 'SPG-VPC-EGRESS' }]);
+  });
+
+  test('ipv6AllowedForDualStack without a ::/0 route is reported', () => {
+    expect(dualStackFunction(true, false)).toEqual([{ level: 'warning', path: '/UserStack/Fn/Resource', rule: 'SPG-VPC-EGRESS' }]);
   });
 });
 

@@ -24,6 +24,8 @@ export function vpcEgressFactsOf(model: StackModel, fn: ModelResource): VpcEgres
     inVpc: true,
     neededServices,
     subnetsHaveEgress: tables.every((table) => hasEgressRoute(model, table)),
+    ipv6AllowedForDualStack: vpcConfig?.Ipv6AllowedForDualStack === true,
+    subnetsHaveIpv6Egress: tables.every((table) => hasIpv6EgressRoute(model, table)),
     endpointServices: endpointServices(model, vpcIds, tables),
   };
 }
@@ -45,6 +47,19 @@ function hasEgressRoute(model: StackModel, routeTable: string): boolean {
     const p = route.props;
     if (!referencedIds(p.RouteTableId).includes(routeTable) || p.DestinationCidrBlock !== '0.0.0.0/0') return false;
     return [p.NatGatewayId, p.InstanceId, p.TransitGatewayId, p.NetworkInterfaceId].some((target) => target !== undefined);
+  });
+}
+
+/**
+ * An IPv6 default route (::/0): a dual-stack function's IPv6 address is global, so an egress-only
+ * internet gateway (or an internet gateway, a transit gateway, a network interface) is a way out.
+ * @see https://docs.aws.amazon.com/vpc/latest/userguide/egress-only-internet-gateway.html
+ */
+function hasIpv6EgressRoute(model: StackModel, routeTable: string): boolean {
+  return model.ofType('AWS::EC2::Route').some((route) => {
+    const p = route.props;
+    if (!referencedIds(p.RouteTableId).includes(routeTable) || p.DestinationIpv6CidrBlock !== '::/0') return false;
+    return [p.EgressOnlyInternetGatewayId, p.GatewayId, p.TransitGatewayId, p.NetworkInterfaceId].some((target) => target !== undefined);
   });
 }
 

@@ -9,7 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { createAlarms } from '../core/alarms';
+import { createAlarms, recursiveLoopAlarm } from '../core/alarms';
 import { Defaults } from '../core/defaults';
 import { createPatternFunction, requireExecutionRole } from '../serverless-function/pattern-function';
 import { grantInvokeExactly } from '../core/grants';
@@ -312,6 +312,8 @@ export class AsyncFunction extends Construct {
           description: 'Lambda could not send failed events to the function\'s dead-letter queue: those events are lost',
         },
       } : {}),
+      ...recursiveLoopAlarm(this.function),
+      ...(this.redriveFunction ? recursiveLoopAlarm(this.redriveFunction, 'RedriveRecursiveInvocationsDroppedAlarm', 'the redrive function') : {}),
     });
   }
 }

@@ -55,6 +55,10 @@ export function createRedrive(scope: Construct, target: lambda.IFunction, failur
     vpcSubnets: props.vpcSubnets,
     securityGroups: props.securityGroups,
     logEncryptionKey: props.logEncryptionKey,
+    // The one loop this library builds on purpose (failure queue -> redrive -> function -> failure
+    // queue), and it must stay bounded: with TERMINATE an event that keeps failing is stopped after
+    // about 16 cycles and parked in the redrive's dead-letter queue, behind its alarm.
+    recursiveLoop: lambda.RecursiveLoop.TERMINATE,
   }, {
     defaultTimeout: REDRIVE_TIMEOUT,
     description: `Replays the failure queue of ${scope.node.path}`,

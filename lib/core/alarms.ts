@@ -1,5 +1,7 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Duration } from 'aws-cdk-lib';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 
@@ -53,4 +55,27 @@ export function createAlarms(scope: Construct, props: PatternAlarmProps,
     }
     return alarm;
   });
+}
+
+/**
+ * Events Lambda dropped because it found `fn` in a recursive loop (`RecursiveInvocationsDropped`,
+ * AWS/Lambda, sum over 5 minutes). With recursive loop detection on Terminate (the library's
+ * default) a dropped event is otherwise silent: it is lost unless a dead-letter queue caught it.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html
+ */
+export function metricRecursiveInvocationsDropped(fn: lambda.IFunction): cloudwatch.IMetric {
+  return fn.metric('RecursiveInvocationsDropped', { statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) });
+}
+
+/** The alarm spec every library function gets: one dropped recursive invocation is one lost event. */
+export function recursiveLoopAlarm(fn: lambda.IFunction, id = 'RecursiveInvocationsDroppedAlarm',
+  which = 'the function'): { [id: string]: PatternAlarmSpec } {
+  return {
+    [id]: {
+      metric: metricRecursiveInvocationsDropped(fn),
+      threshold: 1,
+      description: `Lambda found ${which} in a recursive loop and dropped an event (recursiveLoop TERMINATE): find what `
+        + 'sends the event back to its own source, or set recursiveLoop ALLOW for a loop built on purpose',
+    },
+  };
 }

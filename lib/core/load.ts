@@ -46,4 +46,17 @@ export interface ExpectedLoad {
    * @default - no failures priced (the failure bucket's PUT requests are 0)
    */
   readonly failureRate?: number;
+  /**
+   * Share of invocations that start a new execution environment (0 to 1). Lambda bills the INIT
+   * phase of those cold starts since 1 August 2025, at the duration price.
+   * @see https://aws.amazon.com/blogs/compute/aws-lambda-standardizes-billing-for-init-phase
+   * @default 0.01 (AWS: "INITs (cold starts) typically occur in under 1% of invocations")
+   */
+  readonly coldStartShare?: number;
+  /**
+   * Billed duration of one INIT phase (runtime start plus the handler module's load).
+   * @default Duration.millis(110) (bench/RESULTS.md: the bundled handlers' cold start with idempotency
+   * on, 104-111 ms measured on the build machine, Node.js start included)
+   */
+  readonly initDuration?: Duration;
 }

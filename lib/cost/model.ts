@@ -1,3 +1,4 @@
+import { PAYLOAD_LIMITS } from '../rules/limits';
 import type { Prices } from './prices';
 
 /** One figure of the cost report: what is billed, how much of it, at what price, and how it was found. */
@@ -72,6 +73,39 @@ export function lambdaDuration(units: number, seconds: number, memoryMb: number,
   const quantity = gbSeconds(units, seconds, memoryMb);
   return line('Lambda', `duration ${arm64 ? 'arm64' : 'x86_64'}`, quantity, 'GB-s', price,
     `${count(units)} ${what} x ${seconds} s x ${memoryMb / 1024} GB = ${count(quantity)} GB-s x $${price}`);
+}
+
+/** Bytes of an asynchronous event billed as one request; each 64 KB beyond is one more (events up to 1 MB since 2025). */
+export const ASYNC_REQUEST_BYTES = 256 * 1024;
+
+/**
+ * The extra requests of asynchronous events above 256 KB: one per 64 KB chunk beyond, up to 1 MB.
+ * Undefined when events fit in 256 KB.
+ * @see https://aws.amazon.com/lambda/pricing/
+ */
+export function asyncPayloadRequests(events: number, payloadBytes: number, prices: Prices): CostLine | undefined {
+  if (payloadBytes <= ASYNC_REQUEST_BYTES) return undefined;
+  // Lambda takes no larger async event; a load above it is priced at the limit.
+  const billed = Math.min(payloadBytes, PAYLOAD_LIMITS.lambdaAsyncInvocationBytes.value);
+  const extra = Math.ceil((billed - ASYNC_REQUEST_BYTES) / CHUNK_BYTES);
+  return line('Lambda', 'requests (async payload beyond 256 KB)', events * extra, 'requests', prices.lambdaRequestsPerMillion / 1e6,
+    `${count(events)} events x ${extra} extra 64 KB chunk(s) beyond the first 256 KB x ${perMillion(prices.lambdaRequestsPerMillion)}`);
+}
+
+/**
+ * The INIT phase of cold starts, billed like duration since 1 August 2025 (before, on-demand ZIP
+ * functions on managed runtimes were not billed for it): invocations x cold-start share x init
+ * seconds x memory.
+ * @see https://aws.amazon.com/blogs/compute/aws-lambda-standardizes-billing-for-init-phase
+ */
+export function lambdaInitDuration(invocations: number, coldStartShare: number, initSeconds: number, memoryMb: number, arm64: boolean,
+  prices: Prices): CostLine {
+  const price = arm64 ? prices.lambdaArm64PerGbSecond : prices.lambdaX86PerGbSecond;
+  const coldStarts = invocations * coldStartShare;
+  const quantity = gbSeconds(coldStarts, initSeconds, memoryMb);
+  return line('Lambda', `INIT duration ${arm64 ? 'arm64' : 'x86_64'}`, quantity, 'GB-s', price,
+    `${count(invocations)} invocations x ${coldStartShare} cold-start share x ${initSeconds} s init x ${memoryMb / 1024} GB `
+    + `= ${count(quantity)} GB-s x $${price} (INIT billed since 2025-08-01)`);
 }
 
 /** Duration of invocations served by provisioned concurrency (cheaper per GB-s than on demand). */
@@ -191,11 +225,49 @@ export function dashboards(n: number, prices: Prices): CostLine {
     `${n} dashboard(s) x ${money(prices.cloudWatchDashboardPerMonth)} (3 per account are free)`);
 }
 
-/** CloudWatch Logs ingestion. */
+/** CloudWatch Logs ingestion (function logs: at the first tier; the report applies the account-wide tiers). */
 export function logIngestion(entries: number, bytesPerEntry: number, prices: Prices, what: string): CostLine {
   const gb = entries * bytesPerEntry / GB;
   return line('CloudWatch Logs', `ingestion (${what})`, gb, 'GB', prices.logIngestionPerGb,
     `${count(entries)} x ${count(bytesPerEntry)} bytes = ${gb.toFixed(3)} GB x ${money(prices.logIngestionPerGb)}`);
+}
+
+/** Marks the log lines of Lambda functions, which the account-wide log tiers apply to. */
+export const FUNCTION_LOGS = 'function logs';
+
+const TB = 1024;
+/** Lambda log tiers since May 2025: [upper bound in GB, price key]; above the last bound, the last price. */
+function lambdaLogTiers(prices: Prices): Array<[number, number]> {
+  return [[10 * TB, prices.logIngestionPerGb], [30 * TB, prices.lambdaLogsNext20TbPerGb],
+    [50 * TB, prices.lambdaLogsAfter30TbPerGb], [Infinity, prices.lambdaLogsOver50TbPerGb]];
+}
+
+/**
+ * The account-wide discount of Lambda's tiered log pricing (May 2025): every construct prices its
+ * function logs at the first tier; past 10 TB a month in all, the tiers lower the bill. A negative
+ * line, or none below 10 TB.
+ * @see https://www.duckbillgroup.com/?p=9080
+ */
+export function lambdaLogTierDiscount(totalGb: number, prices: Prices): CostLine | undefined {
+  if (totalGb <= 10 * TB) return undefined;
+  let tiered = 0;
+  let lower = 0;
+  for (const [upper, price] of lambdaLogTiers(prices)) {
+    tiered += Math.max(0, Math.min(totalGb, upper) - lower) * price;
+    lower = upper;
+  }
+  const flat = totalGb * prices.logIngestionPerGb;
+  return line('CloudWatch Logs', 'Lambda log volume tiers', 1, 'discount', tiered - flat,
+    `${count(Math.round(totalGb))} GB of function logs: ${money(prices.logIngestionPerGb)} up to 10 TB, `
+    + `${money(prices.lambdaLogsNext20TbPerGb)} to 30 TB, ${money(prices.lambdaLogsAfter30TbPerGb)} to 50 TB, `
+    + `${money(prices.lambdaLogsOver50TbPerGb)} beyond = $${tiered.toFixed(2)}, instead of $${flat.toFixed(2)} at the first tier`);
+}
+
+/** SQS event source mapping provisioned mode: event poller units around the clock (one per minimum poller, assumed). */
+export function eventPollerUnits(minimumPollers: number, prices: Prices): CostLine {
+  return line('Lambda', 'SQS event poller units (provisioned mode)', minimumPollers * 730, 'EPU-hours', prices.sqsEventPollerUnitPerHour,
+    `${minimumPollers} minimum poller(s) x 730 h x ${money(prices.sqsEventPollerUnitPerHour)} per EPU-hour (1 EPU per poller `
+    + 'assumed; pollers scaled above the minimum cost more)');
 }
 
 /** KMS customer managed keys. */
@@ -239,10 +311,19 @@ export const KINESIS_PUT_PAYLOAD_UNIT_BYTES = 25 * 1024;
  * shared-throughput reader, every record rounded up to 1 KB.
  * @see https://aws.amazon.com/kinesis/data-streams/pricing/
  */
-export function kinesisOnDemand(records: number, payloadBytes: number, readers: number, prices: Prices, owned: boolean): CostLine[] {
+export function kinesisOnDemand(records: number, payloadBytes: number, readers: number, prices: Prices, owned: boolean,
+  advantage = false): CostLine[] {
   const kb = chunks(payloadBytes, KINESIS_DATA_UNIT_BYTES);
   const gb = records * kb / (1024 * 1024);
   const data = `${count(records)} records x ${kb} KB (rounded up per record) = ${gb.toFixed(3)} GB`;
+  if (advantage) {
+    // On-demand Advantage (an account setting): no per-stream charge, lower data prices.
+    const lines = owned ? [line('Kinesis', 'on-demand Advantage data written', gb, 'GB', prices.kinesisOnDemandAdvantageDataInPerGb,
+      `${data} x ${money(prices.kinesisOnDemandAdvantageDataInPerGb)} (no per-stream charge)`)] : [];
+    lines.push(line('Kinesis', 'on-demand Advantage data read', gb * readers, 'GB', prices.kinesisOnDemandAdvantageDataOutPerGb,
+      `${data} x ${readers} reader(s) x ${money(prices.kinesisOnDemandAdvantageDataOutPerGb)}`));
+    return lines;
+  }
   const lines = owned ? [
     line('Kinesis', 'on-demand stream hours', 730, 'stream-hours', prices.kinesisOnDemandStreamPerHour,
       `1 stream x 730 h x ${money(prices.kinesisOnDemandStreamPerHour)}`),

@@ -1,19 +1,21 @@
-/** The day the default prices below were taken (us-east-1, USD, before free tiers). */
-export const PRICES_TAKEN_ON = '2026-12-01';
+/** The day the default prices below were last reviewed (us-east-1, USD, before free tiers); each has its own in PRICE_SOURCES. */
+export const PRICES_TAKEN_ON = '2026-12-07';
 
 /**
- * The price table of the cost report: us-east-1 list prices in USD, taken on 2026-12-01, before
+ * The price table of the cost report: us-east-1 list prices in USD, reviewed on 2026-12-07, before
  * free tiers and volume discounts. Override any price for another region or a negotiated rate;
  * the report then says it uses custom prices. Each default names its source: the project's study
  * notes (seeds), the construct library (lib/provisioned-api), or a public page found then. A
  * price marked "not confirmed" comes from AWS's pricing page as remembered, with no page found
- * to confirm it.
+ * to confirm it; the report lists those (`unconfirmedPrices`). `PRICE_SOURCES` holds each source and
+ * the day it was read.
  */
 export interface ServerlessPriceTable {
   /**
    * Lambda requests, USD per million.
    * @see https://aws.amazon.com/lambda/pricing/
-   * @default 0.20 (seeds: "$0.20 per 1 million requests")
+   * @default 0.20 (seeds: "$0.20 per 1 million requests"; https://git.mcrn.ar/mariano/lambda_local_runner/src/branch/main/docs/lambdas-md/lambda-13-cost.md,
+   * read 2026-12-07)
    */
   readonly lambdaRequestsPerMillion?: number;
   /**
@@ -103,7 +105,8 @@ export interface ServerlessPriceTable {
    * CloudWatch standard-resolution alarms, USD per metric in the alarm per month (an alarm on a
    * math expression pays for each metric it uses).
    * @see https://aws.amazon.com/cloudwatch/pricing/
-   * @default 0.10 (not confirmed: the CloudWatch pricing page found here showed only the free tier)
+   * @default 0.10 (https://c3x.dev/resources/aws/aws_cloudwatch_metric_alarm, read 2026-12-07: "$0.10/alarm-month for
+   * standard resolution"; the CloudWatch pricing page found here showed only the free tier)
    */
   readonly cloudWatchAlarmMetricPerMonth?: number;
   /**
@@ -112,8 +115,10 @@ export interface ServerlessPriceTable {
    */
   readonly cloudWatchDashboardPerMonth?: number;
   /**
-   * CloudWatch Logs ingestion (standard class), USD per GB.
-   * @default 0.50 (https://www.factualminds.com/blog/amazon-cloudwatch-pricing-metrics-logs-alarms-dashboards/, June 2026)
+   * CloudWatch Logs ingestion (standard class), USD per GB; for Lambda function logs, the first 10 TB
+   * a month in the account (then `lambdaLogsNext20TbPerGb` and the tiers after it).
+   * @default 0.50 (https://www.factualminds.com/blog/amazon-cloudwatch-pricing-metrics-logs-alarms-dashboards/, June 2026;
+   * https://www.duckbillgroup.com/?p=9080, read 2026-12-07: "$0.50 per GB for Standard Logs in us-east-1", the first tier)
    */
   readonly logIngestionPerGb?: number;
   /**
@@ -141,15 +146,15 @@ export interface ServerlessPriceTable {
   /**
    * Kinesis Data Streams on-demand: each stream, USD per stream-hour.
    * @see https://aws.amazon.com/kinesis/data-streams/pricing/
-   * @default 0.04 (not confirmed: the AWS pricing page found on 2026-12-01 names the hourly per-stream
-   * charge of on-demand mode but its stored text showed no figure)
+   * @default 0.04 (https://www.trek10.com/blog/amazon-kinesis-data-streams-on-demand-vs.-provisioned-billing-mode-cost-comparison,
+   * read 2026-12-07: "$0.04 per stream hour"; the AWS pricing page names the charge without a figure)
    */
   readonly kinesisOnDemandStreamPerHour?: number;
   /**
    * Kinesis Data Streams on-demand data written, USD per GB (each record rounded up to 1 KB, as
    * the AWS pricing page found on 2026-12-01 says).
-   * @default 0.08 (not confirmed: no figure on the AWS page found; https://c3x.dev/resources/aws/aws_kinesis_stream
-   * gives $0.04, which disagrees with AWS's page as remembered)
+   * @default 0.08 (https://www.trek10.com/blog/amazon-kinesis-data-streams-on-demand-vs.-provisioned-billing-mode-cost-comparison,
+   * read 2026-12-07: "$0.08 per gb (payloads rounded up to nearest kb)")
    */
   readonly kinesisOnDemandDataInPerGb?: number;
   /**
@@ -167,7 +172,8 @@ export interface ServerlessPriceTable {
   /**
    * Kinesis Data Streams provisioned mode, USD per million PUT payload units (each 25 KB of a
    * record is one, as the AWS pricing page found on 2026-12-01 explains).
-   * @default 0.014 (not confirmed: no page found here shows the figure)
+   * @default 0.014 (https://www.trek10.com/blog/amazon-kinesis-data-streams-on-demand-vs.-provisioned-billing-mode-cost-comparison,
+   * read 2026-12-07: "$0.014 per million PPUs (25kb chunk)")
    */
   readonly kinesisPutPayloadUnitsPerMillion?: number;
   /**
@@ -185,6 +191,44 @@ export interface ServerlessPriceTable {
    * @default 0.005 (https://c3x.dev/blog/s3-request-fees-explained, found 2026-12-01)
    */
   readonly s3PutRequestsPerThousand?: number;
+  /**
+   * Lambda function logs to CloudWatch Logs (standard class) beyond 10 TB a month in the account,
+   * up to 30 TB, USD per GB: Lambda logs are tiered since May 2025 (the first 10 TB at `logIngestionPerGb`).
+   * @see https://aws.amazon.com/cloudwatch/pricing/
+   * @default 0.25 (not confirmed: https://www.duckbillgroup.com/?p=9080 confirms the tiers and $0.50 for the first 10 TB, and
+   * its 60 TB = $12,500 example agrees with 0.25 / 0.10 / 0.05, which are as remembered)
+   */
+  readonly lambdaLogsNext20TbPerGb?: number;
+  /**
+   * Lambda function logs between 30 and 50 TB a month, USD per GB.
+   * @default 0.10 (not confirmed, see lambdaLogsNext20TbPerGb)
+   */
+  readonly lambdaLogsAfter30TbPerGb?: number;
+  /**
+   * Lambda function logs beyond 50 TB a month, USD per GB.
+   * @default 0.05 (not confirmed, see lambdaLogsNext20TbPerGb)
+   */
+  readonly lambdaLogsOver50TbPerGb?: number;
+  /**
+   * Provisioned mode of an SQS event source mapping: USD per event poller unit (EPU) hour; the
+   * report prices one EPU per minimum poller, around the clock.
+   * @see https://aws.amazon.com/lambda/pricing/
+   * @default 0.185 (not confirmed: the Lambda pricing page found on 2026-12-07 showed no EPU figure; this is the Kafka
+   * provisioned-mode EPU price as remembered, and one EPU per poller is an assumption)
+   */
+  readonly sqsEventPollerUnitPerHour?: number;
+  /**
+   * Kinesis Data Streams On-demand Advantage (an account setting since November 2025, no per-stream
+   * hourly charge): data written, USD per GB, each record rounded up to 1 KB.
+   * @see https://aws.amazon.com/blogs/big-data/amazon-kinesis-data-streams-launches-on-demand-advantage-for-instant-throughput-increases-and-streaming-at-scale
+   * @default 0.032 (not confirmed: the announcement found on 2026-12-07 gives no figure; as remembered)
+   */
+  readonly kinesisOnDemandAdvantageDataInPerGb?: number;
+  /**
+   * Kinesis Data Streams On-demand Advantage: data read by shared-throughput consumers, USD per GB.
+   * @default 0.016 (not confirmed, see kinesisOnDemandAdvantageDataInPerGb)
+   */
+  readonly kinesisOnDemandAdvantageDataOutPerGb?: number;
 }
 
 /** The price table with every default applied. */
@@ -222,7 +266,80 @@ export const US_EAST_1_PRICES: Prices = {
   kinesisPutPayloadUnitsPerMillion: 0.014,
   schedulerInvocationsPerMillion: 1.00,
   s3PutRequestsPerThousand: 0.005,
+  lambdaLogsNext20TbPerGb: 0.25,
+  lambdaLogsAfter30TbPerGb: 0.10,
+  lambdaLogsOver50TbPerGb: 0.05,
+  sqsEventPollerUnitPerHour: 0.185,
+  kinesisOnDemandAdvantageDataInPerGb: 0.032,
+  kinesisOnDemandAdvantageDataOutPerGb: 0.016,
 };
+
+/** Where a default price comes from, when it was read, and whether a page showed the figure. */
+export interface PriceSource {
+  /** The page the figure was read on (an AWS pricing page where it shows figures, else the page that did). */
+  readonly source: string;
+  /** The day it was read (YYYY-MM-DD). */
+  readonly read: string;
+  /** False when no page found showed the figure: the default is as remembered, and the report names it. */
+  readonly confirmed: boolean;
+}
+
+const AWS_LAMBDA = 'https://aws.amazon.com/lambda/pricing/';
+const MCRN = 'https://git.mcrn.ar/mariano/lambda_local_runner/src/branch/main/docs/lambdas-md/lambda-13-cost.md';
+const SEEDS = 'seeds (the project\'s study notes)';
+const confirmed = (source: string, read: string): PriceSource => ({ source, read, confirmed: true });
+const unconfirmed = (source: string, read: string): PriceSource => ({ source, read, confirmed: false });
+
+/**
+ * The source of every default price (the JSDoc of `ServerlessPriceTable` says the same in words).
+ * The AWS pricing pages in the search corpus render their figures with scripts, so most figures are
+ * read from a page that quotes them; each says which.
+ */
+export const PRICE_SOURCES: { readonly [K in keyof Prices]: PriceSource } = {
+  lambdaRequestsPerMillion: confirmed(MCRN, '2026-12-07'),
+  lambdaArm64PerGbSecond: confirmed(MCRN, '2026-12-07'),
+  lambdaX86PerGbSecond: confirmed(MCRN, '2026-12-07'),
+  provisionedConcurrencyArm64PerGbSecond: confirmed('lib/provisioned-api, from ' + AWS_LAMBDA, '2026-12-01'),
+  provisionedConcurrencyX86PerGbSecond: confirmed('lib/provisioned-api, from ' + AWS_LAMBDA, '2026-12-01'),
+  provisionedDurationArm64PerGbSecond: unconfirmed(AWS_LAMBDA, '2026-12-01'),
+  provisionedDurationX86PerGbSecond: confirmed(SEEDS, '2026-12-01'),
+  sqsStandardRequestsPerMillion: confirmed('https://www.factualminds.com/blog/amazon-sqs-pricing-64kb-rule-fifo-vs-standard/', '2026-12-07'),
+  sqsFifoRequestsPerMillion: confirmed('https://www.factualminds.com/blog/amazon-sqs-pricing-64kb-rule-fifo-vs-standard/', '2026-12-07'),
+  snsPublishesPerMillion: confirmed('https://www.factualminds.com/blog/amazon-sns-pricing-publishes-fanout-protocols/', '2026-12-01'),
+  eventBridgeEventsPerMillion: confirmed('https://cloudburn.io/blog/amazon-eventbridge-pricing', '2026-12-01'),
+  stepFunctionsStandardPerThousandTransitions: confirmed(SEEDS, '2026-12-01'),
+  stepFunctionsExpressRequestsPerMillion: confirmed(SEEDS, '2026-12-01'),
+  stepFunctionsExpressPerGbSecond: confirmed('https://www.wring.co/blog/aws-step-functions-pricing-guide', '2026-12-01'),
+  dynamoDbWriteRequestUnitsPerMillion: confirmed('https://airbyte.com/data-engineering-resources/dynamodb-pricing', '2026-12-01'),
+  dynamoDbReadRequestUnitsPerMillion: confirmed('https://airbyte.com/data-engineering-resources/dynamodb-pricing', '2026-12-01'),
+  cloudWatchAlarmMetricPerMonth: confirmed('https://c3x.dev/resources/aws/aws_cloudwatch_metric_alarm', '2026-12-07'),
+  cloudWatchDashboardPerMonth: confirmed('https://www.factualminds.com/blog/amazon-cloudwatch-pricing-metrics-logs-alarms-dashboards/', '2026-12-01'),
+  logIngestionPerGb: confirmed('https://www.duckbillgroup.com/?p=9080', '2026-12-07'),
+  kmsKeyPerMonth: confirmed('https://www.wring.co/blog/aws-kms-pricing-guide', '2026-12-01'),
+  kmsRequestsPerTenThousand: confirmed('https://www.wring.co/blog/aws-kms-pricing-guide', '2026-12-01'),
+  httpApiRequestsPerMillion: confirmed(SEEDS, '2026-12-01'),
+  natGatewayPerHour: confirmed(SEEDS, '2026-12-01'),
+  kinesisOnDemandStreamPerHour: confirmed('https://www.trek10.com/blog/amazon-kinesis-data-streams-on-demand-vs.-provisioned-billing-mode-cost-comparison', '2026-12-07'),
+  kinesisOnDemandDataInPerGb: confirmed('https://www.trek10.com/blog/amazon-kinesis-data-streams-on-demand-vs.-provisioned-billing-mode-cost-comparison', '2026-12-07'),
+  kinesisOnDemandDataOutPerGb: confirmed('https://www.trek10.com/blog/amazon-kinesis-data-streams-on-demand-vs.-provisioned-billing-mode-cost-comparison', '2026-12-07'),
+  kinesisShardPerHour: confirmed('https://www.trek10.com/blog/amazon-kinesis-data-streams-on-demand-vs.-provisioned-billing-mode-cost-comparison', '2026-12-07'),
+  kinesisPutPayloadUnitsPerMillion: confirmed('https://www.trek10.com/blog/amazon-kinesis-data-streams-on-demand-vs.-provisioned-billing-mode-cost-comparison', '2026-12-07'),
+  schedulerInvocationsPerMillion: confirmed('https://cloudburn.io/blog/amazon-eventbridge-pricing', '2026-12-01'),
+  s3PutRequestsPerThousand: confirmed('https://c3x.dev/blog/s3-request-fees-explained', '2026-12-01'),
+  lambdaLogsNext20TbPerGb: unconfirmed('https://www.duckbillgroup.com/?p=9080', '2026-12-07'),
+  lambdaLogsAfter30TbPerGb: unconfirmed('https://www.duckbillgroup.com/?p=9080', '2026-12-07'),
+  lambdaLogsOver50TbPerGb: unconfirmed('https://www.duckbillgroup.com/?p=9080', '2026-12-07'),
+  sqsEventPollerUnitPerHour: unconfirmed(AWS_LAMBDA, '2026-12-07'),
+  kinesisOnDemandAdvantageDataInPerGb: unconfirmed('https://aws.amazon.com/blogs/big-data/amazon-kinesis-data-streams-launches-on-demand-advantage-for-instant-throughput-increases-and-streaming-at-scale', '2026-12-07'),
+  kinesisOnDemandAdvantageDataOutPerGb: unconfirmed('https://aws.amazon.com/blogs/big-data/amazon-kinesis-data-streams-launches-on-demand-advantage-for-instant-throughput-increases-and-streaming-at-scale', '2026-12-07'),
+};
+
+/** The default prices a report uses that no page confirmed (overridden ones are the user's and are not listed). */
+export function unconfirmedDefaults(overrides: ServerlessPriceTable = {}): string[] {
+  const given = overrides as { [key: string]: number | undefined };
+  return (Object.keys(PRICE_SOURCES) as Array<keyof Prices>)
+    .filter((key) => !PRICE_SOURCES[key].confirmed && given[key] === undefined);
+}
 
 /** The defaults with the user's overrides; a negative or non-finite price is an error. */
 export function resolvePrices(overrides: ServerlessPriceTable = {}): Prices {

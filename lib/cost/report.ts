@@ -8,15 +8,15 @@ import { outermost } from '../core/collect';
 import { synthNote } from '../core/notes';
 import { COST_ESTIMATORS, CostEstimator } from './estimators';
 import { keyLines, resolveLoad, type EstimateContext } from './estimators/common';
-import { CostLine, dashboards, natGateways, sum } from './model';
-import { Prices, PRICES_TAKEN_ON, resolvePrices, ServerlessPriceTable } from './prices';
+import { CostLine, dashboards, FUNCTION_LOGS, lambdaLogTierDiscount, natGateways, sum } from './model';
+import { Prices, PRICES_TAKEN_ON, resolvePrices, ServerlessPriceTable, unconfirmedDefaults } from './prices';
 import { renderCostTable } from './table';
 
 /** Properties of a ServerlessCostReport. */
 export interface ServerlessCostReportProps {
   /**
    * Prices that differ from the us-east-1 defaults (another region, a negotiated rate).
-   * @default - us-east-1 list prices taken on 2026-12-01
+   * @default - us-east-1 list prices reviewed on 2026-12-07 (PRICE_SOURCES)
    */
   readonly prices?: ServerlessPriceTable;
   /**
@@ -24,6 +24,13 @@ export interface ServerlessCostReportProps {
    * @default 'serverless-cost.json'
    */
   readonly fileName?: string;
+  /**
+   * Price on-demand Kinesis streams in On-demand Advantage mode, the account setting (November 2025)
+   * without a per-stream hourly charge and with lower data prices.
+   * @see https://aws.amazon.com/blogs/big-data/amazon-kinesis-data-streams-launches-on-demand-advantage-for-instant-throughput-increases-and-streaming-at-scale
+   * @default false (on-demand standard: per-stream hour plus data written and read)
+   */
+  readonly kinesisOnDemandAdvantage?: boolean;
 }
 
 /** The same construct priced another way: Lambda architecture, or saga type. */
@@ -70,8 +77,13 @@ export interface ServerlessCostReportResult {
   readonly monthlyCost: number;
   /** Every construct of this library under the scope, estimated or not. */
   readonly constructs: ConstructCostEstimate[];
-  /** Resources of the app outside the constructs: dashboards, NAT gateways. */
+  /** Resources of the app outside the constructs: dashboards, NAT gateways, the Lambda log tiers. */
   readonly appLines: CostLine[];
+  /**
+   * Default prices in use that no page confirmed (as remembered; see `PRICE_SOURCES`), by name in
+   * the price table: override them with your own figures to remove them from this list.
+   */
+  readonly unconfirmedPrices: string[];
 }
 
 const NOTE_ID = 'ServerlessCostReport.table';
@@ -112,12 +124,16 @@ export class ServerlessCostReport implements IAspect {
   public readonly fileName: string;
   private readonly prices: Prices;
   private readonly customPrices: boolean;
+  private readonly unconfirmedPrices: string[];
+  private readonly kinesisOnDemandAdvantage: boolean;
   private readonly reportedRoots = new Set<IConstruct>();
   private last?: ServerlessCostReportResult;
 
   constructor(props: ServerlessCostReportProps = {}) {
     this.prices = resolvePrices(props.prices);
     this.customPrices = Object.values(props.prices ?? {}).some((v) => v !== undefined);
+    this.unconfirmedPrices = unconfirmedDefaults(props.prices);
+    this.kinesisOnDemandAdvantage = props.kinesisOnDemandAdvantage ?? false;
     this.fileName = props.fileName ?? 'serverless-cost.json';
   }
 
@@ -149,6 +165,11 @@ export class ServerlessCostReport implements IAspect {
     if (dashboardCount > 0) appLines.push(dashboards(dashboardCount, this.prices));
     const natCount = all.filter((c) => c instanceof ec2.CfnNatGateway).length;
     if (natCount > 0) appLines.push(natGateways(natCount, this.prices));
+    const functionLogGb = constructs.flatMap((c) => c.lines)
+      .filter((l) => l.service === 'CloudWatch Logs' && l.item.startsWith(`ingestion (${FUNCTION_LOGS})`))
+      .reduce((total, l) => total + l.quantity, 0);
+    const tiers = lambdaLogTierDiscount(functionLogGb, this.prices);
+    if (tiers) appLines.push(tiers);
     return {
       region: 'us-east-1',
       currency: 'USD',
@@ -157,6 +178,7 @@ export class ServerlessCostReport implements IAspect {
       monthlyCost: constructs.reduce((total, c) => total + c.monthlyCost, 0) + sum(appLines),
       constructs,
       appLines,
+      unconfirmedPrices: this.unconfirmedPrices,
     };
   }
 
@@ -165,7 +187,9 @@ export class ServerlessCostReport implements IAspect {
     const base = { path: construct.node.path, constructType: estimator.name };
     if (!expected) return { ...base, estimated: false, monthlyCost: 0, lines: [], comparisons: [] };
     const load = resolveLoad(construct, expected, estimator.countsOwnUnits);
-    const price = (ctx: EstimateContext) => [...estimator.estimate(construct, load, ctx), ...keyLines(construct, ctx)];
+    const kinesisOnDemandAdvantage = this.kinesisOnDemandAdvantage;
+    const price = (ctx: EstimateContext) => [...estimator.estimate(construct, load, { kinesisOnDemandAdvantage, ...ctx }),
+      ...keyLines(construct, ctx)];
     const lines = price({ prices: this.prices });
     const monthlyCost = sum(lines);
     const comparisons: CostComparison[] = [];

@@ -35,5 +35,8 @@ export function renderCostTable(report: ServerlessCostReportResult): string {
     out.push('  app-wide:');
     out.push(...report.appLines.map(line));
   }
+  if (report.unconfirmedPrices.length > 0) {
+    out.push(`  unconfirmed prices (as remembered, no page found to confirm; override them in prices): ${report.unconfirmedPrices.join(', ')}`);
+  }
   return out.join('\n');
 }

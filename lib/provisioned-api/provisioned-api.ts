@@ -9,7 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { createAlarms } from '../core/alarms';
+import { createAlarms, recursiveLoopAlarm } from '../core/alarms';
 import { Defaults } from '../core/defaults';
 import { createLogGroup } from '../core/logs';
 import { createPatternFunction } from '../serverless-function/pattern-function';
@@ -175,6 +175,7 @@ export class ProvisionedApi extends Construct {
         threshold: 1,
         description: 'function throttled: requests beyond reserved concurrency were rejected; raise reservedConcurrency or lower the stage throttling',
       },
+      ...recursiveLoopAlarm(this.function),
       SpilloverAlarm: {
         metric: this.metricSpilloverInvocations(),
         threshold: 1,

@@ -55,3 +55,4 @@ export const ALL_RULES: Array<Rule<any>> = [
   callbackTimeoutRule,
   vpcEgressRule,
 ];
+export * from './limits';

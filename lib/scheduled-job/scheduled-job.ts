@@ -6,7 +6,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { createAlarms, PatternAlarmProps, PatternAlarmSpec } from '../core/alarms';
+import { createAlarms, PatternAlarmProps, PatternAlarmSpec, recursiveLoopAlarm } from '../core/alarms';
 import { Defaults } from '../core/defaults';
 import type { ExpectedLoad } from '../core/load';
 import { acknowledgeGrantPolicy, acknowledgeRule } from '../core/nag';
@@ -368,6 +368,7 @@ export class ScheduledJob extends Construct {
         threshold: 1,
         description: 'job runs failed (Lambda retries them, then sends them to the dead-letter queue)',
       };
+      Object.assign(specs, recursiveLoopAlarm(this.function));
     }
     const missed = this.missedRunSpec(props, resolved, target, timeout);
     if (missed) specs.MissedRunAlarm = missed;

@@ -67,6 +67,16 @@ export interface PatternFunctionProps {
    * @default - log data encrypted by CloudWatch Logs with its own keys
    */
   readonly logEncryptionKey?: kms.IKey;
+  /**
+   * What Lambda does when it detects the function in a recursive loop (the same event passing
+   * through the function and SQS, SNS, S3 or Lambda about 16 times): `TERMINATE` drops the event
+   * (to the source queue's dead-letter queue or the on-failure destination, when there is one) and
+   * the `RecursiveInvocationsDroppedAlarm` fires; `ALLOW` lets a loop you built on purpose run.
+   * Set `ALLOW` only for a handler that re-sends to its own source and stops itself.
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html
+   * @default lambda.RecursiveLoop.TERMINATE
+   */
+  readonly recursiveLoop?: lambda.RecursiveLoop;
 }
 
 /** The user's props every function-creating construct has (a subset of its props interface). */
@@ -94,7 +104,7 @@ export interface PatternFunctionOptions {
 
 /** Props that configure a created function, so they conflict with `HandlerCode.fromFunction`. */
 const FUNCTION_PROPS = ['timeout', 'memorySize', 'environment', 'logRetention', 'reservedConcurrency', 'runtime',
-  'architecture', 'vpc', 'vpcSubnets', 'securityGroups', 'logEncryptionKey'] as const;
+  'architecture', 'vpc', 'vpcSubnets', 'securityGroups', 'logEncryptionKey', 'recursiveLoop'] as const;
 
 /** The function a construct wires, and what it knows about it. */
 export interface PatternFunction {
@@ -142,6 +152,7 @@ export function createPatternFunction(scope: Construct, id: string, props: Patte
     vpcSubnets: props.vpcSubnets,
     securityGroups: props.securityGroups,
     logEncryptionKey: props.logEncryptionKey,
+    recursiveLoop: props.recursiveLoop,
     reservedConcurrency: props.reservedConcurrency ?? options.defaultReservedConcurrency,
     description: options.description,
     environment: {

@@ -159,6 +159,8 @@ function functionProps(scope: Construct, id: string, props: ServerlessFunctionPr
     timeout: props.timeout ?? Defaults.timeouts.sagaStep,
     memorySize: props.memorySize ?? Defaults.memorySize,
     tracing: lambda.Tracing.ACTIVE,
+    // Written out (Lambda's own default) so the template shows it and a drift back is visible.
+    recursiveLoop: props.recursiveLoop ?? lambda.RecursiveLoop.TERMINATE,
     loggingFormat: lambda.LoggingFormat.JSON,
     reservedConcurrentExecutions: props.reservedConcurrency,
     description: props.description,

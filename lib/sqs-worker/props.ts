@@ -48,6 +48,25 @@ export interface SqsWorkerIdempotencyProps {
 }
 
 /**
+ * Provisioned mode of an SQS event source mapping: dedicated event pollers, kept between a minimum
+ * and a maximum, that scale by up to 1,000 concurrency a minute to up to 20,000 concurrency. Billed
+ * per event poller unit (EPU) hour, the minimum around the clock. Excludes `maxConcurrency`.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html
+ */
+export interface SqsProvisionedPollers {
+  /**
+   * Event pollers kept at all times (2 to 200, at most `maximumPollers`).
+   * @default 2
+   */
+  readonly minimumPollers?: number;
+  /**
+   * Most event pollers the mapping scales to (2 to 2000, at least `minimumPollers`).
+   * @default 200
+   */
+  readonly maximumPollers?: number;
+}
+
+/**
  * Settings of an SqsWorker other than its code and its queue; FanOutPipeline consumers take
  * these too.
  */
@@ -89,6 +108,16 @@ export interface SqsWorkerOptions extends PatternFunctionProps, PatternAlarmProp
    * @default - no limit beyond account concurrency
    */
   readonly maxConcurrency?: number;
+  /**
+   * Provisioned mode of the event source mapping: dedicated pollers between `minimumPollers` and
+   * `maximumPollers`, for spiky queues that must drain fast (scales 3x faster, to 20,000
+   * concurrency). Billed per event poller unit around the clock (the cost report prices the
+   * minimum). An error together with `maxConcurrency` (AWS accepts only one of them): bound the
+   * function with `reservedConcurrency` instead.
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html
+   * @default - on-demand polling (Lambda scales the pollers itself)
+   */
+  readonly provisionedPollers?: SqsProvisionedPollers;
   /**
    * Reserved concurrency of the function. Must be >= `maxConcurrency` when both are set.
    * @default - unreserved

@@ -5,8 +5,9 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { createAlarms } from '../core/alarms';
+import { createAlarms, recursiveLoopAlarm } from '../core/alarms';
 import { Defaults } from '../core/defaults';
+import { eventSourceMappingMetric } from '../core/metrics';
 import { createPatternFunction } from '../serverless-function/pattern-function';
 import { MESSAGE_PRODUCER_KEY_ACTIONS, withKeyGrant } from '../core/grants';
 import { acknowledgeRule } from '../core/nag';
@@ -14,7 +15,8 @@ import { warn } from '../core/validation';
 import { grantIdempotencyStore, IdempotencyStore, idempotencyStoreEnvironment, idempotencyStoreFor } from '../idempotency-table/store';
 import { enforce } from '../rules/rule';
 import { minimumVisibilityTimeout, sqsPartialBatchRule, sqsSourceRedriveRule } from '../rules/sqs';
-import type { SqsWorkerProps } from './props';
+import { SQS_PROVISIONED_POLLERS } from '../rules/limits';
+import type { SqsProvisionedPollers, SqsWorkerProps } from './props';
 import { validateSqsWorker } from './validation';
 import type { ExpectedLoad } from '../core/load';
 
@@ -50,6 +52,9 @@ export class SqsWorker extends Construct {
   /** Visibility timeout of the created source queue. */
   public readonly visibilityTimeout?: Duration;
 
+  /** Provisioned mode of the mapping with AWS's defaults filled in; undefined for on-demand polling. */
+  public readonly provisionedPollers?: SqsProvisionedPollers;
+
   /** The expected traffic the cost report prices (undefined: not estimated). */
   public readonly expectedLoad?: ExpectedLoad;
 
@@ -61,6 +66,10 @@ export class SqsWorker extends Construct {
     const batchSize = props.batchSize ?? 10;
     const maxReceiveCount = props.maxReceiveCount ?? 5;
     validateSqsWorker(this, props, fifo, batchSize, maxReceiveCount);
+    this.provisionedPollers = props.provisionedPollers && {
+      minimumPollers: props.provisionedPollers.minimumPollers ?? SQS_PROVISIONED_POLLERS.minimumPollers.default,
+      maximumPollers: props.provisionedPollers.maximumPollers ?? SQS_PROVISIONED_POLLERS.maximumPollers.default,
+    };
 
     const idempotencyEnabled = props.idempotency?.enabled ?? true;
     const store = idempotencyEnabled ? idempotencyStoreFor(this, props.idempotency?.table, props.idempotency?.sharedTable,
@@ -137,6 +146,20 @@ export class SqsWorker extends Construct {
     });
   }
 
+  /**
+   * Messages the event source mapping read from the queue (sum over 5 minutes); published since the
+   * mapping's `MetricsConfig` has `EventCount`.
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics
+   */
+  public metricPolledEvents(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return eventSourceMappingMetric(this.eventSourceMapping, 'PolledEventCount', props);
+  }
+
+  /** Messages the mapping could not hand to the function: failed or throttled invokes (sum over 5 minutes). */
+  public metricFailedInvokeEvents(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return eventSourceMappingMetric(this.eventSourceMapping, 'FailedInvokeEventCount', props);
+  }
+
   /** What the runtime helper reads: FIFO processing and the idempotency store. */
   private workerEnvironment(props: SqsWorkerProps, fifo: boolean, store?: IdempotencyStore): { [key: string]: string } {
     const environment: { [key: string]: string } = { SQS_WORKER_FIFO: String(fifo) };
@@ -208,6 +231,12 @@ export class SqsWorker extends Construct {
       batchSize,
       maxBatchingWindow: props.maxBatchingWindow,
       maxConcurrency: props.maxConcurrency,
+      provisionedPollerConfig: props.provisionedPollers && {
+        minimumPollers: props.provisionedPollers.minimumPollers,
+        maximumPollers: props.provisionedPollers.maximumPollers,
+      },
+      // EventCount metrics (PolledEventCount, FilteredOutEventCount, FailedInvokeEventCount, ...) for the dashboard.
+      metricsConfig: { metrics: [lambda.MetricType.EVENT_COUNT] },
       reportBatchItemFailures,
     });
     // The mapping polls with the function's role: it must exist before the mapping is created.
@@ -244,6 +273,7 @@ export class SqsWorker extends Construct {
         threshold: 1,
         description: 'function throttled: raise reserved concurrency or lower maxConcurrency',
       },
+      ...recursiveLoopAlarm(this.function),
     });
   }
 

@@ -6,6 +6,7 @@ import { Defaults } from '../core/defaults';
 import {
   areResolved, invalidProp, validateDurationRange, validateIdempotencyTtl, validateIntegerRange, warn,
 } from '../core/validation';
+import { SQS_PROVISIONED_POLLERS } from '../rules/limits';
 import { enforce } from '../rules/rule';
 import { sqsMaxConcurrencyRule, sqsVisibilityRule } from '../rules/sqs';
 import type { SqsWorkerProps } from './props';
@@ -35,6 +36,7 @@ export function validateSqsWorker(scope: Construct, props: SqsWorkerProps, fifo:
   validateDurationRange(scope, 'visibilityTimeout', props.visibilityTimeout, Duration.seconds(0), MAX_VISIBILITY_TIMEOUT);
   validateBatching(scope, props, fifo, batchSize);
   validateConcurrency(scope, props);
+  validateProvisionedPollers(scope, props);
 
   // A function passed with HandlerCode.fromFunction() brings its own timeout; check against it.
   const existing = props.handler.existingFunction;
@@ -134,5 +136,26 @@ function validateConcurrency(scope: Construct, props: SqsWorkerProps): void {
       `reservedConcurrency ${props.reservedConcurrency} is below 5: the SQS event source starts with 5 concurrent pollers, `
       + 'so invocations will be throttled and messages returned to the queue (and toward the DLQ). '
       + 'Limit concurrency with maxConcurrency instead, or reserve at least 5.');
+  }
+}
+
+/** Provisioned mode: pollers in AWS's ranges, minimum <= maximum, never with maxConcurrency. Tokens are skipped. */
+function validateProvisionedPollers(scope: Construct, props: SqsWorkerProps): void {
+  const pollers = props.provisionedPollers;
+  if (!pollers) return;
+  if (props.maxConcurrency !== undefined) {
+    invalidProp(scope, 'provisionedPollers', 'cannot be combined with maxConcurrency: an SQS event source mapping in provisioned '
+      + 'mode scales its own pollers and AWS rejects MaximumConcurrency next to ProvisionedPollerConfig',
+    'remove maxConcurrency and bound the function with reservedConcurrency (the pollers stop scaling when it throttles), '
+    + 'or remove provisionedPollers to keep on-demand polling with maxConcurrency');
+  }
+  const { minimumPollers: min, maximumPollers: max } = SQS_PROVISIONED_POLLERS;
+  validateIntegerRange(scope, 'provisionedPollers.minimumPollers', pollers.minimumPollers, min.min, min.max);
+  validateIntegerRange(scope, 'provisionedPollers.maximumPollers', pollers.maximumPollers, max.min, max.max);
+  const lowest = pollers.minimumPollers ?? min.default;
+  const highest = pollers.maximumPollers ?? max.default;
+  if (areResolved(lowest, highest) && lowest > highest) {
+    invalidProp(scope, 'provisionedPollers', `minimumPollers (${lowest}) must not exceed maximumPollers (${highest})`,
+      `raise maximumPollers to at least ${lowest}, or lower minimumPollers to at most ${highest}`);
   }
 }

@@ -6,7 +6,8 @@ import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { createAlarms } from '../core/alarms';
+import { createAlarms, recursiveLoopAlarm } from '../core/alarms';
+import { eventSourceMappingMetric } from '../core/metrics';
 import { Defaults } from '../core/defaults';
 import type { ExpectedLoad } from '../core/load';
 import { createPatternFunction } from '../serverless-function/pattern-function';
@@ -121,6 +122,7 @@ export class StreamWorker extends Construct {
         threshold: 1,
         description: 'function throttled: shards wait; raise reserved concurrency to shards x parallelizationFactor',
       },
+      ...recursiveLoopAlarm(this.function),
     });
   }
 
@@ -176,14 +178,7 @@ export class StreamWorker extends Construct {
 
   /** An event source mapping metric (the mapping publishes them with `MetricsConfig` EventCount). */
   private mappingMetric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: 'AWS/Lambda',
-      metricName,
-      dimensionsMap: { EventSourceMappingUUID: this.eventSourceMapping.eventSourceMappingId },
-      statistic: cloudwatch.Stats.SUM,
-      period: Duration.minutes(5),
-      ...props,
-    });
+    return eventSourceMappingMetric(this.eventSourceMapping, metricName, props);
   }
 
   private createFunction(props: StreamWorkerProps, settings: StreamWorkerSettings, store?: IdempotencyStore): lambda.IFunction {

@@ -4,8 +4,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AsyncFunction } from '../../async-function';
-import { eventBridgeEvents, lambdaRequests, line, money, snsPublishes, sqsRequests, type CostLine } from '../model';
-import { alarmLines, functionLines, ownerOfReference, type EstimateContext, type Load } from './common';
+import { asyncPayloadRequests, eventBridgeEvents, lambdaRequests, line, money, snsPublishes, sqsRequests, type CostLine } from '../model';
+import { alarmLines, functionFacts, functionLines, ownerOfReference, type EstimateContext, type Load } from './common';
 
 /**
  * An AsyncFunction: one invocation per event (retries of failed events are not priced), the
@@ -14,6 +14,8 @@ import { alarmLines, functionLines, ownerOfReference, type EstimateContext, type
  */
 export function estimateAsyncFunction(fn: AsyncFunction, load: Load, ctx: EstimateContext): CostLine[] {
   const lines = functionLines(fn.function, load.perMonth, load.perMonth, load, ctx);
+  const payload = asyncPayloadRequests(load.perMonth, load.payloadBytes, ctx.prices);
+  if (payload && functionFacts(fn.function, ctx)) lines.splice(1, 0, payload);
   lines.push(...onSuccessLines(fn, load, ctx));
   const redrive = fn.redriveEventSourceMapping?.node.defaultChild as lambda.CfnEventSourceMapping | undefined;
   if (redrive && Stack.of(redrive).resolve(redrive.enabled) !== false) {

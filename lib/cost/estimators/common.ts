@@ -5,7 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
 import type { ExpectedLoad } from '../../core/load';
 import { invalidProp } from '../../core/validation';
-import { alarms as alarmLine, CostLine, kmsKeys, lambdaDuration, lambdaRequests, logIngestion } from '../model';
+import { alarms as alarmLine, CostLine, FUNCTION_LOGS, kmsKeys, lambdaDuration, lambdaInitDuration, lambdaRequests, logIngestion } from '../model';
 import type { Prices } from '../prices';
 
 /** How an estimate is asked for: the prices, and the alternatives the report compares. */
@@ -15,6 +15,8 @@ export interface EstimateContext {
   readonly architecture?: 'arm64' | 'x86_64';
   /** Price a saga as this type instead of its own (the STANDARD vs EXPRESS comparison). */
   readonly sagaType?: 'STANDARD' | 'EXPRESS';
+  /** Price on-demand Kinesis streams in On-demand Advantage mode (an account setting). */
+  readonly kinesisOnDemandAdvantage?: boolean;
 }
 
 /** An ExpectedLoad with its defaults applied, in plain numbers. */
@@ -29,7 +31,15 @@ export interface Load {
   readonly failureRate?: number;
   /** Whether the load named perMonth (a ScheduledJob counts its runs itself otherwise). */
   readonly perMonthGiven: boolean;
+  /** Share of invocations that are cold starts, and the seconds of one INIT phase. */
+  readonly coldStartShare: number;
+  readonly initSeconds: number;
 }
+
+/** INIT seconds when the load names none: the bundled handlers' measured cold start (bench/RESULTS.md). */
+export const DEFAULT_INIT_SECONDS = 0.11;
+/** Cold-start share when the load names none (AWS: INITs occur in under 1% of invocations). */
+export const DEFAULT_COLD_START_SHARE = 0.01;
 
 /** Bytes of a Powertools idempotency record (key, status, expiry and a small result). */
 export const IDEMPOTENCY_ITEM_BYTES = 1024;
@@ -65,6 +75,15 @@ export function resolveLoad(scope: IConstruct, load: ExpectedLoad, perMonthOptio
     invalidProp(scope, `${prop}.recordsPerInvocation`, `must be 1 or more (given ${records})`,
       'set recordsPerInvocation between 1 and the batch size, or leave it unset for full batches');
   }
+  const coldStartShare = load.coldStartShare;
+  if (coldStartShare !== undefined && (Token.isUnresolved(coldStartShare) || !Number.isFinite(coldStartShare) || coldStartShare < 0
+    || coldStartShare > 1)) {
+    invalidProp(scope, `${prop}.coldStartShare`, `must be between 0 and 1 (given ${coldStartShare})`,
+      'set coldStartShare to the share of invocations that start a new environment, e.g. 0.01');
+  }
+  if (load.initDuration?.isUnresolved()) {
+    invalidProp(scope, `${prop}.initDuration`, 'must be a concrete duration (given a token)', 'use e.g. Duration.millis(150)');
+  }
   const failureRate = load.failureRate;
   if (failureRate !== undefined && (Token.isUnresolved(failureRate) || !Number.isFinite(failureRate) || failureRate < 0 || failureRate > 1)) {
     invalidProp(scope, `${prop}.failureRate`, `must be between 0 and 1 (given ${failureRate})`,
@@ -78,6 +97,8 @@ export function resolveLoad(scope: IConstruct, load: ExpectedLoad, perMonthOptio
     recordsPerInvocation: records,
     failureRate,
     perMonthGiven: load.perMonth !== undefined,
+    coldStartShare: coldStartShare ?? DEFAULT_COLD_START_SHARE,
+    initSeconds: load.initDuration ? load.initDuration.toMilliseconds({ integral: false }) / 1000 : DEFAULT_INIT_SECONDS,
   };
 }
 
@@ -110,7 +131,8 @@ export function functionLines(fn: lambda.IFunction, invocations: number, units: 
   return [
     lambdaRequests(invocations, ctx.prices),
     lambdaDuration(units, load.seconds, facts.memoryMb, facts.arm64, ctx.prices, units === invocations ? 'invocations' : 'records'),
-    logIngestion(invocations, load.logBytes ?? DEFAULT_LOG_BYTES, ctx.prices, 'function logs'),
+    lambdaInitDuration(invocations, load.coldStartShare, load.initSeconds, facts.memoryMb, facts.arm64, ctx.prices),
+    logIngestion(invocations, load.logBytes ?? DEFAULT_LOG_BYTES, ctx.prices, FUNCTION_LOGS),
   ].map(tag);
 }
 

@@ -1,5 +1,5 @@
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { idempotencyWrites, kmsRequests, sqsRequests, type CostLine } from '../model';
+import { eventPollerUnits, idempotencyWrites, kmsRequests, sqsRequests, type CostLine } from '../model';
 import { SqsWorker } from '../../sqs-worker';
 import { alarmLines, concrete, functionLines, IDEMPOTENCY_ITEM_BYTES, type EstimateContext, type Load } from './common';
 
@@ -22,12 +22,15 @@ export function estimateSqsWorker(worker: SqsWorker, load: Load, ctx: EstimateCo
       messages: load.perMonth,
       payloadBytes: load.payloadBytes,
       recordsPerInvocation,
-      // Lambda keeps 5 pollers; without maxConcurrency it can scale an idle mapping down to 2.
-      idlePollers: maxConcurrencySet ? 5 : 2,
+      // Lambda keeps 5 pollers; without maxConcurrency it can scale an idle mapping down to 2; in
+      // provisioned mode the minimum pollers keep polling.
+      idlePollers: worker.provisionedPollers ? concrete(mapping, worker.provisionedPollers.minimumPollers) ?? 2 : maxConcurrencySet ? 5 : 2,
       fifo: worker.queue.fifo,
     }, ctx.prices).map(tag),
     ...functionLines(worker.function, invocations, load.perMonth, load, ctx, label),
   ];
+  const minimumPollers = worker.provisionedPollers && concrete(mapping, worker.provisionedPollers.minimumPollers);
+  if (minimumPollers !== undefined) lines.push(tag(eventPollerUnits(minimumPollers, ctx.prices)));
   if (worker.idempotencyTable) lines.push(tag(idempotencyWrites(load.perMonth, IDEMPOTENCY_ITEM_BYTES, ctx.prices)));
   if (worker.queue.encryptionMasterKey) lines.push(tag(kmsRequests(1, 1, ctx.prices, 'queue')));
   lines.push(...alarmLines(worker.alarms, ctx).map(tag));

@@ -50,7 +50,7 @@ function streamLines(worker: StreamWorker, load: Load, invocations: number, ctx:
   const owned = stream.node.scope === worker;
   const fanOut = worker.streamConsumer ? ' (enhanced fan-out consumer not priced)' : '';
   if ((resolve(cfn.streamModeDetails) as { streamMode?: string } | undefined)?.streamMode === 'ON_DEMAND') {
-    return kinesisOnDemand(load.perMonth, load.payloadBytes, 1, ctx.prices, owned).map((l) => ({ ...l, formula: l.formula + fanOut }));
+    return kinesisOnDemand(load.perMonth, load.payloadBytes, 1, ctx.prices, owned, ctx.kinesisOnDemandAdvantage).map((l) => ({ ...l, formula: l.formula + fanOut }));
   }
   const shards = resolve(cfn.shardCount);
   // Provisioned reads are free; a stream given to the worker bills its shards where it is defined.

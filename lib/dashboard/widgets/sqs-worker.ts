@@ -7,7 +7,8 @@ import { alarmStatus, graph, header } from './common';
 const FIVE_MINUTES = Duration.minutes(5);
 
 /**
- * The row of one SqsWorker: backlog (depth, age of oldest, DLQ depth), errors and throttles,
+ * The row of one SqsWorker: backlog (depth, age of oldest, DLQ depth), errors and throttles, the
+ * mapping's polled and failed-invoke events (EventCount metrics),
  * duration p99 and concurrency, alarms. `extraQueues` and `extraAlarms` belong to an owner (a
  * fan-out consumer's delivery dead-letter queue).
  */
@@ -24,6 +25,10 @@ export function sqsWorkerRow(worker: SqsWorker, extraQueues: Array<[string, sqs.
     graph('Errors / throttles', [
       ['errors', fn.metricErrors({ period: FIVE_MINUTES })],
       ['throttles', fn.metricThrottles({ period: FIVE_MINUTES })],
+    ]),
+    graph(worker.provisionedPollers ? 'Mapping events (provisioned pollers)' : 'Mapping events', [
+      ['polled', worker.metricPolledEvents()],
+      ['failed invokes', worker.metricFailedInvokeEvents()],
     ]),
     graph('Duration p99 (ms) / concurrency', [['p99', fn.metricDuration({ statistic: 'p99', period: FIVE_MINUTES })]],
       [['concurrent', fn.metric('ConcurrentExecutions', { statistic: 'Maximum', period: FIVE_MINUTES })]]),

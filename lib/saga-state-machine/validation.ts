@@ -122,6 +122,17 @@ export class SagaValidator {
     }
     this.validateCallback(`${prop}.actionTask`, step.action);
     this.validateCallback(`${prop}.compensationTask`, step.compensation);
+    this.validateFifoGroup(`${prop}.actionTask`, step.action);
+    this.validateFifoGroup(`${prop}.compensationTask`, step.compensation);
+  }
+
+  /** SQS rejects a FIFO message without a group id: every send of the step would fail. */
+  private validateFifoGroup(prop: string, task: SagaTask | undefined): void {
+    const factory = task?._fifoWithoutGroup();
+    if (!factory) return;
+    invalidProp(this.scope, `${prop}.messageGroupId`,
+      'is missing: the task sends to a FIFO queue, and SQS rejects a FIFO message without a MessageGroupId',
+      `pass messageGroupId to ${factory}: a literal, or sfn.JsonPath.stringAt('$.input.<field>')`);
   }
 
   private validateCallback(prop: string, task: SagaTask | undefined): void {

@@ -193,3 +193,15 @@ describe('SQS steps: FIFO group and deduplication ids, and which SQS errors are 
     }
   });
 });
+
+describe('callback and message-body errors', () => {
+  test('a callback with a heartbeat but no timeout says so, with the rule id', () => {
+    const stack = new Stack(new App(), 'Heartbeat', { env: ENV });
+    const approvals = new sqs.Queue(stack, 'Approvals');
+    expect(() => new SagaStateMachine(stack, 'Saga', {
+      steps: [{ name: 'approve', actionTask: SagaTask.callbackViaQueue(approvals, { heartbeat: Duration.minutes(1) }) }],
+    })).toThrow("Heartbeat/Saga: invalid prop 'steps[0].actionTask.timeout': is missing: the callback has a heartbeat but no timeout, "
+      + 'so a worker that keeps sending heartbeats holds the execution up to a year (SagaStateMachine requires a callback timeout, '
+      + 'rule SPG-SFN-CALLBACK-TIMEOUT). Fix: set SagaTask.callbackVia*(..., { timeout, heartbeat }) with the heartbeat below the timeout');
+  });
+});

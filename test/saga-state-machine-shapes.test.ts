@@ -341,7 +341,8 @@ describe('errors of the new shapes', () => {
   test('a callback without a timeout: the SPG-SFN-CALLBACK-TIMEOUT rule, as a synth error', () => {
     expect(build((s) => [{ name: 'approve', actionTask: SagaTask.callbackViaQueue(queue(s)) }])).toThrow(
       "TestStack/Saga: invalid prop 'steps[0].actionTask.timeout': the waitForTaskToken task has neither TimeoutSeconds nor HeartbeatSeconds: "
-      + 'if the callback never comes it waits until the execution times out (up to a year) and no ExecutionsFailed alarm fires. '
+      + 'if the callback never comes it waits until the execution times out (up to a year) and no ExecutionsFailed alarm fires '
+      + '(rule SPG-SFN-CALLBACK-TIMEOUT). '
       + 'Fix: set a task timeout (taskTimeout: sfn.Timeout.duration(...), or SagaTask.callbackVia*(..., { timeout })) and, for long waits, a heartbeat below it');
     // A heartbeat alone is not enough for the saga: a live worker could still hold the execution for a year.
     expect(build((s) => [{ name: 'approve', actionTask: SagaTask.callbackViaQueue(queue(s), { heartbeat: Duration.minutes(1) }) }]))

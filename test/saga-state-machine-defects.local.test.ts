@@ -205,3 +205,30 @@ describe('callback and message-body errors', () => {
       + 'rule SPG-SFN-CALLBACK-TIMEOUT). Fix: set SagaTask.callbackVia*(..., { timeout, heartbeat }) with the heartbeat below the timeout');
   });
 });
+
+describe('a custom message body', () => {
+  test('reads the saga state as $ and the idempotency key from SagaTask.idempotencyKey', async () => {
+    const stack = new Stack(new App(), 'Body', { env: ENV });
+    const notifications = new sqs.Queue(stack, 'Notifications');
+    const body = (compensation: boolean) => sfn.TaskInput.fromObject({
+      orderId: sfn.JsonPath.stringAt('$.input.orderId'), key: SagaTask.idempotencyKey('notify', compensation),
+    });
+    new SagaStateMachine(stack, 'Saga', {
+      steps: [
+        {
+          name: 'notify',
+          actionTask: SagaTask.sqsSendMessage({ queue: notifications, messageBody: body(false) }),
+          compensationTask: SagaTask.sqsSendMessage({ queue: notifications, messageBody: body(true) }),
+        },
+        { name: 'ship', action: fn(stack, 'Ship') },
+      ],
+    });
+    const sent: Json[] = [];
+    const record: LocalService = async (parameters) => { sent.push(parameters.MessageBody); return { MessageId: 'm' }; };
+    const run = await execute(definitionOf(stack), { orderId: 'o-9' }, {
+      executionName: 'run-body', services: { 'notify': record, 'Compensate notify': record, 'ship': failing('ShipError') },
+    });
+    expect(run.status).toBe('FAILED');
+    expect(sent).toEqual([{ orderId: 'o-9', key: 'run-body:notify' }, { orderId: 'o-9', key: 'run-body:notify:compensation' }]);
+  });
+});

@@ -2,6 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { buildGroup } from './parallel';
+import { SagaTask } from './saga-task';
 import { failurePass, payload } from './step-states';
 import type { SagaRetry } from './props';
 import { compensationOrder, StepModel } from './step-model';
@@ -78,7 +79,7 @@ export class SagaDefinition {
     const task = step.action!._renderState(this.scope, step.name, {
       comment: `Action of saga step ${step.name}`,
       payload: payload(step.name, false),
-      idempotencyKey: sfn.JsonPath.format(`{}:${step.name}`, sfn.JsonPath.executionName),
+      idempotencyKey: SagaTask.idempotencyKey(step.name),
       // Bracket notation: Step Functions requires it for field names with characters outside
       // JSONPath's member-name-shorthand, such as '-' (and names starting with a digit).
       resultPath: `$.results['${step.name}']`,
@@ -125,7 +126,7 @@ export class SagaDefinition {
     const task = step.compensation!._renderState(this.scope, `Compensate ${step.name}`, {
       comment: `Compensation of saga step ${step.name}`,
       payload: payload(step.name, true),
-      idempotencyKey: sfn.JsonPath.format(`{}:${step.name}:compensation`, sfn.JsonPath.executionName),
+      idempotencyKey: SagaTask.idempotencyKey(step.name, true),
       resultPath: sfn.JsonPath.DISCARD,
     });
     const retry = this.compensationRetry ?? {};

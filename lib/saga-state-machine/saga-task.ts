@@ -91,7 +91,8 @@ export interface SagaSqsSendMessageOptions {
   /** The queue; the state machine may call sqs:SendMessage on it only. */
   readonly queue: sqs.IQueue;
   /**
-   * The message body.
+   * The message body. Its paths read the saga state: `$` is `{ input, results }` (compensations:
+   * `+ failure`), without the step payload's `step` and `idempotencyKey`; the key is `SagaTask.idempotencyKey('<step>')`.
    * @default - the step payload `{ step, idempotencyKey, input, results }` (compensations: `+ failure`)
    */
   readonly messageBody?: sfn.TaskInput;
@@ -111,7 +112,8 @@ export interface SagaSnsPublishOptions {
   /** The topic; the state machine may call sns:Publish on it only. */
   readonly topic: sns.ITopic;
   /**
-   * The message.
+   * The message. `$` is the saga state `{ input, results }` (compensations: `+ failure`); the step's
+   * idempotency key is `SagaTask.idempotencyKey('<step>')`.
    * @default - the step payload `{ step, idempotencyKey, input, results }` (compensations: `+ failure`)
    */
   readonly message?: sfn.TaskInput;
@@ -134,7 +136,8 @@ export interface SagaEventBridgePutEventsOptions {
   /** The event's `detail-type`, e.g. `OrderPlaced`. */
   readonly detailType: string;
   /**
-   * The event's detail.
+   * The event's detail. `$` is the saga state `{ input, results }` (compensations: `+ failure`); the
+   * step's idempotency key is `SagaTask.idempotencyKey('<step>')`.
    * @default - the step payload `{ step, idempotencyKey, input, results }` (compensations: `+ failure`)
    */
   readonly detail?: sfn.TaskInput;
@@ -222,6 +225,16 @@ function groupAndDeduplication(queue: sqs.IQueue, messageGroupId: string | undef
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/integrate-optimized.html
  */
 export class SagaTask {
+  /**
+   * The idempotency key the saga gives step `step` (`<execution name>:<step>`, with `:compensation` for
+   * its compensation), as a JSONPath intrinsic for a custom `messageBody`, `message` or `detail`, where
+   * `$` is the saga state `{ input, results }` (compensations: `+ failure`), which holds no key:
+   * `sfn.TaskInput.fromObject({ orderId: sfn.JsonPath.stringAt('$.input.orderId'), key: SagaTask.idempotencyKey('notify') })`.
+   */
+  public static idempotencyKey(step: string, compensation?: boolean): string {
+    return sfn.JsonPath.format(compensation ? `{}:${step}:compensation` : `{}:${step}`, sfn.JsonPath.executionName);
+  }
+
   /** A Lambda function invoked with the step payload; its return value is the result. */
   public static lambdaInvoke(fn: lambda.IFunction): SagaTask {
     return new SagaTask(SagaTaskKind.LAMBDA, [...TRANSIENT_LAMBDA_ERRORS, sfn.Errors.TIMEOUT], undefined, fn, (scope, id, c) =>

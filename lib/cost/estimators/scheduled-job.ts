@@ -64,7 +64,8 @@ export function estimateScheduledJob(job: ScheduledJob, load: Load, ctx: Estimat
   const counted = scheduleRuns(resolve(cfn.scheduleExpression), new Date().getUTCFullYear());
   const disabled = resolve(cfn.state) === 'DISABLED';
   const runs = disabled ? 0 : load.perMonthGiven || !counted ? load.perMonth : counted.runs;
-  const how = disabled ? 'schedule disabled' : load.perMonthGiven || !counted ? 'expectedLoad.perMonth' : counted.how;
+  const how = disabled ? 'schedule disabled' : load.perMonthGiven ? 'expectedLoad.perMonth'
+    : counted ? counted.how : 'the schedule is a token: give expectedLoad.perMonth';
   const sqsPrice = ctx.prices.sqsStandardRequestsPerMillion;
   const lines: CostLine[] = [schedulerInvocations(runs, how, ctx.prices)];
   if (job.function) lines.push(...functionLines(job.function, runs, runs, load, ctx));

@@ -1,6 +1,7 @@
 // Defects of issue 25 (items 9-11, 14, 15): warnings and errors a new user meets at synth.
 import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { HandlerCode, ServerlessDashboard, SqsWorker, StreamSource, StreamWorker } from '../lib';
 import { newStack, template, warningsOf } from './support/cdk';
 
@@ -75,5 +76,34 @@ describe('HandlerCode.bundled with a name that is not bundled', () => {
       + 'saga-state-machine/refund-payment, saga-state-machine/release-inventory, saga-state-machine/reserve-inventory, '
       + 'scheduled-job/example, sqs-worker/example, stream-worker/example, stream-worker/read-model');
     expect(message).not.toMatch(/npm|build|bundle`/);
+  });
+});
+
+describe('SqsWorker with HandlerCode.fromFunction and a function that sets no timeout', () => {
+  const own = (stack: Stack, timeout?: Duration) => new lambda.Function(stack, 'Own', {
+    code: lambda.Code.fromInline('exports.handler = async () => ({ batchItemFailures: [] });'), handler: 'index.handler',
+    runtime: lambda.Runtime.NODEJS_22_X, timeout,
+  });
+
+  test('warns that the queue\'s visibility timeout is the 16-minute fallback, with the fix', () => {
+    const stack = newStack();
+    const worker = new SqsWorker(stack, 'Worker', { handler: HandlerCode.fromFunction(own(stack)) });
+    expect(worker.visibilityTimeout?.toSeconds()).toBe(960);
+    template(stack).hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: 960 });
+    expect(warningsOf(stack).filter((w) => w.includes('SqsWorker.visibilityTimeoutAssumed'))).toEqual([
+      'the function given with HandlerCode.fromFunction() sets no timeout the worker can read, so the queue\'s visibility timeout '
+      + 'is 16 minutes (the longest a function can run, 15 minutes, plus 1): a message whose invocation failed without reporting '
+      + 'it is received again only after 16 minutes. Set the function\'s timeout (the queue gets 6 x timeout + maxBatchingWindow), '
+      + 'or set visibilityTimeout [ack: cdk-serverless-patterns:SqsWorker.visibilityTimeoutAssumed]',
+    ]);
+  });
+
+  test('with the function\'s timeout, or visibilityTimeout given, there is no warning', () => {
+    const stack = newStack();
+    const worker = new SqsWorker(stack, 'Worker', { handler: HandlerCode.fromFunction(own(stack, Duration.seconds(20))) });
+    expect(worker.visibilityTimeout?.toSeconds()).toBe(120);
+    const other = newStack('Other');
+    new SqsWorker(other, 'Worker', { handler: HandlerCode.fromFunction(own(other)), visibilityTimeout: Duration.minutes(2) });
+    expect([...warningsOf(stack), ...warningsOf(other)].filter((w) => w.includes('visibilityTimeoutAssumed'))).toEqual([]);
   });
 });

@@ -5,6 +5,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { HandlerCode, ServerlessDashboard, SqsWorker, StreamSource, StreamWorker } from '../lib';
 import { newStack, template, warningsOf } from './support/cdk';
 
+/** The warnings of one id under `stack`. */
+const warningsWithId = (stack: Stack, id: string) => warningsOf(stack).filter((w) => w.includes(`:${id}]`));
+
 describe('StreamWorker on a DynamoDB stream with reservedConcurrency', () => {
   test('warns with a fix that applies to DynamoDB (no shardCount to pass)', () => {
     const stack = newStack();
@@ -14,7 +17,7 @@ describe('StreamWorker on a DynamoDB stream with reservedConcurrency', () => {
     new StreamWorker(stack, 'Projector', {
       handler: HandlerCode.bundled('stream-worker/example'), source: StreamSource.dynamoDb(table), reservedConcurrency: 4,
     });
-    expect(warningsOf(stack).filter((w) => w.includes('reservedConcurrencyUnknownShards'))).toEqual([
+    expect(warningsWithId(stack, 'StreamWorker.reservedConcurrencyUnknownShards')).toEqual([
       'reservedConcurrency 4 covers 4 shard(s) at parallelizationFactor 1, and the shard count is not known at synth: if the stream '
       + 'has more shards, they wait for a free slot and fall behind. DynamoDB manages the stream\'s shards (about one per table '
       + 'partition), so their number is never known at synth: leave the function unreserved, or reserve at least the table\'s '
@@ -40,7 +43,7 @@ describe('ServerlessDashboard', () => {
     new SqsWorker(stack, 'Worker', { handler: HandlerCode.bundled('sqs-worker/example') });
     new ServerlessDashboard(stack, 'Dashboard');
     template(stack);
-    expect(warningsOf(stack).filter((w) => w.includes('ServerlessDashboard.empty'))).toEqual([]);
+    expect(warningsWithId(stack, 'ServerlessDashboard.empty')).toEqual([]);
   });
 
   test('a token defaultInterval becomes the dashboard\'s start, in the unit it was given in', () => {
@@ -90,7 +93,7 @@ describe('SqsWorker with HandlerCode.fromFunction and a function that sets no ti
     const worker = new SqsWorker(stack, 'Worker', { handler: HandlerCode.fromFunction(own(stack)) });
     expect(worker.visibilityTimeout?.toSeconds()).toBe(960);
     template(stack).hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: 960 });
-    expect(warningsOf(stack).filter((w) => w.includes('SqsWorker.visibilityTimeoutAssumed'))).toEqual([
+    expect(warningsWithId(stack, 'SqsWorker.visibilityTimeoutAssumed')).toEqual([
       'the function given with HandlerCode.fromFunction() sets no timeout the worker can read, so the queue\'s visibility timeout '
       + 'is 16 minutes (the longest a function can run, 15 minutes, plus 1): a message whose invocation failed without reporting '
       + 'it is received again only after 16 minutes. Set the function\'s timeout (the queue gets 6 x timeout + maxBatchingWindow), '
@@ -104,6 +107,6 @@ describe('SqsWorker with HandlerCode.fromFunction and a function that sets no ti
     expect(worker.visibilityTimeout?.toSeconds()).toBe(120);
     const other = newStack('Other');
     new SqsWorker(other, 'Worker', { handler: HandlerCode.fromFunction(own(other)), visibilityTimeout: Duration.minutes(2) });
-    expect([...warningsOf(stack), ...warningsOf(other)].filter((w) => w.includes('visibilityTimeoutAssumed'))).toEqual([]);
+    expect([...warningsWithId(stack, 'SqsWorker.visibilityTimeoutAssumed'), ...warningsWithId(other, 'SqsWorker.visibilityTimeoutAssumed')]).toEqual([]);
   });
 });

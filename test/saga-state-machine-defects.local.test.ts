@@ -51,6 +51,13 @@ describe('"Not compensated" after a parallel group lists exactly what is left', 
     expect(aslValidator(definition).errors).toEqual([]);
   });
 
+  test('a successful execution\'s output: input, results and the group\'s branchFailures (as the README says)', async () => {
+    const run = await execute(definition, { orderId: 'o-0' }, { services: services({}) });
+    expect(run.status).toBe('SUCCEEDED');
+    expect(Object.keys(run.output).sort()).toEqual(['branchFailures', 'input', 'results']);
+    expect(run.output.branchFailures).toEqual([{}, {}, {}]);
+  });
+
   test('a branch that failed is not listed; a completed one and an own-failure compensation are', async () => {
     // ship fails: notify completed, pack completed; notify's compensation then fails for good.
     const run = await execute(definition, { orderId: 'o-1' }, {

@@ -13,8 +13,8 @@ const LOG_EVENT_BYTES = 400;
 export interface SagaPathFunction {
   /** Undefined for a function outside the app. */
   readonly function?: lambda.IFunction;
-  /** Fraction of the execution's duration this task runs. */
-  readonly share: number;
+  /** The task runs the execution's duration divided by this (divided, so 1.5 s / 5 prints as 0.3 s). */
+  readonly durationDivisor: number;
 }
 
 /** The success path of a saga's definition: the states entered, and the functions its tasks invoke. */
@@ -76,14 +76,14 @@ export function sagaPath(saga: SagaStateMachine): SagaPath {
     states++;
     if (state.Type === 'Task') {
       tasks++;
-      functions.push({ function: invoked(state), share: 1 / slots });
+      functions.push({ function: invoked(state), durationDivisor: slots });
     }
     for (const branch of state.Type === 'Parallel' ? state.Branches ?? [] : []) {
       const branchStates = successPath(branch);
       const branchTasks = branchStates.filter((s) => s.Type === 'Task');
       states += branchStates.length;
       tasks += branchTasks.length;
-      functions.push(...branchTasks.map((t) => ({ function: invoked(t), share: 1 / slots / branchTasks.length })));
+      functions.push(...branchTasks.map((t) => ({ function: invoked(t), durationDivisor: slots * branchTasks.length })));
     }
   }
   return { states, tasks, functions, definitionBytes: text.length };
@@ -130,8 +130,8 @@ export function estimateSagaStateMachine(saga: SagaStateMachine, load: Load, ctx
     // included), the one model of its states; this report prices them with its price table.
     : [stepFunctionsStandard(load.perMonth, saga.costEstimate.happyPathTransitions, ctx.prices)];
 
-  for (const { function: fn, share } of path.functions) {
-    const stepLoad: Load = { ...load, seconds: load.seconds * share, logBytes: undefined };
+  for (const { function: fn, durationDivisor } of path.functions) {
+    const stepLoad: Load = { ...load, seconds: load.seconds / durationDivisor, logBytes: undefined };
     if (fn) lines.push(...functionLines(fn, load.perMonth, load.perMonth, stepLoad, ctx, `step ${fn.node.id}`));
   }
 

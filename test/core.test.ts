@@ -31,8 +31,8 @@ describe('HandlerCode', () => {
     expect(given.createCode()).toBeUndefined();
   });
 
-  test('an unknown bundled handler fails with the command that builds bundles', () => {
-    expect(() => bundledAssetPath('nope/missing')).toThrow(/bundled handler 'nope\/missing' not found .* Run `npm run bundle`/);
+  test('an unknown bundled handler fails with the names of the bundled ones', () => {
+    expect(() => bundledAssetPath('nope/missing')).toThrow(/HandlerCode.bundled\('nope\/missing'\) names no bundled handler. The bundled handlers are: async-function\/example, /);
   });
 });
 

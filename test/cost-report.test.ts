@@ -112,10 +112,10 @@ describe('the demo app\'s report against an independent calculation', () => {
   test('OrderSaga: 200k STANDARD executions of 10 transitions, 3 step functions; a callback step rules out EXPRESS', () => {
     // The happy path enters 10 states: Start, reserve-inventory, approve-order (callback),
     // charge-payment, create-shipment, the notify Parallel state, its 2 branch tasks, Check notify, Succeeded.
-    // 4 tasks on the main path share the 1.5 s execution: 0.375 s per step function.
-    const steps = 3 * (200_000 * LAMBDA_REQUEST + 200_000 * 0.375 * 0.25 * ARM + initByHand(200_000, 0.25) + 200_000 * 1024 / GIB * LOG_GB);
-    // history: 2 + 2 x 10 states + 3 x 4 tasks = 34 events of 400 bytes (no execution data for STANDARD)
-    const rest = steps + 200_000 * 34 * 400 / GIB * LOG_GB + 3 * ALARM;
+    // 5 sequential slots (4 tasks and the notify group) share the 1.5 s execution: 0.3 s per step function.
+    const steps = 3 * (200_000 * LAMBDA_REQUEST + 200_000 * 0.3 * 0.25 * ARM + initByHand(200_000, 0.25) + 200_000 * 1024 / GIB * LOG_GB);
+    // history: 2 + 2 x 10 states + 3 x 6 tasks (the 2 branch tasks included) = 40 events of 400 bytes (no execution data for STANDARD)
+    const rest = steps + 200_000 * 40 * 400 / GIB * LOG_GB + 3 * ALARM;
     const standard = 200_000 * 10 * TRANSITION + rest;
     expect(totalOf(result, '/OrderSaga')).toBeCloseTo(standard, 9);
     const saga = result.constructs.find((c) => c.path.endsWith('/OrderSaga'))!;

@@ -71,7 +71,7 @@ describe('callback steps', () => {
       HeartbeatSeconds: 600,
       ResultPath: "$.results['approve-order']",
       // Transport errors only: a States.Timeout or States.HeartbeatTimeout is a failure, not retried.
-      Retry: [{ ErrorEquals: ['SQS.SdkClientException', 'SQS.AmazonSQSException'], IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2, MaxDelaySeconds: 30, JitterStrategy: 'FULL' }],
+      Retry: [{ ErrorEquals: ['SQS.SdkClientException', 'SQS.RequestThrottledException', 'SQS.KmsThrottledException'], IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2, MaxDelaySeconds: 30, JitterStrategy: 'FULL' }],
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'approve-order failed' }],
       Next: 'charge-payment',
     });
@@ -196,13 +196,13 @@ describe('direct service steps', () => {
     expect(byAction['"events:PutEvents"']).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Bus/), 'Arn'] });
   });
 
-  test('an SQS step to a FIFO queue deduplicates on the idempotency key', () => {
+  test('an SQS step to a FIFO queue deduplicates on the SHA-256 of the idempotency key', () => {
     const s = newStack();
     new SagaStateMachine(s, 'Saga', {
       steps: [{ name: 'queue-pick', actionTask: SagaTask.sqsSendMessage({ queue: new sqs.Queue(s, 'Q', { fifo: true }), messageGroupId: 'orders' }) }],
     });
     expect(definition(s).States['queue-pick'].Parameters).toMatchObject({
-      'MessageGroupId': 'orders', 'MessageDeduplicationId.$': "States.Format('{}:queue-pick', $$.Execution.Name)",
+      'MessageGroupId': 'orders', 'MessageDeduplicationId.$': "States.Hash(States.Format('{}:queue-pick', $$.Execution.Name), 'SHA-256')",
     });
   });
 });
@@ -341,7 +341,8 @@ describe('errors of the new shapes', () => {
   test('a callback without a timeout: the SPG-SFN-CALLBACK-TIMEOUT rule, as a synth error', () => {
     expect(build((s) => [{ name: 'approve', actionTask: SagaTask.callbackViaQueue(queue(s)) }])).toThrow(
       "TestStack/Saga: invalid prop 'steps[0].actionTask.timeout': the waitForTaskToken task has neither TimeoutSeconds nor HeartbeatSeconds: "
-      + 'if the callback never comes it waits until the execution times out (up to a year) and no ExecutionsFailed alarm fires. '
+      + 'if the callback never comes it waits until the execution times out (up to a year) and no ExecutionsFailed alarm fires '
+      + '(rule SPG-SFN-CALLBACK-TIMEOUT). '
       + 'Fix: set a task timeout (taskTimeout: sfn.Timeout.duration(...), or SagaTask.callbackVia*(..., { timeout })) and, for long waits, a heartbeat below it');
     // A heartbeat alone is not enough for the saga: a live worker could still hold the execution for a year.
     expect(build((s) => [{ name: 'approve', actionTask: SagaTask.callbackViaQueue(queue(s), { heartbeat: Duration.minutes(1) }) }]))

@@ -41,7 +41,8 @@ export class HandlerCode {
   }
 
   /**
-   * One of this library's pre-bundled handlers (`assets/<name>`), built by `npm run build`.
+   * One of this library's pre-bundled handlers (`assets/<name>`), shipped in the package. An
+   * unknown name is an error that lists the bundled ones.
    * @param name the asset name, e.g. `sqs-worker/example`
    */
   public static bundled(name: string): HandlerCode {
@@ -91,15 +92,28 @@ function currentBundledName(name: string): string {
   return renamed === undefined ? name : [renamed, ...rest].join('/');
 }
 
+/** The package's `assets/` folder (lib/core/handler.(ts|js) -> <package root>/assets). */
+const ASSETS_DIR = path.join(__dirname, '..', '..', 'assets');
+
 /** Folder of a pre-bundled handler shipped in this package's `assets/`. */
 export function bundledAssetPath(name: string): string {
-  // lib/core/handler.(ts|js) -> <package root>/assets/<name>
-  const dir = path.join(__dirname, '..', '..', 'assets', ...name.split('/'));
+  const dir = path.join(ASSETS_DIR, ...name.split('/'));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const fs = require('fs') as typeof import('fs');
   if (!fs.existsSync(path.join(dir, 'index.js'))) {
-    throw new Error(`cdk-serverless-patterns: bundled handler '${name}' not found at ${dir}. `
-      + 'Run `npm run bundle` (a fresh clone gets it from `npm ci`) or reinstall the package.');
+    // A package user mistyped a name: show the names there are (the package always ships them).
+    const names = bundledNames(fs);
+    throw new Error(`cdk-serverless-patterns: HandlerCode.bundled('${name}') names no bundled handler. `
+      + (names.length > 0 ? `The bundled handlers are: ${names.join(', ')}` : `This installation has none at ${ASSETS_DIR}: reinstall the package`));
   }
   return dir;
+}
+
+/** `<folder>/<name>` of every bundled handler in `assets/` (each a folder with an index.js), sorted. */
+function bundledNames(fs: typeof import('fs')): string[] {
+  if (!fs.existsSync(ASSETS_DIR)) return [];
+  return fs.readdirSync(ASSETS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).flatMap((folder) =>
+    fs.readdirSync(path.join(ASSETS_DIR, folder.name), { withFileTypes: true })
+      .filter((d) => d.isDirectory() && fs.existsSync(path.join(ASSETS_DIR, folder.name, d.name, 'index.js')))
+      .map((d) => `${folder.name}/${d.name}`)).sort();
 }

@@ -7,7 +7,7 @@ import type { IConstruct } from 'constructs';
 import { outermost } from '../core/collect';
 import { synthNote } from '../core/notes';
 import { COST_ESTIMATORS, CostEstimator } from './estimators';
-import { keyLines, resolveLoad, type EstimateContext } from './estimators/common';
+import { keyLines, resolveLoad, tokenInLoad, type EstimateContext } from './estimators/common';
 import { CostLine, dashboards, FUNCTION_LOGS, lambdaLogTierDiscount, natGateways, sum } from './model';
 import { Prices, PRICES_TAKEN_ON, resolvePrices, ServerlessPriceTable, unconfirmedDefaults } from './prices';
 import { renderCostTable } from './table';
@@ -53,8 +53,13 @@ export interface ConstructCostEstimate {
   readonly path: string;
   /** Construct class, e.g. `SqsWorker`. */
   readonly constructType: string;
-  /** False when the construct has no `expectedLoad` (then there are no lines). */
+  /** False when the construct has no `expectedLoad`, or one with a token (then there are no lines). */
   readonly estimated: boolean;
+  /**
+   * Why the construct is not estimated.
+   * @default - estimated, or no `expectedLoad`
+   */
+  readonly notEstimatedReason?: string;
   /** USD per month (0 when not estimated). */
   readonly monthlyCost: number;
   /** Each figure with its formula and price. */
@@ -150,7 +155,10 @@ export class ServerlessCostReport implements IAspect {
     this.last = result;
     const stacks = node.node.findAll().filter((c): c is Stack => Stack.isStack(c));
     const noteScope = Stack.isStack(node) ? node : stacks[0];
-    if (noteScope) synthNote(noteScope, NOTE_ID, renderCostTable(result));
+    // The note sits on one stack; a total over several says it is the app's.
+    const scopeLabel = !Stack.isStack(node) && stacks.length > 1
+      ? `the app (${stacks.length} stacks: ${stacks.map((s) => s.node.path).join(', ')})` : undefined;
+    if (noteScope) synthNote(noteScope, NOTE_ID, renderCostTable(result, scopeLabel));
     const stage = Stage.isStage(node) ? node : Stage.of(node);
     if (stage) fs.writeFileSync(path.join(stage.outdir, this.fileName), `${JSON.stringify(result, null, 2)}\n`);
   }
@@ -186,6 +194,12 @@ export class ServerlessCostReport implements IAspect {
     const expected = estimator.loadOf(construct);
     const base = { path: construct.node.path, constructType: estimator.name };
     if (!expected) return { ...base, estimated: false, monthlyCost: 0, lines: [], comparisons: [] };
+    // A CfnParameter or reference is never bad input; it is just not known until deployment.
+    const token = tokenInLoad(expected);
+    if (token) {
+      return { ...base, estimated: false, monthlyCost: 0, lines: [], comparisons: [],
+        notEstimatedReason: `expectedLoad.${token} is a token (known only at deploy time); give a number to estimate` };
+    }
     const load = resolveLoad(construct, expected, estimator.countsOwnUnits);
     const kinesisOnDemandAdvantage = this.kinesisOnDemandAdvantage;
     const price = (ctx: EstimateContext) => [...estimator.estimate(construct, load, { kinesisOnDemandAdvantage, ...ctx }),

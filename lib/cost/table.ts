@@ -12,17 +12,20 @@ function row(l: CostLine, serviceWidth: number): string {
   return `    ${l.service.padEnd(serviceWidth)}${l.item.padEnd(52)}${usd(l.monthlyCost).padStart(10)}  ${l.formula}`;
 }
 
-/** The table the report prints at synth: per construct its total, its lines, its comparisons. */
-export function renderCostTable(report: ServerlessCostReportResult): string {
+/**
+ * The table the report prints at synth: per construct its total, its lines, its comparisons.
+ * @param scopeLabel what the total covers, when it is more than the stack the note is printed under
+ */
+export function renderCostTable(report: ServerlessCostReportResult, scopeLabel?: string): string {
   const out: string[] = [
-    `monthly cost estimate: ${usd(report.monthlyCost)} (${report.currency}, `
+    `monthly cost estimate${scopeLabel ? ` of ${scopeLabel}` : ''}: ${usd(report.monthlyCost)} (${report.currency}, `
     + `${report.customPrices ? 'custom prices' : `${report.region} prices of ${report.pricesTakenOn}`}, before free tiers)`,
   ];
   const width = Math.max(15, ...[...report.constructs.flatMap((c) => c.lines), ...report.appLines].map((l) => l.service.length)) + 1;
   const line = (l: CostLine) => row(l, width);
   for (const c of report.constructs) {
     if (!c.estimated) {
-      out.push(`  ${c.path} (${c.constructType}): not estimated, no expectedLoad`);
+      out.push(`  ${c.path} (${c.constructType}): not estimated, ${c.notEstimatedReason ?? 'no expectedLoad'}`);
       continue;
     }
     out.push(`  ${c.path} (${c.constructType}): ${usd(c.monthlyCost)}`);

@@ -2,6 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { buildGroup } from './parallel';
+import { SagaTask } from './saga-task';
 import { failurePass, payload } from './step-states';
 import type { SagaRetry } from './props';
 import { compensationOrder, StepModel } from './step-model';
@@ -10,6 +11,12 @@ import { compensationFailedStateName } from './validation';
 /** CloudWatch namespace and metric the RecordCompensationFailure state puts. */
 export const METRIC_NAMESPACE = 'CdkServerlessPatterns/Saga';
 export const COMPENSATION_FAILED_METRIC = 'CompensationFailed';
+
+/** A step whose compensation is left undone when an earlier one in the chain fails; uncertain: only if it completed. */
+interface LeftItem { readonly name: string; readonly uncertain: boolean }
+const UNCERTAIN = ' (if completed)';
+const leftItem = (label: string): LeftItem => (label.endsWith(UNCERTAIN)
+  ? { name: label.slice(0, -UNCERTAIN.length), uncertain: true } : { name: label, uncertain: false });
 
 /** Attaches the state that comes next to the end of what was built so far. */
 type Attach = (next: sfn.State) => void;
@@ -72,7 +79,7 @@ export class SagaDefinition {
     const task = step.action!._renderState(this.scope, step.name, {
       comment: `Action of saga step ${step.name}`,
       payload: payload(step.name, false),
-      idempotencyKey: sfn.JsonPath.format(`{}:${step.name}`, sfn.JsonPath.executionName),
+      idempotencyKey: SagaTask.idempotencyKey(step.name),
       // Bracket notation: Step Functions requires it for field names with characters outside
       // JSONPath's member-name-shorthand, such as '-' (and names starting with a digit).
       resultPath: `$.results['${step.name}']`,
@@ -101,7 +108,7 @@ export class SagaDefinition {
       for (const member of step.branches ?? [step]) {
         if (!member.compensation || !reachable(member)) continue;
         const at = order.findIndex((n) => n === member.name || n === `${member.name} (if completed)`);
-        const task = this.compensationTask(member, [member.name, ...order.slice(at + 1)]);
+        const task = this.compensationTask(member, order.slice(at + 1).map(leftItem));
         task.next(entry);
         if (step.branches && !member.compensatesOwnFailure) {
           entry = new sfn.Choice(this.scope, `Compensate ${member.name}?`, { comment: `Compensates branch ${member.name} only if it completed` })
@@ -115,11 +122,11 @@ export class SagaDefinition {
     });
   }
 
-  private compensationTask(step: StepModel, notCompensated: string[]): sfn.TaskStateBase {
+  private compensationTask(step: StepModel, left: LeftItem[]): sfn.TaskStateBase {
     const task = step.compensation!._renderState(this.scope, `Compensate ${step.name}`, {
       comment: `Compensation of saga step ${step.name}`,
       payload: payload(step.name, true),
-      idempotencyKey: sfn.JsonPath.format(`{}:${step.name}:compensation`, sfn.JsonPath.executionName),
+      idempotencyKey: SagaTask.idempotencyKey(step.name, true),
       resultPath: sfn.JsonPath.DISCARD,
     });
     const retry = this.compensationRetry ?? {};
@@ -131,6 +138,7 @@ export class SagaDefinition {
       maxDelay: retry.maxDelay ?? Duration.minutes(1),
       jitterStrategy: retry.jitter === false ? sfn.JitterType.NONE : sfn.JitterType.FULL,
     });
+    const { text, next } = this.notCompensatedChain(left);
     const failed = new sfn.Pass(this.scope, compensationFailedStateName(step.name), {
       comment: 'Names the compensation that failed, the original failure and what is left undone',
       parameters: {
@@ -138,14 +146,48 @@ export class SagaDefinition {
         'error.$': '$.compensationFailure.Error',
         'caught.$': '$.compensationFailure',
         'cause.$': `States.Format('compensation of step ${step.name} failed after retries: {}. Original failure: {}. `
-          + `Not compensated: ${notCompensated.join(', ')}.', `
+          + `Not compensated: ${[step.name, ...text].join(', ')}${next ? '' : '.'}', `
           + 'States.JsonToString($.compensationFailure), $.failure.error)',
       },
       resultPath: '$.compensationFailure',
     });
-    failed.next(this.recordCompensationFailure);
+    failed.next(next ?? this.recordCompensationFailure);
     task.addCatch(failed, { errors: [sfn.Errors.ALL], resultPath: '$.compensationFailure' });
     return task;
+  }
+
+  /**
+   * What is left after a failed compensation, exactly: the names known to be left (`text`, up to the
+   * first branch that may not have completed), and the states that append the rest at run time
+   * (`next`): per such branch, "Not compensated: <branch>?" checks its result, and
+   * "Not compensated: <branch>" (or "Not completed: <branch>") appends it and the known names after it.
+   * Shared by every compensation of the group (the states after a branch are the same for all).
+   */
+  private notCompensatedChain(left: LeftItem[]): { text: string[]; next?: sfn.State } {
+    const firstUncertain = left.findIndex((item) => item.uncertain);
+    if (firstUncertain < 0) return { text: left.map((item) => item.name) };
+    const known = left.slice(0, firstUncertain).map((item) => item.name);
+    const branch = left[firstUncertain].name;
+    const existing = this.scope.node.tryFindChild(`Not compensated: ${branch}?`);
+    if (existing) return { text: known, next: existing as sfn.State };
+    const rest = this.notCompensatedChain(left.slice(firstUncertain + 1));
+    const append = (id: string, names: string[]) => {
+      const pass = new sfn.Pass(this.scope, id, {
+        comment: 'Adds to the list of steps not compensated',
+        parameters: {
+          'step.$': '$.compensationFailure.step',
+          'error.$': '$.compensationFailure.error',
+          'caught.$': '$.compensationFailure.caught',
+          'cause.$': `States.Format('{}${names.map((n) => `, ${n}`).join('')}${rest.next ? '' : '.'}', $.compensationFailure.cause)`,
+        },
+        resultPath: '$.compensationFailure',
+      });
+      return pass.next(rest.next ?? this.recordCompensationFailure);
+    };
+    const check = new sfn.Choice(this.scope, `Not compensated: ${branch}?`, { comment: `Did branch ${branch} complete (so it is left)?` })
+      .when(sfn.Condition.isPresent(`$.results['${branch}']`), append(`Not compensated: ${branch}`, [branch, ...rest.text]))
+      .otherwise(rest.text.length || !rest.next ? append(`Not completed: ${branch}`, rest.text) : rest.next);
+    return { text: known, next: check };
   }
 
   private buildRecordCompensationFailure(): sfn.State {

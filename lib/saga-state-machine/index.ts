@@ -2,6 +2,6 @@ export * from './saga-state-machine';
 export { SagaRetry, SagaStep, SagaStateMachineProps } from './props';
 export { SagaCostAssumptions, SagaCostEstimate } from './cost';
 export {
-  SagaTask, SagaTaskKind, SagaCallbackOptions, SagaDynamoWriteOptions, SagaDynamoPutItemOptions, SagaDynamoUpdateItemOptions,
+  SagaTask, SagaTaskKind, SagaCallbackOptions, SagaQueueCallbackOptions, SagaDynamoWriteOptions, SagaDynamoPutItemOptions, SagaDynamoUpdateItemOptions,
   SagaDynamoDeleteItemOptions, SagaSqsSendMessageOptions, SagaSnsPublishOptions, SagaEventBridgePutEventsOptions,
 } from './saga-task';

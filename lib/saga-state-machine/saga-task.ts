@@ -1,4 +1,4 @@
-import type { Duration } from 'aws-cdk-lib';
+import { Token, type Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -26,6 +26,18 @@ export interface SagaCallbackOptions {
    * @default - no heartbeat
    */
   readonly heartbeat?: Duration;
+}
+
+/** A callback through a queue: how long the saga waits, and the message group of a FIFO queue. */
+export interface SagaQueueCallbackOptions extends SagaCallbackOptions {
+  /**
+   * Message group of the message (required for a FIFO queue, e.g. a FIFO SqsWorker's): a literal,
+   * or a value of the state, e.g. `sfn.JsonPath.stringAt('$.input.customerId')` (`$` is the saga
+   * state `{ input, results }`). The deduplication id is derived from the step's idempotency key.
+   * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/using-messagegroupid-property.html
+   * @default - none; a FIFO queue without it is a synth error
+   */
+  readonly messageGroupId?: string;
 }
 
 /** What every DynamoDB write of a saga step names: the table and an optional condition. */
@@ -79,13 +91,18 @@ export interface SagaSqsSendMessageOptions {
   /** The queue; the state machine may call sqs:SendMessage on it only. */
   readonly queue: sqs.IQueue;
   /**
-   * The message body.
+   * The message body. Its paths read the saga state: `$` is `{ input, results }` (compensations:
+   * `+ failure`), without the step payload's `step` and `idempotencyKey`; the key is `SagaTask.idempotencyKey('<step>')`.
    * @default - the step payload `{ step, idempotencyKey, input, results }` (compensations: `+ failure`)
    */
   readonly messageBody?: sfn.TaskInput;
   /**
-   * Message group of a FIFO queue; the deduplication id is then the step's idempotency key.
-   * @default - none (standard queue)
+   * Message group of the message (required for a FIFO queue): a literal, or a value of the state,
+   * e.g. `sfn.JsonPath.stringAt('$.input.customerId')` (`$` is the saga state `{ input, results }`).
+   * On a FIFO queue the deduplication id is the SHA-256 (hex, 64 characters) of the step's
+   * idempotency key, so a retried or redriven send is one message and the id stays within SQS's 128 characters.
+   * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/using-messagegroupid-property.html
+   * @default - none; a FIFO queue without it is a synth error
    */
   readonly messageGroupId?: string;
 }
@@ -95,7 +112,8 @@ export interface SagaSnsPublishOptions {
   /** The topic; the state machine may call sns:Publish on it only. */
   readonly topic: sns.ITopic;
   /**
-   * The message.
+   * The message. `$` is the saga state `{ input, results }` (compensations: `+ failure`); the step's
+   * idempotency key is `SagaTask.idempotencyKey('<step>')`.
    * @default - the step payload `{ step, idempotencyKey, input, results }` (compensations: `+ failure`)
    */
   readonly message?: sfn.TaskInput;
@@ -118,7 +136,8 @@ export interface SagaEventBridgePutEventsOptions {
   /** The event's `detail-type`, e.g. `OrderPlaced`. */
   readonly detailType: string;
   /**
-   * The event's detail.
+   * The event's detail. `$` is the saga state `{ input, results }` (compensations: `+ failure`); the
+   * step's idempotency key is `SagaTask.idempotencyKey('<step>')`.
    * @default - the step payload `{ step, idempotencyKey, input, results }` (compensations: `+ failure`)
    */
   readonly detail?: sfn.TaskInput;
@@ -162,7 +181,9 @@ const TRANSIENT_LAMBDA_ERRORS = [
 const TRANSIENT_SERVICE_ERRORS: Record<string, string[]> = {
   DynamoDB: ['DynamoDB.ProvisionedThroughputExceededException', 'DynamoDB.RequestLimitExceededException',
     'DynamoDB.ThrottlingException', 'DynamoDB.InternalServerErrorException'],
-  SQS: ['SQS.SdkClientException', 'SQS.AmazonSQSException'],
+  // SendMessage's throttles and client-side faults; not SQS.AmazonSQSException, the base of every SQS
+  // error (a missing queue, invalid contents, a disabled KMS key), which a retry cannot fix.
+  SQS: ['SQS.SdkClientException', 'SQS.RequestThrottledException', 'SQS.KmsThrottledException'],
   SNS: ['SNS.SdkClientException', 'SNS.ThrottledException', 'SNS.InternalErrorException'],
   EventBridge: ['EventBridge.SdkClientException', 'EventBridge.InternalException', 'EventBridge.FailedEntry'],
 };
@@ -178,6 +199,17 @@ const dynamoWrite = (options: SagaDynamoWriteOptions, c: SagaTaskContext) => ({
 const withToken = (context: SagaTaskContext) => sfn.TaskInput.fromObject({ ...context.payload, taskToken: sfn.JsonPath.taskToken });
 
 /**
+ * Group and deduplication id of a send: the group id as given; on a FIFO queue (or one imported by a
+ * token ARN, whose type CDK cannot tell, when a group id is given) a deduplication id of 64 hex
+ * characters, the SHA-256 of the idempotency key (which can pass SQS's 128-character limit).
+ */
+function groupAndDeduplication(queue: sqs.IQueue, messageGroupId: string | undefined, context: SagaTaskContext) {
+  if (messageGroupId === undefined) return {};
+  const fifo = queue.fifo || Token.isUnresolved(queue.queueArn);
+  return { messageGroupId, messageDeduplicationId: fifo ? sfn.JsonPath.hash(context.idempotencyKey, 'SHA-256') : undefined };
+}
+
+/**
  * What a saga step's action or compensation runs: a Lambda function, a callback that waits for a
  * task token, or a direct service call. Each carries the errors it retries as transient by default:
  *
@@ -185,7 +217,7 @@ const withToken = (context: SagaTaskContext) => sfn.TaskInput.fromObject({ ...co
  * |---|---|
  * | `lambda` | Lambda service errors and throttles, `Sandbox.Timedout`, `States.Timeout` |
  * | `callbackViaFunction` | the same without `States.Timeout` (a timed-out callback is a failure; `States.HeartbeatTimeout` too) |
- * | `callbackViaQueue`, `sqsSendMessage` | `SQS.SdkClientException`, `SQS.AmazonSQSException` |
+ * | `callbackViaQueue`, `sqsSendMessage` | `SQS.SdkClientException`, `SQS.RequestThrottledException`, `SQS.KmsThrottledException` |
  * | `dynamo*` | throughput, request-limit and throttling exceptions, internal server errors (not `ConditionalCheckFailedException`) |
  * | `snsPublish` | `SNS.SdkClientException`, `SNS.ThrottledException`, `SNS.InternalErrorException` |
  * | `eventBridgePutEvents` | `EventBridge.SdkClientException`, `EventBridge.InternalException`, `EventBridge.FailedEntry` |
@@ -193,6 +225,16 @@ const withToken = (context: SagaTaskContext) => sfn.TaskInput.fromObject({ ...co
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/integrate-optimized.html
  */
 export class SagaTask {
+  /**
+   * The idempotency key the saga gives step `step` (`<execution name>:<step>`, with `:compensation` for
+   * its compensation), as a JSONPath intrinsic for a custom `messageBody`, `message` or `detail`, where
+   * `$` is the saga state `{ input, results }` (compensations: `+ failure`), which holds no key:
+   * `sfn.TaskInput.fromObject({ orderId: sfn.JsonPath.stringAt('$.input.orderId'), key: SagaTask.idempotencyKey('notify') })`.
+   */
+  public static idempotencyKey(step: string, compensation?: boolean): string {
+    return sfn.JsonPath.format(compensation ? `{}:${step}:compensation` : `{}:${step}`, sfn.JsonPath.executionName);
+  }
+
   /** A Lambda function invoked with the step payload; its return value is the result. */
   public static lambdaInvoke(fn: lambda.IFunction): SagaTask {
     return new SagaTask(SagaTaskKind.LAMBDA, [...TRANSIENT_LAMBDA_ERRORS, sfn.Errors.TIMEOUT], undefined, fn, (scope, id, c) =>
@@ -209,13 +251,15 @@ export class SagaTask {
    * `saga.grantTaskResponse(worker)`. STANDARD state machines only.
    * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-sqs.html
    */
-  public static callbackViaQueue(queue: sqs.IQueue, options: SagaCallbackOptions = {}): SagaTask {
-    return new SagaTask(SagaTaskKind.CALLBACK, TRANSIENT_SERVICE_ERRORS.SQS, options, undefined, (scope, id, c) =>
+  public static callbackViaQueue(queue: sqs.IQueue, options: SagaQueueCallbackOptions = {}): SagaTask {
+    const task = new SagaTask(SagaTaskKind.CALLBACK, TRANSIENT_SERVICE_ERRORS.SQS, options, undefined, (scope, id, c) =>
       new tasks.SqsSendMessage(scope, id, {
         comment: c.comment, queue, integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-        messageBody: withToken(c), resultPath: c.resultPath,
+        messageBody: withToken(c), resultPath: c.resultPath, ...groupAndDeduplication(queue, options.messageGroupId, c),
         taskTimeout: timeoutOf(options.timeout), heartbeatTimeout: timeoutOf(options.heartbeat),
       }));
+    task.fifoWithoutGroup = queue.fifo && options.messageGroupId === undefined;
+    return task;
   }
 
   /**
@@ -252,12 +296,13 @@ export class SagaTask {
 
   /** SQS SendMessage, directly from the state machine (no callback). The result is `{ MessageId, ... }`. */
   public static sqsSendMessage(options: SagaSqsSendMessageOptions): SagaTask {
-    return SagaTask.service('SQS', (scope, id, c) => new tasks.SqsSendMessage(scope, id, {
+    const task = SagaTask.service('SQS', (scope, id, c) => new tasks.SqsSendMessage(scope, id, {
       comment: c.comment, queue: options.queue, messageBody: options.messageBody ?? payloadOf(c),
-      messageGroupId: options.messageGroupId,
-      messageDeduplicationId: options.messageGroupId ? c.idempotencyKey : undefined,
+      ...groupAndDeduplication(options.queue, options.messageGroupId, c),
       resultPath: c.resultPath, taskTimeout: timeoutOf(c.timeout),
     }));
+    task.fifoWithoutGroup = options.queue.fifo && options.messageGroupId === undefined;
+    return task;
   }
 
   /** SNS Publish, directly from the state machine. The result is `{ MessageId, ... }`. */
@@ -290,6 +335,8 @@ export class SagaTask {
   /** The Lambda function the task invokes (Lambda tasks and function callbacks). */
   public readonly function?: lambda.IFunction;
   private readonly render: Render;
+  /** Sends to a FIFO queue without a message group id, which SQS rejects. */
+  private fifoWithoutGroup = false;
 
   private constructor(kind: SagaTaskKind, transientErrors: string[], callback: SagaCallbackOptions | undefined,
     fn: lambda.IFunction | undefined, render: Render) {
@@ -298,6 +345,16 @@ export class SagaTask {
     this.callback = callback;
     this.function = fn;
     this.render = render;
+  }
+
+  /**
+   * @internal The factory method of a task that sends to a FIFO queue without `messageGroupId`
+   * (every send would be rejected), for the synth error; undefined otherwise.
+   */
+  public _fifoWithoutGroup(): string | undefined {
+    if (!this.fifoWithoutGroup) return undefined;
+    return this.kind === SagaTaskKind.CALLBACK ? 'SagaTask.callbackViaQueue(queue, { timeout, messageGroupId })'
+      : 'SagaTask.sqsSendMessage({ queue, messageGroupId })';
   }
 
   /** @internal The task state of one step's action or compensation. */

@@ -1,12 +1,13 @@
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { SagaTask } from './saga-task';
 import type { StepModel } from './step-model';
 
 /** What every step task receives (see SagaStep). */
 export function payload(step: string, compensation: boolean): { [key: string]: unknown } {
   return {
     step,
-    idempotencyKey: sfn.JsonPath.format(compensation ? `{}:${step}:compensation` : `{}:${step}`, sfn.JsonPath.executionName),
+    idempotencyKey: SagaTask.idempotencyKey(step, compensation),
     input: sfn.JsonPath.objectAt('$.input'),
     results: sfn.JsonPath.objectAt('$.results'),
     ...compensation ? { failure: sfn.JsonPath.objectAt('$.failure') } : {},

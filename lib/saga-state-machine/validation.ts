@@ -3,7 +3,6 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { invalidProp, validateDurationRange, validateIntegerRange, validateUniqueNames, warn } from '../core/validation';
 import { callbackTimeoutRule } from '../rules/state-machine';
-import { enforce } from '../rules/rule';
 import type { SagaRetry, SagaStateMachineProps, SagaStep } from './props';
 import { SagaTaskKind } from './saga-task';
 import type { SagaTask } from './saga-task';
@@ -122,6 +121,17 @@ export class SagaValidator {
     }
     this.validateCallback(`${prop}.actionTask`, step.action);
     this.validateCallback(`${prop}.compensationTask`, step.compensation);
+    this.validateFifoGroup(`${prop}.actionTask`, step.action);
+    this.validateFifoGroup(`${prop}.compensationTask`, step.compensation);
+  }
+
+  /** SQS rejects a FIFO message without a group id: every send of the step would fail. */
+  private validateFifoGroup(prop: string, task: SagaTask | undefined): void {
+    const factory = task?._fifoWithoutGroup();
+    if (!factory) return;
+    invalidProp(this.scope, `${prop}.messageGroupId`,
+      'is missing: the task sends to a FIFO queue, and SQS rejects a FIFO message without a MessageGroupId',
+      `pass messageGroupId to ${factory}: a literal, or sfn.JsonPath.stringAt('$.input.<field>')`);
   }
 
   private validateCallback(prop: string, task: SagaTask | undefined): void {
@@ -132,7 +142,14 @@ export class SagaValidator {
     }
     const { timeout, heartbeat } = task.callback ?? {};
     // The saga requires the timeout itself (a heartbeat alone still lets a live worker hold the execution for a year).
-    enforce(this.scope, `${prop}.timeout`, callbackTimeoutRule.check({ waitsForTaskToken: true, hasTimeout: timeout !== undefined, hasHeartbeat: false }));
+    const violation = callbackTimeoutRule.check({ waitsForTaskToken: true, hasTimeout: timeout !== undefined, hasHeartbeat: heartbeat !== undefined });
+    if (violation) invalidProp(this.scope, `${prop}.timeout`, `${violation.message} (rule ${violation.rule})`, violation.fix);
+    if (!timeout && heartbeat) {
+      invalidProp(this.scope, `${prop}.timeout`,
+        'is missing: the callback has a heartbeat but no timeout, so a worker that keeps sending heartbeats holds the execution '
+        + `up to a year (SagaStateMachine requires a callback timeout, rule ${callbackTimeoutRule.id})`,
+        'set SagaTask.callbackVia*(..., { timeout, heartbeat }) with the heartbeat below the timeout');
+    }
     this.validateSeconds(`${prop}.timeout`, timeout, MAX_STANDARD_TIMEOUT);
     this.validateSeconds(`${prop}.heartbeat`, heartbeat, MAX_STANDARD_TIMEOUT);
     if (timeout && heartbeat && !timeout.isUnresolved() && !heartbeat.isUnresolved() && heartbeat.toSeconds() >= timeout.toSeconds()) {

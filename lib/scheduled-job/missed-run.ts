@@ -1,4 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import { invalidProp, validateDurationRange } from '../core/validation';
+import { JobScheduleKind, type JobSchedule, type ResolvedSchedule } from './schedule';
 
 /** How the missed-run alarm evaluates: `evaluationPeriods` periods of `period`, all without a success. */
 export interface MissedRunWindow {
@@ -26,4 +29,32 @@ export function missedRunWindow(longestGap: Duration, grace: Duration): MissedRu
   }
   const evaluationPeriods = Math.ceil(seconds / HOUR_SECONDS);
   return { period: Duration.hours(1), evaluationPeriods, window: Duration.hours(evaluationPeriods) };
+}
+
+/** What `withRunInterval` reads of the job's props. */
+interface RunIntervalProps {
+  readonly schedule: JobSchedule;
+  readonly maxRunInterval?: Duration;
+  readonly alarmsEnabled?: boolean;
+}
+
+/**
+ * The schedule with its longest gap between runs: `maxRunInterval` when given, else the computed
+ * one. A recurring schedule the job cannot read at synth (a token expression or time zone) needs
+ * `maxRunInterval` for its missed-run alarm, as SqsWorker needs a visibility timeout for a token timeout.
+ */
+export function withRunInterval(scope: IConstruct, props: RunIntervalProps, resolved: ResolvedSchedule): ResolvedSchedule {
+  const given = props.maxRunInterval;
+  if (given?.isUnresolved()) {
+    invalidProp(scope, 'maxRunInterval', 'must be known at synth (given a token): it sizes the missed-run alarm\'s periods',
+      'pass a concrete Duration, e.g. Duration.days(1)');
+  }
+  validateDurationRange(scope, 'maxRunInterval', given, Duration.minutes(1), Duration.days(366));
+  const recurring = props.schedule.kind !== JobScheduleKind.AT;
+  if (recurring && !given && !resolved.longestGap && props.alarmsEnabled !== false) {
+    invalidProp(scope, 'maxRunInterval', 'is required when the schedule or the time zone is a token: the job cannot compute the '
+      + 'longest time between runs, which its missed-run alarm waits for', 'set maxRunInterval to the longest time between two runs '
+      + '(e.g. Duration.days(1) for a daily cron), or alarmsEnabled: false');
+  }
+  return given ? { ...resolved, longestGap: given } : resolved;
 }

@@ -1,10 +1,11 @@
 import { Duration, TimeZone, Token } from 'aws-cdk-lib';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import type { IConstruct } from 'constructs';
 import {
   Cron, CRON_FIX, formatInTimeZone, isKnownTimeZone, matchesWallClock, nextCronRuns, offsetChanges, parseCron, skippedWallClocks,
   wallClockAt,
 } from '../core/cron';
-import { invalidProp, PathScope } from '../core/validation';
+import { invalidProp, PathScope, requireTokenUnit, warn } from '../core/validation';
 
 /** The kind of a JobSchedule. */
 export enum JobScheduleKind {
@@ -25,18 +26,26 @@ export class JobSchedule {
   /**
    * A six-field AWS cron expression `Minutes Hours Day-of-month Month Day-of-week Year`, with or
    * without the `cron(...)` wrapper, e.g. `0 2 * * ? *` (every night at 02:00 in the job's time zone).
+   * A token (e.g. a `CfnParameter`) is the six fields without the wrapper; Scheduler validates it at
+   * deployment, and the job then needs `maxRunInterval` for its missed-run alarm.
    * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html#cron-based
    */
   public static cron(expression: string): JobSchedule {
     return new JobSchedule(JobScheduleKind.CRON, expression, undefined, undefined);
   }
 
-  /** Every `interval`: a whole number of minutes, at least one minute. */
+  /**
+   * Every `interval`: a whole number of minutes, at least one minute. A token interval (e.g.
+   * `Duration.minutes(param.valueAsNumber)`) is read at deployment; the job then needs `maxRunInterval`.
+   */
   public static rate(interval: Duration): JobSchedule {
     return new JobSchedule(JobScheduleKind.RATE, undefined, interval, undefined);
   }
 
-  /** Once, at `date` (an instant; rendered in the job's time zone). Must lie in the future at synth. */
+  /**
+   * Once, at `date` (an instant; rendered in the job's time zone, which must be known at synth). A
+   * date already past at synth is a warning: the schedule does not run again.
+   */
   public static at(date: Date): JobSchedule {
     return new JobSchedule(JobScheduleKind.AT, undefined, undefined, date);
   }
@@ -77,23 +86,38 @@ const RUNS_SHOWN = 5;
 /** Runs sampled to estimate a cron schedule's period and longest gap. */
 const RUNS_SAMPLED = 60;
 
-/** Validates the time zone name against the runtime's IANA database. */
+/** Validates the time zone name against the runtime's IANA database (a token is Scheduler's to judge). */
 export function validateTimeZone(scope: PathScope, timeZone: TimeZone): string {
   const name = timeZone.timezoneName;
-  if (Token.isUnresolved(name)) {
-    invalidProp(scope, 'timeZone', 'must be known at synth (given a token): the job validates it and computes its next runs '
-      + 'across daylight saving', 'pass an IANA name, e.g. TimeZone.EUROPE_BERLIN');
-  }
-  if (!isKnownTimeZone(name)) {
+  if (!Token.isUnresolved(name) && !isKnownTimeZone(name)) {
     invalidProp(scope, 'timeZone', `'${name}' is not an IANA time zone this runtime knows`,
       'use an IANA name such as TimeZone.EUROPE_BERLIN, TimeZone.of(\'America/New_York\') or TimeZone.ETC_UTC');
   }
   return name;
 }
 
-/** Validates `schedule` and computes its next runs in `zone`, from `now`. */
-export function resolveSchedule(scope: PathScope, schedule: JobSchedule, timeZone: TimeZone, zone: string,
+/**
+ * Validates `schedule` and computes its next runs in `zone`, from `now`. A token expression or zone is
+ * rendered as it is: no next runs, and no longest gap (the job asks for `maxRunInterval` instead).
+ */
+export function resolveSchedule(scope: IConstruct, schedule: JobSchedule, timeZone: TimeZone, zone: string,
   now: Date, startDate?: Date): ResolvedSchedule {
+  const tokenZone = Token.isUnresolved(zone);
+  if (schedule.kind === JobScheduleKind.CRON && (Token.isUnresolved(schedule.cronExpression) || tokenZone)) {
+    return tokenCron(scope, schedule.cronExpression!, timeZone);
+  }
+  if (schedule.kind === JobScheduleKind.RATE && schedule.interval!.isUnresolved()) {
+    requireTokenUnit(scope, 'schedule', schedule.interval, 'minutes', 'the rate');
+    return {
+      expression: scheduler.ScheduleExpression.rate(schedule.interval!),
+      nextRuns: [],
+      description: 'a rate read at deployment (a token): its runs are not known at synth',
+    };
+  }
+  if (schedule.kind === JobScheduleKind.AT && tokenZone) {
+    invalidProp(scope, 'timeZone', 'must be known at synth for JobSchedule.at() (given a token): the date is rendered as '
+      + 'wall-clock time in it', 'pass an IANA name, e.g. TimeZone.EUROPE_BERLIN, or a recurring JobSchedule.cron()');
+  }
   switch (schedule.kind) {
     case JobScheduleKind.CRON: return resolveCron(scope, schedule.cronExpression!, timeZone, zone, startDate && startDate > now ? startDate : now);
     case JobScheduleKind.RATE: return resolveRate(scope, schedule.interval!, zone, now, startDate);
@@ -124,6 +148,31 @@ function resolveCron(scope: PathScope, text: string, timeZone: TimeZone, zone: s
     skippedByDaylightSaving: dst?.skipped ?? [],
     description: `cron(${cron.expression}) in ${zone}; next ${shown.length} run${shown.length === 1 ? '' : 's'}: `
       + shown.map((run) => formatInTimeZone(run, zone)).join(', '),
+  };
+}
+
+/**
+ * A cron whose expression or time zone is a token: rendered for Scheduler to read at deployment. A
+ * concrete expression is still checked, and gives the shortest period (on a clock without daylight saving).
+ */
+function tokenCron(scope: PathScope, text: string, timeZone: TimeZone): ResolvedSchedule {
+  if (Token.isUnresolved(text)) {
+    return {
+      expression: scheduler.ScheduleExpression.expression(`cron(${text})`, timeZone),
+      nextRuns: [],
+      description: 'a cron read at deployment (a token): its runs are not known at synth',
+    };
+  }
+  const cron = parseCron(text);
+  if (typeof cron === 'string') {
+    invalidProp(scope, 'schedule', `is not a valid cron expression: ${cron} (given '${text}')`, CRON_FIX);
+  }
+  const gaps = gapsOf(nextCronRuns(cron, 'Etc/UTC', new Date(), RUNS_SAMPLED));
+  return {
+    expression: scheduler.ScheduleExpression.expression(`cron(${cron.expression})`, timeZone),
+    nextRuns: [],
+    period: gaps.length > 0 ? Duration.millis(Math.min(...gaps)) : undefined,
+    description: `cron(${cron.expression}) in a time zone read at deployment (a token): its runs are not known at synth`,
   };
 }
 
@@ -169,9 +218,6 @@ function formatWall(w: { year: number; month: number; day: number; hour: number;
 }
 
 function resolveRate(scope: PathScope, interval: Duration, zone: string, now: Date, startDate?: Date): ResolvedSchedule {
-  if (interval.isUnresolved()) {
-    invalidProp(scope, 'schedule', 'a rate must be known at synth (given a token)', 'pass a concrete Duration, e.g. Duration.minutes(15)');
-  }
   const millis = interval.toMilliseconds();
   if (millis < 60_000 || millis % 60_000 !== 0) {
     invalidProp(scope, 'schedule', `a rate must be a whole number of minutes, at least one minute (given ${interval.toHumanString()})`,
@@ -195,21 +241,21 @@ function resolveRate(scope: PathScope, interval: Duration, zone: string, now: Da
   };
 }
 
-function resolveAt(scope: PathScope, date: Date, timeZone: TimeZone, zone: string, now: Date): ResolvedSchedule {
+function resolveAt(scope: IConstruct, date: Date, timeZone: TimeZone, zone: string, now: Date): ResolvedSchedule {
   if (Number.isNaN(date.getTime())) {
     invalidProp(scope, 'schedule', 'JobSchedule.at() was given an invalid Date', 'pass a valid Date, e.g. new Date(\'2030-01-01T09:00:00Z\')');
-  }
-  if (date.getTime() <= now.getTime()) {
-    invalidProp(scope, 'schedule', `the one-time date ${date.toISOString()} is in the past (synth time ${now.toISOString()}): `
-      + 'the schedule would never run', 'pass a future date to JobSchedule.at(), or remove the job');
   }
   // Scheduler reads at(...) as wall-clock time in the schedule's time zone: render the instant there.
   const w = wallClockAt(date.getTime(), zone);
   const pad = (n: number) => String(n).padStart(2, '0');
   const local = `${w.year}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(date.getUTCSeconds())}`;
-  return {
-    expression: scheduler.ScheduleExpression.expression(`at(${local})`, timeZone),
-    nextRuns: [date],
-    description: `at(${local}) in ${zone}: runs once, at ${formatInTimeZone(date, zone)}`,
-  };
+  const expression = scheduler.ScheduleExpression.expression(`at(${local})`, timeZone);
+  // An app that synthesized before the date must still synthesize after it (unchanged, nothing is redeployed).
+  if (date.getTime() <= now.getTime()) {
+    warn(scope, 'ScheduledJob.oneTimeDateInPast', `the one-time date ${date.toISOString()} is in the past (synth time `
+      + `${now.toISOString()}): the schedule will not run (again). Remove the job from the app to delete its schedule, function `
+      + 'and queues with the next deployment, or pass a future date to JobSchedule.at()');
+    return { expression, nextRuns: [], description: `at(${local}) in ${zone}: in the past, will not run` };
+  }
+  return { expression, nextRuns: [date], description: `at(${local}) in ${zone}: runs once, at ${formatInTimeZone(date, zone)}` };
 }

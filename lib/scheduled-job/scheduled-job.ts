@@ -13,7 +13,7 @@ import { acknowledgeGrantPolicy, acknowledgeRule } from '../core/nag';
 import { invalidProp, requireTokenUnit, validateDurationRange, warn } from '../core/validation';
 import { enforce } from '../rules/rule';
 import { scheduleRetryPolicyRule } from '../rules/schedule';
-import { missedRunWindow } from './missed-run';
+import { missedRunWindow, withRunInterval } from './missed-run';
 import { JobSchedule, JobScheduleKind, resolveSchedule, ResolvedSchedule, validateTimeZone } from './schedule';
 import { bindTarget, jobTimeout, ScheduledJobTarget, ScheduledJobTargetKind, validateTarget } from './target';
 import { synthNote } from '../core/notes';
@@ -32,7 +32,9 @@ export interface ScheduledJobRetryPolicy {
   /**
    * How long an occurrence may wait for delivery (1 minute to 24 hours, whole seconds). For a
    * function target it also bounds how long Lambda keeps the event in its asynchronous queue
-   * (at most 6 hours), e.g. while an earlier run holds the only concurrency slot.
+   * (at most 6 hours), e.g. while an earlier run holds the only concurrency slot. A token is set
+   * as it is on both (a function target's then must not exceed 6 hours), and the idempotency
+   * records are kept 48 hours.
    * @default - the shorter of 1 hour and the schedule's shortest period (at least 1 minute)
    */
   readonly maxEventAge?: Duration;
@@ -46,11 +48,20 @@ export interface ScheduledJobProps extends PatternAlarmProps {
   readonly target: ScheduledJobTarget;
   /**
    * IANA time zone the cron expression and one-time date are read in (daylight saving applies:
-   * a local time skipped in spring does not run, one repeated in autumn runs once).
+   * a local time skipped in spring does not run, one repeated in autumn runs once). A token (e.g.
+   * `TimeZone.of(param.valueAsString)`) is read by Scheduler at deployment: not with `JobSchedule.at()`,
+   * and a cron then needs `maxRunInterval`.
    * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html#time-zones
    * @default TimeZone.ETC_UTC
    */
   readonly timeZone?: TimeZone;
+  /**
+   * Longest time between two runs, which sizes the missed-run alarm (plus a grace). Computed from
+   * the schedule when it can be read at synth; required (with alarms) when the schedule or the time
+   * zone is a token. Given, it replaces the computed value.
+   * @default - computed from the schedule (daylight saving included)
+   */
+  readonly maxRunInterval?: Duration;
   /**
    * JSON keys delivered to the target beside `scheduledTime`, `executionId`, `attemptNumber` and
    * `scheduleArn` (reserved). Strings may contain Scheduler context attributes such as
@@ -165,7 +176,7 @@ export class ScheduledJob extends Construct {
     this.timeZoneName = validateTimeZone(this, timeZone);
     const allowOverlap = props.allowOverlap ?? true;
     const resolved = this.validate(props, timeZone, allowOverlap);
-    const maxEventAge = props.retryPolicy?.maxEventAge ?? defaultEventAge(resolved.period);
+    const maxEventAge = props.retryPolicy?.maxEventAge ?? defaultEventAge(resolved.period ?? resolved.longestGap);
     this.jobName = Names.uniqueResourceName(this, { maxLength: 64 });
     this.nextRuns = resolved.nextRuns;
 
@@ -214,7 +225,7 @@ export class ScheduledJob extends Construct {
       end: props.endDate,
       description: props.description ?? `ScheduledJob ${this.node.path}`,
     });
-    this.applyTokens(attempts, window);
+    this.applyTokens(attempts, window, props.retryPolicy?.maxEventAge);
     // Scheduler may check the role's permissions when the schedule is created: create its policy first
     // (the role itself is already referenced).
     const policy = this.role.node.tryFindChild('DefaultPolicy');
@@ -260,7 +271,7 @@ export class ScheduledJob extends Construct {
   private validate(props: ScheduledJobProps, timeZone: TimeZone, allowOverlap: boolean): ResolvedSchedule {
     const now = new Date();
     this.validateDates(props, now);
-    const resolved = resolveSchedule(this, props.schedule, timeZone, this.timeZoneName, now, props.startDate);
+    const resolved = withRunInterval(this, props, resolveSchedule(this, props.schedule, timeZone, this.timeZoneName, now, props.startDate));
     validateTarget(this, props.target, allowOverlap);
     const reserved = Object.keys(props.payload ?? {}).filter((key) => RESERVED_PAYLOAD_KEYS.includes(key));
     if (reserved.length > 0) {
@@ -278,11 +289,7 @@ export class ScheduledJob extends Construct {
       retryPolicySet: true, maximumRetryAttempts: attempts === undefined || Token.isUnresolved(attempts) ? undefined : attempts,
     }));
     const age = props.retryPolicy?.maxEventAge;
-    if (age?.isUnresolved()) {
-      invalidProp(this, 'retryPolicy.maxEventAge', 'must be known at synth (given a token): it also sets Lambda\'s asynchronous '
-        + 'event age, the idempotency TTL and the missed-run window', 'pass a concrete Duration, e.g. Duration.hours(1)');
-    }
-    if (age) {
+    if (age && !age.isUnresolved()) {
       enforce(this, 'retryPolicy.maxEventAge', scheduleRetryPolicyRule.check({ retryPolicySet: true, maximumEventAgeSeconds: age.toMilliseconds() / 1000 }));
     }
     const skipped = resolved.skippedByDaylightSaving ?? [];
@@ -302,9 +309,10 @@ export class ScheduledJob extends Construct {
   }
 
   /** Sets on the L1 what the L2s cannot take as tokens (they range-check at synth). */
-  private applyTokens(attempts: number, window?: Duration): void {
+  private applyTokens(attempts: number, window?: Duration, maxEventAge?: Duration): void {
     const cfn = this.schedule.node.defaultChild as scheduler.CfnSchedule;
     if (Token.isUnresolved(attempts)) cfn.addPropertyOverride('Target.RetryPolicy.MaximumRetryAttempts', attempts);
+    if (maxEventAge?.isUnresolved()) cfn.addPropertyOverride('Target.RetryPolicy.MaximumEventAgeInSeconds', maxEventAge.toSeconds());
     if (window?.isUnresolved()) cfn.flexibleTimeWindow = { mode: 'FLEXIBLE', maximumWindowInMinutes: window.toMinutes() };
   }
 

@@ -204,7 +204,8 @@ export function bindTarget(job: Construct, target: ScheduledJobTarget, ctx: Targ
     deadLetterQueue: ctx.deadLetterQueue,
     input: ctx.input,
     retryAttempts: ctx.retryAttempts,
-    maxEventAge: ctx.maxEventAge,
+    // The L2 range-checks the age and cannot take a token: the job sets a token on the L1.
+    maxEventAge: ctx.maxEventAge.isUnresolved() ? undefined : ctx.maxEventAge,
   };
   switch (target.kind) {
     case ScheduledJobTargetKind.SQS_WORKER:
@@ -222,8 +223,10 @@ function bindFunction(job: Construct, handler: HandlerCode, options: ScheduledJo
   const store = idempotent ? idempotencyStoreFor(job, options.idempotencyTable, options.sharedIdempotencyTable,
     { table: 'idempotencyTable', sharedTable: 'sharedIdempotencyTable' }) : undefined;
   const table = store?.table;
-  // An occurrence can be redelivered until Scheduler's and Lambda's event ages run out: remember it that long.
-  const ttl = Duration.seconds(Math.max(ctx.maxEventAge.toSeconds() * 2, Duration.hours(24).toSeconds()));
+  // An occurrence can be redelivered until Scheduler's and Lambda's event ages run out: remember it that long
+  // (a token age: as long as the longest age Scheduler allows, 24 hours, would give).
+  const age = ctx.maxEventAge.isUnresolved() ? Duration.hours(24) : ctx.maxEventAge;
+  const ttl = Duration.seconds(Math.max(age.toSeconds() * 2, Duration.hours(24).toSeconds()));
   const environment: { [key: string]: string } = {
     SCHEDULED_JOB_NAME: ctx.jobName,
     SCHEDULED_JOB_METRIC_NAMESPACE: ctx.metricNamespace,
@@ -247,7 +250,9 @@ function bindFunction(job: Construct, handler: HandlerCode, options: ScheduledJo
   new lambda.EventInvokeConfig(job, 'AsyncInvokeConfig', {
     function: fn,
     retryAttempts: options.retryAttempts ?? 2,
-    maxEventAge: ctx.maxEventAge.toSeconds() > LAMBDA_MAX_EVENT_AGE.toSeconds() ? LAMBDA_MAX_EVENT_AGE : ctx.maxEventAge,
+    // A token goes as it is (Lambda takes at most 6 hours).
+    maxEventAge: !ctx.maxEventAge.isUnresolved() && ctx.maxEventAge.toSeconds() > LAMBDA_MAX_EVENT_AGE.toSeconds()
+      ? LAMBDA_MAX_EVENT_AGE : ctx.maxEventAge,
     onFailure: new destinations.SqsDestination(ctx.deadLetterQueue),
   });
   if (created.createdFunction) {

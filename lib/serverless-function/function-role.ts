@@ -1,4 +1,4 @@
-import { Lazy } from 'aws-cdk-lib';
+import { Lazy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 
@@ -23,8 +23,8 @@ const INLINE_POLICY_NAME = 'FunctionPolicy';
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
  */
 export function inlineGrantPolicy(fn: lambda.Function): void {
-  const role = fn.role;
-  if (!(role instanceof iam.Role) || !role.node.scopes.includes(fn)) return;
+  const role = ownRole(fn);
+  if (!role) return;
   const policy = role.node.tryFindChild('DefaultPolicy');
   if (!(policy instanceof iam.Policy)) return;
   const resource = policy.node.defaultChild;
@@ -33,4 +33,54 @@ export function inlineGrantPolicy(fn: lambda.Function): void {
   cfnRole.policies = Lazy.any({
     produce: () => (policy.document.isEmpty ? undefined : [{ policyName: INLINE_POLICY_NAME, policyDocument: policy.document }]),
   });
+}
+
+/** The AWS managed policy aws-cdk-lib attaches to the role of a function placed in a VPC. */
+const VPC_ACCESS_POLICY = 'service-role/AWSLambdaVPCAccessExecutionRole';
+
+/**
+ * Replaces the `AWSLambdaVPCAccessExecutionRole` managed policy (its EC2 actions on Resource "*") of a
+ * function the library created in a VPC with inline statements scoped as far as EC2 allows: the two
+ * Describe actions support only "*"; creating a network interface is limited to this account and
+ * region, the function's subnets and security groups; deleting one and (un)assigning its private IPs
+ * to network interfaces of this account and region (Lambda's guide asks for every network-interface
+ * ID there, as it names its interfaces itself). Logging stays with `AWSLambdaBasicExecutionRole`.
+ * Inline on the role, so the permissions exist when Lambda checks them at CreateFunction.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html#configuration-vpc-permissions
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html
+ */
+export function inlineVpcAccess(fn: lambda.Function, subnetIds: string[]): void {
+  const role = ownRole(fn);
+  if (!role) return;
+  const stack = Stack.of(fn);
+  const cfnRole = role.node.defaultChild as iam.CfnRole;
+  const managed = cfnRole.managedPolicyArns;
+  cfnRole.managedPolicyArns = Lazy.list({
+    produce: () => (stack.resolve(managed) as unknown[] | undefined)
+      ?.filter((arn) => !JSON.stringify(arn).includes(VPC_ACCESS_POLICY)) as string[] | undefined,
+  }, { omitEmpty: true });
+  const ec2Arn = (resource: string, name: string) => stack.formatArn({ service: 'ec2', resource, resourceName: name });
+  const networkInterfaces = ec2Arn('network-interface', '*');
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'],
+    resources: ['*'],
+  }));
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    actions: ['ec2:CreateNetworkInterface'],
+    resources: [
+      networkInterfaces,
+      ...subnetIds.map((id) => ec2Arn('subnet', id)),
+      ...fn.connections.securityGroups.map((group) => ec2Arn('security-group', group.securityGroupId)),
+    ],
+  }));
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    actions: ['ec2:AssignPrivateIpAddresses', 'ec2:DeleteNetworkInterface', 'ec2:UnassignPrivateIpAddresses'],
+    resources: [networkInterfaces],
+  }));
+}
+
+/** The execution role aws-cdk-lib created for the function (not one the user passed in). */
+function ownRole(fn: lambda.Function): iam.Role | undefined {
+  const role = fn.role;
+  return role instanceof iam.Role && role.node.scopes.includes(fn) ? role : undefined;
 }

@@ -1,4 +1,4 @@
-import { AspectPriority, Aspects, CfnResource, Duration, Token } from 'aws-cdk-lib';
+import { AspectPriority, Aspects, CfnResource, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
@@ -7,12 +7,12 @@ import { vpcEgressFactsOf } from '../analysis/vpc-placement';
 import { Defaults } from '../core/defaults';
 import { HandlerCode } from '../core/handler';
 import { configureLogGroup, createLogGroup } from '../core/logs';
-import { acknowledgeComplianceRule, acknowledgeGrantPolicy, acknowledgeRule } from '../core/nag';
+import { acknowledgeComplianceRule, acknowledgeGrantPolicy, acknowledgeRule, nagResourceId } from '../core/nag';
 import { invalidProp, PathScope, pathOf, requireTokenUnit, validateDurationRange, validateIntegerRange } from '../core/validation';
 import { functionLogGroupRule, logRetentionRule } from '../rules/lambda';
 import { advise, enforce } from '../rules/rule';
 import { vpcEgressRule } from '../rules/vpc';
-import { inlineGrantPolicy } from './function-role';
+import { inlineGrantPolicy, inlineVpcAccess } from './function-role';
 import { PatternFunctionProps } from './pattern-function';
 
 /** Properties of a ServerlessFunction. */
@@ -58,11 +58,13 @@ export class ServerlessFunction extends lambda.Function {
     if (props.vpc) this.adviseVpcEgress();
     // cdk-nag findings every function of this library has by design (listed in the README's Guardrails section).
     inlineGrantPolicy(this);
+    if (props.vpc) this.inlineVpcAccess(props);
     acknowledgeRule(this, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       'AWSLambdaBasicExecutionRole is the AWS-managed minimum for Lambda logging (logs:CreateLogGroup, CreateLogStream, '
       + 'PutLogEvents); the function writes to its own log group with retention');
     acknowledgeRule(this, 'AwsSolutions-IAM5[Resource::*]',
-      'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) supports only Resource "*"; '
+      'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) and, in a VPC, ec2:DescribeNetworkInterfaces and '
+      + 'ec2:DescribeSubnets support only Resource "*"; '
       + 'test/iam.test.ts fails on any other "*" resource');
     acknowledgeRule(this, 'Serverless-LambdaStarPermissions',
       'the role\'s inline policy holds the X-Ray statement, whose actions support only Resource "*", and the grants of this '
@@ -77,6 +79,15 @@ export class ServerlessFunction extends lambda.Function {
       + 'ScheduledJob) have an on-failure destination instead, and its queue and stream workers are invoked synchronously '
       + 'by event source mappings whose failures go to the source queue\'s DLQ or the mapping\'s on-failure destination');
     acknowledgeGrantPolicy(this);
+  }
+
+  /** ENI permissions inline instead of AWSLambdaVPCAccessExecutionRole, and the "*" and ARN wildcards EC2 requires acknowledged. */
+  private inlineVpcAccess(props: ServerlessFunctionProps): void {
+    inlineVpcAccess(this, props.vpc!.selectSubnets(props.vpcSubnets).subnetIds);
+    const networkInterfaces = Stack.of(this).formatArn({ service: 'ec2', resource: 'network-interface', resourceName: '*' });
+    acknowledgeRule(this, `AwsSolutions-IAM5[Resource::${nagResourceId(Stack.of(this).resolve(networkInterfaces))}]`,
+      'Lambda creates and names the function\'s network interfaces itself, so no interface ID is known in advance; '
+      + 'the statement is limited to network interfaces of this account and region (Lambda\'s VPC guide asks for every ID there)');
   }
 
   /** The function's log group (its own child, with the retention set). */

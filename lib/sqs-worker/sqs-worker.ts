@@ -100,7 +100,7 @@ export class SqsWorker extends Construct {
       // validateSqsWorker demands visibilityTimeout when the timeout is a token, so it is never derived from one.
       const timeout = worker.timeout && !worker.timeout.isUnresolved() ? worker.timeout : undefined;
       this.visibilityTimeout = props.visibilityTimeout
-        ?? (timeout ? minimumVisibilityTimeout(timeout, props.maxBatchingWindow) : Duration.minutes(15).plus(Duration.minutes(1)));
+        ?? (timeout ? minimumVisibilityTimeout(timeout, props.maxBatchingWindow) : this.assumedVisibilityTimeout());
       const queues = this.createQueues(props, fifo, maxReceiveCount, this.visibilityTimeout);
       this.queue = queues.queue;
       this.deadLetterQueue = queues.deadLetterQueue;
@@ -278,6 +278,18 @@ export class SqsWorker extends Construct {
   }
 
   /** A user-made function still needs the runtime's settings; an imported one can't take them. */
+  /**
+   * The visibility timeout when the function's timeout cannot be read (a function given without one, or
+   * imported): the longest any function runs plus a minute, which is safe but slow to redeliver. Warns.
+   */
+  private assumedVisibilityTimeout(): Duration {
+    warn(this, 'SqsWorker.visibilityTimeoutAssumed', 'the function given with HandlerCode.fromFunction() sets no timeout the worker '
+      + 'can read, so the queue\'s visibility timeout is 16 minutes (the longest a function can run, 15 minutes, plus 1): a message '
+      + 'whose invocation failed without reporting it is received again only after 16 minutes. Set the function\'s timeout (the '
+      + 'queue gets 6 x timeout + maxBatchingWindow), or set visibilityTimeout');
+    return Defaults.maxLambdaTimeout.plus(Duration.minutes(1));
+  }
+
   private adoptExistingFunction(environment: { [key: string]: string }): void {
     if (this.function instanceof lambda.Function) {
       for (const [key, value] of Object.entries(environment)) this.function.addEnvironment(key, value);

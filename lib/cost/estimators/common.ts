@@ -1,4 +1,4 @@
-import { CfnElement, Size, Stack, Token } from 'aws-cdk-lib';
+import { CfnElement, Reference, Size, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -48,6 +48,20 @@ export const IDEMPOTENCY_ITEM_BYTES = 1024;
 export const DEFAULT_LOG_BYTES = 1024;
 
 /** Applies the defaults; rejects loads that cannot be priced, naming the construct and the prop. */
+/**
+ * The first prop of an expected load that is a token (a CfnParameter, a reference), which a synth-time
+ * estimate cannot price; undefined when every value is known.
+ */
+export function tokenInLoad(load: ExpectedLoad): string | undefined {
+  const isToken = (value: number | undefined) => value !== undefined && Token.isUnresolved(value);
+  const tokens: Array<[string, boolean | undefined]> = [
+    ['perMonth', isToken(load.perMonth)], ['averageDuration', load.averageDuration?.isUnresolved()],
+    ['payloadSize', load.payloadSize?.isUnresolved()], ['logBytesPerInvocation', load.logBytesPerInvocation?.isUnresolved()],
+    ['recordsPerInvocation', isToken(load.recordsPerInvocation)], ['failureRate', isToken(load.failureRate)],
+  ];
+  return tokens.find(([, token]) => token)?.[0];
+}
+
 export function resolveLoad(scope: IConstruct, load: ExpectedLoad, perMonthOptional = false): Load {
   const prop = 'expectedLoad';
   if (load.perMonth === undefined) {
@@ -55,21 +69,12 @@ export function resolveLoad(scope: IConstruct, load: ExpectedLoad, perMonthOptio
       invalidProp(scope, `${prop}.perMonth`, 'is required here (given none)',
         'set perMonth to the messages, requests, events, executions or records you expect per month');
     }
-  } else if (Token.isUnresolved(load.perMonth) || !Number.isFinite(load.perMonth) || load.perMonth < 0) {
+  } else if (!Number.isFinite(load.perMonth) || load.perMonth < 0) {
     invalidProp(scope, `${prop}.perMonth`, `must be a number of 0 or more (given ${load.perMonth})`,
       'set perMonth to the messages, requests, events or executions you expect per month');
   }
   const duration = load.averageDuration;
-  if (duration?.isUnresolved()) {
-    invalidProp(scope, `${prop}.averageDuration`, 'must be a concrete duration (given a token)', 'use e.g. Duration.millis(120)');
-  }
-  const size = (value: Size | undefined, name: string, fallback?: number) => {
-    if (!value) return fallback;
-    if (Token.isUnresolved(value.toBytes())) {
-      invalidProp(scope, `${prop}.${name}`, 'must be a concrete size (given a token)', 'use e.g. Size.kibibytes(2)');
-    }
-    return value.toBytes();
-  };
+  const size = (value: Size | undefined, fallback?: number) => (value ? value.toBytes() : fallback);
   const records = load.recordsPerInvocation;
   if (records !== undefined && (!Number.isFinite(records) || records < 1)) {
     invalidProp(scope, `${prop}.recordsPerInvocation`, `must be 1 or more (given ${records})`,
@@ -85,15 +90,15 @@ export function resolveLoad(scope: IConstruct, load: ExpectedLoad, perMonthOptio
     invalidProp(scope, `${prop}.initDuration`, 'must be a concrete duration (given a token)', 'use e.g. Duration.millis(150)');
   }
   const failureRate = load.failureRate;
-  if (failureRate !== undefined && (Token.isUnresolved(failureRate) || !Number.isFinite(failureRate) || failureRate < 0 || failureRate > 1)) {
+  if (failureRate !== undefined && (!Number.isFinite(failureRate) || failureRate < 0 || failureRate > 1)) {
     invalidProp(scope, `${prop}.failureRate`, `must be between 0 and 1 (given ${failureRate})`,
       'set failureRate to the share of records that fail for good, e.g. 0.001');
   }
   return {
     perMonth: load.perMonth ?? 0,
     seconds: duration ? duration.toMilliseconds({ integral: false }) / 1000 : 0.1,
-    payloadBytes: size(load.payloadSize, 'payloadSize', 1024)!,
-    logBytes: size(load.logBytesPerInvocation, 'logBytesPerInvocation'),
+    payloadBytes: size(load.payloadSize, 1024)!,
+    logBytes: size(load.logBytesPerInvocation),
     recordsPerInvocation: records,
     failureRate,
     perMonthGiven: load.perMonth !== undefined,
@@ -161,8 +166,17 @@ export function concrete(scope: IConstruct, value: unknown): number | undefined 
   return typeof resolved === 'number' ? resolved : undefined;
 }
 
-/** The construct owning the resource a resolved reference (`Ref` or `Fn::GetAtt`) names, if it is in the stack. */
+/**
+ * The construct owning the resource a reference names: an unresolved one (any stack of the app), or a
+ * resolved `Ref` or `Fn::GetAtt` of the stack.
+ */
 export function ownerOfReference(scope: IConstruct, reference: unknown): IConstruct | undefined {
+  // Unresolved, a reference names its resource itself, in any stack of the app (resolved, a
+  // cross-stack one is an import or a logical id of another stack).
+  if (typeof reference === 'string' && Token.isUnresolved(reference)) {
+    const token = Tokenization.reverseString(reference).firstToken;
+    if (token instanceof Reference) return token.target.node.scope;
+  }
   const stack = Stack.of(scope);
   const logicalId = JSON.stringify(reference ?? '').match(/"(?:Fn::GetAtt|Ref)":\[?"([A-Za-z0-9]+)"/)?.[1];
   if (!logicalId) return undefined;

@@ -9,21 +9,50 @@ import { alarmLines, functionLines, type EstimateContext, type Load } from './co
 /** Bytes of one execution history event in the log group, without execution data. */
 const LOG_EVENT_BYTES = 400;
 
+/** A function a task on the success path invokes, and its share of the execution's duration. */
+export interface SagaPathFunction {
+  /** Undefined for a function outside the app. */
+  readonly function?: lambda.IFunction;
+  /** The task runs the execution's duration divided by this (divided, so 1.5 s / 5 prints as 0.3 s). */
+  readonly durationDivisor: number;
+}
+
 /** The success path of a saga's definition: the states entered, and the functions its tasks invoke. */
 export interface SagaPath {
-  /** States entered from StartAt to the end (Start, each step, Succeeded): one transition each. */
+  /** States entered from StartAt to the end (Start, each step, Succeeded), parallel branches included. */
   readonly states: number;
-  /** Task states on the path. */
+  /** Task states on the path, parallel branches included. */
   readonly tasks: number;
-  /** The function each task on the path invokes (undefined for a function outside the app). */
-  readonly functions: Array<lambda.IFunction | undefined>;
+  /**
+   * The function of each Lambda task on the path, with its share of the duration: the execution is
+   * split equally into sequential slots (a task, or a whole parallel group); every branch of a group
+   * runs for the group's slot, shared equally by the tasks of that branch.
+   */
+  readonly functions: SagaPathFunction[];
   /** Bytes of the definition (Express bills memory in 64 MB chunks of definition + payload). */
   readonly definitionBytes: number;
 }
 
+interface Definition { readonly StartAt: string; readonly States: { [name: string]: State } }
+
+/** The states from StartAt along Next (a Choice's Default) to a state that ends. */
+function successPath(definition: Definition): State[] {
+  const states: State[] = [];
+  const seen = new Set<string>();
+  for (let name: string | undefined = definition.StartAt; name && !seen.has(name); ) {
+    seen.add(name);
+    const state: State = definition.States[name];
+    states.push(state);
+    // A Choice on the success path (a group's "Check <group>") goes on by its Default: no branch failed.
+    name = state.End || state.Type === 'Succeed' || state.Type === 'Fail' ? undefined : state.Type === 'Choice' ? state.Default : state.Next;
+  }
+  return states;
+}
+
 /**
  * Reads the success path from the state machine's definition (the L1 attribute, resolved): from
- * StartAt along Next to a state that ends. Tokens in the definition are placeholders.
+ * StartAt along Next to a state that ends, into each branch of a Parallel state. Tokens in the
+ * definition are placeholders.
  */
 export function sagaPath(saga: SagaStateMachine): SagaPath {
   const cfn = saga.stateMachine.node.defaultChild as sfn.CfnStateMachine;
@@ -36,31 +65,38 @@ export function sagaPath(saga: SagaStateMachine): SagaPath {
     tokens.push(p);
     return `@@${tokens.length - 1}@@`;
   }).join('');
-  const definition = JSON.parse(text) as { StartAt: string; States: { [name: string]: State } };
-  const states: State[] = [];
-  const seen = new Set<string>();
-  for (let name: string | undefined = definition.StartAt; name && !seen.has(name); ) {
-    seen.add(name);
-    const state: State = definition.States[name];
-    states.push(state);
-    name = state.End || state.Type === 'Succeed' || state.Type === 'Fail' ? undefined : state.Next;
+  const top = successPath(JSON.parse(text) as Definition);
+  const slots = top.filter((s) => s.Type === 'Task' || s.Type === 'Parallel').length;
+  // A task names its function in Resource (payloadResponseOnly) or in Parameters.FunctionName (lambda:invoke).
+  const invoked = (t: State) => functionOf(saga, t.Resource, tokens) ?? functionOf(saga, t.Parameters?.FunctionName, tokens);
+  let states = 0;
+  let tasks = 0;
+  const functions: SagaPathFunction[] = [];
+  for (const state of top) {
+    states++;
+    if (state.Type === 'Task') {
+      tasks++;
+      functions.push({ function: invoked(state), durationDivisor: slots });
+    }
+    for (const branch of state.Type === 'Parallel' ? state.Branches ?? [] : []) {
+      const branchStates = successPath(branch);
+      const branchTasks = branchStates.filter((s) => s.Type === 'Task');
+      states += branchStates.length;
+      tasks += branchTasks.length;
+      functions.push(...branchTasks.map((t) => ({ function: invoked(t), durationDivisor: slots * branchTasks.length })));
+    }
   }
-  const tasks = states.filter((s) => s.Type === 'Task');
-  return {
-    states: states.length,
-    tasks: tasks.length,
-    // A task names its function in Resource (payloadResponseOnly) or in Parameters.FunctionName (lambda:invoke).
-    functions: tasks.map((t) => functionOf(saga, t.Resource, tokens) ?? functionOf(saga, t.Parameters?.FunctionName, tokens)),
-    definitionBytes: text.length,
-  };
+  return { states, tasks, functions, definitionBytes: text.length };
 }
 
 interface State {
   readonly Type: string;
   readonly Next?: string;
+  readonly Default?: string;
   readonly End?: boolean;
   readonly Resource?: string;
   readonly Parameters?: { FunctionName?: string };
+  readonly Branches?: Definition[];
 }
 
 /** The function a task names by token (`{"Fn::GetAtt": [logicalId, "Arn"]}`), if defined in the app. */
@@ -79,8 +115,9 @@ function functionOf(scope: IConstruct, name: string | undefined, tokens: unknown
 
 /**
  * A SagaStateMachine: STANDARD transitions (the saga's happy-path count; retries and
- * compensations are not priced) or EXPRESS requests and duration, the step functions (the
- * execution's duration shared equally by its tasks), the execution log and alarms.
+ * compensations are not priced) or EXPRESS requests and duration, the step functions (parallel
+ * branches included; the execution's duration split into sequential slots, see SagaPath), the
+ * execution log and alarms.
  */
 export function estimateSagaStateMachine(saga: SagaStateMachine, load: Load, ctx: EstimateContext): CostLine[] {
   const path = sagaPath(saga);
@@ -93,10 +130,10 @@ export function estimateSagaStateMachine(saga: SagaStateMachine, load: Load, ctx
     // included), the one model of its states; this report prices them with its price table.
     : [stepFunctionsStandard(load.perMonth, saga.costEstimate.happyPathTransitions, ctx.prices)];
 
-  const stepLoad: Load = { ...load, seconds: path.tasks > 0 ? load.seconds / path.tasks : load.seconds, logBytes: undefined };
-  path.functions.forEach((fn) => {
+  for (const { function: fn, durationDivisor } of path.functions) {
+    const stepLoad: Load = { ...load, seconds: load.seconds / durationDivisor, logBytes: undefined };
     if (fn) lines.push(...functionLines(fn, load.perMonth, load.perMonth, stepLoad, ctx, `step ${fn.node.id}`));
-  });
+  }
 
   const logging = Stack.of(cfn).resolve(cfn.loggingConfiguration) as { level?: string; includeExecutionData?: boolean } | undefined;
   if (logging?.level && logging.level !== 'OFF') {

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { parseCron } from '../../core/cron';
@@ -64,12 +64,14 @@ export function estimateScheduledJob(job: ScheduledJob, load: Load, ctx: Estimat
   const counted = scheduleRuns(resolve(cfn.scheduleExpression), new Date().getUTCFullYear());
   const disabled = resolve(cfn.state) === 'DISABLED';
   const runs = disabled ? 0 : load.perMonthGiven || !counted ? load.perMonth : counted.runs;
-  const how = disabled ? 'schedule disabled' : load.perMonthGiven || !counted ? 'expectedLoad.perMonth' : counted.how;
+  const how = disabled ? 'schedule disabled' : load.perMonthGiven ? 'expectedLoad.perMonth'
+    : counted ? counted.how : 'the schedule is a token: give expectedLoad.perMonth';
   const sqsPrice = ctx.prices.sqsStandardRequestsPerMillion;
   const lines: CostLine[] = [schedulerInvocations(runs, how, ctx.prices)];
   if (job.function) lines.push(...functionLines(job.function, runs, runs, load, ctx));
   if (job.idempotencyTable) lines.push(idempotencyWrites(runs, IDEMPOTENCY_ITEM_BYTES, ctx.prices));
-  const target = resolve(cfn.target) as { arn?: unknown } | undefined;
+  // The ARN unresolved, so a queue of another stack is found (resolved, it is an import).
+  const target = (Token.isUnresolved(cfn.target) ? resolve(cfn.target) : cfn.target) as { arn?: unknown } | undefined;
   if (ownerOfReference(cfn, target?.arn) instanceof sqs.Queue) {
     const n = chunks(load.payloadBytes);
     lines.push(line('SQS', 'SendMessage (to the target queue)', runs * n, 'requests', sqsPrice / 1e6,

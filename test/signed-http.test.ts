@@ -1,9 +1,8 @@
-import { createServer, Server } from 'http';
-import { AddressInfo } from 'net';
 import { sign } from 'aws4';
 import { AwsApiError, SignedHttpClient, serviceEndpoint } from '../lambda/runtime/aws/signed-http';
 import { DynamoDBHttpPersistenceLayer } from '../lambda/runtime/idempotency/dynamodb-http-persistence-layer';
 import { DynamoDBHttpClient } from '../lambda/runtime/aws/dynamodb';
+import { scriptedEndpoint } from './support/scripted-endpoint';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'session-token' };
 const saved = { ...process.env };
@@ -80,23 +79,6 @@ describe('endpoints', () => {
       .rejects.toThrow('no AWS credentials: neither AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY nor AWS_CONTAINER_CREDENTIALS_FULL_URI/AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is set');
   });
 });
-
-/** A stand-in endpoint that answers each request with the next scripted response. */
-async function scriptedEndpoint(responses: Array<{ status: number; body?: unknown; headers?: Record<string, string> }>) {
-  const seen: Array<{ target?: string; body: string }> = [];
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => { body += c; });
-    req.on('end', () => {
-      seen.push({ target: req.headers['x-amz-target'] as string | undefined, body });
-      const next = responses.shift() ?? { status: 500 };
-      res.writeHead(next.status, { 'content-type': 'application/x-amz-json-1.0', ...next.headers });
-      res.end(next.body === undefined ? '' : JSON.stringify(next.body));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, stop: () => new Promise<void>((r) => server.close(() => r())) };
-}
 
 describe('retries and errors', () => {
   test('throttling and 5xx are retried (standard mode, 3 attempts); the error names the AWS exception', async () => {

@@ -180,7 +180,7 @@ export class SignedHttpClient {
         skewCorrected = true;
         this.#clockOffsetMs = error.serverTime - Date.now();
         logger.warn('AWS call signed with a skewed clock; signing again with the server time', {
-          service: this.service, operation, code: error.code, clockOffsetMs: this.#clockOffsetMs,
+          awsService: this.service, operation, code: error.code, clockOffsetMs: this.#clockOffsetMs,
         });
         attempt--; // the correction is not one of the standard mode's attempts
         continue;
@@ -191,7 +191,7 @@ export class SignedHttpClient {
       if (cost === undefined) throw giveUp(error, this.service, operation, attempt, kind !== undefined);
       spent += cost;
       logger.warn('AWS call failed; retrying', {
-        service: this.service, operation, attempt, maxAttempts: this.#retry.maxAttempts, code: error.code, error: error.message, delayMs: delay,
+        awsService: this.service, operation, attempt, maxAttempts: this.#retry.maxAttempts, code: error.code, error: error.message, delayMs: delay,
       });
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
@@ -260,9 +260,9 @@ function operationOf(request: AwsRequest): string {
 
 /** The error a call ends with: says how many attempts it took, when a retryable error ran out of them. */
 function giveUp(error: AwsApiError, service: string, operation: string, attempts: number, retryable: boolean): AwsApiError {
-  if (retryable && !(error instanceof AwsTimeoutError && error.phase === 'deadline')) {
-    error.message += ` (${service} ${operation}, gave up after ${attempts} attempt${attempts === 1 ? '' : 's'})`;
-  }
+  if (!retryable || (error instanceof AwsTimeoutError && error.phase === 'deadline')) return error;
+  const where = error instanceof AwsTimeoutError ? '' : `${service} ${operation}, `;
+  error.message += ` (${where}gave up after ${attempts} attempt${attempts === 1 ? '' : 's'})`;
   return error;
 }
 

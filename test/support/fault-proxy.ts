@@ -32,7 +32,7 @@ export async function startFaultProxy(target: string) {
   const upstream = new URL(target);
   let fault: Fault | undefined;
   let faulted = 0;
-  const seen: Array<{ target: string; fault?: FaultMode }> = [];
+  const seen: Array<{ target: string; accessKeyId?: string; fault?: FaultMode }> = [];
 
   const forward = (req: IncomingMessage, body: Buffer, res: ServerResponse, delayMs: number) => {
     const out = request({ hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
@@ -53,7 +53,11 @@ export async function startFaultProxy(target: string) {
     req.on('end', () => {
       const active = fault && faulted < fault.count ? fault : undefined;
       if (active) faulted++;
-      seen.push({ target: String(req.headers['x-amz-target'] ?? ''), fault: active?.mode });
+      seen.push({
+        target: String(req.headers['x-amz-target'] ?? ''),
+        accessKeyId: /Credential=([^/]+)\//.exec(String(req.headers.authorization))?.[1],
+        fault: active?.mode,
+      });
       const body = Buffer.concat(chunks);
       switch (active?.mode) {
         case 'blackhole': return;

@@ -261,7 +261,7 @@ function operationOf(request: AwsRequest): string {
 /** The error a call ends with: says how many attempts it took, when a retryable error ran out of them. */
 function giveUp(error: AwsApiError, service: string, operation: string, attempts: number, retryable: boolean): AwsApiError {
   if (!retryable || (error instanceof AwsTimeoutError && error.phase === 'deadline')) return error;
-  const where = error instanceof AwsTimeoutError ? '' : `${service} ${operation}, `;
+  const where = error.message.startsWith(`${service} ${operation} `) ? '' : `${service} ${operation}, `;
   error.message += ` (${where}gave up after ${attempts} attempt${attempts === 1 ? '' : 's'})`;
   return error;
 }

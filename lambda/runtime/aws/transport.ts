@@ -79,7 +79,15 @@ export function exchange(transport: Transport, options: RequestOptions, body: st
   });
 }
 
+/** Node.js says `socket hang up` or `read ECONNRESET` for the same event; say what happened. */
+const NETWORK_TEXT: Record<string, string> = {
+  ECONNRESET: 'the connection was reset',
+  ECONNREFUSED: 'the connection was refused',
+  EPIPE: 'the connection was closed while sending',
+};
+
 function transportError(err: NodeJS.ErrnoException, limits: AttemptLimits): AwsApiError {
   if (err instanceof AwsApiError) return err;
-  return new AwsApiError(err.code ?? 'ECONNRESET', 0, `${limits.service} ${limits.operation} failed: ${err.message} (${err.code ?? 'no code'})`);
+  const code = err.code ?? 'ECONNRESET';
+  return new AwsApiError(code, 0, `${limits.service} ${limits.operation} failed: ${NETWORK_TEXT[code] ?? err.message} (${code})`);
 }

@@ -1,25 +1,8 @@
-import { createHash, createHmac } from 'crypto';
-import { createServer, Server } from 'http';
-import { AddressInfo } from 'net';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { sign } from 'aws4';
 import { AwsApiError, SignedHttpClient, serviceEndpoint } from '../packages/runtime/src/aws/signed-http';
 import { DynamoDBHttpPersistenceLayer } from '../packages/runtime/src/idempotency/dynamodb-http-persistence-layer';
 import { DynamoDBHttpClient } from '../packages/runtime/src/aws/dynamodb';
-
-/** SHA-256 / HMAC-SHA256 in the shape @smithy/signature-v4 takes (what the AWS SDK plugs in). */
-class NodeSha256 {
-  private readonly hash;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = secret ? createHmac('sha256', bytes(secret)) : createHash('sha256');
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView) { this.hash.update(bytes(data)); }
-  async digest() { return new Uint8Array(this.hash.digest()); }
-}
-
-function bytes(data: string | ArrayBuffer | ArrayBufferView): string | Buffer {
-  if (typeof data === 'string') return data;
-  return ArrayBuffer.isView(data) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data);
-}
+import { scriptedEndpoint } from './support/scripted-endpoint';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'session-token' };
 const saved = { ...process.env };
@@ -28,52 +11,55 @@ beforeEach(() => {
     AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_SESSION_TOKEN: credentials.sessionToken,
   });
-  delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
-  delete process.env.AWS_ENDPOINT_URL_LAMBDA;
-  delete process.env.AWS_ENDPOINT_URL;
+  for (const name of ['AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_LAMBDA', 'AWS_ENDPOINT_URL_SFN', 'AWS_ENDPOINT_URL', '_X_AMZN_TRACE_ID']) delete process.env[name];
 });
 afterAll(() => { process.env = saved; });
 
-describe('SigV4 signing (aws4) matches the AWS SDK signer', () => {
+describe('SigV4 signing (@smithy/signature-v4) matches an independent signer (aws4)', () => {
   const date = new Date('2026-12-01T10:20:30Z');
 
-  async function sdkAuthorization(service: string, options: ReturnType<SignedHttpClient['signedOptions']>, body: string) {
-    const headers = Object.fromEntries(Object.entries(options.headers).filter(([k]) => k.toLowerCase() !== 'authorization').map(([k, v]) => [k, String(v)]));
-    const signer = new SignatureV4({ service, region: 'eu-west-1', credentials, sha256: NodeSha256, applyChecksum: false });
-    const [path, query] = String(options.path).split('?');
-    const signed = await signer.sign({
-      method: String(options.method), protocol: 'https:', hostname: String(options.hostname), path, // encoded, as the SDK's serializers build it
-      query: query ? Object.fromEntries(new URLSearchParams(query)) : {}, headers, body,
-    }, { signingDate: date });
-    return signed.headers.authorization;
+  function aws4Authorization(service: string, options: Awaited<ReturnType<SignedHttpClient['signedOptions']>>, body: string) {
+    const headers = Object.fromEntries(Object.entries(options.headers)
+      .filter(([k]) => !['authorization', 'x-amz-security-token'].includes(k.toLowerCase())));
+    const signed = sign({ service, region: 'eu-west-1', method: options.method, host: String(options.hostname), path: String(options.path), headers, body }, credentials);
+    return (signed.headers as Record<string, string>).Authorization;
   }
 
   test('a DynamoDB JSON request', async () => {
     const client = new SignedHttpClient('dynamodb');
     const body = JSON.stringify({ TableName: 't', Key: { id: { S: 'fn#abc' } }, ConsistentRead: true });
-    const options = client.signedOptions({
+    const options = await client.signedOptions({
       method: 'POST', path: '/', body,
       headers: { 'Content-Type': 'application/x-amz-json-1.0', 'X-Amz-Target': 'DynamoDB_20120810.GetItem' },
     }, date);
     expect(options.hostname).toBe('dynamodb.eu-west-1.amazonaws.com');
-    expect(options.headers['X-Amz-Security-Token']).toBe('session-token');
-    expect(options.headers.Authorization).toBe(await sdkAuthorization('dynamodb', options, body));
+    expect(options.headers['x-amz-security-token']).toBe('session-token');
+    expect(options.headers['x-amz-date']).toBe('20261201T102030Z');
+    expect(options.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/20261201\/eu-west-1\/dynamodb\/aws4_request, /);
+    expect(options.headers.authorization).toBe(aws4Authorization('dynamodb', options, body));
   });
 
   test('a Lambda Invoke with a qualified ARN in the path (URI-encoded once on the wire, twice in the signature)', async () => {
     const client = new SignedHttpClient('lambda');
     const name = 'arn:aws:lambda:eu-west-1:123456789012:function:orders:$LATEST';
-    const options = client.signedOptions({
+    const options = await client.signedOptions({
       method: 'POST', path: `/2015-03-31/functions/${encodeURIComponent(name)}/invocations`, body: '{"a":1}',
       headers: { 'Content-Type': 'application/octet-stream', 'X-Amz-Invocation-Type': 'Event' },
     }, date);
     expect(options.path).toBe('/2015-03-31/functions/arn%3Aaws%3Alambda%3Aeu-west-1%3A123456789012%3Afunction%3Aorders%3A%24LATEST/invocations');
-    expect(options.headers.Authorization).toBe(await sdkAuthorization('lambda', options, '{"a":1}'));
+    expect(options.headers.authorization).toBe(aws4Authorization('lambda', options, '{"a":1}'));
+  });
+
+  test('X-Amzn-Trace-Id from _X_AMZN_TRACE_ID is sent, and left out of the signature (as the SDK does)', async () => {
+    process.env._X_AMZN_TRACE_ID = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1';
+    const options = await new SignedHttpClient('dynamodb').signedOptions({ method: 'POST', path: '/', body: '{}' }, date);
+    expect(options.headers['X-Amzn-Trace-Id']).toBe(process.env._X_AMZN_TRACE_ID);
+    expect(options.headers.authorization).toContain('SignedHeaders=content-length;host;x-amz-date;x-amz-security-token,');
   });
 });
 
 describe('endpoints', () => {
-  test('regional, FIFO-free defaults, China partition, FIPS and the SDK endpoint variables', () => {
+  test('regional defaults, China partition, FIPS and the SDK endpoint variables', () => {
     expect(serviceEndpoint('dynamodb', 'us-east-1', {}).href).toBe('https://dynamodb.us-east-1.amazonaws.com/');
     expect(serviceEndpoint('lambda', 'cn-north-1', {}).href).toBe('https://lambda.cn-north-1.amazonaws.com.cn/');
     expect(serviceEndpoint('dynamodb', 'us-east-1', { AWS_USE_FIPS_ENDPOINT: 'true' }).href).toBe('https://dynamodb-fips.us-east-1.amazonaws.com/');
@@ -81,36 +67,25 @@ describe('endpoints', () => {
     expect(serviceEndpoint('lambda', 'us-east-1', { AWS_ENDPOINT_URL: 'http://localhost:1', AWS_ENDPOINT_URL_DYNAMODB: 'http://localhost:2' }).href).toBe('http://localhost:1/');
   });
 
-  test('no credentials in the environment: a clear error', () => {
+  test('Step Functions: signing name states, endpoint prefix states, SDK service id SFN', () => {
+    expect(serviceEndpoint('states', 'eu-west-1', {}).href).toBe('https://states.eu-west-1.amazonaws.com/');
+    expect(serviceEndpoint('states', 'eu-west-1', { AWS_ENDPOINT_URL_SFN: 'http://localhost:3', AWS_ENDPOINT_URL_STATES: 'http://localhost:4' }).href).toBe('http://localhost:3/');
+    expect(serviceEndpoint('lambda', 'eu-west-1', { AWS_ENDPOINT_URL_LAMBDA: 'http://localhost:5' }).href).toBe('http://localhost:5/');
+  });
+
+  test('no credentials in the environment nor a container endpoint: a clear error', async () => {
     delete process.env.AWS_ACCESS_KEY_ID;
-    expect(() => new SignedHttpClient('dynamodb').signedOptions({ method: 'POST', path: '/' }))
-      .toThrow('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set');
+    await expect(new SignedHttpClient('dynamodb').signedOptions({ method: 'POST', path: '/' }))
+      .rejects.toThrow('no AWS credentials: neither AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY nor AWS_CONTAINER_CREDENTIALS_FULL_URI/AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is set');
   });
 });
-
-/** A stand-in endpoint that answers each request with the next scripted response. */
-async function scriptedEndpoint(responses: Array<{ status: number; body?: unknown; headers?: Record<string, string> }>) {
-  const seen: Array<{ target?: string; body: string }> = [];
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => { body += c; });
-    req.on('end', () => {
-      seen.push({ target: req.headers['x-amz-target'] as string | undefined, body });
-      const next = responses.shift() ?? { status: 500 };
-      res.writeHead(next.status, { 'content-type': 'application/x-amz-json-1.0', ...next.headers });
-      res.end(next.body === undefined ? '' : JSON.stringify(next.body));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, stop: () => new Promise<void>((r) => server.close(() => r())) };
-}
 
 describe('retries and errors', () => {
   test('throttling and 5xx are retried (standard mode, 3 attempts); the error names the AWS exception', async () => {
     const throttled = { status: 400, body: { __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', message: 'slow down' } };
     const api = await scriptedEndpoint([throttled, { status: 500, body: { __type: 'InternalServerError', message: 'oops' } }, { status: 200, body: { Item: { id: { S: 'x' } } } }]);
     try {
-      const client = new DynamoDBHttpClient({ endpoint: api.endpoint, maxAttempts: 3 });
+      const client = new DynamoDBHttpClient({ endpoint: api.endpoint, maxAttempts: 3, retry: { baseDelayMs: 10, throttlingBaseDelayMs: 10 } });
       await expect(client.call('GetItem', { TableName: 't', Key: {} })).resolves.toEqual({ Item: { id: { S: 'x' } } });
       expect(api.seen.map((s) => s.target)).toEqual(Array(3).fill('DynamoDB_20120810.GetItem'));
     } finally {

@@ -5,16 +5,16 @@
  *
  * The calls go through the runtime's signed HTTP client (the service's awsJson1_0 protocol,
  * `X-Amz-Target: AWSStepFunctions.<Action>`, signed for `states`), created on first use: no AWS SDK
- * client to load at cold start (`@aws-sdk/client-sfn` cost tens of ms). `AWS_ENDPOINT_URL_SFN`
- * (the SDK's variable for this service), then `AWS_ENDPOINT_URL`, point it elsewhere.
+ * client to load at cold start (`@aws-sdk/client-sfn` cost tens of ms). The client maps the signing
+ * name `states` to the SDK service id `SFN`, so `AWS_ENDPOINT_URL_SFN`, then `AWS_ENDPOINT_URL`,
+ * point it elsewhere. Each call has the client's timeouts, deadline and retries.
  */
 import { SignedHttpClient } from './aws/signed-http';
 
 let sfn: SignedHttpClient | undefined;
 
 function client(): SignedHttpClient {
-  const endpoint = process.env.AWS_ENDPOINT_URL_SFN;
-  sfn ??= new SignedHttpClient('states', endpoint ? { endpoint } : {});
+  sfn ??= new SignedHttpClient('states');
   return sfn;
 }
 

@@ -1,4 +1,4 @@
-import { AwsApiError, SignedHttpClient, SignedHttpClientOptions } from './signed-http';
+import { AwsApiError, AwsTimeoutError, SignedHttpClient, SignedHttpClientOptions } from './signed-http';
 
 /** A DynamoDB attribute value in the wire format (`{ S: 'x' }`, `{ N: '1' }`, `{ M: {...} }`, ...). */
 export type AttributeValue = Record<string, unknown>;
@@ -23,6 +23,7 @@ export class DynamoDBHttpClient {
     const response = await this.#http.send({
       method: 'POST',
       path: '/',
+      operation,
       headers: {
         'Content-Type': 'application/x-amz-json-1.0',
         'X-Amz-Target': `DynamoDB_20120810.${operation}`,
@@ -33,4 +34,4 @@ export class DynamoDBHttpClient {
   }
 }
 
-export { AwsApiError };
+export { AwsApiError, AwsTimeoutError };

@@ -21,6 +21,7 @@ export class LambdaInvokeClient {
     const response = await this.#http.send({
       method: 'POST',
       path: `/2015-03-31/functions/${encodeURIComponent(functionName)}/invocations`,
+      operation: 'Invoke',
       headers: { 'Content-Type': 'application/octet-stream', 'X-Amz-Invocation-Type': 'Event' },
       body: payload,
     });

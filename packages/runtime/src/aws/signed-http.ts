@@ -1,40 +1,33 @@
-import type { Agent, IncomingMessage, RequestOptions } from 'node:http';
-import { sign } from 'aws4';
+import { createHash, createHmac } from 'node:crypto';
+import type { RequestOptions } from 'node:http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { currentInvocation } from '../invocation';
+import { logger } from '../logger';
+import { CredentialProvider, defaultCredentialProvider } from './credentials';
+import { AwsApiError, AwsTimeoutError } from './errors';
+import { isClockSkewError, RetryPolicy, RetryPolicyOptions, retryKind } from './retry';
+import { AwsResponse, createTransport, exchange, Transport } from './transport';
 
 /**
- * A small AWS API client: SigV4 signing by `aws4` (mhart/aws4, no dependencies, loads in about
- * a millisecond), one keep-alive agent per client, node:http or node:https loaded only for the
- * protocol the endpoint uses, and the retry behaviour of the AWS SDK's standard mode for the
- * errors that matter here (throttling, 5xx, dropped connections).
- *
- * It is what the bundled handlers use for their few calls (DynamoDB for idempotency, Lambda
- * Invoke for the redrive), so a cold start does not pay the ~50 ms of loading an SDK v3 client.
- *
- * Configuration comes from the variables Lambda sets, the way the SDK reads them:
- * `AWS_REGION` (or `AWS_DEFAULT_REGION`), `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` /
- * `AWS_SESSION_TOKEN`, `AWS_ENDPOINT_URL_<SERVICE>` then `AWS_ENDPOINT_URL` for a custom
- * endpoint, `AWS_USE_FIPS_ENDPOINT`, `AWS_MAX_ATTEMPTS` (default 3). Credentials are read from the
- * environment only (Lambda's execution role credentials are there); outside Lambda, with profiles
- * or SSO, use the SDK-based path instead (see the idempotency `persistenceLayer` option).
+ * A small AWS API client for the runtime's few calls (DynamoDB for idempotency, Lambda Invoke for
+ * the redrive, Step Functions task tokens), so a cold start does not pay the ~50 ms of loading an
+ * SDK v3 client. It behaves like the SDK where it matters at 3 a.m.:
+ * - SigV4 by `@smithy/signature-v4` (the SDK's own signer) over node:crypto's SHA-256;
+ * - a connect timeout, a response timeout, and a deadline per call inside the invocation's
+ *   remaining time (see {@link SignedHttpClientOptions.deadlineReserveMs}), so a hung dependency
+ *   fails a record instead of timing out the batch;
+ * - the SDK's standard retry mode (./retry.ts), never past the deadline;
+ * - credentials from the environment, else the container credentials endpoint (./credentials.ts);
+ * - clock-skew correction: a request rejected for its signing time is signed again with the
+ *   server's clock, once;
+ * - endpoints from `AWS_ENDPOINT_URL_<SERVICE ID>`, then `AWS_ENDPOINT_URL` (the SDK's variables);
+ * - `X-Amzn-Trace-Id` from `_X_AMZN_TRACE_ID`, so X-Ray and Lambda's recursive-loop detection see the calls.
+ * Also honoured: `AWS_REGION` (or `AWS_DEFAULT_REGION`), `AWS_USE_FIPS_ENDPOINT`, `AWS_MAX_ATTEMPTS`.
  */
 
-/** An error response (or a transport failure) from an AWS API. */
-export class AwsApiError extends Error {
-  /** The AWS error code (`ConditionalCheckFailedException`, ...), or the Node.js error code. */
-  public readonly code: string;
-  /** HTTP status; 0 when no response arrived. */
-  public readonly statusCode: number;
-  /** The parsed error body, when it was JSON. */
-  public readonly body?: Record<string, unknown>;
-
-  constructor(code: string, statusCode: number, message: string, body?: Record<string, unknown>) {
-    super(message);
-    this.name = code;
-    this.code = code;
-    this.statusCode = statusCode;
-    this.body = body;
-  }
-}
+export { AwsApiError, AwsTimeoutError } from './errors';
+export type { TimeoutPhase } from './errors';
+export type { AwsResponse } from './transport';
 
 export interface AwsRequest {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -42,47 +35,31 @@ export interface AwsRequest {
   readonly path: string;
   readonly headers?: Record<string, string>;
   readonly body?: string;
+  /** The API operation, for errors and logs. @default - from `X-Amz-Target`, else `<method> <path>` */
+  readonly operation?: string;
 }
 
-export interface AwsResponse {
-  readonly statusCode: number;
-  readonly headers: IncomingMessage['headers'];
-  readonly body: string;
-}
+/**
+ * The SDK service id (`AWS_ENDPOINT_URL_<ID>`) and endpoint prefix of the signing names the
+ * runtime uses; any other signing name is its own id, upper-cased.
+ * @see https://docs.aws.amazon.com/sdkref/latest/guide/ss-endpoints-table.html
+ */
+const SERVICES: Record<string, { readonly id: string; readonly prefix: string }> = {
+  dynamodb: { id: 'DYNAMODB', prefix: 'dynamodb' },
+  lambda: { id: 'LAMBDA', prefix: 'lambda' },
+  states: { id: 'SFN', prefix: 'states' },
+};
 
-/** Throttling error codes the SDK's standard retry mode retries (a subset that these APIs return). */
-const THROTTLING = new Set([
-  'ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded',
-  'ProvisionedThroughputExceededException', 'RequestThrottled', 'RequestThrottledException',
-  'TransactionInProgressException', 'LimitExceededException',
-]);
-const TRANSIENT_NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN']);
-
-function isRetryable(err: AwsApiError): boolean {
-  if (err.statusCode === 0) return TRANSIENT_NETWORK.has(err.code);
-  return err.statusCode >= 500 || err.statusCode === 429 || THROTTLING.has(err.code);
-}
-
-/** The endpoint of `service` in `region`, honouring the SDK's endpoint variables. */
+/** The endpoint of `service` (its signing name) in `region`, honouring the SDK's endpoint variables. */
 export function serviceEndpoint(service: string, region: string, env: Record<string, string | undefined> = process.env): URL {
-  const custom = env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`] ?? env.AWS_ENDPOINT_URL;
+  const known = SERVICES[service];
+  const id = known?.id ?? service.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+  const custom = env[`AWS_ENDPOINT_URL_${id}`] ?? env.AWS_ENDPOINT_URL;
   if (custom) return new URL(custom);
   const fips = env.AWS_USE_FIPS_ENDPOINT === 'true' ? '-fips' : '';
   const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
-  return new URL(`https://${service}${fips}.${region}.${suffix}`);
+  return new URL(`https://${known?.prefix ?? service}${fips}.${region}.${suffix}`);
 }
-
-function credentialsFromEnv(env: Record<string, string | undefined> = process.env) {
-  const accessKeyId = env.AWS_ACCESS_KEY_ID;
-  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
-  if (!accessKeyId || !secretAccessKey) {
-    throw new AwsApiError('CredentialsNotFound', 0, 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set: this client reads '
-      + 'credentials from the environment, as Lambda provides them');
-  }
-  return { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN || undefined };
-}
-
-type Transport = { request: typeof import('node:http').request; agent: Agent };
 
 export interface SignedHttpClientOptions {
   /** @default - `AWS_REGION`, else `AWS_DEFAULT_REGION` */
@@ -91,6 +68,44 @@ export interface SignedHttpClientOptions {
   readonly endpoint?: string;
   /** Attempts per request, first included. @default - `AWS_MAX_ATTEMPTS`, else 3 */
   readonly maxAttempts?: number;
+  /** Backoff and jitter of the retries (`maxAttempts` above wins over `retry.maxAttempts`). @default - the SDK's standard mode */
+  readonly retry?: RetryPolicyOptions;
+  /** Time to open a connection (TLS included), in ms. @default 1000 */
+  readonly connectTimeoutMs?: number;
+  /** Time to the first byte of the answer, and between two of its chunks, in ms. @default 3000 */
+  readonly responseTimeoutMs?: number;
+  /**
+   * Inside an invocation, each call gives up this long before the function would time out, so the
+   * handler can still report the record as failed (return `batchItemFailures`, log, let Powertools
+   * release its in-progress record): the lesser of this and a tenth of the remaining time.
+   * @default 500
+   */
+  readonly deadlineReserveMs?: number;
+  /** A call's deadline outside an invocation (tests, module scope), in ms. @default 10000 */
+  readonly defaultDeadlineMs?: number;
+  /** @default - the environment's, shared by every client */
+  readonly credentials?: CredentialProvider;
+}
+
+type SourceData = string | ArrayBuffer | ArrayBufferView;
+
+/** SHA-256 and HMAC-SHA256 from node:crypto, in the shape the smithy signer takes. */
+class NodeSha256 {
+  readonly #hash: ReturnType<typeof createHash> | ReturnType<typeof createHmac>;
+  constructor(secret?: SourceData) {
+    this.#hash = secret ? createHmac('sha256', bytes(secret)) : createHash('sha256');
+  }
+  update(data: SourceData): void {
+    this.#hash.update(bytes(data));
+  }
+  async digest(): Promise<Uint8Array> {
+    return this.#hash.digest();
+  }
+}
+
+function bytes(data: SourceData): string | Uint8Array {
+  if (typeof data === 'string') return data;
+  return ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
 }
 
 /** One AWS service's client; its own state is in `#` members (private at run time, shortened by the minifier). */
@@ -98,7 +113,15 @@ export class SignedHttpClient {
   public readonly service: string;
   public readonly region: string;
   public readonly endpoint: URL;
-  readonly #maxAttempts: number;
+  readonly #retry: RetryPolicy;
+  readonly #signer: SignatureV4;
+  readonly #credentials: CredentialProvider;
+  readonly #connectTimeoutMs: number;
+  readonly #responseTimeoutMs: number;
+  readonly #reserveMs: number;
+  readonly #defaultDeadlineMs: number;
+  /** Server clock minus local clock, learnt from a clock-skew answer. */
+  #clockOffsetMs = 0;
   #transport?: Transport;
 
   constructor(service: string, options: SignedHttpClientOptions = {}) {
@@ -107,79 +130,144 @@ export class SignedHttpClient {
     if (!region) throw new AwsApiError('RegionNotSet', 0, `AWS_REGION is not set: the ${service} client needs a region`);
     this.region = region;
     this.endpoint = options.endpoint ? new URL(options.endpoint) : serviceEndpoint(service, region);
-    const attempts = options.maxAttempts ?? Number(process.env.AWS_MAX_ATTEMPTS ?? 3);
-    this.#maxAttempts = Number.isInteger(attempts) && attempts >= 1 ? attempts : 3;
+    this.#retry = new RetryPolicy({ ...options.retry, ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}) });
+    this.#credentials = options.credentials ?? defaultCredentialProvider;
+    this.#connectTimeoutMs = options.connectTimeoutMs ?? 1000;
+    this.#responseTimeoutMs = options.responseTimeoutMs ?? 3000;
+    this.#reserveMs = options.deadlineReserveMs ?? 500;
+    this.#defaultDeadlineMs = options.defaultDeadlineMs ?? 10_000;
+    this.#signer = new SignatureV4({
+      service, region, sha256: NodeSha256, applyChecksum: false,
+      credentials: () => this.#credentials.get(),
+    });
   }
 
-  /** Signs and sends one request, retrying throttling, 5xx and dropped connections with backoff. */
+  /** Attempts per call, first included. */
+  public get maxAttempts(): number {
+    return this.#retry.maxAttempts;
+  }
+
+  /** The epoch ms by which a call starting `now` must have given up. */
+  public deadline(now = Date.now()): number {
+    const remaining = currentInvocation()?.context.getRemainingTimeInMillis();
+    if (remaining === undefined) return now + this.#defaultDeadlineMs;
+    return now + remaining - Math.min(this.#reserveMs, remaining / 10);
+  }
+
+  /**
+   * Signs and sends one request; resolves with a 2xx answer, rejects with an AwsApiError (the
+   * service's error, or an AwsTimeoutError) after the retries the standard mode allows.
+   */
   public async send(request: AwsRequest): Promise<AwsResponse> {
+    const started = Date.now();
+    const deadline = this.deadline(started);
+    const operation = operationOf(request);
+    let skewCorrected = false;
+    let spent = 0;
     for (let attempt = 1; ; attempt++) {
+      let error: AwsApiError;
       try {
-        return await this.#sendOnce(request);
-      } catch (err) {
-        const error = err as AwsApiError;
-        if (!(error instanceof AwsApiError) || attempt >= this.#maxAttempts || !isRetryable(error)) throw error;
-        // Full jitter on an exponential base of 100 ms, capped at 20 s (the SDK's standard mode).
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(20_000, 100 * 2 ** (attempt - 1))));
+        if (Date.now() >= deadline) throw new AwsTimeoutError(this.service, operation, 'deadline', Date.now() - started);
+        const response = await this.#attempt(request, operation, deadline, started);
+        this.#retry.release(spent);
+        return response;
+      } catch (thrown) {
+        if (!(thrown instanceof AwsApiError)) throw thrown;
+        error = thrown;
       }
+      error.attempts = attempt;
+      if (!skewCorrected && error.serverTime !== undefined && isClockSkewError(error, Date.now() + this.#clockOffsetMs)) {
+        skewCorrected = true;
+        this.#clockOffsetMs = error.serverTime - Date.now();
+        logger.warn('AWS call signed with a skewed clock; signing again with the server time', {
+          awsService: this.service, operation, code: error.code, clockOffsetMs: this.#clockOffsetMs,
+        });
+        attempt--; // the correction is not one of the standard mode's attempts
+        continue;
+      }
+      const kind = retryKind(error);
+      const delay = kind ? this.#retry.backoff(attempt - 1, kind) : 0;
+      const cost = kind && attempt < this.#retry.maxAttempts && Date.now() + delay < deadline ? this.#retry.acquire(kind) : undefined;
+      if (cost === undefined) throw giveUp(error, this.service, operation, attempt, kind !== undefined);
+      spent += cost;
+      logger.warn('AWS call failed; retrying', {
+        awsService: this.service, operation, attempt, maxAttempts: this.#retry.maxAttempts, code: error.code, error: error.message, delayMs: delay,
+      });
+      await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
 
   /** The signed request options, without sending them (what `send` puts on the wire). */
-  public signedOptions(request: AwsRequest, date?: Date): RequestOptions & { headers: Record<string, string> } {
+  public async signedOptions(request: AwsRequest, date?: Date): Promise<RequestOptions & { headers: Record<string, string> }> {
     const { endpoint } = this;
-    const port = endpoint.port ? Number(endpoint.port) : undefined;
-    const options = {
-      service: this.service,
-      region: this.region,
+    const [path, query] = request.path.split('?');
+    const headers: Record<string, string> = { host: endpoint.host, ...request.headers };
+    if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body));
+    const traceId = process.env._X_AMZN_TRACE_ID;
+    if (traceId && !Object.keys(headers).some((name) => name.toLowerCase() === 'x-amzn-trace-id')) headers['X-Amzn-Trace-Id'] = traceId;
+    const signed = await this.#signer.sign({
       method: request.method,
       protocol: endpoint.protocol,
       hostname: endpoint.hostname,
-      port,
-      path: request.path,
-      headers: { ...(request.headers ?? {}) } as Record<string, string>,
+      port: endpoint.port ? Number(endpoint.port) : undefined,
+      path,
+      query: query ? Object.fromEntries(new URLSearchParams(query)) : {},
+      headers,
       body: request.body,
+    }, { signingDate: date ?? new Date(Date.now() + this.#clockOffsetMs) });
+    return {
+      method: request.method,
+      protocol: endpoint.protocol,
+      hostname: endpoint.hostname,
+      port: endpoint.port ? Number(endpoint.port) : undefined,
+      path: request.path,
+      headers: signed.headers,
     };
-    if (date) options.headers['X-Amz-Date'] = date.toISOString().replace(/[:-]|\.\d{3}/g, '');
-    sign(options, credentialsFromEnv());
-    delete (options as { body?: string }).body;
-    return options;
   }
 
-  async #sendOnce(request: AwsRequest): Promise<AwsResponse> {
-    const options = this.signedOptions(request);
-    const { request: send, agent } = this.#transportFor();
-    return new Promise<AwsResponse>((resolve, reject) => {
-      const req = send({ ...options, agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', (err: NodeJS.ErrnoException) => reject(new AwsApiError(err.code ?? 'ECONNRESET', 0, err.message)));
-        res.on('end', () => {
-          const body = Buffer.concat(chunks).toString('utf8');
-          const statusCode = res.statusCode ?? 0;
-          if (statusCode >= 200 && statusCode < 300) resolve({ statusCode, headers: res.headers, body });
-          else reject(errorFrom(statusCode, res.headers, body));
-        });
-      });
-      req.on('error', (err: NodeJS.ErrnoException) => reject(new AwsApiError(err.code ?? 'ECONNRESET', 0, `${this.service} request failed: ${err.message}`)));
-      req.end(request.body);
+  async #attempt(request: AwsRequest, operation: string, deadline: number, started: number): Promise<AwsResponse> {
+    const options = await this.#signedWithin(request, operation, deadline, started);
+    this.#transport ??= createTransport(this.endpoint.protocol);
+    const response = await exchange(this.#transport, options, request.body, {
+      service: this.service, operation, connectTimeoutMs: this.#connectTimeoutMs,
+      responseTimeoutMs: this.#responseTimeoutMs, deadline, callStarted: started,
     });
+    if (response.statusCode >= 200 && response.statusCode < 300) return response;
+    throw errorFrom(response);
   }
 
-  #transportFor(): Transport {
-    if (!this.#transport) {
-      // Only the module the endpoint needs (node:https with TLS costs several ms to load), through
-      // process.getBuiltinModule (Node.js >= 20.16): it works in CommonJS and ES module bundles.
-      const id = this.endpoint.protocol === 'https:' ? 'node:https' : 'node:http';
-      const mod = process.getBuiltinModule(id) as typeof import('node:http');
-      this.#transport = { request: mod.request, agent: new mod.Agent({ keepAlive: true, maxSockets: 50 }) };
+  /** Signs, with the credential fetch (container endpoint) bounded by the deadline too. */
+  async #signedWithin(request: AwsRequest, operation: string, deadline: number, started: number) {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new AwsTimeoutError(this.service, operation, 'deadline', Date.now() - started, ' (fetching credentials)')),
+        Math.max(0, deadline - Date.now()));
+    });
+    try {
+      return await Promise.race([this.signedOptions(request), timeout]);
+    } finally {
+      clearTimeout(timer);
     }
-    return this.#transport;
   }
 }
 
+/** `DynamoDB_20120810.PutItem` -> `PutItem`. */
+function operationOf(request: AwsRequest): string {
+  if (request.operation) return request.operation;
+  const target = Object.entries(request.headers ?? {}).find(([name]) => name.toLowerCase() === 'x-amz-target')?.[1];
+  return target ? target.split('.').pop()! : `${request.method} ${request.path.split('?')[0]}`;
+}
+
+/** The error a call ends with: says how many attempts it took, when a retryable error ran out of them. */
+function giveUp(error: AwsApiError, service: string, operation: string, attempts: number, retryable: boolean): AwsApiError {
+  if (!retryable || (error instanceof AwsTimeoutError && error.phase === 'deadline')) return error;
+  const where = error.message.startsWith(`${service} ${operation} `) ? '' : `${service} ${operation}, `;
+  error.message += ` (${where}gave up after ${attempts} attempt${attempts === 1 ? '' : 's'})`;
+  return error;
+}
+
 /** An AwsApiError from an error response: JSON `__type`/`code` or the `x-amzn-errortype` header. */
-function errorFrom(statusCode: number, headers: IncomingMessage['headers'], text: string): AwsApiError {
+function errorFrom({ statusCode, headers, body: text }: AwsResponse): AwsApiError {
   let body: Record<string, unknown> | undefined;
   try {
     body = text ? JSON.parse(text) : undefined;
@@ -191,5 +279,6 @@ function errorFrom(statusCode: number, headers: IncomingMessage['headers'], text
   // `com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException`, `ResourceNotFoundException:http://...`
   const code = raw.split('#').pop()!.split(':')[0];
   const message = String(body?.message ?? body?.Message ?? (text || `HTTP ${statusCode}`));
-  return new AwsApiError(code, statusCode, message, body);
+  const date = headers.date ? Date.parse(headers.date) : NaN;
+  return new AwsApiError(code, statusCode, message, body, Number.isNaN(date) ? undefined : date);
 }

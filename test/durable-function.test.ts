@@ -9,7 +9,9 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
-import { DurableFunction, DurableFunctionProps, GuardrailRule, HandlerCode } from '../lib';
+import {
+  AsyncDestination, AsyncFunction, DurableFunction, DurableFunctionProps, GuardrailRule, HandlerCode, JobSchedule, ScheduledJob, ScheduledJobTarget,
+} from '../lib';
 import { durableConfigRule, durableSyncTimeoutRule, durableUnqualifiedRule } from '../lib/rules/durable';
 import { findingsOf, guardedStack, messageOf } from './guardrails-support';
 import { functionPolicies, identityStatements, newStack, template } from './support/cdk';
@@ -213,5 +215,34 @@ describe('ServerlessGuardrails on durable functions wired by hand', () => {
       { level: 'error', path: '/UserStack/Raw', rule: 'SPG-DURABLE-SYNC-TIMEOUT' },
     ]);
     expect(messageOf(stack, 'SPG-DURABLE-SYNC-TIMEOUT')).toContain('UserStack/Mapping invokes it synchronously');
+  });
+});
+
+describe('targets wire a DurableFunction through its alias', () => {
+  test('ScheduledJob: the schedule invokes the alias, and its role may invoke exactly the alias', () => {
+    const stack = guardedStack();
+    const { durable } = build({}, stack);
+    new ScheduledJob(stack, 'Nightly', { schedule: JobSchedule.cron('0 2 * * ? *'), target: ScheduledJobTarget.durableFunction(durable) });
+    const t = template(stack);
+    t.hasResourceProperties('AWS::Scheduler::Schedule', { Target: { Arn: { Ref: idOf(stack, durable.alias) } } });
+    expect(identityStatements(t)).toContainEqual({ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { Ref: idOf(stack, durable.alias) } });
+    expect(findingsOf(stack).filter((f) => f.rule.startsWith('SPG-DURABLE'))).toEqual([]);
+  });
+
+  test('ScheduledJob: allowOverlap false cannot be kept on a durable function', () => {
+    const { stack, durable } = build();
+    expect(() => new ScheduledJob(stack, 'Nightly', {
+      schedule: JobSchedule.cron('0 2 * * ? *'), target: ScheduledJobTarget.durableFunction(durable), allowOverlap: false,
+    })).toThrow("TestStack/Nightly: invalid prop 'allowOverlap': is false, but the target is a durable function");
+  });
+
+  test('AsyncFunction: a durable function as on-failure destination receives the records through its alias', () => {
+    const stack = guardedStack();
+    const { durable } = build({}, stack);
+    new AsyncFunction(stack, 'Async', { handler: HandlerCode.bundled('async-function/example'), onFailure: AsyncDestination.toDurableFunction(durable) });
+    template(stack).hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      Qualifier: '$LATEST', DestinationConfig: { OnFailure: { Destination: { Ref: idOf(stack, durable.alias) } } },
+    });
+    expect(findingsOf(stack).filter((f) => f.rule.startsWith('SPG-DURABLE'))).toEqual([]);
   });
 });

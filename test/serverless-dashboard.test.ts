@@ -43,7 +43,9 @@ const DIMENSIONS: Record<string, { metrics: string[]; dimensions: Record<string,
   'AWS/Lambda': {
     metrics: ['Errors', 'Throttles', 'Duration', 'ConcurrentExecutions', 'DestinationDeliveryFailures', 'AsyncEventAge',
       'AsyncEventsDropped', 'ProvisionedConcurrencyUtilization', 'ProvisionedConcurrencySpilloverInvocations',
-      'UrlRequestLatency', 'Url4xxCount', 'Url5xxCount', 'IteratorAge', 'OnFailureDestinationDeliveredEventCount', 'DroppedEventCount'],
+      'UrlRequestLatency', 'Url4xxCount', 'Url5xxCount', 'IteratorAge', 'OnFailureDestinationDeliveredEventCount', 'DroppedEventCount',
+      // Durable execution metrics: https://docs.aws.amazon.com/lambda/latest/dg/durable-monitoring.html
+      'DurableExecutionStarted', 'DurableExecutionSucceeded', 'DurableExecutionFailed', 'DurableExecutionTimedOut', 'DurableExecutionOperations'],
     // An alias's metrics carry Resource `<function name>:<alias>`; a mapping's, its UUID.
     dimensions: {
       FunctionName: ['AWS::Lambda::Function', 'Ref'],
@@ -65,7 +67,8 @@ const DIMENSIONS: Record<string, { metrics: string[]; dimensions: Record<string,
   },
   'CdkServerlessPatterns/Saga': {
     metrics: ['CompensationFailed'],
-    dimensions: { StateMachineArn: ['AWS::StepFunctions::StateMachine', 'Ref'] },
+    // A durable saga puts it per function (lambda/runtime/durable-saga.ts).
+    dimensions: { StateMachineArn: ['AWS::StepFunctions::StateMachine', 'Ref'], FunctionName: ['AWS::Lambda::Function', 'Ref'] },
   },
   'AWS/ApiGateway': {
     metrics: ['Latency', '4xx', '5xx'],
@@ -138,7 +141,7 @@ describe('ServerlessDashboard over the demo app', () => {
   const body = dashboardBody(template, id);
 
   test('every metric names a namespace and the dimensions of a resource in the same app', () => {
-    expect(checkMetrics(template, body)).toBe(82);
+    expect(checkMetrics(template, body)).toBe(89);
   });
 
   test('every alarm of the app is shown, once, in an alarm status widget', () => {
@@ -151,6 +154,7 @@ describe('ServerlessDashboard over the demo app', () => {
     const titles = (body.widgets as Json[]).filter((w) => w.type === 'text').map((w) => w.properties.markdown);
     expect(titles).toEqual([
       '### AsyncFunction ServerlessPatternsDemo/UploadIndexer',
+      '### DurableFunction ServerlessPatternsDemo/DurableOrderSaga',
       '### FanOutPipeline ServerlessPatternsDemo/UploadPipeline (SNS topic)',
       '### consumer ServerlessPatternsDemo/UploadPipeline/virus-scan',
       '### consumer ServerlessPatternsDemo/UploadPipeline/text-extraction',
@@ -167,8 +171,8 @@ describe('ServerlessDashboard over the demo app', () => {
     expect(template.Resources[id].Properties.DashboardName).toBe('serverless-patterns-demo');
   });
 
-  test('the body stays compact: 61 widgets, no alarm created for it, under 540 bytes per widget in the template', () => {
-    expect(body.widgets).toHaveLength(61);
+  test('the body stays compact: 65 widgets, no alarm created for it, under 540 bytes per widget in the template', () => {
+    expect(body.widgets).toHaveLength(65);
     // 540 bytes per widget is the bound this test first set (20 KB for the 37 widgets of the demo then).
     expect(JSON.stringify(template.Resources[id].Properties.DashboardBody).length).toBeLessThan(540 * body.widgets.length);
     // Its only resource is the dashboard.
@@ -220,7 +224,7 @@ describe('ServerlessDashboard', () => {
     });
     expect(() => dashboard.addConstruct(fn)).toThrow(
       "S/Dashboard: invalid prop 'addConstruct': S/Fn is not a construct this dashboard can show "
-      + '(it shows SqsWorker, FanOutPipeline, SagaStateMachine, ProvisionedApi, AsyncFunction, StreamWorker, ScheduledJob). Fix: pass one of those constructs');
+      + '(it shows SqsWorker, FanOutPipeline, SagaStateMachine, ProvisionedApi, AsyncFunction, StreamWorker, ScheduledJob, DurableFunction). Fix: pass one of those constructs');
   });
 
   test('an event-bus pipeline gets no topic graph; a bad dashboard name fails with the fix', () => {

@@ -185,6 +185,27 @@ export interface ServerlessPriceTable {
    * @default 0.005 (https://c3x.dev/blog/s3-request-fees-explained, found 2026-12-01)
    */
   readonly s3PutRequestsPerThousand?: number;
+  /**
+   * Lambda durable operations (each step, wait, callback, child context and the execution start),
+   * USD per million.
+   * @see https://aws.amazon.com/lambda/pricing/
+   * @default 8.00 (AWS's Lambda pricing page as transcribed on 2026-09-20 in
+   * https://raw.githubusercontent.com/api-evangelist/aws-lambda/refs/heads/main/plans/aws-lambda-plans-pricing.yml: "$8.00/M")
+   */
+  readonly durableOperationsPerMillion?: number;
+  /**
+   * Lambda durable execution data written (inputs, checkpoints, results), USD per GB.
+   * @see https://aws.amazon.com/lambda/pricing/
+   * @default 0.25 (not confirmed: no page found here shows the figure)
+   */
+  readonly durableDataWrittenPerGb?: number;
+  /**
+   * Lambda durable execution data retained (running executions and the history kept for
+   * `retentionPeriod`), USD per GB-month.
+   * @see https://aws.amazon.com/lambda/pricing/
+   * @default 0.15 (not confirmed: no page found here shows the figure)
+   */
+  readonly durableDataRetainedPerGbMonth?: number;
 }
 
 /** The price table with every default applied. */
@@ -222,6 +243,9 @@ export const US_EAST_1_PRICES: Prices = {
   kinesisPutPayloadUnitsPerMillion: 0.014,
   schedulerInvocationsPerMillion: 1.00,
   s3PutRequestsPerThousand: 0.005,
+  durableOperationsPerMillion: 8.00,
+  durableDataWrittenPerGb: 0.25,
+  durableDataRetainedPerGbMonth: 0.15,
 };
 
 /** The defaults with the user's overrides; a negative or non-finite price is an error. */

@@ -79,8 +79,13 @@ export class DurableFunction extends Construct {
 
     let onFailure = props.onFailure;
     if (!onFailure) {
-      this.failureQueue = createFailureQueue(this, false).failureQueue;
-      onFailure = AsyncDestination.toQueue(this.failureQueue);
+      const failureQueue = createFailureQueue(this, false).failureQueue;
+      acknowledgeRule(failureQueue, 'AwsSolutions-SQS3',
+        'this is the last stop of failed executions (the alias\'s on-failure destination), behind an alarm; nothing consumes it');
+      acknowledgeRule(failureQueue, 'Serverless-SQSRedrivePolicy',
+        'this is the failure queue: records of failed executions stay 14 days for inspection, behind an alarm');
+      this.failureQueue = failureQueue;
+      onFailure = AsyncDestination.toQueue(failureQueue);
     }
     enforce(this, 'onFailure', asyncOnFailureRule.check({ asyncInvokers: ['asynchronous invocations of the alias'], hasOnFailureDestination: true }));
     this.eventInvokeConfig = new lambda.EventInvokeConfig(this, 'EventInvokeConfig', {

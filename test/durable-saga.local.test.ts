@@ -31,7 +31,8 @@ function stateMachineOf(specs: StepSpec[]): { definition: Json; handlers: Record
   const stack = new Stack(new App(), 'Engines', { env: { account: '123456789012', region: 'us-east-1' } });
   const fn = (id: string) => lambda.Function.fromFunctionArn(stack, id, `arn:aws:lambda:us-east-1:123456789012:function:${id}`);
   const handlers: Record<string, string> = {};
-  const steps: SagaStep[] = specs.map((spec) => {
+  const toStep = (spec: StepSpec): SagaStep => {
+    if (spec.parallel) return { name: spec.name, parallel: spec.parallel.map(toStep) };
     handlers[spec.name] = spec.action;
     if (spec.compensation) handlers[`Compensate ${spec.name}`] = spec.compensation;
     return {
@@ -41,7 +42,8 @@ function stateMachineOf(specs: StepSpec[]): { definition: Json; handlers: Record
       compensatesOwnFailure: spec.compensatesOwnFailure,
       retry: spec.retryErrors ? { retryErrors: spec.retryErrors } : undefined,
     };
-  });
+  };
+  const steps = specs.map(toStep);
   new SagaStateMachine(stack, 'Saga', { steps });
   return { definition: definitionOf(stack), handlers };
 }
@@ -157,6 +159,30 @@ describe('one saga scenario table, two engines: Step Functions (aws-local-stepfu
     expect(durable.metricsPut).toEqual(stuck
       ? [{ namespace: 'CdkServerlessPatterns/Saga', name: 'CompensationFailed', dimensions: { FunctionName: expect.any(String) }, value: 1 }]
       : []);
+  });
+
+  test.each([
+    ['every branch and the next step complete', order(), 'SUCCEEDED', [], undefined],
+    ['a branch fails: the other branch completes and is compensated', order({ failStep: 'charge-payment' }), 'FAILED',
+      ['Compensate reserve-inventory'], 'g failed: charge-payment failed: PaymentDeclinedError'],
+    ['the step after the group fails: both branches compensated, latest declared first', order({ failStep: 'create-shipment' }), 'FAILED',
+      ['Compensate charge-payment', 'Compensate reserve-inventory'], 'create-shipment failed: ShipmentRejectedError'],
+  ])('parallel group [reserve-inventory | charge-payment] -> create-shipment: %s', async (_title, input, status, compensations, error) => {
+    const specs: StepSpec[] = [{ name: 'g', action: '', parallel: [RESERVE, CHARGE] }, SHIP];
+    const machine = stateMachineOf(specs);
+    const sfn = await execute(machine.definition, input, { handlers: machine.handlers });
+    const durable = await executeDurable(specs, input);
+    for (const run of [sfn, durable] as Run[]) {
+      expect(run.status).toBe(status);
+      expect(compensationsRun(run)).toEqual(compensations);
+      expect(run.error).toBe(error);
+    }
+    expect(durable.cause).toBe(sfn.cause);
+    // Branches run at the same time: the same calls, in either order within the group.
+    const byState = (run: Run) => normalized(run.calls).sort((a: Json, b: Json) => a.state.localeCompare(b.state));
+    expect(byState(durable)).toEqual(byState(sfn));
+    // The state machine also keeps `branchFailures` in its state (README, Parallel steps): the results are the same.
+    expect(normalized(durable.output?.results)).toEqual(normalized(sfn.output?.results));
   });
 
   test('idempotency keys: <execution>:<step> and <execution>:<step>:compensation, the execution name taken from the durable execution ARN', async () => {

@@ -16,6 +16,8 @@ export interface StepSpec {
   readonly compensation?: string;
   readonly compensatesOwnFailure?: boolean;
   readonly retryErrors?: string[];
+  /** A parallel group of these steps (then `action` is not used). */
+  readonly parallel?: StepSpec[];
 }
 
 export interface DurableRun extends Run {
@@ -41,13 +43,14 @@ const handlerOf = (asset: string): LocalService => (event) => warmHandler(asset)
 export async function executeDurable(specs: StepSpec[], input: Json, options: DurableOptions = {}): Promise<DurableRun> {
   const calls: Call[] = [];
   const metricsPut: CompensationFailedMetric[] = [];
-  const steps: DurableSagaStep[] = specs.flatMap((spec) => [{
+  const toStep = (spec: StepSpec): DurableSagaStep => (spec.parallel ? { name: spec.name, parallel: spec.parallel.map(toStep) } : {
     name: spec.name,
     action: recorded(calls, spec.name, handlerOf(spec.action), options.throttle?.[spec.name]),
     compensation: spec.compensation ? recorded(calls, `Compensate ${spec.name}`, handlerOf(spec.compensation)) : undefined,
     compensatesOwnFailure: spec.compensatesOwnFailure,
     retry: spec.retryErrors ? { retryErrors: spec.retryErrors } : undefined,
-  }, ...options.after?.[spec.name] ?? []]);
+  });
+  const steps: DurableSagaStep[] = specs.flatMap((spec) => [toStep(spec), ...options.after?.[spec.name] ?? []]);
   let invocations = 0;
   const saga = durableSaga({ steps, putMetric: (metric) => metricsPut.push(metric) });
   const handler = withDurableExecution(async (event: Json, context) => {

@@ -236,6 +236,12 @@ describe('targets wire a DurableFunction through its alias', () => {
     })).toThrow("TestStack/Nightly: invalid prop 'allowOverlap': is false, but the target is a durable function");
   });
 
+  test('AsyncFunction: a durable function as the handler is rejected, naming the wiring that works', () => {
+    const { stack, durable } = build();
+    expect(() => new AsyncFunction(stack, 'Async', { handler: HandlerCode.fromFunction(durable.alias) }))
+      .toThrow("TestStack/Async: invalid prop 'handler': is a durable function, whose asynchronous invocation DurableFunction configures");
+  });
+
   test('AsyncFunction: a durable function as on-failure destination receives the records through its alias', () => {
     const stack = guardedStack();
     const { durable } = build({}, stack);

@@ -229,6 +229,7 @@ export interface ServerlessPriceTable {
    * @default 0.016 (not confirmed, see kinesisOnDemandAdvantageDataInPerGb)
    */
   readonly kinesisOnDemandAdvantageDataOutPerGb?: number;
+  /**
    * Lambda durable operations (each step, wait, callback, child context and the execution start),
    * USD per million.
    * @see https://aws.amazon.com/lambda/pricing/

@@ -6,3 +6,4 @@ export * from './cron';
 export * from './nag';
 export * from './notes';
 export * from './logs';
+export * from './known-props';

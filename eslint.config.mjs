@@ -2,7 +2,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'lib/**/*.js', 'lib/**/*.d.ts', 'assets/**', 'runtime/**', 'dist/**', 'cdk.out/**',
+    ignores: ['node_modules/**', 'lib/**/*.js', 'lib/**/*.d.ts', 'assets/**', 'packages/*/lib/**', 'dist/**', 'cdk.out/**',
       'coverage/**', 'bench/**/node_modules/**', '.bench-tmp/**', '.readme-snippets-*/**', '**/*.js', '**/*.mjs', '**/*.cjs'],
   },
   ...tseslint.configs.recommended,

@@ -8,6 +8,8 @@ const shared = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }],
   },
   setupFiles: ['<rootDir>/test/setup.ts'],
+  // The runtime workspace's sources, not its build: tests and the handlers they load share one copy.
+  moduleNameMapper: { '^@cdk-serverless-patterns/runtime/(.*)$': '<rootDir>/packages/runtime/src/$1' },
 };
 
 /** @type {import('jest').Config} */

@@ -8,20 +8,21 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { bundleOptions } from '../scripts/bundle-handlers.mjs';
+import { bundleOptions, ensureRuntimeBuilt } from '../scripts/bundle-handlers.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tmp = join(root, '.bench-tmp', 'stream-worker');
 const runs = Number(process.env.RUNS ?? 11);
 rmSync(tmp, { recursive: true, force: true });
 mkdirSync(tmp, { recursive: true });
+ensureRuntimeBuilt();
 
 const entries = {
   'empty handler (floor)': 'export const handler = async () => ({});',
   'runtime only: createStreamWorkerHandler + no-op record function':
-    `import { createStreamWorkerHandler } from '${join(root, 'lambda/runtime/stream-worker')}';\nexport const handler = createStreamWorkerHandler(() => undefined);`,
-  'unmarshaller: built-in (lambda/runtime/dynamodb-image.ts)':
-    `import { unmarshallImage } from '${join(root, 'lambda/runtime/dynamodb-image')}';\nexport const handler = async (e) => unmarshallImage(e.image);`,
+    `import { createStreamWorkerHandler } from '@cdk-serverless-patterns/runtime/stream-worker';\nexport const handler = createStreamWorkerHandler(() => undefined);`,
+  'unmarshaller: built-in (packages/runtime/src/dynamodb-image.ts)':
+    `import { unmarshallImage } from '@cdk-serverless-patterns/runtime/dynamodb-image';\nexport const handler = async (e) => unmarshallImage(e.image);`,
   'unmarshaller: @aws-sdk/util-dynamodb, bundled':
     `import { unmarshall } from '@aws-sdk/util-dynamodb';\nexport const handler = async (e) => unmarshall(e.image);`,
 };

@@ -31,7 +31,8 @@ export function addScheduledJobDemo(scope: Construct, alarmTopic: sns.ITopic, wo
       timeZone: TimeZone.AMERICA_NEW_YORK,
       target: ScheduledJobTarget.sqsWorker(worker),
       // One order per occurrence: the worker deduplicates on orderId, so a redelivered message runs once.
-      payload: { orderId: 'restock-<aws.scheduler.execution-id>', items: [{ sku: 'PAPER-A4', quantity: 10, price: 4.5 }] },
+      // The scheduled time, not the execution id: Scheduler gives each delivery attempt a new execution id.
+      payload: { orderId: 'restock-<aws.scheduler.scheduled-time>', items: [{ sku: 'PAPER-A4', quantity: 10, price: 4.5 }] },
       flexibleWindow: Duration.minutes(10),
       alarmTopic,
       expectedLoad: {},

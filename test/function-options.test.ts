@@ -40,7 +40,7 @@ describe('runtime and architecture', () => {
       handler: HandlerCode.bundled('sqs-worker/example'), environment: { IDEMPOTENCY_PERSISTENCE_LAYER: 'sdk' },
     })).toThrow("TestStack/Worker/Function: invalid prop 'environment': sets IDEMPOTENCY_PERSISTENCE_LAYER=sdk, and the bundled handler "
       + "'sqs-worker/example' ships only the default signed-HTTP idempotency layer. Fix: remove IDEMPOTENCY_PERSISTENCE_LAYER, or bundle a "
-      + 'handler of your own that imports cdk-serverless-patterns/runtime/idempotency/sdk and pass it with HandlerCode.fromAsset()');
+      + 'handler of your own that imports @cdk-serverless-patterns/runtime/idempotency/sdk and pass it with HandlerCode.fromAsset()');
     // `http` (the default), your own code, and a token are left alone.
     const stack = newStack();
     new SqsWorker(stack, 'Http', { handler: HandlerCode.bundled('sqs-worker/example'), environment: { IDEMPOTENCY_PERSISTENCE_LAYER: 'http' } });

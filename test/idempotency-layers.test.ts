@@ -1,6 +1,6 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { DynamoDBHttpPersistenceLayer } from '../lambda/runtime/idempotency/dynamodb-http-persistence-layer';
-import { createPersistenceLayer, persistenceLayerKind } from '../lambda/runtime/idempotency';
+import { DynamoDBHttpPersistenceLayer } from '../packages/runtime/src/idempotency/dynamodb-http-persistence-layer';
+import { createPersistenceLayer, persistenceLayerKind } from '../packages/runtime/src/idempotency';
 import { LocalDynamo, startLocalDynamo } from './support/dynalite';
 import { LayerFactory, RecordingProxy, ScenarioOutcome, scenarios } from './support/idempotency-layer-scenarios';
 
@@ -107,8 +107,8 @@ describe('persistence layer selection', () => {
     expect(await createPersistenceLayer('t')).toBeInstanceOf(DynamoDBHttpPersistenceLayer);
     process.env.IDEMPOTENCY_PERSISTENCE_LAYER = 'sdk';
     expect(persistenceLayerKind()).toBe('sdk');
-    await expect(createPersistenceLayer('t')).rejects.toThrow("persistence layer 'sdk' is not in this bundle: import cdk-serverless-patterns/runtime/idempotency/sdk");
-    const { sdkPersistenceLayer } = await import('../lambda/runtime/idempotency/sdk');
+    await expect(createPersistenceLayer('t')).rejects.toThrow("persistence layer 'sdk' is not in this bundle: import @cdk-serverless-patterns/runtime/idempotency/sdk");
+    const { sdkPersistenceLayer } = await import('../packages/runtime/src/idempotency/sdk');
     expect(await createPersistenceLayer('t')).toBeInstanceOf(DynamoDBPersistenceLayer);
     expect(await createPersistenceLayer('t', 'http')).toBeInstanceOf(DynamoDBHttpPersistenceLayer);
     delete process.env.IDEMPOTENCY_PERSISTENCE_LAYER;

@@ -5,7 +5,7 @@ import { lambdaContext, loadBundledHandler, sqsEvent, sqsRecord } from './suppor
 import {
   allFailingOrderBatch, cleanOrderBatch, fifoBatch, fifoOrderBatch, mixedOrderBatch, order, THROWN_ANYTHING_IDS, throwsAnything,
 } from './support/sqs-batches';
-import { createSqsWorkerHandler } from '../lambda/runtime/sqs-worker';
+import { createSqsWorkerHandler } from '../packages/runtime/src/sqs-worker';
 
 /**
  * The Python SqsWorker handler (examples/python/sqs_worker.py) keeps the same contract as the

@@ -3,19 +3,19 @@ import * as path from 'path';
 import * as ts from 'typescript';
 
 /**
- * Every TypeScript example in README.md and docs/runtime.md compiles against the library as published: imports of
- * `cdk-serverless-patterns` resolve to lib/, `cdk-serverless-patterns/runtime/*` to the runtime
- * helpers. Snippets declare what they assume (`declare const stack: Stack`), as jsii-rosetta wants.
+ * Every TypeScript example in README.md and packages/runtime/README.md compiles against the library as published: imports of
+ * `cdk-serverless-patterns` resolve to lib/, `@cdk-serverless-patterns/runtime/*` to the runtime
+ * package's sources. Snippets declare what they assume (`declare const stack: Stack`), as jsii-rosetta wants.
  */
 const root = path.join(__dirname, '..');
 const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
 /** The runtime's handler examples (Node.js only, so kept out of the jsii README) are checked the same way. */
-const runtimeDoc = fs.readFileSync(path.join(root, 'docs', 'runtime.md'), 'utf8');
+const runtimeDoc = fs.readFileSync(path.join(root, 'packages', 'runtime', 'README.md'), 'utf8');
 const tsBlocks = (markdown: string) => [...markdown.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
 const snippets = [...tsBlocks(readme), ...tsBlocks(runtimeDoc)];
 
-test('README has a TypeScript example for every construct, and no handler code (that is in docs/runtime.md)', () => {
-  expect(tsBlocks(readme).filter((s) => s.includes('cdk-serverless-patterns/runtime/') || s.includes('@aws-lambda-powertools/'))).toEqual([]);
+test('README has a TypeScript example for every construct, and no handler code (that is in packages/runtime/README.md)', () => {
+  expect(tsBlocks(readme).filter((s) => s.includes('@cdk-serverless-patterns/runtime/') || s.includes('@aws-lambda-powertools/'))).toEqual([]);
   expect(tsBlocks(runtimeDoc).length).toBeGreaterThanOrEqual(5);
   for (const name of ['SqsWorker', 'FanOutPipeline', 'SagaStateMachine', 'ProvisionedApi', 'AsyncFunction', 'ServerlessFunction', 'ServerlessGuardrails']) {
     expect(snippets.some((s) => s.includes(`new ${name}(`) || s.includes(`${name}.of(`))).toBe(true);
@@ -45,7 +45,7 @@ test('every README TypeScript example type-checks', () => {
       baseUrl: root,
       paths: {
         'cdk-serverless-patterns': ['lib/index.ts'],
-        'cdk-serverless-patterns/runtime/*': ['lambda/runtime/*'],
+        '@cdk-serverless-patterns/runtime/*': ['packages/runtime/src/*'],
       },
     });
     const errors = ts.getPreEmitDiagnostics(program)

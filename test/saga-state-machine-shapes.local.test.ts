@@ -159,10 +159,10 @@ describe('SagaStateMachine callback, parallel and direct-service steps, executed
 
   test('runtime helper: the client is created on first use; success, failure and heartbeat reach the service', async () => {
     process.env.AWS_ENDPOINT_URL_SFN = tokens.endpoint;
-    let helper: typeof import('../lambda/runtime/task-token') | undefined;
+    let helper: typeof import('../packages/runtime/src/task-token') | undefined;
     jest.isolateModules(() => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      helper = require('../lambda/runtime/task-token');
+      helper = require('../packages/runtime/src/task-token');
     });
     expect(helper!.taskTokenClientLoaded()).toBe(false);
     const ok = tokens.issue('helper-ok');

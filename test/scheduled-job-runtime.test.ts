@@ -2,33 +2,38 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { lambdaContext, loadBundledHandler } from './support/lambda';
 import { LocalDynamo, startLocalDynamo } from './support/dynalite';
-import { createScheduledJobHandler, ScheduledJobEvent } from '../lambda/runtime/scheduled-job';
+import { logger as runtimeLogger } from '../packages/runtime/src/logger';
+import { createScheduledJobHandler, ScheduledJobEvent } from '../packages/runtime/src/scheduled-job';
 import { HandlerCode, JobSchedule, ScheduledJob, ScheduledJobTarget } from '../lib';
 import { newStack, template } from './support/cdk';
 
 type JobHandler = (event: unknown, context: Context) => Promise<unknown>;
 
+const NIGHTLY = 'arn:aws:scheduler:us-east-1:123456789012:schedule/TestStack-Job-Group-A12EB59D/nightly';
+
 /** The event a ScheduledJob schedule delivers once Scheduler has filled in its context attributes. */
-function schedulerEvent(executionId: string, scheduledTime: string, extra: Record<string, unknown> = {}): ScheduledJobEvent {
+function schedulerEvent(executionId: string, scheduledTime: string, extra: Record<string, unknown> = {}, attemptNumber = '1'): ScheduledJobEvent {
   return {
     ...extra,
     scheduledTime,
     executionId,
-    attemptNumber: '1',
-    scheduleArn: 'arn:aws:scheduler:us-east-1:123456789012:schedule/TestStack-Job-Group-A12EB59D/nightly',
+    attemptNumber,
+    scheduleArn: NIGHTLY,
   };
 }
 
-/** EMF lines the handler printed (Powertools metrics writes them to stdout). */
+/** EMF lines (Powertools metrics writes them to stdout) and log lines (INFO to stdout, WARN and ERROR to stderr) the handler printed. */
 function captureStdout() {
   const lines: string[] = [];
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+  const capture = (chunk: string | Uint8Array) => {
     lines.push(...String(chunk).split('\n').filter((l) => l.trim().length > 0));
     return true;
-  });
+  };
+  const spies = [jest.spyOn(process.stdout, 'write').mockImplementation(capture), jest.spyOn(process.stderr, 'write').mockImplementation(capture)];
   return {
     metrics: () => lines.map((l) => JSON.parse(l)).filter((j) => j._aws !== undefined),
-    restore: () => spy.mockRestore(),
+    logs: () => lines.map((l) => JSON.parse(l)).filter((j) => j._aws === undefined),
+    restore: () => spies.forEach((spy) => spy.mockRestore()),
   };
 }
 
@@ -51,8 +56,11 @@ describe('bundled example job (assets/scheduled-job/example) against dynalite', 
       IDEMPOTENCY_TTL_SECONDS: '86400',
       SCHEDULED_JOB_NAME: 'TestStack-Job-nightly',
       SCHEDULED_JOB_METRIC_NAMESPACE: 'cdk-serverless-patterns/ScheduledJob',
+      // The bundle's logger reads its level at load; every test here captures what it prints.
+      POWERTOOLS_LOG_LEVEL: 'INFO',
     });
     handler = loadBundledHandler<JobHandler>('scheduled-job/example');
+    process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   });
 
   test('runs the occurrence and emits ScheduledJobSucceeded = 1 for the job', async () => {
@@ -73,12 +81,16 @@ describe('bundled example job (assets/scheduled-job/example) against dynalite', 
     }
   });
 
-  test('a second delivery of the same execution id returns the stored result: the job does not run again', async () => {
+  test('the same occurrence redelivered with a new execution id (a Scheduler retry) returns the stored result: no run, no success metric', async () => {
     const out = captureStdout();
     try {
-      // Same occurrence delivered again (a Lambda retry, an at-least-once duplicate); the changed time proves the body did not rerun.
-      const again = await handler(schedulerEvent('exec-1', '2027-04-01T00:30:00Z'), lambdaContext('nightly'));
+      // Scheduler gives each attempted invocation its own execution id; the occurrence is the schedule and the scheduled time.
+      const again = await handler(schedulerEvent('exec-1-retry', '2027-03-29T00:30:00Z', {}, '2'), lambdaContext('nightly'));
       expect(again).toEqual({ day: '2027-03-28', from: '2027-03-28T00:30:00.000Z', to: '2027-03-29T00:30:00.000Z' });
+      expect(out.metrics()).toEqual([]);
+      expect(out.logs().filter((l) => l.replayed === true).map((l) => [l.message, l.executionId, l.attemptNumber, l.scheduledTime])).toEqual([
+        ['this occurrence already ran: its stored result is returned and the job does not run again', 'exec-1-retry', '2', '2027-03-29T00:30:00Z'],
+      ]);
     } finally {
       out.restore();
     }
@@ -86,7 +98,7 @@ describe('bundled example job (assets/scheduled-job/example) against dynalite', 
     expect(records.Items?.map((i) => [i.id.S, i.status.S])).toEqual([[expect.stringMatching(/^#[A-Za-z0-9+/]{22}==$/), 'COMPLETED']]);
   });
 
-  test('the next occurrence (a new execution id) runs', async () => {
+  test('the next occurrence (a new scheduled time) runs', async () => {
     const out = captureStdout();
     try {
       const next = await handler(schedulerEvent('exec-2', '2027-03-30T00:30:00Z'), lambdaContext('nightly'));
@@ -100,11 +112,11 @@ describe('bundled example job (assets/scheduled-job/example) against dynalite', 
   test('an event without the Scheduler fields (or with them unsubstituted) fails without a success metric', async () => {
     const out = captureStdout();
     try {
-      await expect(handler({ scheduledTime: '2027-03-30T00:30:00Z' }, lambdaContext('nightly'))).rejects.toThrow(
-        'the event has no executionId: it did not come from a ScheduledJob schedule (its payload carries '
-        + '<aws.scheduler.scheduled-time> and <aws.scheduler.execution-id>)');
-      await expect(handler(schedulerEvent('<aws.scheduler.execution-id>', '2027-03-30T00:30:00Z'), lambdaContext('nightly')))
-        .rejects.toThrow(/the event has no executionId/);
+      await expect(handler({ scheduledTime: '2027-03-30T00:30:00Z', executionId: 'e' }, lambdaContext('nightly'))).rejects.toThrow(
+        'the event has no scheduleArn: it did not come from a ScheduledJob schedule (its payload carries '
+        + '<aws.scheduler.schedule-arn> and <aws.scheduler.scheduled-time>)');
+      await expect(handler(schedulerEvent('e', '<aws.scheduler.scheduled-time>'), lambdaContext('nightly')))
+        .rejects.toThrow(/the event has no scheduledTime/);
       expect(out.metrics()).toEqual([]);
     } finally {
       out.restore();
@@ -113,13 +125,18 @@ describe('bundled example job (assets/scheduled-job/example) against dynalite', 
 });
 
 describe('createScheduledJobHandler (source) against dynalite', () => {
-  test('a failed run emits no success metric and is retried with the same execution id; a duplicate then does not rerun', async () => {
+  beforeAll(() => runtimeLogger.setLogLevel('INFO'));
+  afterAll(() => runtimeLogger.setLogLevel('SILENT'));
+  const sourceJob = (job: Parameters<typeof createScheduledJobHandler>[0], jobName = 'source-job') =>
+    createScheduledJobHandler(job, { idempotency: { tableName: 'source-idempotency', expiresAfterSeconds: 600 }, jobName });
+
+  test('a failed run emits no success metric and is retried (Lambda: same execution id; Scheduler: a new one); later deliveries do not rerun', async () => {
     let calls = 0;
-    const job = createScheduledJobHandler(async (event) => {
+    const job = sourceJob(async (event) => {
       calls += 1;
       if (calls === 1) throw new Error('report store unavailable');
       return { ran: event.executionId, report: event.report };
-    }, { idempotency: { tableName: 'source-idempotency', expiresAfterSeconds: 600 }, jobName: 'source-job' });
+    });
     const event = schedulerEvent('exec-9', '2027-11-07T05:30:00Z', { report: 'sales' });
     const out = captureStdout();
     try {
@@ -127,11 +144,59 @@ describe('createScheduledJobHandler (source) against dynalite', () => {
       expect(out.metrics()).toEqual([]);
       await expect(job(event, lambdaContext('source'))).resolves.toEqual({ ran: 'exec-9', report: 'sales' });
       await expect(job(event, lambdaContext('source'))).resolves.toEqual({ ran: 'exec-9', report: 'sales' });
+      await expect(job(schedulerEvent('exec-10', '2027-11-07T05:30:00Z', { report: 'sales' }, '2'), lambdaContext('source')))
+        .resolves.toEqual({ ran: 'exec-9', report: 'sales' });
       expect(calls).toBe(2);
-      expect(out.metrics().map((m) => [m.service, m.ScheduledJobSucceeded])).toEqual([['source-job', 1], ['source-job', 1]]);
+      // One success metric: the run that succeeded; the replays emit none.
+      expect(out.metrics().map((m) => [m.service, m.ScheduledJobSucceeded])).toEqual([['source-job', 1]]);
     } finally {
       out.restore();
     }
+  });
+
+  test('a delivery of an occurrence that still runs elsewhere ends without an error, without running the job and without a metric', async () => {
+    let calls = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => { started = resolve; });
+    const job = sourceJob(async (event) => {
+      calls += 1;
+      started();
+      await gate;
+      return { day: event.scheduledTime };
+    }, 'overlap-job');
+    const out = captureStdout();
+    try {
+      const first = job(schedulerEvent('exec-a', '2027-11-08T05:30:00Z'), lambdaContext('source'));
+      await running;
+      // Scheduler's at-least-once duplicate, with its own execution id, while the first run is in progress.
+      await expect(job(schedulerEvent('exec-b', '2027-11-08T05:30:00Z'), lambdaContext('source'))).resolves.toBeUndefined();
+      release();
+      await expect(first).resolves.toEqual({ day: '2027-11-08T05:30:00Z' });
+      expect(calls).toBe(1);
+      expect(out.metrics().map((m) => [m.service, m.ScheduledJobSucceeded])).toEqual([['overlap-job', 1]]);
+      expect(out.logs().filter((l) => l.executionId === 'exec-b').map((l) => [l.level, l.message])).toEqual([
+        ['INFO', 'scheduled job started'],
+        ['INFO', 'this occurrence is already running in another invocation: this delivery ends without running the job'],
+      ]);
+    } finally {
+      out.restore();
+    }
+  });
+
+  test('two schedules due at the same time are two occurrences: both run', async () => {
+    const ran: string[] = [];
+    const job = sourceJob(async (event) => { ran.push(event.scheduleArn); return event.scheduleArn; }, 'two-schedules');
+    const hourly = 'arn:aws:scheduler:us-east-1:123456789012:schedule/g/hourly';
+    const out = captureStdout();
+    try {
+      await job(schedulerEvent('exec-n', '2027-11-09T06:00:00Z'), lambdaContext('source'));
+      await job({ ...schedulerEvent('exec-h', '2027-11-09T06:00:00Z'), scheduleArn: hourly }, lambdaContext('source'));
+    } finally {
+      out.restore();
+    }
+    expect(ran).toEqual([NIGHTLY, hourly]);
   });
 
   test('idempotency off runs every delivery', async () => {

@@ -2,9 +2,9 @@ import { createHash, createHmac } from 'crypto';
 import { createServer, Server } from 'http';
 import { AddressInfo } from 'net';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { AwsApiError, SignedHttpClient, serviceEndpoint } from '../lambda/runtime/aws/signed-http';
-import { DynamoDBHttpPersistenceLayer } from '../lambda/runtime/idempotency/dynamodb-http-persistence-layer';
-import { DynamoDBHttpClient } from '../lambda/runtime/aws/dynamodb';
+import { AwsApiError, SignedHttpClient, serviceEndpoint } from '../packages/runtime/src/aws/signed-http';
+import { DynamoDBHttpPersistenceLayer } from '../packages/runtime/src/idempotency/dynamodb-http-persistence-layer';
+import { DynamoDBHttpClient } from '../packages/runtime/src/aws/dynamodb';
 
 /** SHA-256 / HMAC-SHA256 in the shape @smithy/signature-v4 takes (what the AWS SDK plugs in). */
 class NodeSha256 {

@@ -16,7 +16,7 @@ import {
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { HandlerCode, SqsWorker, SqsWorkerProps } from '../lib';
-import { createSqsWorkerHandler } from '../lambda/runtime/sqs-worker';
+import { createSqsWorkerHandler } from '../packages/runtime/src/sqs-worker';
 import { processOrder } from '../lambda/sqs-worker/order';
 import { newStack, template } from './support/cdk';
 import { loadBundledHandler } from './support/lambda';

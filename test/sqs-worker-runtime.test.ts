@@ -1,4 +1,3 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { lambdaContext, loadBundledHandler, sqsEvent, sqsRecord } from './support/lambda';
@@ -6,9 +5,9 @@ import { LocalDynamo, startLocalDynamo } from './support/dynalite';
 import {
   allFailingOrderBatch, cleanOrderBatch, fifoBatch, fifoOrderBatch, mixedOrderBatch, order, THROWN_ANYTHING_IDS, throwsAnything,
 } from './support/sqs-batches';
-import { logger as runtimeLogger } from '../lambda/runtime/logger';
-import { createSqsWorkerHandler, toError } from '../lambda/runtime/sqs-worker';
-import { sdkPersistenceLayer } from '../lambda/runtime/idempotency/sdk';
+import { logger as runtimeLogger } from '../packages/runtime/src/logger';
+import { createSqsWorkerHandler, toError } from '../packages/runtime/src/sqs-worker';
+import { sdkPersistenceLayer } from '../packages/runtime/src/idempotency/sdk';
 
 type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
@@ -164,7 +163,7 @@ describe('idempotency against a local DynamoDB (dynalite)', () => {
     try {
       const handler = loadBundledHandler<SqsHandler>('sqs-worker/example');
       await expect(handler(sqsEvent([sqsRecord('no-sdk-layer', order('o-1'))]), lambdaContext()))
-        .rejects.toThrow("persistence layer 'sdk' is not in this bundle: import cdk-serverless-patterns/runtime/idempotency/sdk");
+        .rejects.toThrow("persistence layer 'sdk' is not in this bundle: import @cdk-serverless-patterns/runtime/idempotency/sdk");
     } finally {
       delete process.env.IDEMPOTENCY_PERSISTENCE_LAYER;
     }
@@ -358,7 +357,7 @@ describe('raw bodies', () => {
  * INFO to process.stdout, WARN and ERROR to process.stderr) instead of printing them.
  */
 async function captureLogs<T>(fn: () => Promise<T>): Promise<{ result: T; logs: Array<Record<string, unknown>> }> {
-  const powertools = runtimeLogger as unknown as Logger;
+  const powertools = runtimeLogger;
   const previous = powertools.getLevelName();
   const chunks: string[] = [];
   const capture = (chunk: string | Uint8Array) => { chunks.push(String(chunk)); return true; };

@@ -1,5 +1,5 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
-import { parseStreamFailureRecord } from '../lambda/runtime/stream-worker';
+import { parseStreamFailureRecord } from '../packages/runtime/src/stream-worker';
 import { goodRecordsAtRisk, retriesToIsolate } from '../lib/stream-worker/settings';
 import { kinesisRecord } from './support/stream-events';
 import { sequenceOf, StreamHandler, StreamMappingModel, StreamMappingModelOptions } from './support/stream-mapping-model';

@@ -1,8 +1,8 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
-import { AttributeValue, unmarshallImage, UnsupportedAttributeValueError } from '../lambda/runtime/dynamodb-image';
+import { AttributeValue, unmarshallImage, UnsupportedAttributeValueError } from '../packages/runtime/src/dynamodb-image';
 import {
   createStreamWorkerHandler, DynamoDbChange, KinesisItem, NotAStreamFailureRecordError, parseStreamFailureRecord, StreamItem,
-} from '../lambda/runtime/stream-worker';
+} from '../packages/runtime/src/stream-worker';
 import { customerTotalUpdate, orderSummaryChange, parseOrderEvent } from '../lambda/stream-worker/order-projection';
 import { lambdaContext } from './support/lambda';
 import { dynamoDbRecord, kinesisRecord } from './support/stream-events';
@@ -180,7 +180,7 @@ describe('logs of a failed batch', () => {
       let create!: typeof createStreamWorkerHandler;
       jest.isolateModules(() => {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        create = require('../lambda/runtime/stream-worker').createStreamWorkerHandler;
+        create = require('../packages/runtime/src/stream-worker').createStreamWorkerHandler;
       });
       const handler = create(() => { throw 'rejected'; });
       const batch = [kinesisRecord(1, '{}')];

@@ -1,7 +1,7 @@
 import { CreateTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { KinesisStreamRecord } from 'aws-lambda';
-import { parseStreamFailureRecord } from '../lambda/runtime/stream-worker';
+import { parseStreamFailureRecord } from '../packages/runtime/src/stream-worker';
 import { LocalDynamo, startLocalDynamo } from './support/dynalite';
 import { LocalKinesis, startLocalKinesis } from './support/kinesalite';
 import { lambdaContext, loadBundledHandler } from './support/lambda';

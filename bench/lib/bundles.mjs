@@ -34,7 +34,9 @@ const root = join(dirname(new URL(import.meta.url).pathname), '..', '..');
 const lambdaDir = join(root, 'lambda');
 const entriesDir = join(root, 'bench', 'fixtures', 'entries');
 const childScript = join(root, 'bench', 'children', 'cold-init.cjs');
-const sdkLayerModule = join(lambdaDir, 'runtime', 'idempotency', 'sdk.ts');
+// The built module the handlers' own import resolves to (esbuild's `module` condition), so the
+// registration lands in the same copy of the runtime the handler uses.
+const sdkLayerModule = join(root, 'packages', 'runtime', 'lib', 'esm', 'idempotency', 'sdk.js');
 
 function findHandlers(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -84,14 +86,14 @@ async function prepare(tmp, log) {
     // Handlers built on createSqsWorkerHandler read IDEMPOTENCY_TABLE_NAME: measure both modes,
     // and idempotency on with Powertools' own DynamoDBPersistenceLayer (IDEMPOTENCY_PERSISTENCE_LAYER=sdk),
     // the layer the default (signed HTTP) replaces. The shipped bundles do not carry it (a handler
-    // gets it by importing lambda/runtime/idempotency/sdk), so that row runs the same source built
+    // gets it by importing @cdk-serverless-patterns/runtime/idempotency/sdk), so that row runs the same source built
     // with the shipped options and that module injected: what a user who picks the SDK layer ships.
     const idempotent = readFileSync(shipped, 'utf8').includes('IDEMPOTENCY_TABLE_NAME');
     const modes = idempotent ? ['off', 'on', 'on-sdk'] : ['n/a'];
     for (const mode of modes) {
       if (mode === 'on-sdk') {
         const withSdk = await bundle(h.entry, join(tmp, 'with-sdk-layer', h.name, 'index.js'), { ...bundleOptions, inject: [sdkLayerModule] });
-        variants.push({ group: 'handler', handler: h.name, label: h.name, build: 'shipped options + lambda/runtime/idempotency/sdk', file: withSdk, mode, fixture });
+        variants.push({ group: 'handler', handler: h.name, label: h.name, build: 'shipped options + @cdk-serverless-patterns/runtime/idempotency/sdk', file: withSdk, mode, fixture });
         continue;
       }
       variants.push({ group: 'handler', handler: h.name, label: h.name, build: 'shipped (npm run bundle)', file: shipped, mode, fixture });

@@ -2,7 +2,7 @@
 // function, batches of 10 and 100, idempotency off and on (dynalite). Modes alternate per round.
 import { build } from 'esbuild';
 import { join, dirname } from 'node:path';
-import { bundleOptions } from '../../scripts/bundle-handlers.mjs';
+import { bundleOptions, ensureRuntimeBuilt } from '../../scripts/bundle-handlers.mjs';
 import { median, runNode } from './stats.mjs';
 
 const root = join(dirname(new URL(import.meta.url).pathname), '..', '..');
@@ -15,6 +15,7 @@ const FIFO_BATCH = 10;
 
 export async function benchThroughput({ tmp, rounds, samples, sampleMs, dynamo, log }) {
   const bundle = join(tmp, 'throughput', 'runtime.js');
+  ensureRuntimeBuilt();
   await build({ ...bundleOptions, entryPoints: [join(root, 'bench', 'fixtures', 'throughput-entry.ts')], outfile: bundle });
   const env = {
     POWERTOOLS_SERVICE_NAME: 'bench',

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { logger } from '../runtime/logger';
+import { logger } from '@cdk-serverless-patterns/runtime/logger';
 import { handleAsyncEvent } from './example';
 
 /**

@@ -1,6 +1,6 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { LambdaInvokeClient } from '../runtime/aws/lambda-invoke';
-import { logger } from '../runtime/logger';
+import { LambdaInvokeClient } from '@cdk-serverless-patterns/runtime/aws/lambda-invoke';
+import { logger } from '@cdk-serverless-patterns/runtime/logger';
 import { redriveBatch } from './redrive';
 
 /**

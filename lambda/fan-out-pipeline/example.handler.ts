@@ -1,5 +1,5 @@
-import { logger } from '../runtime/logger';
-import { createSqsWorkerHandler } from '../runtime/sqs-worker';
+import { logger } from '@cdk-serverless-patterns/runtime/logger';
+import { createSqsWorkerHandler } from '@cdk-serverless-patterns/runtime/sqs-worker';
 import { extractS3Objects } from './s3-object';
 
 /**

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { logger } from '../runtime/logger';
+import { logger } from '@cdk-serverless-patterns/runtime/logger';
 import { createRouter } from './http';
 import { routes } from './quotes';
 

@@ -1,6 +1,6 @@
-import { logger } from '../runtime/logger';
-import { createSqsWorkerHandler } from '../runtime/sqs-worker';
-import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from '../runtime/task-token';
+import { logger } from '@cdk-serverless-patterns/runtime/logger';
+import { createSqsWorkerHandler } from '@cdk-serverless-patterns/runtime/sqs-worker';
+import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from '@cdk-serverless-patterns/runtime/task-token';
 import { ApprovalRequest, approveOrder } from './order-saga';
 import { SagaBusinessError } from './saga-event';
 

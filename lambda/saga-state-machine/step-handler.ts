@@ -1,11 +1,8 @@
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { Context } from 'aws-lambda';
-import { createPersistenceLayer, keyPrefixFromEnv } from '../runtime/idempotency';
-import { logger } from '../runtime/logger';
+import { runInvocation, withLogKeys } from '@cdk-serverless-patterns/runtime/invocation';
+import { createIdempotentRunner } from '@cdk-serverless-patterns/runtime/idempotency/runner';
+import { logger } from '@cdk-serverless-patterns/runtime/logger';
 import { SagaBusinessError, SagaStepEvent } from './saga-event';
-
-/** Marks whether the step body ran in this invocation (false: Powertools returned the stored result). */
-interface Invocation { ran: boolean }
 
 /**
  * Counts the runs of a step body per idempotency key, for the `simulate.unavailable` switch only
@@ -40,41 +37,30 @@ export function createStepHandler<T>(
   message: string,
   work: (event: SagaStepEvent, attempt: number) => T,
 ): (event: SagaStepEvent, context: Context) => Promise<T> {
-  const tableName = process.env.IDEMPOTENCY_TABLE_NAME;
-  if (!tableName) {
+  // The runtime's one idempotency wiring, keyed on `idempotencyKey` whatever IDEMPOTENCY_KEY_PATH says.
+  const idempotency = createIdempotentRunner({ eventKeyJmesPath: 'idempotencyKey' }, { eventKeyJmesPath: 'idempotencyKey', expiresAfterSeconds: 3600 });
+  if (!idempotency) {
     // Every call fails (the step is never run without idempotency); the module still loads.
     return async () => {
       throw Object.assign(new Error('IDEMPOTENCY_TABLE_NAME is not set: the saga step handlers keep their idempotency '
         + 'records in that DynamoDB table (partition key "id", TTL attribute "expiration")'), { name: 'IdempotencyTableNotSetError' });
     };
   }
-  const config = new IdempotencyConfig({ eventKeyJmesPath: 'idempotencyKey', throwOnNoIdempotencyKey: true });
   const attempts = new SimulatedAttempts();
-  const body = async (event: SagaStepEvent, invocation: Invocation): Promise<T> => {
-    invocation.ran = true;
-    return work(event, attempts.next(event));
-  };
-  // The persistence layer (signed HTTP; this bundle does not carry Powertools' SDK layer, see
-  // runtime/idempotency/sdk) loads on first use; a failure surfaces on each call.
-  const idempotent = createPersistenceLayer(tableName).then((persistenceStore) => makeIdempotent(body,
-    // Hash only argument 0 (the event) at `idempotencyKey`; argument 1 is the invocation marker.
-    { persistenceStore, config, dataIndexArgument: 0, keyPrefix: keyPrefixFromEnv() }));
-  idempotent.catch(() => undefined);
-  const runOnce = async (event: SagaStepEvent, invocation: Invocation): Promise<T> => (await idempotent)(event, invocation);
 
-  return async (event: SagaStepEvent, context: Context): Promise<T> => {
-    logger.addContext(context);
-    // In-progress records expire with this invocation's remaining time, so a retry after a
-    // timeout is not blocked by the record the timed-out attempt left behind.
-    config.registerLambdaContext(context);
+  return (event, context) => runInvocation(context, () => withLogKeys({ step: event?.step, idempotencyKey: event?.idempotencyKey }, async () => {
     if (typeof event?.idempotencyKey !== 'string' || event.idempotencyKey.length === 0) {
       throw new SagaBusinessError('MissingIdempotencyKeyError', 'the event has no idempotencyKey');
     }
-    const invocation: Invocation = { ran: false };
-    const result = await runOnce(event, invocation);
-    logger.info(message, {
-      step: event.step, idempotencyKey: event.idempotencyKey, replayed: !invocation.ran, orderId: event.input?.orderId,
+    // In-progress records expire with this invocation's remaining time, so a retry after a
+    // timeout is not blocked by the record the timed-out attempt left behind.
+    const once = await idempotency.forInvocation(context);
+    let ran = false;
+    const result = await once(event, async () => {
+      ran = true;
+      return work(event, attempts.next(event));
     });
+    logger.info(message, { replayed: !ran, orderId: event.input?.orderId });
     return result;
-  };
+  }));
 }

@@ -1,5 +1,5 @@
-import { logger } from '../runtime/logger';
-import { createScheduledJobHandler } from '../runtime/scheduled-job';
+import { logger } from '@cdk-serverless-patterns/runtime/logger';
+import { createScheduledJobHandler } from '@cdk-serverless-patterns/runtime/scheduled-job';
 import { reportWindow } from './report';
 
 /** Example job deployed by the demo app: the nightly report, once per occurrence. */

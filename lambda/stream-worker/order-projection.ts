@@ -2,7 +2,7 @@
  * Pure logic of the example stream workers: what an order event or an order change does to the
  * read model, as DynamoDB requests. Kept apart from the handlers so it can be tested alone.
  */
-import type { DynamoDbChange, KinesisItem } from '../runtime/stream-worker';
+import type { DynamoDbChange, KinesisItem } from '@cdk-serverless-patterns/runtime/stream-worker';
 
 export class InvalidOrderEventError extends Error {
   constructor(message: string) {

@@ -1,4 +1,4 @@
-import { DynamoDBHttpClient } from '../runtime/aws/dynamodb';
+import { DynamoDBHttpClient } from '@cdk-serverless-patterns/runtime/aws/dynamodb';
 import type { ProjectionRequest } from './order-projection';
 
 // The runtime's signed HTTP client (already in the bundle for idempotency): two item writes do

@@ -1,5 +1,5 @@
-import { logger } from '../runtime/logger';
-import { createStreamWorkerHandler } from '../runtime/stream-worker';
+import { logger } from '@cdk-serverless-patterns/runtime/logger';
+import { createStreamWorkerHandler } from '@cdk-serverless-patterns/runtime/stream-worker';
 import { InvalidOrderEventError, orderSummaryChange } from './order-projection';
 import { applyToReadModel } from './read-model-table';
 

@@ -42,7 +42,7 @@ export interface ScheduledJobFunctionOptions extends PatternFunctionProps {
    */
   readonly retryAttempts?: number;
   /**
-   * Run each occurrence once (Powertools idempotency keyed on the execution id, in DynamoDB).
+   * Run each occurrence once (Powertools idempotency keyed on the schedule and the scheduled time, in DynamoDB).
    * @default true
    */
   readonly idempotency?: boolean;
@@ -78,7 +78,7 @@ export interface ScheduledJobFunctionOptions extends PatternFunctionProps {
 export class ScheduledJobTarget {
   /**
    * A Lambda function created with the library defaults from your code. Wrap the job with
-   * `createScheduledJobHandler` (`cdk-serverless-patterns/runtime/scheduled-job`) so it runs once
+   * `createScheduledJobHandler` (`@cdk-serverless-patterns/runtime/scheduled-job`) so it runs once
    * per occurrence and emits the success metric the missed-run alarm watches.
    */
   public static handler(handler: HandlerCode, options: ScheduledJobFunctionOptions = {}): ScheduledJobTarget {

@@ -140,7 +140,7 @@ function validateProps(where: PathScope, props: ServerlessFunctionProps): void {
     // the bundled handlers do not, so every idempotent call would fail at run time.
     invalidProp(where, 'environment', `sets IDEMPOTENCY_PERSISTENCE_LAYER=sdk, and the bundled handler '${props.handler.bundledName}' `
       + 'ships only the default signed-HTTP idempotency layer', 'remove IDEMPOTENCY_PERSISTENCE_LAYER, or bundle a handler of your own '
-      + 'that imports cdk-serverless-patterns/runtime/idempotency/sdk and pass it with HandlerCode.fromAsset()');
+      + 'that imports @cdk-serverless-patterns/runtime/idempotency/sdk and pass it with HandlerCode.fromAsset()');
   }
   if (!props.vpc) {
     const vpcOnly = (['vpcSubnets', 'securityGroups'] as const).filter((name) => props[name] !== undefined);

@@ -115,7 +115,7 @@ export interface SqsWorkerOptions extends PatternFunctionProps, PatternAlarmProp
 export interface SqsWorkerProps extends SqsWorkerOptions {
   /**
    * The worker code. Wrap your per-record function with `createSqsWorkerHandler` from
-   * `cdk-serverless-patterns/runtime/sqs-worker` so it returns partial batch responses.
+   * `@cdk-serverless-patterns/runtime/sqs-worker` so it returns partial batch responses.
    */
   readonly handler: HandlerCode;
   /**

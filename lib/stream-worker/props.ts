@@ -51,7 +51,7 @@ export interface StreamWorkerIdempotencyProps {
 export interface StreamWorkerProps extends PatternFunctionProps, PatternAlarmProps {
   /**
    * The worker code. Wrap your per-record function with `createStreamWorkerHandler` from
-   * `cdk-serverless-patterns/runtime/stream-worker`: it stops at the first failure of a batch and
+   * `@cdk-serverless-patterns/runtime/stream-worker`: it stops at the first failure of a batch and
    * reports it, as this worker's retry semantics assume.
    */
   readonly handler: HandlerCode;

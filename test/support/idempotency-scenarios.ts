@@ -13,8 +13,8 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Context } from 'aws-lambda';
 import { lambdaContext } from './lambda';
-import { DynamoDBHttpClient } from '../../lambda/runtime/aws/dynamodb';
-import { DynamoDBHttpPersistenceLayer } from '../../lambda/runtime/idempotency/dynamodb-http-persistence-layer';
+import { DynamoDBHttpClient } from '../../packages/runtime/src/aws/dynamodb';
+import { DynamoDBHttpPersistenceLayer } from '../../packages/runtime/src/idempotency/dynamodb-http-persistence-layer';
 
 /**
  * The idempotency scenarios, written once and run against any DynamoDB implementation

@@ -10,17 +10,30 @@ export type { PersistenceLayerFactory, PersistenceLayerOption } from '../types';
  * - `sdk`: Powertools' own `DynamoDBPersistenceLayer` on `@aws-sdk/client-dynamodb` (which the
  *   Lambda Node.js runtime ships): pick it to use the SDK's credential chain, its retry
  *   configuration or its middleware. It is in a bundle only if the handler imports
- *   `cdk-serverless-patterns/runtime/idempotency/sdk` (see {@link registerPersistenceLayer}),
+ *   `@cdk-serverless-patterns/runtime/idempotency/sdk` (see {@link registerPersistenceLayer}),
  *   so a handler that does not use it does not carry it.
  * The handlers also read `IDEMPOTENCY_PERSISTENCE_LAYER` (`http` or `sdk`).
  */
 export type PersistenceLayerKind = 'http' | 'sdk';
 
+/**
+ * A configuration the idempotency wiring cannot work with (a bad `IDEMPOTENCY_PERSISTENCE_LAYER`,
+ * a layer the bundle does not carry). Every runtime module fails the invocation with it, never the
+ * module load: see `createIdempotentRunner`.
+ */
+export class IdempotencyConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IdempotencyConfigurationError';
+  }
+}
+
 /** The kind the environment asks for: `IDEMPOTENCY_PERSISTENCE_LAYER`, else `http`. */
 export function persistenceLayerKind(option?: PersistenceLayerKind, env: Record<string, string | undefined> = process.env): PersistenceLayerKind {
   const value = option ?? env.IDEMPOTENCY_PERSISTENCE_LAYER ?? 'http';
   if (value !== 'http' && value !== 'sdk') {
-    throw new Error(`IDEMPOTENCY_PERSISTENCE_LAYER must be 'http' or 'sdk' (given '${value}')`);
+    const source = option === undefined ? 'IDEMPOTENCY_PERSISTENCE_LAYER' : 'the persistenceLayer option';
+    throw new IdempotencyConfigurationError(`${source} must be 'http' or 'sdk' (given '${value}')`);
   }
   return value;
 }
@@ -47,7 +60,7 @@ export async function createPersistenceLayer(tableName: string, option?: Persist
   const factory = registered.get(kind);
   if (factory) return await factory(tableName) as BasePersistenceLayer;
   if (kind === 'sdk') {
-    throw new Error("persistence layer 'sdk' is not in this bundle: import cdk-serverless-patterns/runtime/idempotency/sdk");
+    throw new IdempotencyConfigurationError("persistence layer 'sdk' is not in this bundle: import @cdk-serverless-patterns/runtime/idempotency/sdk");
   }
   const { DynamoDBHttpPersistenceLayer } = await import('./dynamodb-http-persistence-layer');
   return new DynamoDBHttpPersistenceLayer({ tableName });

@@ -5,8 +5,8 @@ import {
   SqsFifoPartialProcessorAsync,
   processPartialResponse,
 } from '@aws-lambda-powertools/batch';
-import type { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
-import { resolveIdempotency, ResolvedIdempotency } from './idempotency';
+import { createIdempotentRunner } from './idempotency/runner';
+import { runInvocation, withLogKeys } from './invocation';
 import { logger } from './logger';
 import type { LambdaContext, PersistenceLayerOption, SqsBatchResponse, SqsEvent, SqsRecord } from './types';
 
@@ -42,7 +42,7 @@ export interface SqsIdempotencyOptions {
    * (the same DynamoDB requests as Powertools' layer, sent by a small signed HTTP client, a few
    * ms of cold start); `sdk` is Powertools' `DynamoDBPersistenceLayer` on the AWS SDK v3 (about
    * 50 ms more cold start; the SDK's credential chain and configuration), available once the
-   * handler imports `cdk-serverless-patterns/runtime/idempotency/sdk`; or a factory
+   * handler imports `@cdk-serverless-patterns/runtime/idempotency/sdk`; or a factory
    * `(tableName) => BasePersistenceLayer` (that module's `sdkPersistenceLayer`, or your own).
    * @default - `IDEMPOTENCY_PERSISTENCE_LAYER`, else 'http'
    */
@@ -125,37 +125,6 @@ function parseBody(record: SqsRecord, mode: 'json' | 'raw'): unknown {
   }
 }
 
-type RunRecord = (record: SqsRecord, body: unknown, context: LambdaContext) => Promise<unknown>;
-
-interface IdempotentRun {
-  readonly config: IdempotencyConfig;
-  readonly run: RunRecord;
-}
-
-/**
- * Wraps `run` with Powertools idempotency. Powertools idempotency (with its JMESPath engine) and
- * the persistence layer load here, in the background of the cold start, and only when idempotency
- * is on: a worker without it does not pay for them. import(), not require(): esbuild keeps the
- * ESM build, and for `sdk` the DynamoDB client loads only then.
- */
-function makeIdempotentRun(run: RunRecord, idempotency: ResolvedIdempotency): Promise<IdempotentRun> {
-  const ready = Promise.all([import('@aws-lambda-powertools/idempotency'), import('./idempotency')])
-    .then(async ([{ IdempotencyConfig: Config, makeIdempotent }, { createPersistenceLayer }]) => {
-      const config = new Config({
-        eventKeyJmesPath: idempotency.eventKeyJmesPath,
-        expiresAfterSeconds: idempotency.expiresAfterSeconds,
-        throwOnNoIdempotencyKey: true,
-      });
-      const persistenceStore = await createPersistenceLayer(idempotency.tableName, idempotency.persistenceLayer);
-      // Hash the SQS record (argument 0), not the parsed body or the context.
-      return { config, run: makeIdempotent(run, { persistenceStore, config, dataIndexArgument: 0, keyPrefix: idempotency.keyPrefix }) };
-    });
-  // A failure here (no region, a bad or absent IDEMPOTENCY_PERSISTENCE_LAYER) fails each invocation that
-  // awaits it; it must not crash the process as an unhandled rejection before the first one.
-  ready.catch(() => undefined);
-  return ready;
-}
-
 /** The failures in the order SQS delivered the records (Powertools lists them as they settle). */
 function inDeliveryOrder(records: SqsRecord[], failures: SqsBatchResponse['batchItemFailures']) {
   const position = new Map(records.map((r, i) => [r.messageId, i]));
@@ -187,39 +156,38 @@ export function createSqsWorkerHandler<TBody = unknown, TResult = unknown>(
   const fifo = options.fifo ?? process.env.SQS_WORKER_FIFO === 'true';
   const skipGroupOnError = (options.fifoFailureScope ?? 'group') === 'group';
   const bodyMode = options.body ?? 'json';
-  const idempotency = resolveIdempotency(options.idempotency, { eventKeyJmesPath: 'messageId', expiresAfterSeconds: 3600 });
+  const idempotency = createIdempotentRunner(options.idempotency, { eventKeyJmesPath: 'messageId', expiresAfterSeconds: 3600 });
 
-  const run: RunRecord = async (record, body, context) => {
+  const run = async (body: unknown, record: SqsRecord, context: LambdaContext) => {
     try {
       return await recordFunction(body as TBody, record, context);
     } catch (thrown) {
       throw toError(thrown);
     }
   };
-  const idempotent = idempotency ? makeIdempotentRun(run, idempotency) : undefined;
 
-  return async (event: SqsEvent, context: LambdaContext): Promise<SqsBatchResponse> => {
-    logger.addContext(context);
-    const wrapped = await idempotent;
-    wrapped?.config.registerLambdaContext(context as Parameters<IdempotencyConfig['registerLambdaContext']>[0]);
-    const processBody = wrapped?.run ?? run;
+  const processBatch = async (event: SqsEvent, context: LambdaContext): Promise<SqsBatchResponse> => {
+    // A bad idempotency configuration fails the invocation here, before any record runs.
+    const once = await idempotency?.forInvocation(context);
     const errors: Error[] = [];
     let inProgress = 0;
-    const handleRecord = async (record: SqsRecord) => {
+    const handleRecord = (record: SqsRecord) => withLogKeys(recordLogKeys(record, fifo), async () => {
       try {
-        return await processBody(record, parseBody(record, bodyMode), context);
+        const body = parseBody(record, bodyMode);
+        // The SQS record is what the key is read from; the body reaches the function through the closure only.
+        return once ? await once(record, () => run(body, record, context)) : await run(body, record, context);
       } catch (thrown) {
         const error = toError(thrown);
         if (error.name === IN_PROGRESS) {
           inProgress++;
-          logger.info('duplicate delivery while the first is still in progress; handed back to SQS', { messageId: record.messageId });
+          logger.info('duplicate delivery while the first is still in progress; handed back to SQS');
         } else {
           errors.push(error);
-          logger.error('record failed', { messageId: record.messageId, error });
+          logger.error('record failed', { error });
         }
         throw error;
       }
-    };
+    });
     const records = event.Records as Parameters<typeof processPartialResponse>[0]['Records'];
     const batch = { Records: records };
     // throwOnFullBatchFailure off: this function decides below, knowing why each record failed.
@@ -242,4 +210,18 @@ export function createSqsWorkerHandler<TBody = unknown, TResult = unknown>(
     }
     return { batchItemFailures };
   };
+
+  return (event, context) => runInvocation(context, () => processBatch(event, context));
+}
+
+/**
+ * The keys on every log line of a record: its `messageId`, and its message group. On a standard
+ * queue a `MessageGroupId` marks the tenant of an SQS fair queue (`tenantId`); on a FIFO queue it
+ * is the ordering group (`messageGroupId`).
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-fair-queues.html
+ */
+function recordLogKeys(record: SqsRecord, fifo: boolean): Record<string, unknown> {
+  const group = record.attributes?.MessageGroupId;
+  if (group === undefined) return { messageId: record.messageId };
+  return fifo ? { messageId: record.messageId, messageGroupId: group } : { messageId: record.messageId, tenantId: group };
 }

@@ -1,4 +1,4 @@
-import type { DynamoDBRecord, KinesisStreamRecord } from 'aws-lambda';
+import type { DynamoDBRecord, KinesisStreamRecord } from './types';
 
 /**
  * A failure record Lambda writes for a discarded stream batch, read back for recovery.

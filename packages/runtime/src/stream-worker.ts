@@ -1,11 +1,11 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type {
-  Context, DynamoDBRecord, DynamoDBStreamEvent, KinesisStreamEvent, KinesisStreamRecord,
-} from 'aws-lambda';
+  DynamoDBRecord, DynamoDBStreamEvent, KinesisStreamEvent, KinesisStreamRecord, LambdaContext as Context,
+} from './types';
 import { AttributeValue, unmarshallImage } from './dynamodb-image';
+import { createIdempotentRunner } from './idempotency/runner';
+import { runInvocation, withLogKeys } from './invocation';
 import { logger } from './logger';
-import { createPersistenceLayer, resolveIdempotency } from './idempotency';
 
 export { parseStreamFailureRecord, NotAStreamFailureRecordError } from './stream-failure-record';
 export type { StreamFailureRecord } from './stream-failure-record';
@@ -39,6 +39,7 @@ export interface DynamoDbChange<TItem = Record<string, unknown>> {
 
 export type StreamItem<TData = unknown> = KinesisItem<TData> | DynamoDbChange<TData extends Record<string, unknown> ? TData : Record<string, unknown>>;
 export type StreamRecord = KinesisStreamRecord | DynamoDBRecord;
+export type { DynamoDBRecord, DynamoDBStreamEvent, KinesisStreamEvent, KinesisStreamRecord, LambdaContext } from './types';
 
 /** What the user's per-record function receives. */
 export type StreamRecordFunction<TData = unknown, TResult = unknown> = (
@@ -181,55 +182,36 @@ export function createStreamWorkerHandler<TData = unknown, TResult = unknown>(
   options: StreamWorkerHandlerOptions = {},
 ): (event: KinesisStreamEvent | DynamoDBStreamEvent, context: Context) => Promise<StreamBatchResponse> {
   const dataMode = options.data ?? 'json';
-  const idempotency = resolveIdempotency(options.idempotency, { eventKeyJmesPath: 'eventID', expiresAfterSeconds: 86400 });
+  const idempotency = createIdempotentRunner(options.idempotency, { eventKeyJmesPath: 'eventID', expiresAfterSeconds: 86400 });
 
-  const run = async (record: StreamRecord, item: StreamItem<TData>, context: Context) => recordFunction(item, record, context);
-  let processItem = run;
-  let idempotencyConfig: IdempotencyConfig | undefined;
-  if (idempotency) {
-    const config = new IdempotencyConfig({
-      eventKeyJmesPath: idempotency.eventKeyJmesPath,
-      expiresAfterSeconds: idempotency.expiresAfterSeconds,
-      throwOnNoIdempotencyKey: true,
-    });
-    idempotencyConfig = config;
-    // Loaded only when idempotency is on; the store is the runtime's one choice (http or sdk).
-    const idempotent = createPersistenceLayer(idempotency.tableName, idempotency.persistenceLayer).then((persistenceStore) =>
-      makeIdempotent(run, {
-        persistenceStore,
-        config,
-        keyPrefix: idempotency.keyPrefix,
-        // Key on the stream record (argument 0), not on the decoded item or the context.
-        dataIndexArgument: 0,
-      }));
-    processItem = async (record, item, context) => (await idempotent)(record, item, context);
-  }
-
-  return async (event, context) => {
-    logger.addContext(context);
-    idempotencyConfig?.registerLambdaContext(context);
+  const processBatch = async (event: KinesisStreamEvent | DynamoDBStreamEvent, context: Context): Promise<StreamBatchResponse> => {
+    // A bad idempotency configuration fails the invocation here, before any record runs.
+    const once = await idempotency?.forInvocation(context);
     const records = (event.Records ?? []) as StreamRecord[];
     if (records.length === 0) return { batchItemFailures: [] };
     const kinesis = isKinesis(records[0]);
     let firstFailed: string | undefined;
 
-    const handleRecord = async (record: StreamRecord) => {
+    const handleRecord = (record: StreamRecord) => withLogKeys({ eventId: eventIdOf(record) }, async () => {
       const eventId = eventIdOf(record);
       if (firstFailed !== undefined) throw new SkippedAfterFailureError(eventId, firstFailed);
       try {
         const item = (isKinesis(record) ? decodeKinesis(record, dataMode) : decodeDynamoDb(record)) as StreamItem<TData>;
-        return await processItem(record, item, context);
+        // The stream record is what the key is read from; the decoded item reaches the function through the closure only.
+        const run = async () => recordFunction(item, record, context);
+        return once ? await once(record, run) : await run();
       } catch (thrown) {
         firstFailed = eventId;
         const error = toError(thrown);
-        logger.error('record failed; the rest of the batch waits for it', { eventId, error });
+        logger.error('record failed; the rest of the batch waits for it', { error });
         throw error;
       }
-    };
+    });
 
     const processor = new BatchProcessor(kinesis ? EventType.KinesisDataStreams : EventType.DynamoDBStreams);
     try {
-      const response = await processPartialResponse(event, handleRecord, processor, { context, processInParallel: false });
+      // Powertools types the event and context with @types/aws-lambda; these are subsets of those shapes.
+      const response = await processPartialResponse(event as never, handleRecord as never, processor, { context: context as never, processInParallel: false });
       if (response.batchItemFailures.length > 0) {
         logger.warn('batch stopped at a failed record', {
           records: records.length, processed: records.length - response.batchItemFailures.length, firstFailed,
@@ -243,4 +225,6 @@ export function createStreamWorkerHandler<TData = unknown, TResult = unknown>(
       throw err;
     }
   };
+
+  return (event, context) => runInvocation(context, () => processBatch(event, context));
 }

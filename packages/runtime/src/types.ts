@@ -16,7 +16,10 @@ export interface SqsRecordAttributes {
   readonly AWSTraceHeader?: string;
   /** FIFO queues only. */
   readonly SequenceNumber?: string;
-  /** FIFO queues only. */
+  /**
+   * FIFO queues: the ordering group. Standard queues: the tenant of an SQS fair queue, when the
+   * producer set one.
+   */
   readonly MessageGroupId?: string;
   /** FIFO queues only. */
   readonly MessageDeduplicationId?: string;
@@ -80,9 +83,17 @@ export interface RuntimeLogger {
   error(message: string, ...extra: LogExtra[]): void;
   /** Adds the invocation's context (request id, function name, cold start) to every line. */
   addContext(context: LambdaContext): void;
-  /** Adds keys to every following line of this execution environment. */
+  /**
+   * Adds keys to every following line: of this execution environment, or of the invocation when
+   * Lambda runs several at once (Powertools keeps them per invocation there). Inside a runtime
+   * handler, the record's keys are already on every line.
+   */
   appendKeys(attributes: Record<string, unknown>): void;
   removeKeys(keys: string[]): void;
+  /** Sets the level (`DEBUG`, `INFO`, `WARN`, `ERROR`, ...), as `POWERTOOLS_LOG_LEVEL` does at cold start. */
+  setLogLevel(level: string): void;
+  /** The current level's name. */
+  getLevelName(): string;
 }
 
 /**
@@ -99,3 +110,72 @@ export type PersistenceLayerFactory = (tableName: string) => object | Promise<ob
  * imports `runtime/idempotency/sdk`), or a {@link PersistenceLayerFactory}.
  */
 export type PersistenceLayerOption = 'http' | 'sdk' | PersistenceLayerFactory;
+
+/** One attribute value in DynamoDB JSON (as stream images carry it). */
+export interface DynamoDbAttributeValue {
+  readonly S?: string;
+  readonly N?: string;
+  readonly B?: string;
+  readonly BOOL?: boolean;
+  readonly NULL?: boolean;
+  readonly M?: { readonly [name: string]: DynamoDbAttributeValue };
+  readonly L?: readonly DynamoDbAttributeValue[];
+  readonly SS?: readonly string[];
+  readonly NS?: readonly string[];
+  readonly BS?: readonly string[];
+}
+
+/**
+ * A Kinesis record as Lambda delivers it (a subset of `@types/aws-lambda`'s `KinesisStreamRecord`).
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html
+ */
+export interface KinesisStreamRecord {
+  readonly awsRegion: string;
+  readonly eventID: string;
+  readonly eventName: string;
+  readonly eventSource: string;
+  readonly eventSourceARN: string;
+  readonly eventVersion: string;
+  readonly invokeIdentityArn: string;
+  readonly kinesis: {
+    /** Seconds since the epoch, with fractions. */
+    readonly approximateArrivalTimestamp: number;
+    /** The data, base64-encoded. */
+    readonly data: string;
+    readonly kinesisSchemaVersion: string;
+    readonly partitionKey: string;
+    readonly sequenceNumber: string;
+  };
+}
+
+/**
+ * A DynamoDB Streams record as Lambda delivers it (a subset of `@types/aws-lambda`'s `DynamoDBRecord`).
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html
+ */
+export interface DynamoDBRecord {
+  readonly awsRegion?: string;
+  readonly eventID?: string;
+  readonly eventName?: 'INSERT' | 'MODIFY' | 'REMOVE';
+  readonly eventSource?: string;
+  readonly eventSourceARN?: string;
+  readonly eventVersion?: string;
+  readonly dynamodb?: {
+    readonly ApproximateCreationDateTime?: number;
+    readonly Keys?: { readonly [name: string]: DynamoDbAttributeValue };
+    readonly NewImage?: { readonly [name: string]: DynamoDbAttributeValue };
+    readonly OldImage?: { readonly [name: string]: DynamoDbAttributeValue };
+    readonly SequenceNumber?: string;
+    readonly SizeBytes?: number;
+    readonly StreamViewType?: 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES';
+  };
+}
+
+/** The event Lambda sends for a Kinesis event source mapping. */
+export interface KinesisStreamEvent {
+  readonly Records: KinesisStreamRecord[];
+}
+
+/** The event Lambda sends for a DynamoDB Streams event source mapping. */
+export interface DynamoDBStreamEvent {
+  readonly Records: DynamoDBRecord[];
+}

@@ -145,6 +145,9 @@ function inDeliveryOrder(records: SqsRecord[], failures: SqsBatchResponse['batch
  *   still runs is handed back to SQS (a batch item failure) without failing the invocation.
  * - A batch in which every record fails for a real error fails the invocation
  *   (`FullBatchFailureError`), so the function's Errors alarm sees it.
+ * - Every log line of a record (the runtime's and those of `logger` in the record function) carries
+ *   its `messageId` and, when the producer set a `MessageGroupId`, `tenantId` on a standard queue
+ *   (an SQS fair queue's tenant) or `messageGroupId` on a FIFO queue.
  *
  * Call it once at module scope: the persistence layer and its client are created here, once
  * per cold start.

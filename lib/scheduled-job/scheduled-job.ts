@@ -17,6 +17,8 @@ import { missedRunWindow, withRunInterval } from './missed-run';
 import { JobSchedule, JobScheduleKind, resolveSchedule, ResolvedSchedule, validateTimeZone } from './schedule';
 import { bindTarget, jobTimeout, ScheduledJobTarget, ScheduledJobTargetKind, validateTarget } from './target';
 import { synthNote } from '../core/notes';
+import { rejectUnknownProps } from '../core/known-props';
+import { SCHEDULED_JOB_PROPS } from './known-props';
 
 /**
  * Retry policy of the schedule's target: how long EventBridge Scheduler keeps trying to deliver
@@ -171,6 +173,7 @@ export class ScheduledJob extends Construct {
 
   constructor(scope: Construct, id: string, props: ScheduledJobProps) {
     super(scope, id);
+    rejectUnknownProps(this, 'ScheduledJob', props, SCHEDULED_JOB_PROPS);
     this.expectedLoad = props.expectedLoad;
     const timeZone = props.timeZone ?? TimeZone.ETC_UTC;
     this.timeZoneName = validateTimeZone(this, timeZone);

@@ -16,7 +16,9 @@ step() { local name=$1; shift; local start=$SECONDS; "$@"; echo "package-code: $
 pacmak() { npx jsii-pacmak --rosetta-tablet .jsii.tabl.json --outdir dist "$@"; }
 
 step python pacmak --targets python
-step java pacmak --targets java
+# jsii-pacmak's Maven runs on a repository of its own in a temp folder unless told: share ~/.m2, which
+# the machine keeps between runs (and examples/java reads).
+step java pacmak --targets java --maven-local-repository "$HOME/.m2/repository"
 step go pacmak --targets go
 step dotnet pacmak --targets dotnet --code-only
 

@@ -2,7 +2,7 @@ import { AspectPriority, Aspects, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct, IConstruct } from 'constructs';
 import { outermost } from '../core/collect';
-import { invalidProp, warn } from '../core/validation';
+import { invalidProp } from '../core/validation';
 import { DASHBOARD_RENDERERS, DashboardRenderer } from './widgets';
 
 /** Properties of a ServerlessDashboard. */
@@ -21,8 +21,7 @@ export interface ServerlessDashboardProps {
    */
   readonly dashboardName?: string;
   /**
-   * Time range shown when the dashboard opens. A token (e.g. `Duration.hours(param.valueAsNumber)`)
-   * must be in seconds, minutes, hours or days.
+   * Time range shown when the dashboard opens.
    * @default Duration.hours(3)
    */
   readonly defaultInterval?: Duration;
@@ -54,11 +53,9 @@ export class ServerlessDashboard extends Construct {
       invalidProp(this, 'dashboardName', `must be 1 to 255 letters, digits, '-' or '_' (given '${name}')`,
         'use e.g. \'orders-on-call\'');
     }
-    const interval = props.defaultInterval ?? Duration.hours(3);
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: name,
-      // aws-cdk-lib renders defaultInterval with toIsoString(), which cannot take a token: give the start itself.
-      ...interval.isUnresolved() ? { start: tokenStart(this, interval) } : { defaultInterval: interval },
+      defaultInterval: props.defaultInterval ?? Duration.hours(3),
     });
     // Built just before synthesis (an aspect on itself), when every construct of the scope exists.
     Aspects.of(this).add({ visit: (node) => { if (node === this) this.render(); } }, { priority: AspectPriority.MUTATING });
@@ -89,31 +86,7 @@ export class ServerlessDashboard extends Construct {
       for (const row of rendererOf(construct)!.render(construct)) this.dashboard.addWidgets(...row);
     }
     this.rendered = shown;
-    if (shown.length === 0) {
-      warn(this, 'ServerlessDashboard.empty', `shows nothing: no construct of this library is under ${this.scope.node.path || 'the App'} `
-        + 'and none was added with addConstruct(), and an empty dashboard is still billed monthly. Set scope to the stack, Stage '
-        + 'or App that holds the constructs, call addConstruct(), or remove the dashboard');
-    }
   }
-}
-
-/** ISO 8601 designators of a duration amount in each unit aws-cdk-lib keeps a token in. */
-const ISO_DURATION: { [unit: string]: [string, string, (d: Duration) => number] } = {
-  seconds: ['PT', 'S', (d) => d.toSeconds()],
-  minutes: ['PT', 'M', (d) => d.toMinutes()],
-  hours: ['PT', 'H', (d) => d.toHours()],
-  days: ['P', 'D', (d) => d.toDays()],
-};
-
-/** The dashboard's relative start (`-PT3H`) from a token interval, in the unit it was given in. */
-function tokenStart(scope: Construct, interval: Duration): string {
-  const iso = ISO_DURATION[interval.unitLabel()];
-  if (!iso) {
-    invalidProp(scope, 'defaultInterval', `is a token in ${interval.unitLabel()}, and the dashboard's start is set in seconds, minutes, `
-      + 'hours or days', 'give it as Duration.minutes(param.valueAsNumber) (or seconds, hours, days)');
-  }
-  const [prefix, suffix, amount] = iso;
-  return `-${prefix}${Token.asString(amount(interval))}${suffix}`;
 }
 
 function rendererOf(construct: IConstruct): DashboardRenderer | undefined {

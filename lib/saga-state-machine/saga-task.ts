@@ -7,6 +7,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
+import { canonicalTaskInput, sortedKeys } from '../core/canonical-json';
 
 /** How long the saga waits for a callback. */
 export interface SagaCallbackOptions {
@@ -79,7 +80,8 @@ export interface SagaSqsSendMessageOptions {
   /** The queue; the state machine may call sqs:SendMessage on it only. */
   readonly queue: sqs.IQueue;
   /**
-   * The message body.
+   * The message body. An object input (`TaskInput.fromObject`) is rendered with its keys sorted, so
+   * an app in any jsii language gets the same definition.
    * @default - the step payload `{ step, idempotencyKey, input, results }` (compensations: `+ failure`)
    */
   readonly messageBody?: sfn.TaskInput;
@@ -95,7 +97,8 @@ export interface SagaSnsPublishOptions {
   /** The topic; the state machine may call sns:Publish on it only. */
   readonly topic: sns.ITopic;
   /**
-   * The message.
+   * The message. An object input (`TaskInput.fromObject`) is rendered with its
+   * keys sorted, so an app in any jsii language gets the same definition.
    * @default - the step payload `{ step, idempotencyKey, input, results }` (compensations: `+ failure`)
    */
   readonly message?: sfn.TaskInput;
@@ -118,7 +121,8 @@ export interface SagaEventBridgePutEventsOptions {
   /** The event's `detail-type`, e.g. `OrderPlaced`. */
   readonly detailType: string;
   /**
-   * The event's detail.
+   * The event's detail. An object input (`TaskInput.fromObject`) is rendered with its
+   * keys sorted, so an app in any jsii language gets the same definition.
    * @default - the step payload `{ step, idempotencyKey, input, results }` (compensations: `+ failure`)
    */
   readonly detail?: sfn.TaskInput;
@@ -172,7 +176,7 @@ const payloadOf = (context: SagaTaskContext) => sfn.TaskInput.fromObject(context
 /** The props the three DynamoDB tasks share. */
 const dynamoWrite = (options: SagaDynamoWriteOptions, c: SagaTaskContext) => ({
   comment: c.comment, table: options.table, conditionExpression: options.conditionExpression,
-  expressionAttributeNames: options.expressionAttributeNames, expressionAttributeValues: options.expressionAttributeValues,
+  expressionAttributeNames: sortedKeys(options.expressionAttributeNames), expressionAttributeValues: sortedKeys(options.expressionAttributeValues),
   resultPath: c.resultPath, taskTimeout: timeoutOf(c.timeout),
 });
 const withToken = (context: SagaTaskContext) => sfn.TaskInput.fromObject({ ...context.payload, taskToken: sfn.JsonPath.taskToken });
@@ -235,25 +239,25 @@ export class SagaTask {
 
   /** DynamoDB PutItem, directly from the state machine. The result is the PutItem response. */
   public static dynamoPutItem(options: SagaDynamoPutItemOptions): SagaTask {
-    return SagaTask.service('DynamoDB', (scope, id, c) => new tasks.DynamoPutItem(scope, id, { ...dynamoWrite(options, c), item: options.item }));
+    return SagaTask.service('DynamoDB', (scope, id, c) => new tasks.DynamoPutItem(scope, id, { ...dynamoWrite(options, c), item: sortedKeys(options.item) }));
   }
 
   /** DynamoDB UpdateItem, directly from the state machine. The result is the UpdateItem response. */
   public static dynamoUpdateItem(options: SagaDynamoUpdateItemOptions): SagaTask {
     return SagaTask.service('DynamoDB', (scope, id, c) => new tasks.DynamoUpdateItem(scope, id, {
-      ...dynamoWrite(options, c), key: options.key, updateExpression: options.updateExpression,
+      ...dynamoWrite(options, c), key: sortedKeys(options.key), updateExpression: options.updateExpression,
     }));
   }
 
   /** DynamoDB DeleteItem, directly from the state machine. The result is the DeleteItem response. */
   public static dynamoDeleteItem(options: SagaDynamoDeleteItemOptions): SagaTask {
-    return SagaTask.service('DynamoDB', (scope, id, c) => new tasks.DynamoDeleteItem(scope, id, { ...dynamoWrite(options, c), key: options.key }));
+    return SagaTask.service('DynamoDB', (scope, id, c) => new tasks.DynamoDeleteItem(scope, id, { ...dynamoWrite(options, c), key: sortedKeys(options.key) }));
   }
 
   /** SQS SendMessage, directly from the state machine (no callback). The result is `{ MessageId, ... }`. */
   public static sqsSendMessage(options: SagaSqsSendMessageOptions): SagaTask {
     return SagaTask.service('SQS', (scope, id, c) => new tasks.SqsSendMessage(scope, id, {
-      comment: c.comment, queue: options.queue, messageBody: options.messageBody ?? payloadOf(c),
+      comment: c.comment, queue: options.queue, messageBody: canonicalTaskInput(options.messageBody) ?? payloadOf(c),
       messageGroupId: options.messageGroupId,
       messageDeduplicationId: options.messageGroupId ? c.idempotencyKey : undefined,
       resultPath: c.resultPath, taskTimeout: timeoutOf(c.timeout),
@@ -263,7 +267,7 @@ export class SagaTask {
   /** SNS Publish, directly from the state machine. The result is `{ MessageId, ... }`. */
   public static snsPublish(options: SagaSnsPublishOptions): SagaTask {
     return SagaTask.service('SNS', (scope, id, c) => new tasks.SnsPublish(scope, id, {
-      comment: c.comment, topic: options.topic, message: options.message ?? payloadOf(c), subject: options.subject,
+      comment: c.comment, topic: options.topic, message: canonicalTaskInput(options.message) ?? payloadOf(c), subject: options.subject,
       resultPath: c.resultPath, taskTimeout: timeoutOf(c.timeout),
     }));
   }
@@ -272,7 +276,7 @@ export class SagaTask {
   public static eventBridgePutEvents(options: SagaEventBridgePutEventsOptions): SagaTask {
     return SagaTask.service('EventBridge', (scope, id, c) => new tasks.EventBridgePutEvents(scope, id, {
       comment: c.comment,
-      entries: [{ eventBus: options.eventBus, source: options.source, detailType: options.detailType, detail: options.detail ?? payloadOf(c) }],
+      entries: [{ eventBus: options.eventBus, source: options.source, detailType: options.detailType, detail: canonicalTaskInput(options.detail) ?? payloadOf(c) }],
       resultPath: c.resultPath, taskTimeout: timeoutOf(c.timeout),
     }));
   }

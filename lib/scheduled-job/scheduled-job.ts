@@ -17,6 +17,7 @@ import { missedRunWindow } from './missed-run';
 import { JobSchedule, JobScheduleKind, resolveSchedule, ResolvedSchedule, validateTimeZone } from './schedule';
 import { bindTarget, jobTimeout, ScheduledJobTarget, ScheduledJobTargetKind, validateTarget } from './target';
 import { synthNote } from '../core/notes';
+import { sortedKeys } from '../core/canonical-json';
 
 /**
  * Retry policy of the schedule's target: how long EventBridge Scheduler keeps trying to deliver
@@ -54,7 +55,8 @@ export interface ScheduledJobProps extends PatternAlarmProps {
   /**
    * JSON keys delivered to the target beside `scheduledTime`, `executionId`, `attemptNumber` and
    * `scheduleArn` (reserved). Strings may contain Scheduler context attributes such as
-   * `<aws.scheduler.execution-id>`.
+   * `<aws.scheduler.execution-id>`. Rendered with its keys sorted, so an app in any jsii language
+   * gets the same template (a Go map or a Java `Map.of` has no insertion order).
    * @default - only the occurrence fields
    */
   readonly payload?: { [key: string]: any };
@@ -187,7 +189,8 @@ export class ScheduledJob extends Construct {
       role: this.role,
       deadLetterQueue: this.deadLetterQueue,
       input: scheduler.ScheduleTargetInput.fromObject({
-        ...props.payload,
+        // Sorted keys: the same Input text whichever language the payload was written in.
+        ...sortedKeys(props.payload),
         scheduledTime: scheduler.ContextAttribute.scheduledTime,
         executionId: scheduler.ContextAttribute.executionId,
         attemptNumber: scheduler.ContextAttribute.attemptNumber,

@@ -247,16 +247,10 @@ export class StreamWorker extends Construct {
     if (reserved === undefined || !areResolved(reserved, factor)) return concurrency;
     enforce(this, 'reservedConcurrency', streamConcurrencyRule.check({ shardCount: shards, parallelizationFactor: factor, reservedConcurrency: reserved }));
     if (shards === undefined) {
-      // DynamoDB manages its stream's shards: no prop can give their number, so the fix differs.
-      const fix = source.kind === 'dynamodb'
-        ? 'DynamoDB manages the stream\'s shards (about one per table partition), so their number is never known at synth: '
-          + 'leave the function unreserved, or reserve at least the table\'s partitions x parallelizationFactor and acknowledge '
-          + 'this warning'
-        : 'Pass the shard count (StreamSource.kinesis(stream, { shardCount })) to check it, or leave the function unreserved';
       warn(this, 'StreamWorker.reservedConcurrencyUnknownShards',
         `reservedConcurrency ${reserved} covers ${Math.floor(reserved / factor)} shard(s) at parallelizationFactor ${factor}, `
         + 'and the shard count is not known at synth: if the stream has more shards, they wait for a free slot and fall '
-        + `behind. ${fix}.`);
+        + 'behind. Pass the shard count (StreamSource.kinesis(stream, { shardCount })) to check it, or leave the function unreserved.');
     }
     return concurrency;
   }

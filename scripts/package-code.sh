@@ -27,5 +27,6 @@ ls dist/java/io/github/cdk-serverless-patterns/cdk-serverless-patterns/*/cdk-ser
 test -f dist/go/cdkserverlesspatterns/go.mod
 test -n "$(ls -A dist/dotnet 2>/dev/null)" || { echo "jsii-pacmak generated no .NET code" >&2; exit 1; }
 # The translated README: the Python binding's docstrings carry Python, not TypeScript, examples.
-unzip -p dist/python/*.whl 'cdk_serverless_patterns/__init__.py' | grep -q "ServerlessGuardrails.of(app)"
+# (grep -c reads to the end: grep -q would close the pipe early and pipefail would see unzip's SIGPIPE.)
+unzip -p dist/python/*.whl 'cdk_serverless_patterns/__init__.py' | grep -c "ServerlessGuardrails.of(app)" >/dev/null
 echo "package-code: python wheel + sdist, java jar, go module (built), dotnet (sources) in dist/"

@@ -6,7 +6,8 @@ import { renderCostTable } from '../lib/cost/table';
 
 const ARM = 0.0000133334;
 const UNCONFIRMED = ['provisionedDurationArm64PerGbSecond', 'lambdaLogsNext20TbPerGb', 'lambdaLogsAfter30TbPerGb',
-  'lambdaLogsOver50TbPerGb', 'sqsEventPollerUnitPerHour', 'kinesisOnDemandAdvantageDataInPerGb', 'kinesisOnDemandAdvantageDataOutPerGb'];
+  'lambdaLogsOver50TbPerGb', 'sqsEventPollerUnitPerHour', 'kinesisOnDemandAdvantageDataInPerGb', 'kinesisOnDemandAdvantageDataOutPerGb',
+  'durableDataWrittenPerGb', 'durableDataRetainedPerGbMonth'];
 
 function appWith(build: (stack: Stack) => void, props: Parameters<typeof ServerlessCostReport.of>[1] = {}): ServerlessCostReportResult {
   const app = new App();

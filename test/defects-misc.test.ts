@@ -74,7 +74,7 @@ describe('HandlerCode.bundled with a name that is not bundled', () => {
       message = (error as Error).message;
     }
     expect(message).toBe("cdk-serverless-patterns: HandlerCode.bundled('sqs-worker/exmaple') names no bundled handler. The bundled "
-      + 'handlers are: async-function/example, async-function/redrive, fan-out-pipeline/example, provisioned-api/example, '
+      + 'handlers are: async-function/example, async-function/redrive, durable-function/order-saga, fan-out-pipeline/example, provisioned-api/example, '
       + 'saga-state-machine/approve-order, saga-state-machine/charge-payment, saga-state-machine/create-shipment, '
       + 'saga-state-machine/refund-payment, saga-state-machine/release-inventory, saga-state-machine/reserve-inventory, '
       + 'scheduled-job/example, sqs-worker/example, stream-worker/example, stream-worker/read-model');

@@ -218,29 +218,6 @@ describe('one saga scenario table, two engines: Step Functions (aws-local-stepfu
     expect(attempts(sfn, 'Compensate charge-payment')).toEqual(Array(6).fill('CompensationError'));
     expect(attempts(durable, 'Compensate charge-payment')).toEqual(Array(6).fill('CompensationError'));
   });
-
-  test.each(['reserve-inventory', 'charge-payment', 'create-shipment'])(
-    'replay: interrupted after %s, the execution resumes in a new invocation without running completed actions again', async (step) => {
-      const pause = { [step]: [{ name: `pause-after-${step}`, waitSeconds: 60 }] };
-      const durable = await executeDurable(PLAIN, order(), { after: pause });
-      expect(durable.status).toBe('SUCCEEDED');
-      expect(durable.invocations).toBeGreaterThanOrEqual(2);
-      // Each action ran exactly once although the handler code ran from the top in every invocation.
-      expect(durable.calls.map((c) => c.state)).toEqual(['reserve-inventory', 'charge-payment', 'create-shipment']);
-      const uninterrupted = await executeDurable(PLAIN, order());
-      expect(uninterrupted.invocations).toBe(1);
-      expect(normalized(durable.output)).toEqual(normalized(uninterrupted.output));
-    });
-
-  test('replay into the rollback: interrupted before the failing step, each action and compensation still runs once', async () => {
-    const durable = await executeDurable([RESERVE, CHARGE, SHIP], order({ failStep: 'create-shipment' }), {
-      after: { 'charge-payment': [{ name: 'pause', waitSeconds: 60 }] },
-    });
-    expect(durable.invocations).toBeGreaterThanOrEqual(2);
-    expect(durable.calls.map((c) => c.state)).toEqual([
-      'reserve-inventory', 'charge-payment', 'create-shipment', 'Compensate charge-payment', 'Compensate reserve-inventory',
-    ]);
-  });
 });
 
 describe('durable saga: callback steps, waits and parallel groups', () => {

@@ -13,6 +13,7 @@ import { addStreamWorkerDemo } from './stream-worker';
 import { addScheduledJobDemo } from './scheduled-job';
 import { addServerlessDashboardDemo } from './serverless-dashboard';
 import { addPythonWorkerDemo } from './python-worker';
+import { addDurableFunctionDemo } from './durable-function';
 
 const app = new App();
 const env = { account: process.env.CDK_DEFAULT_ACCOUNT ?? '123456789012', region: process.env.CDK_DEFAULT_REGION ?? 'us-east-1' };
@@ -23,6 +24,8 @@ const orderWorker = addSqsWorkerDemo(stack, alarmTopic);
 addFanOutPipelineDemo(stack, alarmTopic);
 addAsyncFunctionDemo(stack, alarmTopic);
 const orderSaga = addSagaStateMachineDemo(stack, alarmTopic);
+// The same order saga as a Lambda durable function, beside the Step Functions one (docs/durable-functions.md compares them).
+addDurableFunctionDemo(stack, alarmTopic);
 addProvisionedApiDemo(stack, alarmTopic);
 addStreamWorkerDemo(stack, alarmTopic);
 addScheduledJobDemo(stack, alarmTopic, orderWorker, orderSaga);

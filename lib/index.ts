@@ -13,3 +13,4 @@ export * from './scheduled-job';
 export * from './dashboard';
 export * from './cost';
 export * from './vpc-endpoints';
+export * from './durable-function';

@@ -19,6 +19,7 @@ const SECTIONS: Array<{ folder: string; title: string; page?: string }> = [
   { folder: 'sqs-worker', title: 'SqsWorker', page: 'sqs-worker.md' },
   { folder: 'fan-out-pipeline', title: 'FanOutPipeline', page: 'fan-out-pipeline.md' },
   { folder: 'saga-state-machine', title: 'SagaStateMachine', page: 'saga-state-machine.md' },
+  { folder: 'durable-function', title: 'DurableFunction', page: 'durable-functions.md' },
   { folder: 'provisioned-api', title: 'ProvisionedApi', page: 'provisioned-api.md' },
   { folder: 'async-function', title: 'AsyncFunction', page: 'async-function.md' },
   { folder: 'stream-worker', title: 'StreamWorker', page: 'stream-worker.md' },

@@ -88,6 +88,9 @@ const CONFIGURED: { [name: string]: (scope: Construct, kit: ComplianceKit) => IC
     }),
     alarmTopic: kit.alarmTopic,
   }),
+  DurableFunction: (s, kit) => new lib.DurableFunction(s, 'Construct', {
+    handler: lib.HandlerCode.bundled('durable-function/order-saga'), ...functionProps(kit), reservedConcurrency: 10, alarmTopic: kit.alarmTopic,
+  }),
   ServerlessDashboard: (s) => new lib.ServerlessDashboard(s, 'Construct'),
   // Endpoints only (no function): nothing to configure beyond the VPC they serve.
   ServerlessVpcEndpoints: (s, kit) => new lib.ServerlessVpcEndpoints(s, 'Construct', {
@@ -135,6 +138,7 @@ const ACKNOWLEDGED: { [name: string]: string[] } = {
   ServerlessFunction: ['IAMNoInlinePolicy @ Construct', 'LambdaDLQ @ Construct'],
   StreamWorker: ['IAMNoInlinePolicy @ Construct/Function', 'LambdaDLQ @ Construct/Function'],
   ScheduledJob: ['IAMNoInlinePolicy @ Construct/Function', 'IAMNoInlinePolicy @ Construct/SchedulerRole', 'LambdaDLQ @ Construct/Function'],
+  DurableFunction: ['IAMNoInlinePolicy @ Construct/CheckpointPolicy', 'IAMNoInlinePolicy @ Construct/Function', 'LambdaDLQ @ Construct/Function'],
   ServerlessDashboard: [],
   ServerlessVpcEndpoints: ['EC2RestrictedCommonPorts @ Construct/Sqs', 'EC2RestrictedSSH @ Construct/Sqs'],
 };

@@ -165,7 +165,7 @@ describe('the demo app\'s report against an independent calculation', () => {
     expect(result.monthlyCost).toBeCloseTo(sum, 9);
     // Every construct with an expectedLoad is estimated; the saga's approval worker has none.
     expect(result.constructs.filter((c) => !c.estimated).map((c) => c.path)).toEqual(['ServerlessPatternsDemo/OrderSagaSteps/ApprovalWorker']);
-    expect(result.constructs).toHaveLength(10);
+    expect(result.constructs).toHaveLength(11);
   });
 });
 

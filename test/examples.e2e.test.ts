@@ -41,7 +41,7 @@ test('npx cdk synth writes the demo app to cdk.out without credentials', () => {
     const infos = Object.values(metadata).flat().filter((m) => m.type === 'aws:cdk:info').map((m) => m.data);
     expect(infos).toEqual(expect.arrayContaining([expect.stringMatching(/SPG-CONCURRENCY-BUDGET.*reserve 76 of the account limit 1000/)]));
     // The cost report wrote its JSON into the cloud assembly folder; the dashboard is in the template.
-    expect(JSON.parse(fs.readFileSync(path.join(outdir, 'serverless-cost.json'), 'utf8')).constructs).toHaveLength(12);
+    expect(JSON.parse(fs.readFileSync(path.join(outdir, 'serverless-cost.json'), 'utf8')).constructs).toHaveLength(13);
     expect(types).toContain('AWS::CloudWatch::Dashboard');
     const errors = Object.values(metadata).flat().filter((m) => m.type === 'aws:cdk:error');
     expect(errors).toEqual([]);

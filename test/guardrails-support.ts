@@ -92,6 +92,7 @@ export const LIBRARY_CONSTRUCTS: Array<[string, string, (scope: Construct) => IC
   ['ScheduledJob', 'scheduled-job', (s: Construct) => new lib.ScheduledJob(s, 'Construct', {
     schedule: lib.JobSchedule.cron('0 2 * * ? *'), target: lib.ScheduledJobTarget.handler(lib.HandlerCode.bundled('scheduled-job/example')),
   })],
+  ['DurableFunction', 'durable-function', (s: Construct) => new lib.DurableFunction(s, 'Construct', { handler: lib.HandlerCode.bundled('durable-function/order-saga') })],
   ['ServerlessDashboard', 'dashboard', (s: Construct) => new lib.ServerlessDashboard(s, 'Construct')],
   ['ServerlessVpcEndpoints', 'vpc-endpoints', (s: Construct) => new lib.ServerlessVpcEndpoints(s, 'Construct', {
     vpc: new ec2.Vpc(s, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] }),

@@ -32,7 +32,7 @@ test('README construct examples carry no handler code; its handler blocks (tsx) 
 });
 
 test('README has a TypeScript example for every construct', () => {
-  const constructs = ['SqsWorker', 'FanOutPipeline', 'SagaStateMachine', 'ProvisionedApi', 'AsyncFunction', 'StreamWorker', 'ScheduledJob',
+  const constructs = ['SqsWorker', 'FanOutPipeline', 'SagaStateMachine', 'DurableFunction', 'ProvisionedApi', 'AsyncFunction', 'StreamWorker', 'ScheduledJob',
     'ServerlessFunction', 'IdempotencyTable', 'ServerlessVpcEndpoints', 'ServerlessGuardrails', 'ConcurrencyBudget', 'ServerlessDashboard',
     'ServerlessCostReport'];
   const readmeTs = tsBlocks(readme);

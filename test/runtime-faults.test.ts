@@ -72,7 +72,7 @@ function worker(options: { fifo: boolean; responseTimeoutMs?: number; credential
       persistenceLayer: (tableName) => new DynamoDBHttpPersistenceLayer({
         tableName,
         client: new DynamoDBHttpClient({
-          connectTimeoutMs: 200, responseTimeoutMs: options.responseTimeoutMs ?? 700, credentials: options.credentials,
+          connectTimeoutMs: 500, responseTimeoutMs: options.responseTimeoutMs ?? 1200, credentials: options.credentials,
           retry: { baseDelayMs: 10, throttlingBaseDelayMs: 20 },
         }),
       }),
@@ -82,11 +82,11 @@ function worker(options: { fifo: boolean; responseTimeoutMs?: number; credential
   return { calls, invoke };
 }
 
-/** One delivery of a new three-record batch while the proxy injects `fault`, with a 4 s budget. */
+/** One delivery of a new three-record batch while the proxy injects `fault`, with a 6 s budget (room for three timed-out attempts and a loaded machine). */
 async function deliverWith(fault: Fault, fifo: boolean) {
   const { calls, invoke } = worker({ fifo });
   const event = batch(fifo);
-  const context = contextWithBudget(4000);
+  const context = contextWithBudget(6000);
   proxy.inject(fault);
   const { result, logs } = await invoke(event, context);
   return { calls, event, context, result, logs };
@@ -99,8 +99,8 @@ describe('persistent faults: the record they hit is handed back to SQS, the othe
   // FIFO, one record per message group: records run one after another, so the first record's three
   // PutItem attempts are the three requests that meet the fault.
   test.each<[string, Fault, string]>([
-    ['black hole', { mode: 'blackhole', count: 3 }, 'dynamodb PutItem timed out after 700 ms: no response within the response timeout (gave up after 3 attempts)'],
-    ['slow response', { mode: 'slow', count: 3, delayMs: 1500 }, 'dynamodb PutItem timed out after 700 ms: no response within the response timeout (gave up after 3 attempts)'],
+    ['black hole', { mode: 'blackhole', count: 3 }, 'dynamodb PutItem timed out after 1200 ms: no response within the response timeout (gave up after 3 attempts)'],
+    ['slow response', { mode: 'slow', count: 3, delayMs: 2500 }, 'dynamodb PutItem timed out after 1200 ms: no response within the response timeout (gave up after 3 attempts)'],
     ['connection reset', { mode: 'reset', count: 3 }, 'dynamodb PutItem failed: the connection was reset (ECONNRESET) (gave up after 3 attempts)'],
     ['HTTP 500', { mode: 'http500', count: 3 }, 'Internal server error (dynamodb PutItem, gave up after 3 attempts)'],
     ['ThrottlingException', { mode: 'throttle', count: 3 }, 'Rate of requests exceeds the allowed throughput. (dynamodb PutItem, gave up after 3 attempts)'],
@@ -128,7 +128,7 @@ describe('persistent faults: the record they hit is handed back to SQS, the othe
     proxy.inject(undefined);
     if (fault.mode === 'slow') await new Promise((resolve) => setTimeout(resolve, Math.max(0, context.end - Date.now() + 10)));
     const redelivery = worker({ fifo: true, responseTimeoutMs: 3000, calls });
-    const again = await redelivery.invoke(sqsEvent(event.Records.filter((r) => r.messageId === first)), contextWithBudget(3000));
+    const again = await redelivery.invoke(sqsEvent(event.Records.filter((r) => r.messageId === first)), contextWithBudget(5000));
     expect(failedIds(again.result)).toEqual([]);
     expect(Object.fromEntries(calls)).toEqual({ [first]: 1, [second]: 1, [third]: 1 });
   });
@@ -177,7 +177,7 @@ test("a dependency that hangs past the invocation's deadline: every call gives u
 
   proxy.inject(undefined);
   const redelivery = worker({ fifo: false, responseTimeoutMs: 3000 });
-  await expect(redelivery.invoke(event, contextWithBudget(2000))).resolves.toMatchObject({ result: { batchItemFailures: [] } });
+  await expect(redelivery.invoke(event, contextWithBudget(4000))).resolves.toMatchObject({ result: { batchItemFailures: [] } });
   expect(Object.fromEntries(redelivery.calls)).toEqual(Object.fromEntries(event.Records.map((r) => [r.messageId, 1])));
 });
 

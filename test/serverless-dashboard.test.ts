@@ -44,7 +44,9 @@ const DIMENSIONS: Record<string, { metrics: string[]; dimensions: Record<string,
     metrics: ['Errors', 'Throttles', 'Duration', 'ConcurrentExecutions', 'DestinationDeliveryFailures', 'AsyncEventAge',
       'AsyncEventsDropped', 'ProvisionedConcurrencyUtilization', 'ProvisionedConcurrencySpilloverInvocations',
       'UrlRequestLatency', 'Url4xxCount', 'Url5xxCount', 'IteratorAge', 'OnFailureDestinationDeliveredEventCount', 'DroppedEventCount',
-      'PolledEventCount', 'FailedInvokeEventCount'],
+      'PolledEventCount', 'FailedInvokeEventCount',
+      // Durable execution metrics: https://docs.aws.amazon.com/lambda/latest/dg/durable-monitoring.html
+      'DurableExecutionStarted', 'DurableExecutionSucceeded', 'DurableExecutionFailed', 'DurableExecutionTimedOut', 'DurableExecutionOperations'],
     // An alias's metrics carry Resource `<function name>:<alias>`; a mapping's, its UUID.
     dimensions: {
       FunctionName: ['AWS::Lambda::Function', 'Ref'],
@@ -66,7 +68,8 @@ const DIMENSIONS: Record<string, { metrics: string[]; dimensions: Record<string,
   },
   'CdkServerlessPatterns/Saga': {
     metrics: ['CompensationFailed'],
-    dimensions: { StateMachineArn: ['AWS::StepFunctions::StateMachine', 'Ref'] },
+    // A durable saga puts it per function (packages/runtime/src/durable-saga.ts).
+    dimensions: { StateMachineArn: ['AWS::StepFunctions::StateMachine', 'Ref'], FunctionName: ['AWS::Lambda::Function', 'Ref'] },
   },
   'AWS/ApiGateway': {
     metrics: ['Latency', '4xx', '5xx'],
@@ -139,8 +142,9 @@ describe('ServerlessDashboard over the demo app', () => {
   const body = dashboardBody(template, id);
 
   test('every metric names a namespace and the dimensions of a resource in the same app', () => {
-    // 82 before each of the demo's 6 SqsWorker rows charted its mapping's polled and failed-invoke events (issue 28).
-    expect(checkMetrics(template, body)).toBe(94);
+    // 82 before each of the demo's 6 SqsWorker rows charted its mapping's polled and failed-invoke events (issue 28, +12)
+    // and the demo gained a DurableFunction row (issue 27, +7).
+    expect(checkMetrics(template, body)).toBe(101);
   });
 
   test('every alarm of the app is shown, once, in an alarm status widget', () => {
@@ -153,6 +157,7 @@ describe('ServerlessDashboard over the demo app', () => {
     const titles = (body.widgets as Json[]).filter((w) => w.type === 'text').map((w) => w.properties.markdown);
     expect(titles).toEqual([
       '### AsyncFunction ServerlessPatternsDemo/UploadIndexer',
+      '### DurableFunction ServerlessPatternsDemo/DurableOrderSaga',
       '### FanOutPipeline ServerlessPatternsDemo/UploadPipeline (SNS topic)',
       '### consumer ServerlessPatternsDemo/UploadPipeline/virus-scan',
       '### consumer ServerlessPatternsDemo/UploadPipeline/text-extraction',
@@ -169,9 +174,9 @@ describe('ServerlessDashboard over the demo app', () => {
     expect(template.Resources[id].Properties.DashboardName).toBe('serverless-patterns-demo');
   });
 
-  test('the body stays compact: 67 widgets, no alarm created for it, under 540 bytes per widget in the template', () => {
-    // 61 before each SqsWorker row gained its mapping-events graph (issue 28).
-    expect(body.widgets).toHaveLength(67);
+  test('the body stays compact: 71 widgets, no alarm created for it, under 540 bytes per widget in the template', () => {
+    // 61 before each SqsWorker row gained its mapping-events graph (issue 28, +6) and the demo a DurableFunction row (issue 27, +4).
+    expect(body.widgets).toHaveLength(71);
     // 540 bytes per widget is the bound this test first set (20 KB for the 37 widgets of the demo then).
     expect(JSON.stringify(template.Resources[id].Properties.DashboardBody).length).toBeLessThan(540 * body.widgets.length);
     // Its only resource is the dashboard.
@@ -224,7 +229,7 @@ describe('ServerlessDashboard', () => {
     });
     expect(() => dashboard.addConstruct(fn)).toThrow(
       "S/Dashboard: invalid prop 'addConstruct': S/Fn is not a construct this dashboard can show "
-      + '(it shows SqsWorker, FanOutPipeline, SagaStateMachine, ProvisionedApi, AsyncFunction, StreamWorker, ScheduledJob). Fix: pass one of those constructs');
+      + '(it shows SqsWorker, FanOutPipeline, SagaStateMachine, ProvisionedApi, AsyncFunction, StreamWorker, ScheduledJob, DurableFunction). Fix: pass one of those constructs');
   });
 
   test('an event-bus pipeline gets no topic graph; a bad dashboard name fails with the fix', () => {

@@ -237,6 +237,13 @@ export class AsyncFunction extends Construct {
   }
 
   private validateAdoptedFunction(): void {
+    const target = qualifiedTarget(this.function).function;
+    if (target instanceof lambda.Function && (target.node.defaultChild as lambda.CfnFunction).durableConfig !== undefined) {
+      invalidProp(this, 'handler', 'is a durable function, whose asynchronous invocation DurableFunction configures on its alias itself '
+        + '(Lambda allows one event invoke config per alias)',
+      'invoke the DurableFunction directly (durable.grantInvoke, ScheduledJobTarget.durableFunction), or send this function\'s '
+        + 'records to it with onFailure: AsyncDestination.toDurableFunction(durable)');
+    }
     if (this.function.node.tryFindChild('EventInvokeConfig')) {
       invalidProp(this, 'handler',
         'the function given to HandlerCode.fromFunction() already has an event invoke config (configureAsyncInvoke(), or '

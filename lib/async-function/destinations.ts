@@ -4,6 +4,7 @@ import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
+import type { DurableFunction } from '../durable-function/durable-function';
 
 /** What kind of resource an AsyncDestination delivers invocation records to. */
 export enum AsyncDestinationKind {
@@ -42,6 +43,14 @@ export class AsyncDestination {
   /** Another Lambda function, invoked asynchronously with the record as its event. */
   public static toFunction(fn: lambda.IFunction): AsyncDestination {
     return new AsyncDestination(AsyncDestinationKind.FUNCTION, new destinations.LambdaDestination(fn), fn);
+  }
+
+  /**
+   * A DurableFunction, through its alias (a durable function is never invoked by its unqualified
+   * ARN): each record starts a durable execution, e.g. a workflow that compensates or follows up.
+   */
+  public static toDurableFunction(durable: DurableFunction): AsyncDestination {
+    return new AsyncDestination(AsyncDestinationKind.FUNCTION, new destinations.LambdaDestination(durable.alias), durable.alias);
   }
 
   /** The kind of resource records go to. */

@@ -31,6 +31,25 @@ export const DATA_KEY_REUSE_SECONDS = 300;
 export const LONG_POLL_SECONDS = 20;
 const GB = 1024 ** 3;
 
+/**
+ * Durable execution charges of `executions`: operations, data written, and data retained for
+ * `retentionDays` after each execution closes (a month's writes kept retentionDays / 30 of a month).
+ */
+export function durableExecutions(executions: number, operations: number, bytesWritten: number, retentionDays: number,
+  prices: Prices): CostLine[] {
+  const ops = executions * operations;
+  const written = executions * bytesWritten / GB;
+  const retained = written * retentionDays / 30;
+  return [
+    line('Lambda', 'durable operations', ops, 'operations', prices.durableOperationsPerMillion / 1e6,
+      `${count(executions)} executions x ${operations} operations x ${perMillion(prices.durableOperationsPerMillion)}`),
+    line('Lambda', 'durable data written', written, 'GB', prices.durableDataWrittenPerGb,
+      `${count(executions)} executions x ${count(bytesWritten)} bytes = ${written.toPrecision(3)} GB x ${money(prices.durableDataWrittenPerGb)} per GB`),
+    line('Lambda', 'durable data retained', retained, 'GB-month', prices.durableDataRetainedPerGbMonth,
+      `${written.toPrecision(3)} GB x ${retentionDays} days retention / 30 = ${retained.toPrecision(3)} GB-month x ${money(prices.durableDataRetainedPerGbMonth)}`),
+  ];
+}
+
 /** A line: quantity x price, with the formula that got there. */
 export function line(service: string, item: string, quantity: number, unit: string, unitPrice: number, formula: string): CostLine {
   return { service, item, quantity, unit, unitPrice, monthlyCost: quantity * unitPrice, formula };

@@ -229,6 +229,27 @@ export interface ServerlessPriceTable {
    * @default 0.016 (not confirmed, see kinesisOnDemandAdvantageDataInPerGb)
    */
   readonly kinesisOnDemandAdvantageDataOutPerGb?: number;
+  /**
+   * Lambda durable operations (each step, wait, callback, child context and the execution start),
+   * USD per million.
+   * @see https://aws.amazon.com/lambda/pricing/
+   * @default 8.00 (AWS's Lambda pricing page as transcribed on 2026-09-20 in
+   * https://raw.githubusercontent.com/api-evangelist/aws-lambda/refs/heads/main/plans/aws-lambda-plans-pricing.yml: "$8.00/M")
+   */
+  readonly durableOperationsPerMillion?: number;
+  /**
+   * Lambda durable execution data written (inputs, checkpoints, results), USD per GB.
+   * @see https://aws.amazon.com/lambda/pricing/
+   * @default 0.25 (not confirmed: no page found here shows the figure)
+   */
+  readonly durableDataWrittenPerGb?: number;
+  /**
+   * Lambda durable execution data retained (running executions and the history kept for
+   * `retentionPeriod`), USD per GB-month.
+   * @see https://aws.amazon.com/lambda/pricing/
+   * @default 0.15 (not confirmed: no page found here shows the figure)
+   */
+  readonly durableDataRetainedPerGbMonth?: number;
 }
 
 /** The price table with every default applied. */
@@ -272,6 +293,9 @@ export const US_EAST_1_PRICES: Prices = {
   sqsEventPollerUnitPerHour: 0.185,
   kinesisOnDemandAdvantageDataInPerGb: 0.032,
   kinesisOnDemandAdvantageDataOutPerGb: 0.016,
+  durableOperationsPerMillion: 8.00,
+  durableDataWrittenPerGb: 0.25,
+  durableDataRetainedPerGbMonth: 0.15,
 };
 
 /** Where a default price comes from, when it was read, and whether a page showed the figure. */
@@ -332,6 +356,9 @@ export const PRICE_SOURCES: { readonly [K in keyof Prices]: PriceSource } = {
   sqsEventPollerUnitPerHour: unconfirmed(AWS_LAMBDA, '2026-12-07'),
   kinesisOnDemandAdvantageDataInPerGb: unconfirmed('https://aws.amazon.com/blogs/big-data/amazon-kinesis-data-streams-launches-on-demand-advantage-for-instant-throughput-increases-and-streaming-at-scale', '2026-12-07'),
   kinesisOnDemandAdvantageDataOutPerGb: unconfirmed('https://aws.amazon.com/blogs/big-data/amazon-kinesis-data-streams-launches-on-demand-advantage-for-instant-throughput-increases-and-streaming-at-scale', '2026-12-07'),
+  durableOperationsPerMillion: confirmed('https://raw.githubusercontent.com/api-evangelist/aws-lambda/refs/heads/main/plans/aws-lambda-plans-pricing.yml (a transcription of ' + AWS_LAMBDA + ')', '2026-12-07'),
+  durableDataWrittenPerGb: unconfirmed(AWS_LAMBDA, '2026-12-07'),
+  durableDataRetainedPerGbMonth: unconfirmed(AWS_LAMBDA, '2026-12-07'),
 };
 
 /** The default prices a report uses that no page confirmed (overridden ones are the user's and are not listed). */

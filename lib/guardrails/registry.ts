@@ -5,6 +5,7 @@ import type { ModelResource, StackModel } from './stack-model';
 import { checkSchedules } from './schedule-checks';
 import { checkStateMachineDefinition } from './state-machine-checks';
 import { checkVpcPlacement } from './vpc-checks';
+import { checkDurableFunction } from './durable-checks';
 
 /**
  * A guardrail check over one resource of a stack: reads the facts a rule of `lib/rules` needs
@@ -22,4 +23,5 @@ export const GUARDRAIL_CHECKS: GuardrailCheck[] = [
   checkSchedules,
   checkStateMachineDefinition,
   checkVpcPlacement,
+  checkDurableFunction,
 ];

@@ -52,6 +52,12 @@ export enum GuardrailRule {
   SFN_CALLBACK_TIMEOUT = 'SPG-SFN-CALLBACK-TIMEOUT',
   /** Function in a VPC whose subnets have neither a NAT route nor VPC endpoints for the services its runtime calls. */
   VPC_EGRESS = 'SPG-VPC-EGRESS',
+  /** A durable function invoked through its unqualified ARN (a permission, mapping, target or state machine task). */
+  DURABLE_UNQUALIFIED = 'SPG-DURABLE-UNQUALIFIED',
+  /** A durable function with an execution timeout above 15 minutes behind a synchronous trigger. */
+  DURABLE_SYNC_TIMEOUT = 'SPG-DURABLE-SYNC-TIMEOUT',
+  /** A durable function's execution timeout or retention outside Lambda's limits. */
+  DURABLE_CONFIG = 'SPG-DURABLE-CONFIG',
 }
 
 /** What a guardrail finding becomes. */
@@ -92,4 +98,7 @@ export const DEFAULT_SEVERITIES: Record<GuardrailRule, GuardrailSeverity> = {
   [GuardrailRule.SCHEDULED_RULE_WITHOUT_DLQ]: GuardrailSeverity.WARNING,
   [GuardrailRule.SFN_CALLBACK_TIMEOUT]: GuardrailSeverity.ERROR,
   [GuardrailRule.VPC_EGRESS]: GuardrailSeverity.WARNING,
+  [GuardrailRule.DURABLE_UNQUALIFIED]: GuardrailSeverity.ERROR,
+  [GuardrailRule.DURABLE_SYNC_TIMEOUT]: GuardrailSeverity.ERROR,
+  [GuardrailRule.DURABLE_CONFIG]: GuardrailSeverity.ERROR,
 };

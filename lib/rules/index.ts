@@ -11,6 +11,7 @@ export * from './stream';
 export * from './schedule';
 export * from './state-machine';
 export * from './vpc';
+export * from './durable';
 
 import { expressLoggingRule } from './express-logging';
 import { apiTimeoutRule, asyncOnFailureRule, functionLogGroupRule, logRetentionRule } from './lambda';
@@ -24,6 +25,7 @@ import {
   streamBisectRule, streamConcurrencyRule, streamOnFailureRule, streamPartialBatchRule, streamRecordAgeRule, streamRetriesRule,
 } from './stream';
 import { vpcEgressRule } from './vpc';
+import { durableConfigRule, durableSyncTimeoutRule, durableUnqualifiedRule } from './durable';
 
 /**
  * Every rule of the library. A guardrail reports only ids of these rules, and every rule a
@@ -54,5 +56,8 @@ export const ALL_RULES: Array<Rule<any>> = [
   scheduledRuleDeadLetterRule,
   callbackTimeoutRule,
   vpcEgressRule,
+  durableUnqualifiedRule,
+  durableSyncTimeoutRule,
+  durableConfigRule,
 ];
 export * from './limits';

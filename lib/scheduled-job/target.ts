@@ -13,6 +13,7 @@ import { HandlerCode } from '../core/handler';
 import { acknowledgeRule } from '../core/nag';
 import { invalidProp, validateDurationRange, validateIntegerRange, warn } from '../core/validation';
 import { grantIdempotencyStore, idempotencyStoreEnvironment, idempotencyStoreFor } from '../idempotency-table/store';
+import type { DurableFunction } from '../durable-function';
 import type { SagaStateMachine } from '../saga-state-machine';
 import type { SqsWorker } from '../sqs-worker';
 
@@ -24,6 +25,8 @@ export enum ScheduledJobTargetKind {
   SQS_WORKER = 'sqs-worker',
   /** A Step Functions state machine (a SagaStateMachine or any other), through StartExecution. */
   STATE_MACHINE = 'state-machine',
+  /** A DurableFunction, invoked asynchronously through its alias. */
+  DURABLE_FUNCTION = 'durable-function',
 }
 
 /** Settings of a function target. */
@@ -100,6 +103,16 @@ export class ScheduledJobTarget {
     return new ScheduledJobTarget(ScheduledJobTargetKind.STATE_MACHINE, undefined, undefined, undefined, stateMachine);
   }
 
+  /**
+   * Starts one durable execution per occurrence, through the durable function's alias (never its
+   * unqualified ARN), asynchronously, so it may run up to its execution timeout. An execution that
+   * fails goes to the durable function's own on-failure destination; an occurrence Scheduler cannot
+   * deliver goes to the job's dead-letter queue.
+   */
+  public static durableFunction(durable: DurableFunction): ScheduledJobTarget {
+    return new ScheduledJobTarget(ScheduledJobTargetKind.DURABLE_FUNCTION, undefined, undefined, undefined, undefined, durable);
+  }
+
   /** The kind of target. */
   public readonly kind: ScheduledJobTargetKind;
   /** The code, for a function target. */
@@ -110,14 +123,17 @@ export class ScheduledJobTarget {
   public readonly worker?: SqsWorker;
   /** The state machine, for a state machine target. */
   public readonly targetStateMachine?: sfn.IStateMachine;
+  /** The durable function, for a durable function target. */
+  public readonly durable?: DurableFunction;
 
   private constructor(kind: ScheduledJobTargetKind, handlerCode?: HandlerCode, functionOptions?: ScheduledJobFunctionOptions,
-    worker?: SqsWorker, targetStateMachine?: sfn.IStateMachine) {
+    worker?: SqsWorker, targetStateMachine?: sfn.IStateMachine, durable?: DurableFunction) {
     this.kind = kind;
     this.handlerCode = handlerCode;
     this.functionOptions = functionOptions;
     this.worker = worker;
     this.targetStateMachine = targetStateMachine;
+    this.durable = durable;
   }
 }
 
@@ -164,7 +180,7 @@ class ExactLambdaInvoke extends targets.LambdaInvoke {
 export function validateTarget(scope: Construct, target: ScheduledJobTarget, allowOverlap: boolean): void {
   if (target.kind !== ScheduledJobTargetKind.FUNCTION && !allowOverlap) {
     invalidProp(scope, 'allowOverlap', `is false, but the target is ${target.kind === ScheduledJobTargetKind.SQS_WORKER
-      ? 'an SqsWorker' : 'a state machine'}: the job cannot limit how its runs overlap there`,
+      ? 'an SqsWorker' : target.kind === ScheduledJobTargetKind.DURABLE_FUNCTION ? 'a durable function' : 'a state machine'}: the job cannot limit how its runs overlap there`,
     'drop allowOverlap, and limit concurrency on the worker (maxConcurrency) or in the state machine');
   }
   if (target.kind === ScheduledJobTargetKind.SQS_WORKER) {
@@ -212,6 +228,8 @@ export function bindTarget(job: Construct, target: ScheduledJobTarget, ctx: Targ
       return { scheduleTarget: new targets.SqsSendMessage(target.worker!.queue, base) };
     case ScheduledJobTargetKind.STATE_MACHINE:
       return { scheduleTarget: new targets.StepFunctionsStartExecution(target.targetStateMachine!, base) };
+    case ScheduledJobTargetKind.DURABLE_FUNCTION:
+      return { scheduleTarget: new ExactLambdaInvoke(target.durable!.alias, base) };
     default:
       return bindFunction(job, target.handlerCode!, target.functionOptions ?? {}, ctx, base);
   }

@@ -82,10 +82,32 @@ export function warmHandler(asset: string): StepHandler {
 }
 let executions = 0;
 
+/**
+ * `target` recording each call in `calls` (event, then result or error name); its first
+ * `throttle` calls throw `throttleError` before the target runs.
+ */
+export function recordedCall(calls: Call[], state: string, target: LocalService, throttle: number, throttleError: string): LocalService {
+  let count = 0;
+  return async (event) => {
+    const call: Call = { state, event };
+    calls.push(call);
+    if (++count <= throttle) {
+      call.error = throttleError;
+      throw Object.assign(new Error('Rate Exceeded.'), { name: throttleError });
+    }
+    try {
+      call.result = await target(event);
+      return call.result;
+    } catch (error) {
+      call.error = (error as Error).name;
+      throw error;
+    }
+  };
+}
+
 export async function execute(definition: Json, input: Json, options: Options = {}): Promise<Run> {
   const calls: Call[] = [];
   const metrics: Json[] = [];
-  const throttled: Record<string, number> = {};
   const taskResourceLocalHandlers: Record<string, (event: Json) => Promise<Json>> = {};
   const retryIntervalOverrides: Record<string, number> = {};
   const targets: Record<string, LocalService> = {};
@@ -95,23 +117,8 @@ export async function execute(definition: Json, input: Json, options: Options = 
   Object.assign(targets, options.services ?? {});
   for (const [state, target] of Object.entries(targets)) {
     retryIntervalOverrides[state] = 0;
-    taskResourceLocalHandlers[state] = async (event) => {
-      const call: Call = { state, event };
-      calls.push(call);
-      throttled[state] = (throttled[state] ?? 0) + 1;
-      if (throttled[state] <= (options.throttle?.[state] ?? 0)) {
-        // What the Lambda service raises before the function runs.
-        call.error = 'Lambda.TooManyRequestsException';
-        throw Object.assign(new Error('Rate Exceeded.'), { name: 'Lambda.TooManyRequestsException' });
-      }
-      try {
-        call.result = await target(event);
-        return call.result;
-      } catch (error) {
-        call.error = (error as Error).name;
-        throw error;
-      }
-    };
+    // What the Lambda service raises before the function runs.
+    taskResourceLocalHandlers[state] = recordedCall(calls, state, target, options.throttle?.[state] ?? 0, 'Lambda.TooManyRequestsException');
   }
   retryIntervalOverrides.RecordCompensationFailure = 0;
   taskResourceLocalHandlers.RecordCompensationFailure = async (params) => { metrics.push(params); return {}; };

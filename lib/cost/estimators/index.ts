@@ -1,5 +1,6 @@
 import type { IConstruct } from 'constructs';
 import { AsyncFunction } from '../../async-function';
+import { DurableFunction } from '../../durable-function';
 import type { ExpectedLoad } from '../../core/load';
 import { FanOutPipeline } from '../../fan-out-pipeline';
 import { ProvisionedApi } from '../../provisioned-api';
@@ -9,6 +10,7 @@ import { SqsWorker } from '../../sqs-worker';
 import { StreamWorker } from '../../stream-worker';
 import type { CostLine } from '../model';
 import { estimateAsyncFunction } from './async-function';
+import { estimateDurableFunction } from './durable-function';
 import type { EstimateContext, Load } from './common';
 import { estimateFanOutPipeline } from './fan-out-pipeline';
 import { estimateProvisionedApi } from './provisioned-api';
@@ -58,4 +60,5 @@ export const COST_ESTIMATORS: CostEstimator[] = [
   estimator('StreamWorker', StreamWorker, estimateStreamWorker),
   // Runs come from the schedule: perMonth is optional.
   estimator('ScheduledJob', ScheduledJob, estimateScheduledJob, undefined, true),
+  estimator('DurableFunction', DurableFunction, estimateDurableFunction),
 ];

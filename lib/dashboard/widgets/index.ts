@@ -1,6 +1,7 @@
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { IConstruct } from 'constructs';
 import { AsyncFunction } from '../../async-function';
+import { DurableFunction } from '../../durable-function';
 import { FanOutPipeline } from '../../fan-out-pipeline';
 import { ProvisionedApi } from '../../provisioned-api';
 import { ScheduledJob } from '../../scheduled-job';
@@ -8,6 +9,7 @@ import { StreamWorker } from '../../stream-worker';
 import { SagaStateMachine } from '../../saga-state-machine';
 import { SqsWorker } from '../../sqs-worker';
 import { renderAsyncFunction } from './async-function';
+import { renderDurableFunction } from './durable-function';
 import { renderFanOutPipeline } from './fan-out-pipeline';
 import { renderProvisionedApi } from './provisioned-api';
 import { renderSagaStateMachine } from './saga-state-machine';
@@ -41,4 +43,5 @@ export const DASHBOARD_RENDERERS: DashboardRenderer[] = [
   renderer('AsyncFunction', AsyncFunction, renderAsyncFunction),
   renderer('StreamWorker', StreamWorker, renderStreamWorker),
   renderer('ScheduledJob', ScheduledJob, renderScheduledJob),
+  renderer('DurableFunction', DurableFunction, renderDurableFunction),
 ];

@@ -1,0 +1,246 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { AsyncDestination } from '../async-function/destinations';
+import { createFailureQueue } from '../async-function/redrive';
+import { createAlarms } from '../core/alarms';
+import { acknowledgeGrantPolicy, acknowledgeRule, nagResourceId } from '../core/nag';
+import { invalidProp, validateDurationRange, validateIntegerRange } from '../core/validation';
+import { durableConfigRule, durableSyncTimeoutRule } from '../rules/durable';
+import { asyncOnFailureRule } from '../rules/lambda';
+import { enforce } from '../rules/rule';
+import { createPatternFunction } from '../serverless-function/pattern-function';
+import type { ExpectedLoad } from '../core/load';
+import type { DurableFunctionProps, DurableWorkload } from './props';
+
+/** The actions the durable execution SDK calls, on the function's versions (`<arn>:*`), as AWS documents them. */
+const CHECKPOINT_ACTIONS = ['lambda:CheckpointDurableExecution', 'lambda:GetDurableExecutionState'];
+
+/**
+ * A Lambda durable function: code that checkpoints each step and can wait (a timer or a callback)
+ * for up to a year, replaying completed steps after each interruption. Always published behind an
+ * alias that every trigger of the library invokes (Lambda requires a qualified ARN for durable
+ * functions); asynchronous invocations with an on-failure destination; alarms on failed and
+ * timed-out executions and on a saga's failed compensation; the checkpoint IAM and nothing more;
+ * a customer managed key for the execution data when given.
+ *
+ * The durable saga of the runtime (`durableSaga` in `cdk-serverless-patterns/runtime/durable-saga`)
+ * runs in it with the contract of `SagaStateMachine`.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html
+ */
+export class DurableFunction extends Construct {
+  /** Namespace of the CompensationFailed metric a durable saga puts (the same as SagaStateMachine's). */
+  public static readonly METRIC_NAMESPACE = 'CdkServerlessPatterns/Saga';
+  /** The metric a durable saga puts when a compensation keeps failing. */
+  public static readonly COMPENSATION_FAILED_METRIC = 'CompensationFailed';
+
+  /** The function (durable execution on); invoke it through `alias`, never directly. */
+  public readonly function: lambda.Function;
+  /** The alias every trigger invokes. */
+  public readonly alias: lambda.Alias;
+  /** Asynchronous invocation settings of the alias (retries, event age, destinations). */
+  public readonly eventInvokeConfig: lambda.EventInvokeConfig;
+  /** The created failure queue (absent when `onFailure` is given). */
+  public readonly failureQueue?: sqs.IQueue;
+  /** The alarms of this construct (empty when `alarmsEnabled` is false). */
+  public readonly alarms: cloudwatch.Alarm[];
+  /** Longest a durable execution may run. */
+  public readonly executionTimeout: Duration;
+  /** How long the history of a closed execution is kept. */
+  public readonly retentionPeriod: Duration;
+  /** The expected traffic the cost report prices (undefined: not estimated). */
+  public readonly expectedLoad?: ExpectedLoad;
+  /** What one execution does, for the cost report. */
+  public readonly workload: DurableWorkload;
+
+  constructor(scope: Construct, id: string, props: DurableFunctionProps) {
+    super(scope, id);
+    this.expectedLoad = props.expectedLoad;
+    this.workload = props.workload ?? {};
+    this.executionTimeout = props.executionTimeout ?? Duration.hours(1);
+    this.retentionPeriod = props.retentionPeriod ?? Duration.days(14);
+    if (props.handler.existingFunction) {
+      invalidProp(this, 'handler', 'cannot be HandlerCode.fromFunction(): durable execution can only be turned on when a function is created',
+        'pass the durable handler code (HandlerCode.fromEntry, fromAsset or fromCode) and let DurableFunction create the function');
+    }
+    this.validateProps(props);
+
+    const created = createPatternFunction(this, 'Function', props, {
+      defaultTimeout: Duration.minutes(5),
+      description: `Durable function ${this.node.path}`,
+    });
+    this.function = created.createdFunction!;
+    this.configureDurableExecution(props);
+
+    this.alias = new lambda.Alias(this, 'Alias', { aliasName: props.aliasName ?? 'live', version: this.function.currentVersion });
+
+    let onFailure = props.onFailure;
+    if (!onFailure) {
+      const failureQueue = createFailureQueue(this, false).failureQueue;
+      acknowledgeRule(failureQueue, 'AwsSolutions-SQS3',
+        'this is the last stop of failed executions (the alias\'s on-failure destination), behind an alarm; nothing consumes it');
+      acknowledgeRule(failureQueue, 'Serverless-SQSRedrivePolicy',
+        'this is the failure queue: records of failed executions stay 14 days for inspection, behind an alarm');
+      this.failureQueue = failureQueue;
+      onFailure = AsyncDestination.toQueue(failureQueue);
+    }
+    enforce(this, 'onFailure', asyncOnFailureRule.check({ asyncInvokers: ['asynchronous invocations of the alias'], hasOnFailureDestination: true }));
+    this.eventInvokeConfig = new lambda.EventInvokeConfig(this, 'EventInvokeConfig', {
+      function: this.function,
+      qualifier: this.alias.aliasName,
+      retryAttempts: props.retryAttempts ?? 0,
+      maxEventAge: props.maxEventAge ?? Duration.hours(1),
+      onFailure: onFailure.destination,
+      onSuccess: props.onSuccess?.destination,
+    });
+    acknowledgeRule(this.function, 'Serverless-LambdaDLQ',
+      'asynchronous invocations go through the alias, whose event invoke config has an on-failure destination');
+    this.alarms = this.createDurableAlarms(props);
+  }
+
+  /**
+   * Lets the grantee invoke the function through its alias: `lambda:InvokeFunction` on exactly the
+   * alias ARN (a principal that takes no identity policy gets the alias's resource policy).
+   */
+  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
+    const grant = iam.Grant.addToPrincipal({ grantee, actions: ['lambda:InvokeFunction'], resourceArns: [this.alias.functionArn] });
+    return grant.success ? grant : this.alias.grantInvoke(grantee);
+  }
+
+  /**
+   * Wires an event source mapping (SQS, Kinesis, DynamoDB Streams) to the alias. A mapping invokes
+   * synchronously and waits for the whole execution, at most 15 minutes: a longer
+   * `executionTimeout` is a synth error.
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/durable-invoking-esm.html
+   */
+  public addEventSource(source: lambda.IEventSource): void {
+    if (!this.executionTimeout.isUnresolved()) {
+      enforce(this, 'executionTimeout', durableSyncTimeoutRule.check({
+        executionTimeoutSeconds: this.executionTimeout.toSeconds(),
+        synchronousCallers: [`an event source mapping (${source.constructor.name})`],
+      }));
+    }
+    this.alias.addEventSource(source);
+  }
+
+  /** Durable executions that ended FAILED (sum over 1 minute). */
+  public metricExecutionsFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.durableMetric('DurableExecutionFailed', props);
+  }
+
+  /** Durable executions stopped by their execution timeout (sum over 1 minute). */
+  public metricExecutionsTimedOut(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.durableMetric('DurableExecutionTimedOut', props);
+  }
+
+  /** Durable executions started (sum over 1 minute). */
+  public metricExecutionsStarted(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.durableMetric('DurableExecutionStarted', props);
+  }
+
+  /** Durable executions that succeeded (sum over 1 minute). */
+  public metricExecutionsSucceeded(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.durableMetric('DurableExecutionSucceeded', props);
+  }
+
+  /** Durable operations of the executions (sum over 5 minutes): what Lambda bills per operation. */
+  public metricOperations(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.durableMetric('DurableExecutionOperations', { period: Duration.minutes(5), ...props });
+  }
+
+  /** Durable sagas whose compensation kept failing (the runtime's `CompensationFailed` metric, sum over 1 minute). */
+  public metricCompensationFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: DurableFunction.METRIC_NAMESPACE,
+      metricName: DurableFunction.COMPENSATION_FAILED_METRIC,
+      dimensionsMap: { FunctionName: this.function.functionName },
+      statistic: cloudwatch.Stats.SUM,
+      period: Duration.minutes(1),
+      ...props,
+    });
+  }
+
+  /**
+   * A durable execution metric of Lambda (namespace AWS/Lambda, dimension FunctionName).
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/durable-monitoring.html
+   */
+  private durableMetric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.function.metric(metricName, { statistic: cloudwatch.Stats.SUM, period: Duration.minutes(1), ...props });
+  }
+
+  private validateProps(props: DurableFunctionProps): void {
+    validateDurationRange(this, 'maxEventAge', props.maxEventAge, Duration.seconds(60), Duration.hours(6),
+      'set maxEventAge between Duration.seconds(60) and Duration.hours(6) (Lambda\'s limits)');
+    validateIntegerRange(this, 'retryAttempts', props.retryAttempts, 0, 2,
+      'set retryAttempts to 0, 1 or 2 (Lambda\'s limits)');
+    const timeout = this.executionTimeout.isUnresolved() ? undefined : this.executionTimeout.toMilliseconds() / 1000;
+    const days = this.retentionPeriod.isUnresolved() ? undefined : this.retentionPeriod.toHours() / 24;
+    enforce(this, 'executionTimeout', durableConfigRule.check({ executionTimeoutSeconds: timeout }));
+    enforce(this, 'retentionPeriod', durableConfigRule.check({ retentionDays: days }));
+  }
+
+  /**
+   * DurableConfig on the L1, and the checkpoint grant written here: aws-cdk-lib's `durableConfig`
+   * has no KMS key, and attaches the managed policy AWSLambdaBasicDurableExecutionRolePolicy
+   * rather than the two actions on this function's versions.
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/durable-security.html
+   */
+  private configureDurableExecution(props: DurableFunctionProps): void {
+    const cfn = this.function.node.defaultChild as lambda.CfnFunction;
+    cfn.durableConfig = {
+      executionTimeout: this.executionTimeout.toSeconds(),
+      retentionPeriodInDays: this.retentionPeriod.toDays(),
+      kmsKeyArn: props.executionDataKey?.keyArn,
+    };
+    // Executions are sub-resources of a version (`<arn>:<version>/durable-execution/...`): an
+    // unqualified ARN never matches them, aliases do not apply. A policy of its own: in the role's
+    // inline policy the function's ARN would make the role depend on the function it serves.
+    const checkpoint = new iam.Policy(this, 'CheckpointPolicy', {
+      roles: [this.function.role!],
+      statements: [new iam.PolicyStatement({ actions: CHECKPOINT_ACTIONS, resources: [`${this.function.functionArn}:*`] })],
+    });
+    acknowledgeRule(checkpoint, `AwsSolutions-IAM5[Resource::${nagResourceId(Stack.of(this).resolve(this.function.functionArn))}:*]`,
+      'the checkpoint actions authorize against durable execution ARNs, sub-resources of the function\'s versions: '
+      + '<function arn>:* is the form AWS documents, limited to this function');
+    acknowledgeGrantPolicy(checkpoint);
+    if (props.executionDataKey) {
+      // Lambda encrypts and decrypts the execution data with the key on the function's behalf.
+      props.executionDataKey.grant(this.function, 'kms:Decrypt', 'kms:GenerateDataKey');
+    }
+  }
+
+  private createDurableAlarms(props: DurableFunctionProps): cloudwatch.Alarm[] {
+    return createAlarms(this, props, {
+      ExecutionsFailedAlarm: {
+        metric: this.metricExecutionsFailed(),
+        threshold: 1,
+        description: 'durable executions failed (a saga that rolled back ends here too); see the execution history and the failure queue',
+      },
+      ExecutionsTimedOutAlarm: {
+        metric: this.metricExecutionsTimedOut(),
+        threshold: 1,
+        description: 'durable executions hit their execution timeout: a timed-out saga runs NO compensation; undo its completed steps by hand',
+      },
+      CompensationFailedAlarm: {
+        metric: this.metricCompensationFailed(),
+        threshold: 1,
+        description: 'a durable saga\'s compensation kept failing after its retries: the execution is stuck half rolled back (SagaCompensationFailed)',
+      },
+      ...(this.failureQueue ? {
+        FailureQueueAlarm: {
+          metric: this.failureQueue.metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(1) }),
+          threshold: 1,
+          description: 'asynchronous invocations whose execution failed (or expired in the queue) wait in the failure queue',
+        },
+      } : {}),
+      ThrottlesAlarm: {
+        metric: this.function.metricThrottles({ period: Duration.minutes(5) }),
+        threshold: 1,
+        description: 'function throttled: durable invocations and replays wait; raise reserved concurrency',
+      },
+    });
+  }
+}

@@ -1,0 +1,2 @@
+export * from './durable-function';
+export * from './props';

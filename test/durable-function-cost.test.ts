@@ -1,0 +1,71 @@
+// The demo's durable order saga: its durable operations counted with the local durable runner on
+// the happy and the worst failure path, priced per 1,000 executions by the cost report's estimator,
+// beside the Step Functions saga of the demo; docs/durable-functions.md quotes these figures.
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { LocalDurableTestRunner } from '@aws/durable-execution-sdk-js-testing';
+import { Size } from 'aws-cdk-lib';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { addDurableFunctionDemo, DURABLE_DEMO_OPERATIONS } from '../examples/durable-function';
+import { addSagaStateMachineDemo } from '../examples/saga-state-machine';
+import { DurableFunction } from '../lib';
+import { estimateDurableFunction } from '../lib/cost/estimators/durable-function';
+import { US_EAST_1_PRICES } from '../lib/cost/prices';
+import { sum } from '../lib/cost/model';
+import { loadBundledHandler } from './support/lambda';
+import { newStack } from './support/cdk';
+
+type Json = any;
+const order = (simulate?: Json) => ({ orderId: 'o-1', items: [{ sku: 'A', quantity: 2, price: 10 }], simulate });
+const WORST = order({ failStep: 'create-shipment', failCompensation: 'reserve-inventory' });
+
+/** USD per 1,000 executions of the durable function with this workload: every per-execution line, no alarms. */
+function perThousand(durable: DurableFunction, operations: number, invocations: number): number {
+  const load = { perMonth: 1000, seconds: 1.5, payloadBytes: 2048, perMonthGiven: true };
+  const withWorkload = Object.create(durable, { workload: { value: { ...durable.workload, operationsPerExecution: operations, invocationsPerExecution: invocations } } });
+  return sum(estimateDurableFunction(withWorkload, load, { prices: US_EAST_1_PRICES }).filter((l) => l.service !== 'CloudWatch'));
+}
+
+describe('the demo\'s durable saga: operations and cost per 1,000 executions', () => {
+  beforeAll(() => LocalDurableTestRunner.setupTestEnvironment({ skipTime: true }));
+  afterAll(() => LocalDurableTestRunner.teardownTestEnvironment());
+
+  let counted: { happy: { operations: number; invocations: number }; worst: { operations: number; invocations: number } };
+  beforeAll(async () => {
+    const handler = loadBundledHandler<Json>('durable-function/order-saga');
+    const run = async (input: Json) => {
+      const execution = await new LocalDurableTestRunner({ handlerFunction: handler }).run({ payload: input });
+      return { status: execution.getStatus(), operations: execution.getOperations().length, invocations: execution.getInvocations().length };
+    };
+    const happy = await run(order());
+    const worst = await run(WORST);
+    expect([happy.status, worst.status]).toEqual(['SUCCEEDED', 'FAILED']);
+    counted = { happy, worst };
+  });
+
+  test('the operation counts the demo declares are the ones the local runner counts', () => {
+    expect(counted.happy).toEqual({ status: 'SUCCEEDED', operations: DURABLE_DEMO_OPERATIONS.happyPath, invocations: 1 });
+    // 3 steps, 2 compensations (the last one failing after its 5 retries), RecordCompensationFailure;
+    // every retry delay ends an invocation, so the worst path takes 1 + 4 replays.
+    expect(counted.worst).toMatchObject({ operations: DURABLE_DEMO_OPERATIONS.worstFailurePath, invocations: 5 });
+  });
+
+  test('docs/durable-functions.md quotes the figures the cost estimator computes', () => {
+    const stack = newStack();
+    const durable = addDurableFunctionDemo(stack, new sns.Topic(stack, 'Alarms'));
+    const saga = addSagaStateMachineDemo(stack, new sns.Topic(stack, 'SagaAlarms'));
+    const happy = perThousand(durable, counted.happy.operations, counted.happy.invocations);
+    const worst = perThousand(durable, counted.worst.operations, counted.worst.invocations);
+    const figures = {
+      durableHappy: `$${happy.toFixed(4)}`,
+      durableWorst: `$${worst.toFixed(4)}`,
+      stepFunctionsHappy: `$${saga.costEstimate.standardHappyPathPerThousand.toFixed(4)}`,
+      stepFunctionsWorst: `$${saga.costEstimate.standardWorstFailurePathPerThousand.toFixed(4)}`,
+    };
+    const doc = readFileSync(join(__dirname, '..', 'docs', 'durable-functions.md'), 'utf8');
+    const table = doc.split('\n').find((l) => l.startsWith('| demo order saga, per 1,000 executions |'));
+    expect(table).toBe(`| demo order saga, per 1,000 executions | ${figures.durableHappy} | ${figures.durableWorst} | `
+      + `${figures.stepFunctionsHappy} | ${figures.stepFunctionsWorst} |`);
+    expect(durable.workload.dataWrittenPerExecution?.toBytes()).toBe(Size.kibibytes(4).toBytes());
+  });
+});

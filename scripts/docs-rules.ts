@@ -239,7 +239,8 @@ function errorsPage(checks: Map<string, Check[]>): string {
     HEADER, '', '# Synth-time errors and warnings, by construct', '',
     'Every check a construct makes at `cdk synth`, read from its source. An error is thrown as',
     '`<construct path>: invalid prop \'<prop>\': <message>. Fix: <fix>`; a warning is a CDK annotation with the id shown,',
-    'which you acknowledge as the README\'s "Findings" section says. `‹name›` stands for a value of your props.',
+    'which you acknowledge as the README\'s [Findings](../README.md#findings-errors-warnings-and-notes) section says.',
+    '`‹name›` stands for a value of your props.',
     'Rule rows link to [rules.md](rules.md), which has the rule\'s message and fix.',
   ];
   for (const section of SECTIONS) {

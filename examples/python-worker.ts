@@ -12,8 +12,9 @@ import { HandlerCode, SqsWorker } from '../lib';
  */
 export function addPythonWorkerDemo(scope: Construct, alarmTopic: sns.ITopic): SqsWorker {
   const worker = new SqsWorker(scope, 'PythonOrderWorker', {
+    // Only the handler file: examples/python also holds the Python CDK app (examples/python/app.py).
     handler: HandlerCode.fromCode(
-      lambda.Code.fromAsset(path.join(__dirname, 'python'), { exclude: ['__pycache__', '*.pyc'] }), 'sqs_worker.handler'),
+      lambda.Code.fromAsset(path.join(__dirname, 'python'), { exclude: ['*', '!sqs_worker.py'] }), 'sqs_worker.handler'),
     // The newest Python runtime CloudFormation's schema lists (cfn-lint 1.51 rejects python3.15, E3030),
     // though aws-cdk-lib 2.276 already knows PYTHON_3_15.
     runtime: lambda.Runtime.PYTHON_3_14,

@@ -1,21 +1,32 @@
 #!/usr/bin/env bash
-# Generates the source of every jsii target (Python, Java, .NET, Go) with jsii-pacmak, with the
-# README examples translated by jsii-rosetta (`npm run rosetta` writes .jsii.tabl.json first), and
-# builds what this machine can build without a network:
-# - Python: an sdist, and every generated module byte-compiled. A wheel needs the `wheel` package,
-#   which the image lacks and PyPI (unreachable here) would provide.
-# - Java (Maven), .NET (dotnet) and Go (go): sources only; building them downloads dependencies.
+# Builds the construct library for every jsii language from the assembly (`npm run build` writes .jsii
+# and, through `npm run rosetta`, the translated README examples in .jsii.tabl.json):
+# - Python: wheel and sdist in dist/python (jsii-pacmak builds them in a venv of its own and runs
+#   `twine check`; we run the pinned twine of scripts/requirements-ci.txt over them again);
+# - Java: the jar, sources and javadoc jars and pom in dist/java, a Maven repository layout (jsii-pacmak
+#   runs mvn, which resolves aws-cdk-lib and constructs from Maven Central);
+# - Go: the generated module in dist/go, compiled by jsii-pacmak (`go mod tidy` + `go build ./...`);
+# - .NET: generated only (dist/dotnet): no .NET SDK or NuGet on these machines (docs/languages.md).
+# Each step prints its wall time (seconds) so CI logs show where the minutes go.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=dist/code
-rm -rf "$out"
-npx jsii-pacmak --code-only --rosetta-tablet .jsii.tabl.json --outdir "$out"
-for target in python java dotnet go; do
-  test -n "$(ls -A "$out/$target" 2>/dev/null)" || { echo "jsii-pacmak generated no $target code" >&2; exit 1; }
-done
-python3 -m compileall -q "$out/python/src"
-(cd "$out/python" && python3 setup.py -q sdist -d ../sdist >/dev/null 2>&1)
-ls "$out"/sdist/*.tar.gz >/dev/null
+test -f .jsii.tabl.json || { echo "no .jsii.tabl.json: run 'npm run build' (its rosetta step) first" >&2; exit 1; }
+rm -rf dist
+step() { local name=$1; shift; local start=$SECONDS; "$@"; echo "package-code: $name took $((SECONDS - start)) s"; }
+pacmak() { npx jsii-pacmak --rosetta-tablet .jsii.tabl.json --outdir dist "$@"; }
+
+step python pacmak --targets python
+# jsii-pacmak's Maven runs on a repository of its own in a temp folder unless told: share ~/.m2, which
+# the machine keeps between runs (and examples/java reads).
+step java pacmak --targets java --maven-local-repository "$HOME/.m2/repository"
+step go pacmak --targets go
+step dotnet pacmak --targets dotnet --code-only
+
+ls dist/python/*.whl dist/python/*.tar.gz >/dev/null
+ls dist/java/io/github/cdk-serverless-patterns/cdk-serverless-patterns/*/cdk-serverless-patterns-*.jar >/dev/null
+test -f dist/go/cdkserverlesspatterns/go.mod
+test -n "$(ls -A dist/dotnet 2>/dev/null)" || { echo "jsii-pacmak generated no .NET code" >&2; exit 1; }
 # The translated README: the Python binding's docstrings carry Python, not TypeScript, examples.
-grep -q "ServerlessGuardrails.of(app)" "$out/python/src/cdk_serverless_patterns/__init__.py"
-echo "jsii-pacmak: python (sdist + byte-compiled), java, dotnet, go sources in $out"
+# (grep -c reads to the end: grep -q would close the pipe early and pipefail would see unzip's SIGPIPE.)
+unzip -p dist/python/*.whl 'cdk_serverless_patterns/__init__.py' | grep -c "ServerlessGuardrails.of(app)" >/dev/null
+echo "package-code: python wheel + sdist, java jar, go module (built), dotnet (sources) in dist/"

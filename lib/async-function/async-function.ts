@@ -22,6 +22,8 @@ import type { AsyncFunctionProps, AsyncRuleOptions, AsyncS3TriggerOptions, Async
 import { createFailureQueue, createRedrive } from './redrive';
 import { checkS3Triggers, S3Trigger } from './s3-triggers';
 import type { ExpectedLoad } from '../core/load';
+import { rejectUnknownProps } from '../core/known-props';
+import { ASYNC_FUNCTION_PROPS } from './known-props';
 
 /** Retry budget of the function's Lambda target when EventBridge cannot invoke it. */
 const RULE_TARGET_RETRIES = 185;
@@ -60,6 +62,7 @@ export class AsyncFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: AsyncFunctionProps) {
     super(scope, id);
+    rejectUnknownProps(this, 'AsyncFunction', props, ASYNC_FUNCTION_PROPS);
     this.expectedLoad = props.expectedLoad;
     this.retryAttempts = props.retryAttempts ?? 2;
     this.maxEventAge = props.maxEventAge ?? Duration.hours(1);

@@ -7,3 +7,4 @@ export * from './nag';
 export * from './notes';
 export * from './logs';
 export * from './metrics';
+export * from './known-props';

@@ -11,6 +11,8 @@ import { keyLines, resolveLoad, tokenInLoad, type EstimateContext } from './esti
 import { CostLine, dashboards, FUNCTION_LOGS, lambdaLogTierDiscount, natGateways, sum } from './model';
 import { Prices, PRICES_TAKEN_ON, resolvePrices, ServerlessPriceTable, unconfirmedDefaults } from './prices';
 import { renderCostTable } from './table';
+import { rejectUnknownProps } from '../core/known-props';
+import { SERVERLESS_COST_REPORT_PROPS } from './known-props';
 
 /** Properties of a ServerlessCostReport. */
 export interface ServerlessCostReportProps {
@@ -135,6 +137,7 @@ export class ServerlessCostReport implements IAspect {
   private last?: ServerlessCostReportResult;
 
   constructor(props: ServerlessCostReportProps = {}) {
+    rejectUnknownProps({ node: { path: 'ServerlessCostReport' } }, 'ServerlessCostReport', props, SERVERLESS_COST_REPORT_PROPS);
     this.prices = resolvePrices(props.prices);
     this.customPrices = Object.values(props.prices ?? {}).some((v) => v !== undefined);
     this.unconfirmedPrices = unconfirmedDefaults(props.prices);

@@ -4,6 +4,8 @@ import { Construct, IConstruct } from 'constructs';
 import { outermost } from '../core/collect';
 import { invalidProp, warn } from '../core/validation';
 import { DASHBOARD_RENDERERS, DashboardRenderer } from './widgets';
+import { rejectUnknownProps } from '../core/known-props';
+import { SERVERLESS_DASHBOARD_PROPS } from './known-props';
 
 /** Properties of a ServerlessDashboard. */
 export interface ServerlessDashboardProps {
@@ -48,6 +50,7 @@ export class ServerlessDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: ServerlessDashboardProps = {}) {
     super(scope, id);
+    rejectUnknownProps(this, 'ServerlessDashboard', props, SERVERLESS_DASHBOARD_PROPS);
     this.scope = props.scope ?? Stack.of(this);
     const name = props.dashboardName;
     if (name !== undefined && !Token.isUnresolved(name) && !/^[A-Za-z0-9_-]{1,255}$/.test(name)) {

@@ -16,6 +16,8 @@ import type { FanOutPipeline } from './fan-out-pipeline';
 import { ConsumerFilter, renderEventPattern, renderSnsFilter } from './filters';
 import { FanOutSourceKind } from './source';
 import { checkQuota, validateFilter } from './validation';
+import { rejectUnknownProps } from '../core/known-props';
+import { FAN_OUT_CONSUMER_OPTIONS } from './known-props';
 
 /** Ids of the pipeline's own children; a consumer (a child named after it) cannot take them. */
 const RESERVED_CHILD_IDS = ['Topic', 'TopicKey', 'OriginBucket', 'DefaultBus'];
@@ -71,6 +73,7 @@ export class FanOutConsumer extends Construct {
 
   constructor(pipeline: FanOutPipeline, options: FanOutConsumerOptions) {
     // Checked before this consumer joins the pipeline's children, so quotas count the others.
+    rejectUnknownProps(pipeline, 'FanOutConsumerOptions', options, FAN_OUT_CONSUMER_OPTIONS, { prefix: `${options.name}.` });
     validateConsumer(pipeline, options);
     super(pipeline, options.name);
     this.consumerName = options.name;

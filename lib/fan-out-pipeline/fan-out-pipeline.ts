@@ -16,6 +16,8 @@ import { s3RecursionRule, s3RecursionUndetermined, S3RecursionFacts, triggeringA
 import { FanOutConsumer, FanOutConsumerOptions } from './consumer';
 import { FanOutOrigin, FanOutSource, FanOutSourceKind } from './source';
 import type { ExpectedLoad } from '../core/load';
+import { rejectUnknownProps } from '../core/known-props';
+import { FAN_OUT_PIPELINE_PROPS } from './known-props';
 
 /** Properties of a FanOutPipeline. */
 export interface FanOutPipelineProps extends PatternAlarmProps {
@@ -66,6 +68,7 @@ export class FanOutPipeline extends Construct {
 
   constructor(scope: Construct, id: string, props: FanOutPipelineProps = {}) {
     super(scope, id);
+    rejectUnknownProps(this, 'FanOutPipeline', props, FAN_OUT_PIPELINE_PROPS);
     this.expectedLoad = props.expectedLoad;
     this.source = props.source ?? FanOutSource.snsTopic();
     this.alarmProps = { alarmsEnabled: props.alarmsEnabled, alarmTopic: props.alarmTopic };

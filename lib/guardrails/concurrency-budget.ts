@@ -4,6 +4,8 @@ import type { IConstruct } from 'constructs';
 import { synthNote } from '../core/notes';
 import { invalidProp, validateIntegerRange, warn } from '../core/validation';
 import { concreteNumber, resolveProperties } from './stack-model';
+import { rejectUnknownProps } from '../core/known-props';
+import { CONCURRENCY_BUDGET_PROPS } from './known-props';
 
 /** Properties of a ConcurrencyBudget. */
 export interface ConcurrencyBudgetProps {
@@ -82,6 +84,7 @@ export class ConcurrencyBudget implements IAspect {
   private readonly checkedRoots = new Set<IConstruct>();
 
   constructor(props: ConcurrencyBudgetProps = {}) {
+    rejectUnknownProps({ node: { path: 'ConcurrencyBudget' } }, 'ConcurrencyBudget', props, CONCURRENCY_BUDGET_PROPS);
     this.accountLimit = props.accountLimit ?? 1000;
     this.unreservedBuffer = props.unreservedBuffer ?? 100;
     const where = { node: { path: 'ConcurrencyBudget' } } as IConstruct;

@@ -4,6 +4,8 @@ import { GUARDRAIL_CHECKS } from './registry';
 import { recordAcknowledgement, report } from './report';
 import { DEFAULT_SEVERITIES, GuardrailRule, GuardrailSeverity } from '../rules/ids';
 import { StackModel } from './stack-model';
+import { rejectUnknownProps } from '../core/known-props';
+import { SERVERLESS_GUARDRAILS_PROPS } from './known-props';
 
 /** Properties of ServerlessGuardrails. */
 export interface ServerlessGuardrailsProps {
@@ -100,6 +102,7 @@ export class ServerlessGuardrails implements IAspect {
   private readonly severities: Record<string, GuardrailSeverity>;
 
   constructor(props: ServerlessGuardrailsProps = {}) {
+    rejectUnknownProps({ node: { path: 'ServerlessGuardrails' } }, 'ServerlessGuardrails', props, SERVERLESS_GUARDRAILS_PROPS);
     const known = Object.values(GuardrailRule) as string[];
     const severities = props.severities ?? {};
     for (const [ruleId, severity] of Object.entries(severities)) {

@@ -5,6 +5,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { acknowledgeRule } from '../core/nag';
+import { rejectUnknownProps } from '../core/known-props';
+import { pathOf } from '../core/validation';
+import { IDEMPOTENCY_TABLE_PROPS } from './known-props';
 
 /** The Powertools record actions: no Scan, Query or batch writes. */
 const RECORD_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
@@ -91,6 +94,7 @@ export class IdempotencyTable extends dynamodb.Table {
   public readonly backupSelection?: backup.BackupSelection;
 
   constructor(scope: Construct, id: string, props: IdempotencyTableProps = {}) {
+    rejectUnknownProps(pathOf(scope, id), 'IdempotencyTable', props, IDEMPOTENCY_TABLE_PROPS);
     super(scope, id, {
       partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,

@@ -22,6 +22,8 @@ import { estimateIdleCost, ResolvedSchedule } from './idle-cost';
 import { ProvisionedApiEndpoint, ProvisionedApiProps, ProvisionedConcurrencyCostEstimate } from './props';
 import { CapacityPlan, validateApiTimeout, validateProvisionedApi, validateSchedule } from './validation';
 import type { ExpectedLoad } from '../core/load';
+import { rejectUnknownProps } from '../core/known-props';
+import { PROVISIONED_API_PROPS } from './known-props';
 
 /**
  * A latency-sensitive HTTP API: an API Gateway HTTP API (or a function URL) in front of a Lambda
@@ -62,6 +64,7 @@ export class ProvisionedApi extends Construct {
 
   constructor(scope: Construct, id: string, props: ProvisionedApiProps) {
     super(scope, id);
+    rejectUnknownProps(this, 'ProvisionedApi', props, PROVISIONED_API_PROPS);
     this.expectedLoad = props.expectedLoad;
     const endpoint = props.endpoint ?? ProvisionedApiEndpoint.HTTP_API;
     const capacity = planCapacity(props);

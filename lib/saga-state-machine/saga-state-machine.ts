@@ -15,6 +15,8 @@ import { leafSteps, modelOf, StepModel } from './step-model';
 import { MAX_EXPRESS_TIMEOUT, SagaValidator, stateMachineTypeOf } from './validation';
 import type { ExpectedLoad } from '../core/load';
 import { synthNote } from '../core/notes';
+import { rejectUnknownProps } from '../core/known-props';
+import { SAGA_STATE_MACHINE_PROPS, rejectUnknownStepProps } from './known-props';
 
 /**
  * An orchestrated saga on Step Functions: runs the steps in order, keeping each result under
@@ -52,6 +54,8 @@ export class SagaStateMachine extends Construct {
 
   constructor(scope: Construct, id: string, props: SagaStateMachineProps) {
     super(scope, id);
+    rejectUnknownProps(this, 'SagaStateMachine', props, SAGA_STATE_MACHINE_PROPS, { renamed: { type: { to: 'stateMachineType', since: '0.2.0' } } });
+    rejectUnknownStepProps(this, props.steps, 'steps');
     this.expectedLoad = props.expectedLoad;
     const type = stateMachineTypeOf(this, props);
     const express = type === sfn.StateMachineType.EXPRESS;

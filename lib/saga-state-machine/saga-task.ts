@@ -7,6 +7,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
+import { canonicalTaskInput, sortedKeys } from '../core/canonical-json';
 
 /** How long the saga waits for a callback. */
 export interface SagaCallbackOptions {
@@ -92,7 +93,8 @@ export interface SagaSqsSendMessageOptions {
   readonly queue: sqs.IQueue;
   /**
    * The message body. Its paths read the saga state: `$` is `{ input, results }` (compensations:
-   * `+ failure`), without the step payload's `step` and `idempotencyKey`; the key is `SagaTask.idempotencyKey('<step>')`.
+   * `+ failure`), without the step payload's `step` and `idempotencyKey`; the key is `SagaTask.idempotencyKey('<step>')`. An object input
+   * (`TaskInput.fromObject`) is rendered with its keys sorted, so an app in any jsii language gets the same definition.
    * @default - the step payload `{ step, idempotencyKey, input, results }` (compensations: `+ failure`)
    */
   readonly messageBody?: sfn.TaskInput;
@@ -113,7 +115,8 @@ export interface SagaSnsPublishOptions {
   readonly topic: sns.ITopic;
   /**
    * The message. `$` is the saga state `{ input, results }` (compensations: `+ failure`); the step's
-   * idempotency key is `SagaTask.idempotencyKey('<step>')`.
+   * idempotency key is `SagaTask.idempotencyKey('<step>')`. An object input
+   * (`TaskInput.fromObject`) is rendered with its keys sorted, so an app in any jsii language gets the same definition.
    * @default - the step payload `{ step, idempotencyKey, input, results }` (compensations: `+ failure`)
    */
   readonly message?: sfn.TaskInput;
@@ -137,7 +140,8 @@ export interface SagaEventBridgePutEventsOptions {
   readonly detailType: string;
   /**
    * The event's detail. `$` is the saga state `{ input, results }` (compensations: `+ failure`); the
-   * step's idempotency key is `SagaTask.idempotencyKey('<step>')`.
+   * step's idempotency key is `SagaTask.idempotencyKey('<step>')`. An object input
+   * (`TaskInput.fromObject`) is rendered with its keys sorted, so an app in any jsii language gets the same definition.
    * @default - the step payload `{ step, idempotencyKey, input, results }` (compensations: `+ failure`)
    */
   readonly detail?: sfn.TaskInput;
@@ -193,7 +197,7 @@ const payloadOf = (context: SagaTaskContext) => sfn.TaskInput.fromObject(context
 /** The props the three DynamoDB tasks share. */
 const dynamoWrite = (options: SagaDynamoWriteOptions, c: SagaTaskContext) => ({
   comment: c.comment, table: options.table, conditionExpression: options.conditionExpression,
-  expressionAttributeNames: options.expressionAttributeNames, expressionAttributeValues: options.expressionAttributeValues,
+  expressionAttributeNames: sortedKeys(options.expressionAttributeNames), expressionAttributeValues: sortedKeys(options.expressionAttributeValues),
   resultPath: c.resultPath, taskTimeout: timeoutOf(c.timeout),
 });
 const withToken = (context: SagaTaskContext) => sfn.TaskInput.fromObject({ ...context.payload, taskToken: sfn.JsonPath.taskToken });
@@ -279,25 +283,25 @@ export class SagaTask {
 
   /** DynamoDB PutItem, directly from the state machine. The result is the PutItem response. */
   public static dynamoPutItem(options: SagaDynamoPutItemOptions): SagaTask {
-    return SagaTask.service('DynamoDB', (scope, id, c) => new tasks.DynamoPutItem(scope, id, { ...dynamoWrite(options, c), item: options.item }));
+    return SagaTask.service('DynamoDB', (scope, id, c) => new tasks.DynamoPutItem(scope, id, { ...dynamoWrite(options, c), item: sortedKeys(options.item) }));
   }
 
   /** DynamoDB UpdateItem, directly from the state machine. The result is the UpdateItem response. */
   public static dynamoUpdateItem(options: SagaDynamoUpdateItemOptions): SagaTask {
     return SagaTask.service('DynamoDB', (scope, id, c) => new tasks.DynamoUpdateItem(scope, id, {
-      ...dynamoWrite(options, c), key: options.key, updateExpression: options.updateExpression,
+      ...dynamoWrite(options, c), key: sortedKeys(options.key), updateExpression: options.updateExpression,
     }));
   }
 
   /** DynamoDB DeleteItem, directly from the state machine. The result is the DeleteItem response. */
   public static dynamoDeleteItem(options: SagaDynamoDeleteItemOptions): SagaTask {
-    return SagaTask.service('DynamoDB', (scope, id, c) => new tasks.DynamoDeleteItem(scope, id, { ...dynamoWrite(options, c), key: options.key }));
+    return SagaTask.service('DynamoDB', (scope, id, c) => new tasks.DynamoDeleteItem(scope, id, { ...dynamoWrite(options, c), key: sortedKeys(options.key) }));
   }
 
   /** SQS SendMessage, directly from the state machine (no callback). The result is `{ MessageId, ... }`. */
   public static sqsSendMessage(options: SagaSqsSendMessageOptions): SagaTask {
     const task = SagaTask.service('SQS', (scope, id, c) => new tasks.SqsSendMessage(scope, id, {
-      comment: c.comment, queue: options.queue, messageBody: options.messageBody ?? payloadOf(c),
+      comment: c.comment, queue: options.queue, messageBody: canonicalTaskInput(options.messageBody) ?? payloadOf(c),
       ...groupAndDeduplication(options.queue, options.messageGroupId, c),
       resultPath: c.resultPath, taskTimeout: timeoutOf(c.timeout),
     }));
@@ -308,7 +312,7 @@ export class SagaTask {
   /** SNS Publish, directly from the state machine. The result is `{ MessageId, ... }`. */
   public static snsPublish(options: SagaSnsPublishOptions): SagaTask {
     return SagaTask.service('SNS', (scope, id, c) => new tasks.SnsPublish(scope, id, {
-      comment: c.comment, topic: options.topic, message: options.message ?? payloadOf(c), subject: options.subject,
+      comment: c.comment, topic: options.topic, message: canonicalTaskInput(options.message) ?? payloadOf(c), subject: options.subject,
       resultPath: c.resultPath, taskTimeout: timeoutOf(c.timeout),
     }));
   }
@@ -317,7 +321,7 @@ export class SagaTask {
   public static eventBridgePutEvents(options: SagaEventBridgePutEventsOptions): SagaTask {
     return SagaTask.service('EventBridge', (scope, id, c) => new tasks.EventBridgePutEvents(scope, id, {
       comment: c.comment,
-      entries: [{ eventBus: options.eventBus, source: options.source, detailType: options.detailType, detail: options.detail ?? payloadOf(c) }],
+      entries: [{ eventBus: options.eventBus, source: options.source, detailType: options.detailType, detail: canonicalTaskInput(options.detail) ?? payloadOf(c) }],
       resultPath: c.resultPath, taskTimeout: timeoutOf(c.timeout),
     }));
   }

@@ -17,6 +17,9 @@ import { missedRunWindow, withRunInterval } from './missed-run';
 import { JobSchedule, JobScheduleKind, resolveSchedule, ResolvedSchedule, validateTimeZone } from './schedule';
 import { bindTarget, jobTimeout, ScheduledJobTarget, ScheduledJobTargetKind, validateTarget } from './target';
 import { synthNote } from '../core/notes';
+import { rejectUnknownProps } from '../core/known-props';
+import { SCHEDULED_JOB_PROPS } from './known-props';
+import { sortedKeys } from '../core/canonical-json';
 
 /**
  * Retry policy of the schedule's target: how long EventBridge Scheduler keeps trying to deliver
@@ -65,7 +68,8 @@ export interface ScheduledJobProps extends PatternAlarmProps {
   /**
    * JSON keys delivered to the target beside `scheduledTime`, `executionId`, `attemptNumber` and
    * `scheduleArn` (reserved). Strings may contain Scheduler context attributes such as
-   * `<aws.scheduler.execution-id>`.
+   * `<aws.scheduler.execution-id>`. Rendered with its keys sorted, so an app in any jsii language
+   * gets the same template (a Go map or a Java `Map.of` has no insertion order).
    * @default - only the occurrence fields
    */
   readonly payload?: { [key: string]: any };
@@ -171,6 +175,7 @@ export class ScheduledJob extends Construct {
 
   constructor(scope: Construct, id: string, props: ScheduledJobProps) {
     super(scope, id);
+    rejectUnknownProps(this, 'ScheduledJob', props, SCHEDULED_JOB_PROPS);
     this.expectedLoad = props.expectedLoad;
     const timeZone = props.timeZone ?? TimeZone.ETC_UTC;
     this.timeZoneName = validateTimeZone(this, timeZone);
@@ -198,7 +203,8 @@ export class ScheduledJob extends Construct {
       role: this.role,
       deadLetterQueue: this.deadLetterQueue,
       input: scheduler.ScheduleTargetInput.fromObject({
-        ...props.payload,
+        // Sorted keys: the same Input text whichever language the payload was written in.
+        ...sortedKeys(props.payload),
         scheduledTime: scheduler.ContextAttribute.scheduledTime,
         executionId: scheduler.ContextAttribute.executionId,
         attemptNumber: scheduler.ContextAttribute.attemptNumber,

@@ -14,6 +14,8 @@ import { advise, enforce } from '../rules/rule';
 import { vpcEgressRule } from '../rules/vpc';
 import { inlineGrantPolicy, inlineVpcAccess } from './function-role';
 import { PatternFunctionProps } from './pattern-function';
+import { rejectUnknownProps } from '../core/known-props';
+import { SERVERLESS_FUNCTION_PROPS } from './known-props';
 
 /** Properties of a ServerlessFunction. */
 export interface ServerlessFunctionProps extends PatternFunctionProps {
@@ -46,6 +48,7 @@ export class ServerlessFunction extends lambda.Function {
   private readonly ownLogGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: ServerlessFunctionProps) {
+    rejectUnknownProps(pathOf(scope, id), 'ServerlessFunction', props, SERVERLESS_FUNCTION_PROPS);
     validateProps(pathOf(scope, id), props);
     super(scope, id, functionProps(scope, id, props));
     this.ownLogGroup = this.createOwnLogGroup(props);

@@ -19,6 +19,8 @@ import { SQS_PROVISIONED_POLLERS } from '../rules/limits';
 import type { SqsProvisionedPollers, SqsWorkerProps } from './props';
 import { validateSqsWorker } from './validation';
 import type { ExpectedLoad } from '../core/load';
+import { rejectUnknownProps } from '../core/known-props';
+import { SQS_WORKER_PROPS } from './known-props';
 
 /**
  * Age of the oldest message above which the worker is not keeping up: a healthy message is gone
@@ -60,6 +62,7 @@ export class SqsWorker extends Construct {
 
   constructor(scope: Construct, id: string, props: SqsWorkerProps) {
     super(scope, id);
+    rejectUnknownProps(this, 'SqsWorker', props, SQS_WORKER_PROPS);
     this.expectedLoad = props.expectedLoad;
     // An existing FIFO queue needs FIFO processing even when `fifo` was not repeated.
     const fifo = props.fifo ?? props.queue?.fifo ?? false;

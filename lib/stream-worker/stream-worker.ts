@@ -22,6 +22,8 @@ import { StreamWorkerProps } from './props';
 import { BoundStreamSource, StreamSource } from './stream-source';
 import { resolveSettings, StreamWorkerSettings, validateSettings } from './settings';
 import { synthNote } from '../core/notes';
+import { rejectUnknownProps } from '../core/known-props';
+import { STREAM_WORKER_PROPS } from './known-props';
 
 /**
  * A Kinesis data stream or DynamoDB stream consumed by a Lambda function that never blocks a shard
@@ -62,6 +64,7 @@ export class StreamWorker extends Construct {
 
   constructor(scope: Construct, id: string, props: StreamWorkerProps) {
     super(scope, id);
+    rejectUnknownProps(this, 'StreamWorker', props, STREAM_WORKER_PROPS);
     this.expectedLoad = props.expectedLoad;
     const settings = resolveSettings(props);
     validateSettings(this, props, settings);

@@ -9,6 +9,8 @@ import { Construct } from 'constructs';
 import { acknowledgeComplianceRule, acknowledgeRule } from '../core/nag';
 import { invalidProp } from '../core/validation';
 import { endpointPolicyStatements } from './endpoint-policies';
+import { rejectUnknownProps } from '../core/known-props';
+import { SERVERLESS_VPC_ENDPOINTS_PROPS } from './known-props';
 
 /** An AWS service the library's patterns call from inside a VPC, by its endpoint service name. */
 export enum ServerlessVpcEndpointService {
@@ -101,6 +103,7 @@ export class ServerlessVpcEndpoints extends Construct {
 
   constructor(scope: Construct, id: string, props: ServerlessVpcEndpointsProps) {
     super(scope, id);
+    rejectUnknownProps(this, 'ServerlessVpcEndpoints', props, SERVERLESS_VPC_ENDPOINTS_PROPS);
     const services = [...new Set(props.services)];
     validateProps(this, props, services);
     for (const service of services) {

@@ -1,0 +1,39 @@
+/**
+ * The construct tests against the oldest supported aws-cdk-lib (the peer floor in package.json):
+ * `scripts/test-cdk-floor.sh` installs that version into .cache/cdk-floor and runs this config,
+ * which maps every `aws-cdk-lib` import (the tests', the library's and cdk-nag's) to that copy.
+ * Only tests that synthesize constructs run: handler, CLI and packaging tests do not depend on the
+ * aws-cdk-lib version.
+ */
+const path = require('path');
+const { projects } = require('./jest.config.js');
+
+const floorDir = process.env.CDK_FLOOR_DIR;
+if (!floorDir) throw new Error('CDK_FLOOR_DIR is not set: run scripts/test-cdk-floor.sh');
+const floorLib = path.join(floorDir, 'node_modules', 'aws-cdk-lib');
+const unit = projects.find((p) => p.displayName === 'unit');
+
+/** Tests that spawn the CLI, npm or handlers, or never import aws-cdk-lib. */
+const NOT_CONSTRUCT_TESTS = [
+  'examples', 'packaging', 'synth-notes', 'readme', 'python-handler', 'runtime-', 'signed-http', 'sqs-poller',
+  'idempotency-layers', 'idempotency-scenarios', '-handler', '-handlers', 'stream-worker-runtime', 'stream-worker-dynamodb',
+  'scheduled-job-runtime', 'sqs-worker-runtime', 'stream-mapping-model', 'cron-timezone', 'fan-out-pipeline-filters',
+  '\\.local\\.', '\\.kinesalite\\.', '\\.e2e\\.',
+];
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testTimeout: 120000,
+  projects: [{
+    ...unit,
+    displayName: 'cdk-floor',
+    testPathIgnorePatterns: [...unit.testPathIgnorePatterns, ...NOT_CONSTRUCT_TESTS.map((name) => `/test/[^/]*${name}[^/]*$`)],
+    moduleNameMapper: {
+      ...unit.moduleNameMapper,
+      '^aws-cdk-lib$': floorLib,
+      '^aws-cdk-lib/(.*)$': `${floorLib}/$1`,
+      // One constructs copy for the floor's aws-cdk-lib and the tests (instanceof Construct).
+      '^constructs$': path.join(__dirname, 'node_modules', 'constructs'),
+    },
+  }],
+};

@@ -1,0 +1,12 @@
+import { PATTERN_ALARM_PROPS, type KnownProps } from '../core/known-props';
+import { PATTERN_FUNCTION_PROPS } from '../serverless-function/known-props';
+import type { ProvisionedApiProps } from './props';
+
+/** The keys of `ProvisionedApiProps`. */
+export const PROVISIONED_API_PROPS: KnownProps<ProvisionedApiProps> = {
+  ...PATTERN_FUNCTION_PROPS, ...PATTERN_ALARM_PROPS, handler: true, endpoint: true, authorizer: true,
+  functionUrlAuthType: true, provisionedConcurrency: true, reservedConcurrency: true,
+  accountConcurrencyLimit: true, autoScaling: true, utilizationTarget: true, schedule: true,
+  timeout: true, throttling: true, cors: true, latencyThreshold: true, serverErrorRateThreshold: true,
+  provisionedConcurrencyPrice: true, expectedLoad: true,
+};

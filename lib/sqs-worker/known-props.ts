@@ -1,0 +1,16 @@
+import { PATTERN_ALARM_PROPS, type KnownProps } from '../core/known-props';
+import { PATTERN_FUNCTION_PROPS } from '../serverless-function/known-props';
+import type { SqsWorkerOptions, SqsWorkerProps } from './props';
+
+/** The keys of `SqsWorkerOptions`. */
+export const SQS_WORKER_OPTIONS: KnownProps<SqsWorkerOptions> = {
+  ...PATTERN_FUNCTION_PROPS, ...PATTERN_ALARM_PROPS, encryptionKey: true, visibilityTimeout: true,
+  maxReceiveCount: true, batchSize: true, maxBatchingWindow: true, maxConcurrency: true,
+  reservedConcurrency: true, timeout: true, idempotency: true, expectedLoad: true,
+};
+
+/** The keys of `SqsWorkerProps`. */
+export const SQS_WORKER_PROPS: KnownProps<SqsWorkerProps> = {
+  ...SQS_WORKER_OPTIONS, handler: true, queue: true, deadLetterQueue: true, fifo: true,
+  contentBasedDeduplication: true, deduplicationScope: true, fifoThroughputLimit: true,
+};

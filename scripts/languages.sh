@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# The library used from Python, Java and Go, as their users get it (docs/languages.md). Needs
+# `npm run build` and `npm run package:code` first (dist/python, dist/java, dist/go).
+# 1. Python: pinned tools (scripts/requirements-ci.txt) in a venv; `twine check` of the wheel and sdist;
+#    pypiserver serves dist/python on loopback and the app's venv installs `cdk-serverless-patterns` from
+#    it by name (aws-cdk-lib and constructs from PyPI); examples/python/app.py synthesizes.
+# 2. Java: examples/java (aws-cdk-lib from Maven Central, the library from dist/java, the Maven
+#    repository jsii-pacmak deployed to) compiles and synthesizes (`mvn compile exec:java`).
+# 3. Go: examples/go (awscdk from the Go module proxy, the library through a `replace` to dist/go)
+#    is vetted, built and synthesized.
+# 4. The TypeScript reference (examples/reference/app.ts) synthesizes, and every app's template must
+#    match it (scripts/compare-templates.py).
+# 5. The README's Python translations (jsii-rosetta) compile, and its first SqsWorker example runs
+#    as a Python app (scripts/readme-python.py).
+# Each step prints its wall time. LANGUAGES_KEEP=1 keeps the work folder for a look at the templates.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
+for artifact in dist/python/*.whl dist/java/io dist/go/cdkserverlesspatterns/go.mod; do
+  ls $artifact >/dev/null 2>&1 || { echo "languages: no $artifact: run 'npm run build && npm run package:code' first" >&2; exit 1; }
+done
+
+work=$(mktemp -d)
+pypi_pid=
+cleanup() {
+  if [ -n "$pypi_pid" ]; then kill "$pypi_pid" 2>/dev/null || true; fi
+  if [ -z "${LANGUAGES_KEEP:-}" ]; then rm -rf "$work"; else echo "languages: work folder kept: $work"; fi
+}
+trap cleanup EXIT
+step() { local name=$1; shift; local start=$SECONDS; "$@"; echo "languages: $name took $((SECONDS - start)) s"; }
+# The feature flags of the repository's cdk.json, as the CLI would pass them to every app.
+CDK_CONTEXT_JSON=$(python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["context"]))' cdk.json)
+export CDK_CONTEXT_JSON
+
+synth_reference() {
+  CDK_OUTDIR="$work/out-typescript" npx ts-node --transpile-only --prefer-ts-exts --project tsconfig.dev.json \
+    examples/reference/app.ts > "$work/typescript.log"
+}
+
+python_tools() {
+  python3 -m venv "$work/tools"
+  "$work/tools/bin/pip" install --quiet --disable-pip-version-check -r scripts/requirements-ci.txt
+  "$work/tools/bin/twine" check --strict dist/python/*
+}
+
+python_app() {
+  mkdir "$work/index"
+  cp dist/python/*.whl dist/python/*.tar.gz "$work/index/"
+  local port
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  "$work/tools/bin/pypi-server" run -i 127.0.0.1 -p "$port" "$work/index" > "$work/pypiserver.log" 2>&1 &
+  pypi_pid=$!
+  for _ in $(seq 1 50); do
+    curl -sf "http://127.0.0.1:$port/simple/cdk-serverless-patterns/" >/dev/null && break
+    sleep 0.2
+  done
+  python3 -m venv "$work/app"
+  "$work/app/bin/pip" install --quiet --disable-pip-version-check \
+    --index-url "http://127.0.0.1:$port/simple/" --extra-index-url https://pypi.org/simple \
+    --report "$work/pip-report.json" -r examples/python/requirements.txt
+  # The library came from the local index, by name (pip's report names where each package came from).
+  python3 -c 'import json, sys
+urls = {item["metadata"]["name"]: item["download_info"]["url"] for item in json.load(open(sys.argv[1]))["install"]}
+assert urls["cdk-serverless-patterns"].startswith("http://127.0.0.1:"), urls["cdk-serverless-patterns"]
+print("languages: cdk-serverless-patterns from", urls["cdk-serverless-patterns"], "aws-cdk-lib from", urls["aws-cdk-lib"])' \
+    "$work/pip-report.json"
+  kill "$pypi_pid"; pypi_pid=
+  (cd examples/python && CDK_OUTDIR="$work/out-python" "$work/app/bin/python" app.py > "$work/python.log")
+}
+
+java_app() {
+  (cd examples/java && CDK_OUTDIR="$work/out-java" mvn --batch-mode --quiet compile exec:java > "$work/java.log")
+}
+
+go_app() {
+  (cd examples/go && go vet ./... && go build -o "$work/go-app" . && CDK_OUTDIR="$work/out-go" "$work/go-app" > "$work/go.log")
+}
+
+step "typescript reference synth" synth_reference
+step "python tools + twine check" python_tools
+step "python app: install from pypiserver + synth" python_app
+step "java app: mvn compile + synth" java_app
+step "go app: vet + build + synth" go_app
+
+# aws-cdk-lib 2.263.0, the newest Maven Central serves here, leaves out the confused-deputy condition
+# that 2.264+ puts on a state machine's default role; the Java app's only difference (docs/languages.md).
+step "compare templates" python3 scripts/compare-templates.py \
+  --expect "$work/out-java=\$.LanguagesReference.Resources.OrderSagaStateMachineRole5396F865.Properties.AssumeRolePolicyDocument.Statement[0].Condition" \
+  "$work/out-typescript" "$work/out-python" "$work/out-java" "$work/out-go"
+
+step "readme python" "$work/app/bin/python" scripts/readme-python.py .jsii.tabl.json "$work/readme"

@@ -37,6 +37,8 @@ const CASES: Array<[string, Build, string, string]> = [
   ['ScheduledJob', (s, x) => new lib.ScheduledJob(s, 'C', loose({
     schedule: lib.JobSchedule.cron('0 2 * * ? *'), target: lib.ScheduledJobTarget.handler(lib.HandlerCode.bundled('scheduled-job/example')),
   }, x)), 'timezone', 'timeZone'],
+  ['DurableFunction', (s, x) => new lib.DurableFunction(s, 'C', loose({ handler: lib.HandlerCode.bundled('durable-function/order-saga') }, x)),
+    'executionTimout', 'executionTimeout'],
   ['ServerlessFunction', (s, x) => new lib.ServerlessFunction(s, 'C', loose({ handler }, x)), 'memorysize', 'memorySize'],
   ['IdempotencyTable', (s, x) => new lib.IdempotencyTable(s, 'C', loose({}, x)), 'removalPolcy', 'removalPolicy'],
   ['ServerlessDashboard', (s, x) => new lib.ServerlessDashboard(s, 'C', loose({}, x)), 'dashboardname', 'dashboardName'],

@@ -9,6 +9,8 @@ import { createFailureQueue } from '../async-function/redrive';
 import { createAlarms } from '../core/alarms';
 import { acknowledgeGrantPolicy, acknowledgeRule, nagResourceId } from '../core/nag';
 import { invalidProp, validateDurationRange, validateIntegerRange } from '../core/validation';
+import { rejectUnknownProps } from '../core/known-props';
+import { DURABLE_FUNCTION_PROPS } from './known-props';
 import { durableConfigRule, durableSyncTimeoutRule } from '../rules/durable';
 import { asyncOnFailureRule } from '../rules/lambda';
 import { enforce } from '../rules/rule';
@@ -58,6 +60,7 @@ export class DurableFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: DurableFunctionProps) {
     super(scope, id);
+    rejectUnknownProps(this, 'DurableFunction', props, DURABLE_FUNCTION_PROPS);
     this.expectedLoad = props.expectedLoad;
     this.workload = props.workload ?? {};
     this.executionTimeout = props.executionTimeout ?? Duration.hours(1);

@@ -5,5 +5,5 @@ import type { ScheduledJobProps } from './scheduled-job';
 export const SCHEDULED_JOB_PROPS: KnownProps<ScheduledJobProps> = {
   ...PATTERN_ALARM_PROPS, schedule: true, target: true, timeZone: true, payload: true, retryPolicy: true,
   allowOverlap: true, flexibleWindow: true, startDate: true, endDate: true, enabled: true,
-  scheduleGroup: true, description: true, expectedLoad: true,
+  scheduleGroup: true, description: true, expectedLoad: true, maxRunInterval: true,
 };

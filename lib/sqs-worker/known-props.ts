@@ -6,7 +6,7 @@ import type { SqsWorkerOptions, SqsWorkerProps } from './props';
 export const SQS_WORKER_OPTIONS: KnownProps<SqsWorkerOptions> = {
   ...PATTERN_FUNCTION_PROPS, ...PATTERN_ALARM_PROPS, encryptionKey: true, visibilityTimeout: true,
   maxReceiveCount: true, batchSize: true, maxBatchingWindow: true, maxConcurrency: true,
-  reservedConcurrency: true, timeout: true, idempotency: true, expectedLoad: true,
+  reservedConcurrency: true, timeout: true, idempotency: true, expectedLoad: true, provisionedPollers: true,
 };
 
 /** The keys of `SqsWorkerProps`. */

@@ -1,4 +1,5 @@
 export { HandlerCode } from './core/handler';
+export { EntryOptions } from './core/entry-bundling';
 export { PatternAlarmProps } from './core/alarms';
 export * from './sqs-worker';
 export * from './fan-out-pipeline';

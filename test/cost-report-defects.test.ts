@@ -54,8 +54,8 @@ describe('ServerlessCostReport defects of issue 25', () => {
     expect(job.lines.map((l) => `${l.service} ${l.item} ${l.quantity}`)).toContain('SQS SendMessage (to the target queue) 730');
   });
 
-  test('the total of a report over several stacks is labelled as the whole app\'s', () => {
-    const app = new App();
+  test('the table of a report over several stacks labels its total as the whole app\'s', () => {
+    const app = new App({ context: { 'cdk-serverless-patterns:costTable': true } });
     for (const id of ['One', 'Two']) {
       new SqsWorker(envStack(app, id), 'Worker', { handler: HandlerCode.bundled('sqs-worker/example'), expectedLoad: { perMonth: 1000 } });
     }

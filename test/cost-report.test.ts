@@ -173,13 +173,10 @@ describe('ServerlessCostReport', () => {
   const worker = (stack: Stack, id: string, props: Partial<ConstructorParameters<typeof SqsWorker>[2]> = {}) =>
     new SqsWorker(stack, id, { handler: HandlerCode.bundled('sqs-worker/example'), ...props });
 
-  test('writes serverless-cost.json into the cloud assembly folder and notes the table (printed under the CLI)', () => {
+  test('writes serverless-cost.json into the cloud assembly folder and, asked for the table, notes it', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'csp-cost-'));
-    const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    const saved = process.env.CDK_OUTDIR;
-    process.env.CDK_OUTDIR = outdir;
     try {
-      const app = new App({ outdir });
+      const app = new App({ outdir, context: { 'cdk-serverless-patterns:costTable': 'true' } });
       const stack = envStack(app, 'Costed');
       worker(stack, 'Worker', { expectedLoad: { perMonth: 1_000_000 } });
       worker(stack, 'Unpriced');
@@ -188,13 +185,12 @@ describe('ServerlessCostReport', () => {
       const written = JSON.parse(fs.readFileSync(path.join(outdir, 'serverless-cost.json'), 'utf8')) as ServerlessCostReportResult;
       expect(written.constructs.map((c) => [c.path, c.estimated])).toEqual([['Costed/Worker', true], ['Costed/Unpriced', false]]);
       expect(written.pricesTakenOn).toBe('2026-12-07');
-      const printed = write.mock.calls.map((c) => String(c[0])).join('');
-      expect(printed).toContain('[cdk-serverless-patterns] Costed: monthly cost estimate: $');
-      expect(printed).toContain('  Costed/Unpriced (SqsWorker): not estimated, no expectedLoad');
-      expect(printed).toMatch(/ {4}SQS {13}SendMessage {41} +\$0\.40 {2}1,000,000 messages x 1 chunk\(s\) of 64 KB x \$0\.40 per million \(standard\)/);
+      const notes = stack.node.metadata.filter((m) => m.type === 'aws:cdk:info').map((m) => String(m.data));
+      expect(notes).toHaveLength(1);
+      expect(notes[0]).toMatch(/^monthly cost estimate: \$/);
+      expect(notes[0]).toContain('\n  Costed/Unpriced (SqsWorker): not estimated, no expectedLoad\n');
+      expect(notes[0]).toMatch(/ {4}SQS {13}SendMessage {41} +\$0\.40 {2}1,000,000 messages x 1 chunk\(s\) of 64 KB x \$0\.40 per million \(standard\)/);
     } finally {
-      if (saved === undefined) delete process.env.CDK_OUTDIR; else process.env.CDK_OUTDIR = saved;
-      write.mockRestore();
       fs.rmSync(outdir, { recursive: true, force: true });
     }
   });

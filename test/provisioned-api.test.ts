@@ -501,7 +501,7 @@ describe('ProvisionedApi idle cost', () => {
     const infos = infosOf(stack);
     expect(infos).toHaveLength(1);
     expect(infos[0]).toContain('idle provisioned concurrency costs about $8.76 per month on arm64 (arm64 $8.76, x86_64 $10.95)');
-    expect(infos[0]).toContain('2 warm around the clock (730 h per month) x 512 MB = 2628000 GB-seconds x $0.0000033334 per GB-second');
+    expect(infos[0]).toContain('2 warm around the clock (730 h per month) x 512 MB = 2,628,000 GB-seconds x $0.0000033334 per GB-second');
     expect(infos[0]).toContain('[ack: cdk-serverless-patterns:ProvisionedApi.idleProvisionedConcurrencyCost]');
   });
 

@@ -2,6 +2,7 @@
 // an empty handler bundled the same way (the floor) and the same source bundled the way
 // aws-lambda-nodejs NodejsFunction does by default; plus one bundle per Powertools import.
 import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { join, relative, dirname, basename } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -58,6 +59,38 @@ async function bundle(entry, outfile, options) {
   return outfile;
 }
 
+/**
+ * A user's own handler on the runtime (bench/fixtures/user-handler/worker.ts), bundled by a real
+ * synth both ways: `HandlerCode.fromEntry` on an SqsWorker, and `new NodejsFunction(...)` with its
+ * default bundling. Returns the two bundles' paths. Target: at most 0.4x NodejsFunction's size.
+ */
+export function userHandlerBundles(tmp) {
+  const app = join(root, 'bench', 'fixtures', 'user-handler', 'app.ts');
+  const outdir = join(tmp, 'user-handler-synth');
+  const output = execFileSync(process.execPath, [join(root, 'node_modules', 'ts-node', 'dist', 'bin.js'), '--transpile-only',
+    '--prefer-ts-exts', '--project', join(root, 'tsconfig.dev.json'), app, outdir],
+  { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CDK_VALIDATION: 'false' } });
+  return JSON.parse(output.trim().split('\n').pop());
+}
+
+/** The two variants of the user-handler row (idempotency off: the table name is left empty). */
+function userHandlerVariants(tmp, log) {
+  let bundles;
+  try {
+    bundles = userHandlerBundles(tmp);
+  } catch (err) {
+    log(`skipping the user handler row: its synth failed (${String(err.stderr ?? err.message).split('\n')[0]})`);
+    return [];
+  }
+  const fixture = fixtureFor('user-handler');
+  const row = { group: 'handler', handler: 'user handler (HandlerCode.fromEntry)', label: 'user handler', mode: 'off', fixture };
+  return [
+    { ...row, build: 'HandlerCode.fromEntry', file: bundles.fromEntry, sizeTarget: 0.4,
+      buildNote: 'HandlerCode.fromEntry: NodejsFunction bundling with the shipped settings' },
+    { ...row, build: 'NodejsFunction default', file: bundles.nodejsFunction, nodejsDefault: true },
+  ];
+}
+
 /** Builds every variant; returns the list of bundles to measure. */
 async function prepare(tmp, log) {
   // `npm run bundle` itself (same module), so assets/ is what ships now.
@@ -100,6 +133,7 @@ async function prepare(tmp, log) {
       variants.push({ group: 'handler', handler: h.name, label: h.name, build: 'NodejsFunction default', file: nodejsFn, mode, fixture, nodejsDefault: true });
     }
   }
+  variants.push(...userHandlerVariants(tmp, log));
   const entries = readdirSync(entriesDir).filter((f) => f.endsWith('.ts')).map((f) => basename(f, '.ts'));
   // The floor first, then each Powertools import alone.
   entries.sort((a, b) => (a === 'empty' ? -1 : b === 'empty' ? 1 : a.localeCompare(b)));

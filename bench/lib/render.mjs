@@ -22,7 +22,10 @@ function bundleRows(variants) {
     const mine = variants.filter((v) => v.handler === h && !v.nodejsDefault);
     const theirs = variants.filter((v) => v.handler === h && v.nodejsDefault);
     const sizeRatio = mine[0].size.raw / theirs[0].size.raw;
-    summary.sizeMet.push([h, sizeRatio <= 1 / 3]);
+    // The shipped handlers aim at 1/3 of NodejsFunction's default; a user's handler (fromEntry) at 0.4x.
+    const sizeTarget = mine[0].sizeTarget ?? 1 / 3;
+    const sizeTargetText = mine[0].sizeTarget ? `${mine[0].sizeTarget}x` : '1/3';
+    summary.sizeMet.push([h, sizeRatio <= sizeTarget]);
     mine.forEach((v, i) => {
       const nf = theirs.find((t) => t.mode === v.mode);
       const ratio = cold(v) / cold(empty);
@@ -41,11 +44,11 @@ function bundleRows(variants) {
         coldTarget += `; idempotent cold start <= 1.3x empty: ${met(ratio <= 1.3)}`;
       }
       if (i === 0) {
-        rows.push(['1', `\`${h}\`: bundle raw / gzip (shipped: cjs, minified, mainFields module,main); cold start${mode}${fixture}${threw}`,
+        rows.push(['1', `\`${h}\`: bundle raw / gzip (${v.buildNote ?? 'shipped: cjs, minified, mainFields module,main'}); cold start${mode}${fixture}${threw}`,
           `${bytes(v.size)}; ${coldText(v)}`, `empty handler: ${bytes(empty.size)}; ${coldText(empty)}`,
           `NodejsFunction default: ${bytes(nf.size)}; ${coldText(nf)}`,
           `size ${fmt.x(sizeRatio, 3)} NodejsFunction (gzip ${fmt.x(v.size.gzip / nf.size.gzip, 3)}); cold start ${fmt.x(ratio)} empty, ${fmt.x(cold(v) / cold(nf))} NodejsFunction`,
-          `size <= 1/3 NodejsFunction: ${met(sizeRatio <= 1 / 3)}; ${coldTarget}`]);
+          `size <= ${sizeTargetText} NodejsFunction: ${met(sizeRatio <= sizeTarget)}; ${coldTarget}`]);
       } else {
         rows.push(['1', `\`${h}\`: cold start${mode}${fixture}${threw}`, coldText(v), `empty handler: ${coldText(empty)}`,
           nf ? `NodejsFunction default: ${coldText(nf)}` : '',
@@ -174,7 +177,7 @@ export function render({ bundles, synth, throughput, config, quick, peerVersion,
   const glance = [
     '## Targets at a glance',
     '',
-    `- Bundle size <= 1/3 of the NodejsFunction default (raw bytes): met by ${list(b.summary.sizeMet, true)}; not met by ${list(b.summary.sizeMet, false)}.`,
+    `- Bundle size <= 1/3 of the NodejsFunction default (raw bytes; the user handler built with HandlerCode.fromEntry: <= 0.4x): met by ${list(b.summary.sizeMet, true)}; not met by ${list(b.summary.sizeMet, false)}.`,
     `- Cold start <= 1.5x the empty handler: met by ${list(b.summary.initMet, true)}; not met by ${list(b.summary.initMet, false)}.`,
     `- Idempotent handlers (idempotency on, default persistence layer) cold start <= 1.3x the empty handler: met by ${list(b.summary.idempotentMet, true)}; not met by ${list(b.summary.idempotentMet, false)}.`,
     ...(t.fifo ? [`- FIFO, 10 message groups with one poison group: ${fmt.pct(t.fifo.group)} of the healthy records processed per invocation with the default (group scope; target >= 90%: ${met(t.fifo.group >= 0.9)}), ${fmt.pct(t.fifo.batch)} with \`fifoFailureScope: 'batch'\` (the previous default).`] : []),

@@ -1,11 +1,13 @@
 import * as path from 'path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { IConstruct } from 'constructs';
+import { bundleEntry, EntryOptions, EntryTarget } from './entry-bundling';
 
 /**
- * The code a construct runs: your own `lambda.Code` and handler, an asset folder, or a function
- * you created yourself.
+ * The code a construct runs: your own TypeScript or JavaScript file bundled for you, your own
+ * `lambda.Code` and handler, an asset folder, or a function you created yourself.
  *
- * With `fromCode`/`fromAsset` the construct creates the function with the library's safe
+ * With `fromEntry`/`fromCode`/`fromAsset` the construct creates the function with the library's safe
  * defaults (ARM64, current Node.js LTS, tracing, log retention). With `fromFunction` it wires the
  * function you give and leaves its configuration to you.
  */
@@ -17,6 +19,22 @@ export class HandlerCode {
    */
   public static fromCode(code: lambda.Code, handler: string): HandlerCode {
     return new HandlerCode(() => code, handler, undefined);
+  }
+
+  /**
+   * Your handler's TypeScript or JavaScript file, bundled at synth the way this library bundles
+   * its own handlers: esbuild through aws-lambda-nodejs' NodejsFunction bundling, run locally
+   * (never in Docker), cjs, minified, ESM entry points preferred, the runtime's AWS SDK left out,
+   * targeting the function's Node.js runtime. Needs `esbuild` installed in your project
+   * (`npm install -D esbuild`); a missing file or a missing esbuild is a synth error.
+   * @param entry path of the file, relative to the folder you run cdk in, e.g. `src/worker.ts`
+   * @param options the export name and bundling overrides
+   */
+  public static fromEntry(entry: string, options: EntryOptions = {}): HandlerCode {
+    return new HandlerCode((target) => {
+      if (!target) throw new Error(`cdk-serverless-patterns: HandlerCode.fromEntry('${entry}').createCode() needs the function's scope, runtime and architecture`);
+      return bundleEntry(entry, options, target);
+    }, `index.${options.handler ?? 'handler'}`, undefined, undefined, { path: entry, options });
   }
 
   /**
@@ -57,22 +75,33 @@ export class HandlerCode {
   public readonly existingFunction?: lambda.IFunction;
   /** The name of the bundled handler given to `bundled` (a Node.js handler). */
   public readonly bundledName?: string;
-  private readonly codeFactory?: () => lambda.Code;
+  /** The file given to `fromEntry`, as given. */
+  public readonly entry?: string;
+  /** The options given to `fromEntry`. */
+  public readonly entryOptions?: EntryOptions;
+  private readonly codeFactory?: (target?: EntryTarget) => lambda.Code;
 
-  private constructor(codeFactory?: () => lambda.Code, handler?: string, existingFunction?: lambda.IFunction,
-    bundledName?: string) {
+  private constructor(codeFactory?: (target?: EntryTarget) => lambda.Code, handler?: string, existingFunction?: lambda.IFunction,
+    bundledName?: string, entry?: { path: string; options: EntryOptions }) {
     this.codeFactory = codeFactory;
     this.handler = handler;
     this.existingFunction = existingFunction;
     this.bundledName = bundledName;
+    this.entry = entry?.path;
+    this.entryOptions = entry?.options;
   }
 
   /**
    * The deployment package for a new function; undefined for `fromFunction`.
    * Asset-based handlers return a new asset on every call (an asset belongs to one stack).
+   * @param scope the function the code is for (needed by `fromEntry`, which bundles for it)
+   * @param runtime the function's runtime (`fromEntry` targets its Node.js version)
+   * @param architecture the function's architecture
+   * @default - no function: enough for every variant except `fromEntry`
    */
-  public createCode(): lambda.Code | undefined {
-    return this.codeFactory?.();
+  public createCode(scope?: IConstruct, runtime?: lambda.Runtime, architecture?: lambda.Architecture): lambda.Code | undefined {
+    const target = scope && runtime && architecture ? { scope, runtime, architecture } : undefined;
+    return this.codeFactory?.(target);
   }
 }
 

@@ -65,6 +65,15 @@ export function count(value: number): string {
   return value.toLocaleString('en-US', { maximumFractionDigits: 2 });
 }
 
+/**
+ * A measured figure as written in a formula (seconds, GB, a share): integers with separators, other
+ * values to 4 significant digits, so 1/30 s reads 0.03333 s, not 0.03333333333333333 s.
+ */
+export function figure(value: number): string {
+  if (Number.isInteger(value)) return count(value);
+  return value.toLocaleString('en-US', { maximumSignificantDigits: 4 });
+}
+
 /** A price as written in a formula: with cents ($0.40), or all its digits ($0.625, $0.0000133334). */
 export function money(price: number): string {
   const decimals = String(price).split('.')[1]?.length ?? 0;
@@ -91,7 +100,7 @@ export function lambdaDuration(units: number, seconds: number, memoryMb: number,
   const price = arm64 ? prices.lambdaArm64PerGbSecond : prices.lambdaX86PerGbSecond;
   const quantity = gbSeconds(units, seconds, memoryMb);
   return line('Lambda', `duration ${arm64 ? 'arm64' : 'x86_64'}`, quantity, 'GB-s', price,
-    `${count(units)} ${what} x ${seconds} s x ${memoryMb / 1024} GB = ${count(quantity)} GB-s x $${price}`);
+    `${count(units)} ${what} x ${figure(seconds)} s x ${figure(memoryMb / 1024)} GB = ${count(quantity)} GB-s x $${price}`);
 }
 
 /** Bytes of an asynchronous event billed as one request; each 64 KB beyond is one more (events up to 1 MB since 2025). */
@@ -123,7 +132,7 @@ export function lambdaInitDuration(invocations: number, coldStartShare: number, 
   const coldStarts = invocations * coldStartShare;
   const quantity = gbSeconds(coldStarts, initSeconds, memoryMb);
   return line('Lambda', `INIT duration ${arm64 ? 'arm64' : 'x86_64'}`, quantity, 'GB-s', price,
-    `${count(invocations)} invocations x ${coldStartShare} cold-start share x ${initSeconds} s init x ${memoryMb / 1024} GB `
+    `${count(invocations)} invocations x ${figure(coldStartShare)} cold-start share x ${figure(initSeconds)} s init x ${figure(memoryMb / 1024)} GB `
     + `= ${count(quantity)} GB-s x $${price} (INIT billed since 2025-08-01)`);
 }
 
@@ -132,7 +141,7 @@ export function provisionedDuration(units: number, seconds: number, memoryMb: nu
   const price = arm64 ? prices.provisionedDurationArm64PerGbSecond : prices.provisionedDurationX86PerGbSecond;
   const quantity = gbSeconds(units, seconds, memoryMb);
   return line('Lambda', `duration on provisioned concurrency ${arm64 ? 'arm64' : 'x86_64'}`, quantity, 'GB-s', price,
-    `${count(units)} requests x ${seconds} s x ${memoryMb / 1024} GB = ${count(quantity)} GB-s x $${price}`);
+    `${count(units)} requests x ${figure(seconds)} s x ${figure(memoryMb / 1024)} GB = ${count(quantity)} GB-s x $${price}`);
 }
 
 /** Warm environments kept by provisioned concurrency, from the GB-seconds lib/provisioned-api computed. */
@@ -216,7 +225,7 @@ export function stepFunctionsExpress(executions: number, seconds: number, memory
     line('Step Functions', 'EXPRESS requests', executions, 'requests', prices.stepFunctionsExpressRequestsPerMillion / 1e6,
       `${count(executions)} executions x ${perMillion(prices.stepFunctionsExpressRequestsPerMillion)}`),
     line('Step Functions', 'EXPRESS duration', quantity, 'GB-s', prices.stepFunctionsExpressPerGbSecond,
-      `${count(executions)} executions x ${billedSeconds} s x ${memoryGb} GB = ${count(quantity)} GB-s x $${prices.stepFunctionsExpressPerGbSecond}`),
+      `${count(executions)} executions x ${figure(billedSeconds)} s x ${figure(memoryGb)} GB = ${count(quantity)} GB-s x $${prices.stepFunctionsExpressPerGbSecond}`),
   ];
 }
 

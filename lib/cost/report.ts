@@ -10,7 +10,7 @@ import { COST_ESTIMATORS, CostEstimator } from './estimators';
 import { keyLines, resolveLoad, tokenInLoad, type EstimateContext } from './estimators/common';
 import { CostLine, dashboards, FUNCTION_LOGS, lambdaLogTierDiscount, natGateways, sum } from './model';
 import { Prices, PRICES_TAKEN_ON, resolvePrices, ServerlessPriceTable, unconfirmedDefaults } from './prices';
-import { renderCostTable } from './table';
+import { renderCostSummary, renderCostTable } from './table';
 import { rejectUnknownProps } from '../core/known-props';
 import { SERVERLESS_COST_REPORT_PROPS } from './known-props';
 
@@ -94,6 +94,10 @@ export interface ServerlessCostReportResult {
 }
 
 const NOTE_ID = 'ServerlessCostReport.table';
+/** Context key (`cdk synth -c cdk-serverless-patterns:costTable=true`) that prints the whole table. */
+export const COST_TABLE_CONTEXT = 'cdk-serverless-patterns:costTable';
+/** Environment variable (`CSP_COST_TABLE=true`) that prints the whole table. */
+export const COST_TABLE_ENV = 'CSP_COST_TABLE';
 
 /**
  * A synth-time estimate of the monthly cost of every construct of this library under a scope
@@ -104,8 +108,9 @@ const NOTE_ID = 'ServerlessCostReport.table';
  * keys and requests, NAT gateways. Each figure carries its formula and price; sagas are priced
  * as STANDARD and as EXPRESS, functions on arm64 and on x86_64.
  *
- * It prints a table at synth (a note that reaches the terminal under the CDK CLI) and writes
- * `serverless-cost.json` into the cloud assembly folder. It runs with read-only priority, after
+ * It writes `serverless-cost.json` into the cloud assembly folder and notes one line per stack at
+ * synth (the total and where the file is); with the context key `cdk-serverless-patterns:costTable`
+ * or the environment variable `CSP_COST_TABLE` set to `true` the note is the whole table. It runs with read-only priority, after
  * the aspects that change resources. Free tiers, data transfer, retries and failed work are not
  * priced.
  *
@@ -157,13 +162,22 @@ export class ServerlessCostReport implements IAspect {
     const result = this.estimate(node);
     this.last = result;
     const stacks = node.node.findAll().filter((c): c is Stack => Stack.isStack(c));
-    const noteScope = Stack.isStack(node) ? node : stacks[0];
-    // The note sits on one stack; a total over several says it is the app's.
-    const scopeLabel = !Stack.isStack(node) && stacks.length > 1
-      ? `the app (${stacks.length} stacks: ${stacks.map((s) => s.node.path).join(', ')})` : undefined;
-    if (noteScope) synthNote(noteScope, NOTE_ID, renderCostTable(result, scopeLabel));
     const stage = Stage.isStage(node) ? node : Stage.of(node);
-    if (stage) fs.writeFileSync(path.join(stage.outdir, this.fileName), `${JSON.stringify(result, null, 2)}\n`);
+    const file = stage ? path.join(stage.outdir, this.fileName) : undefined;
+    if (file) fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+    if (stacks.length === 0) return;
+    if (wantsTable(node)) {
+      // The table sits on one stack; a total over several says it is the app's.
+      const scopeLabel = !Stack.isStack(node) && stacks.length > 1
+        ? `the app (${stacks.length} stacks: ${stacks.map((s) => s.node.path).join(', ')})` : undefined;
+      synthNote(Stack.isStack(node) ? node : stacks[0], NOTE_ID, renderCostTable(result, scopeLabel));
+      return;
+    }
+    const byStack = groupByStack(result.constructs, stacks);
+    const noted = stacks.filter((s) => byStack.has(s));
+    for (const stack of noted.length > 0 ? noted : [stacks[0]]) {
+      synthNote(stack, NOTE_ID, renderCostSummary(result, { constructs: byStack.get(stack) ?? [], stackCount: noted.length, file }));
+    }
   }
 
   /** Estimates every construct of this library under `scope` (what the aspect prints and writes). */
@@ -233,6 +247,23 @@ export class ServerlessCostReport implements IAspect {
     }
     return { ...base, estimated: true, monthlyCost, lines, comparisons };
   }
+}
+
+/** The table instead of the one-line summary: the context key or the environment variable set to true. */
+function wantsTable(scope: IConstruct): boolean {
+  const context: unknown = scope.node.tryGetContext(COST_TABLE_CONTEXT);
+  return context === true || context === 'true' || process.env[COST_TABLE_ENV] === 'true';
+}
+
+/** The estimates of each stack (the innermost stack whose path holds the construct's). */
+function groupByStack(constructs: ConstructCostEstimate[], stacks: Stack[]): Map<Stack, ConstructCostEstimate[]> {
+  const byDepth = [...stacks].sort((a, b) => b.node.path.length - a.node.path.length);
+  const groups = new Map<Stack, ConstructCostEstimate[]>();
+  for (const c of constructs) {
+    const stack = byDepth.find((s) => c.path.startsWith(`${s.node.path}/`));
+    if (stack) groups.set(stack, [...groups.get(stack) ?? [], c]);
+  }
+  return groups;
 }
 
 function close(a: number, b: number): boolean {

@@ -1,5 +1,6 @@
+import * as path from 'path';
 import type { CostLine } from './model';
-import type { ServerlessCostReportResult } from './report';
+import type { ConstructCostEstimate, ServerlessCostReportResult } from './report';
 
 /** USD with cents, or four decimals below a cent so small figures do not read as zero. */
 export function usd(value: number): string {
@@ -12,14 +13,47 @@ function row(l: CostLine, serviceWidth: number): string {
   return `    ${l.service.padEnd(serviceWidth)}${l.item.padEnd(52)}${usd(l.monthlyCost).padStart(10)}  ${l.formula}`;
 }
 
+/** What one stack's summary line covers. */
+export interface CostSummaryScope {
+  /** The estimates of the constructs in the stack. */
+  readonly constructs: ConstructCostEstimate[];
+  /** How many stacks get a summary line; with more than one, each line names the app's total too. */
+  readonly stackCount: number;
+  /** Where serverless-cost.json was written, if it was. */
+  readonly file?: string;
+}
+
+/**
+ * The one line per stack the report prints at synth by default: the total, how many constructs are
+ * estimated, where the details are and how to ask for the table.
+ */
+export function renderCostSummary(report: ServerlessCostReportResult, scope: CostSummaryScope): string {
+  const estimated = scope.constructs.filter((c) => c.estimated).length;
+  const total = scope.stackCount > 1
+    ? `${usd(scope.constructs.reduce((t, c) => t + c.monthlyCost, 0))} for this stack, ${usd(report.monthlyCost)} for the app`
+    : usd(report.monthlyCost);
+  const where = scope.file ? `details in ${displayPath(scope.file)}; ` : '';
+  return `monthly cost estimate: ${total} (${pricesLabel(report)}; ${estimated} of ${scope.constructs.length} constructs estimated); `
+    + `${where}the table: cdk synth -c cdk-serverless-patterns:costTable=true`;
+}
+
+function pricesLabel(report: ServerlessCostReportResult): string {
+  return `${report.currency}, ${report.customPrices ? 'custom prices' : `${report.region} prices of ${report.pricesTakenOn}`}, before free tiers`;
+}
+
+/** A path relative to the working folder when it lies inside it (`cdk.out/serverless-cost.json`). */
+function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}
+
 /**
  * The table the report prints at synth: per construct its total, its lines, its comparisons.
  * @param scopeLabel what the total covers, when it is more than the stack the note is printed under
  */
 export function renderCostTable(report: ServerlessCostReportResult, scopeLabel?: string): string {
   const out: string[] = [
-    `monthly cost estimate${scopeLabel ? ` of ${scopeLabel}` : ''}: ${usd(report.monthlyCost)} (${report.currency}, `
-    + `${report.customPrices ? 'custom prices' : `${report.region} prices of ${report.pricesTakenOn}`}, before free tiers)`,
+    `monthly cost estimate${scopeLabel ? ` of ${scopeLabel}` : ''}: ${usd(report.monthlyCost)} (${pricesLabel(report)})`,
   ];
   const width = Math.max(15, ...[...report.constructs.flatMap((c) => c.lines), ...report.appLines].map((l) => l.service.length)) + 1;
   const line = (l: CostLine) => row(l, width);

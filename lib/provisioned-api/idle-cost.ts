@@ -56,7 +56,7 @@ export function estimateIdleCost(scope: IConstruct, props: ProvisionedApiProps, 
   synthNote(scope, 'ProvisionedApi.idleProvisionedConcurrencyCost',
     `idle provisioned concurrency costs about $${estimate.monthlyCost.toFixed(2)} per month on ${architecture} `
     + `(arm64 $${estimate.monthlyCostArm64.toFixed(2)}, x86_64 $${estimate.monthlyCostX86.toFixed(2)}): `
-    + `${floor} x ${memorySize} MB = ${Math.round(gbSecondsPerMonth)} GB-seconds x $${pricePerGbSecond} per GB-second, `
+    + `${floor} x ${memorySize} MB = ${Math.round(gbSecondsPerMonth).toLocaleString('en-US')} GB-seconds x $${pricePerGbSecond} per GB-second, `
     + 'before requests and duration'
     // The price hint only while the us-east-1 defaults are in use.
     + (props.provisionedConcurrencyPrice ? '' : '; set provisionedConcurrencyPrice for regions other than us-east-1'));

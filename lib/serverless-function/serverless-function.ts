@@ -5,6 +5,7 @@ import { Construct, IConstruct } from 'constructs';
 import { StackModel } from '../analysis/stack-model';
 import { vpcEgressFactsOf } from '../analysis/vpc-placement';
 import { Defaults } from '../core/defaults';
+import { entryProblem } from '../core/entry-bundling';
 import { HandlerCode } from '../core/handler';
 import { configureLogGroup, createLogGroup } from '../core/logs';
 import { acknowledgeComplianceRule, acknowledgeGrantPolicy, acknowledgeRule, nagResourceId } from '../core/nag';
@@ -19,7 +20,7 @@ import { SERVERLESS_FUNCTION_PROPS } from './known-props';
 
 /** Properties of a ServerlessFunction. */
 export interface ServerlessFunctionProps extends PatternFunctionProps {
-  /** The code: `HandlerCode.fromCode`, `fromAsset` or `bundled` (not `fromFunction`). */
+  /** The code: `HandlerCode.fromEntry`, `fromCode`, `fromAsset` or `bundled` (not `fromFunction`). */
   readonly handler: HandlerCode;
   /**
    * Function timeout (1 second to 15 minutes). Set it for the work the function does.
@@ -145,6 +146,7 @@ function validateProps(where: PathScope, props: ServerlessFunctionProps): void {
     invalidProp(where, 'runtime', `is ${runtime.name}, but the handler is the bundled Node.js handler '${props.handler.bundledName}'`,
       'leave runtime unset for bundled handlers, or pass your own code with HandlerCode.fromCode()/fromAsset()');
   }
+  if (props.handler.entry !== undefined) validateEntry(where, props.handler, runtime);
   const layer = props.environment?.IDEMPOTENCY_PERSISTENCE_LAYER;
   if (props.handler.bundledName && layer === 'sdk') {
     // Powertools' SDK layer is in a bundle only when the handler imports runtime/idempotency/sdk;
@@ -161,12 +163,25 @@ function validateProps(where: PathScope, props: ServerlessFunctionProps): void {
   }
 }
 
+/** A `fromEntry` file must exist and be bundleable here, for a Node.js function. */
+function validateEntry(where: PathScope, handler: HandlerCode, runtime: lambda.Runtime | undefined): void {
+  if (runtime && runtime.family !== lambda.RuntimeFamily.NODEJS) {
+    invalidProp(where, 'runtime', `is ${runtime.name}, but the handler is HandlerCode.fromEntry('${handler.entry}'), which bundles for Node.js`,
+      'leave runtime unset, or pass your own code with HandlerCode.fromCode()/fromAsset()');
+  }
+  const problem = entryProblem(handler.entry!, handler.entryOptions ?? {});
+  if (problem) invalidProp(where, 'handler', problem.rule, problem.fix);
+}
+
 function functionProps(scope: Construct, id: string, props: ServerlessFunctionProps): lambda.FunctionProps {
+  const runtime = props.runtime ?? Defaults.runtime;
+  const architecture = props.architecture ?? Defaults.architecture;
   return {
-    code: props.handler.createCode()!,
+    // fromEntry bundles for this runtime and architecture (the asset itself is made when the function binds the code).
+    code: props.handler.createCode(scope, runtime, architecture)!,
     handler: props.handler.handler!,
-    runtime: props.runtime ?? Defaults.runtime,
-    architecture: props.architecture ?? Defaults.architecture,
+    runtime,
+    architecture,
     vpc: props.vpc,
     vpcSubnets: props.vpcSubnets,
     securityGroups: props.securityGroups,

@@ -1,6 +1,6 @@
 import { ProvisionedApi } from '../../provisioned-api';
 import {
-  httpApiRequests, lambdaRequests, logIngestion, provisionedConcurrency, provisionedDuration, type CostLine,
+  httpApiRequests, lambdaRequests, logIngestion, provisionedConcurrency, provisionedDuration, figure, type CostLine,
 } from '../model';
 import { alarmLines, DEFAULT_LOG_BYTES, functionFacts, type EstimateContext, type Load } from './common';
 
@@ -24,7 +24,7 @@ export function estimateProvisionedApi(api: ProvisionedApi, load: Load, ctx: Est
   const idle = api.idleCost;
   if (idle) {
     const arm64 = ctx.architecture ? ctx.architecture === 'arm64' : idle.architecture === 'arm64';
-    const floor = `${idle.averageWarmEnvironments.toFixed(2)} warm environments on average x ${idle.memorySize / 1024} GB x 730 h`;
+    const floor = `${idle.averageWarmEnvironments.toFixed(2)} warm environments on average x ${figure(idle.memorySize / 1024)} GB x 730 h`;
     lines.push(provisionedConcurrency(idle.gbSecondsPerMonth, arm64, ctx.prices, floor));
   }
   if (facts) lines.push(logIngestion(load.perMonth, load.logBytes ?? DEFAULT_LOG_BYTES, ctx.prices, 'function logs'));

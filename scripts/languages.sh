@@ -24,6 +24,13 @@ for artifact in $artifacts; do
   ls $artifact >/dev/null 2>&1 || { echo "languages: no $artifact: run 'npm run build && npm run package:code' first" >&2; exit 1; }
 done
 
+# The apps pin the library at the version being built (a release bumps package.json; these follow).
+version=$(node -p "require('./package.json').version")
+grep -qx "cdk-serverless-patterns==$version" examples/python/requirements.txt \
+  || { echo "languages: examples/python/requirements.txt must pin cdk-serverless-patterns==$version" >&2; exit 1; }
+grep -q "cdkserverlesspatterns v$version\$" examples/go/go.mod \
+  || { echo "languages: examples/go/go.mod must require cdkserverlesspatterns v$version" >&2; exit 1; }
+
 work=$(mktemp -d)
 pypi_pid=
 cleanup() {

@@ -6,7 +6,7 @@ require (
 	github.com/aws/aws-cdk-go/awscdk/v2 v2.276.0
 	github.com/aws/constructs-go/constructs/v10 v10.8.1
 	github.com/aws/jsii-runtime-go v1.142.0
-	github.com/cdk-serverless-patterns/cdk-serverless-patterns-go/cdkserverlesspatterns v0.1.0
+	github.com/cdk-serverless-patterns/cdk-serverless-patterns-go/cdkserverlesspatterns v0.2.0
 )
 
 require (

@@ -199,7 +199,7 @@ func addOrderSaga(scope constructs.Construct, alarmTopic awssns.ITopic) sp.SagaS
 			},
 			{
 				Name: jsii.String("approve-order"),
-				ActionTask: sp.SagaTask_CallbackViaQueue(approvals.Queue(), &sp.SagaCallbackOptions{
+				ActionTask: sp.SagaTask_CallbackViaQueue(approvals.Queue(), &sp.SagaQueueCallbackOptions{
 					Timeout:   awscdk.Duration_Hours(jsii.Number(1)),
 					Heartbeat: awscdk.Duration_Minutes(jsii.Number(10)),
 				}),

@@ -8,7 +8,7 @@ import io.github.cdkserverlesspatterns.FanOutPipeline;
 import io.github.cdkserverlesspatterns.HandlerCode;
 import io.github.cdkserverlesspatterns.IdempotencyTable;
 import io.github.cdkserverlesspatterns.JobSchedule;
-import io.github.cdkserverlesspatterns.SagaCallbackOptions;
+import io.github.cdkserverlesspatterns.SagaQueueCallbackOptions;
 import io.github.cdkserverlesspatterns.SagaEventBridgePutEventsOptions;
 import io.github.cdkserverlesspatterns.SagaRetry;
 import io.github.cdkserverlesspatterns.SagaSnsPublishOptions;
@@ -214,7 +214,7 @@ public final class ReferenceApp {
                 .build();
         SagaStep approve = SagaStep.builder()
                 .name("approve-order")
-                .actionTask(SagaTask.callbackViaQueue(approvals.getQueue(), SagaCallbackOptions.builder()
+                .actionTask(SagaTask.callbackViaQueue(approvals.getQueue(), SagaQueueCallbackOptions.builder()
                         .timeout(Duration.hours(1)).heartbeat(Duration.minutes(10)).build()))
                 .build();
         SagaStep charge = SagaStep.builder()

@@ -68,8 +68,25 @@ function render(node: ts.Expression, source: ts.SourceFile): string {
   return placeholder(node, source);
 }
 
-/** A value inside a message: its name when short (`‹given›`), else `‹…›`. */
+/** Top-level `const NAME = <literal or Duration>` of a file, so a message shows the value, not the name. */
+function fileConstants(source: ts.SourceFile): Map<string, ts.Expression> {
+  const constants = new Map<string, ts.Expression>();
+  for (const statement of source.statements) {
+    if (!ts.isVariableStatement(statement) || !(statement.declarationList.flags & ts.NodeFlags.Const)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      const init = declaration.initializer;
+      if (!init || !ts.isIdentifier(declaration.name)) continue;
+      const text = init.getText(source);
+      if (ts.isNumericLiteral(init) || ts.isStringLiteral(init) || ts.isNoSubstitutionTemplateLiteral(init) || /^Duration\.\w+\(\d+\)$/.test(text)) constants.set(declaration.name.text, init);
+    }
+  }
+  return constants;
+}
+
+/** A value inside a message: a constant of the file as its value, a short name as `‹given›`, else `‹…›`. */
 function placeholder(node: ts.Expression, source: ts.SourceFile): string {
+  const constant = ts.isIdentifier(node) ? fileConstants(source).get(node.text) : undefined;
+  if (constant) return placeholder(constant, source);
   const text = node.getText(source).replace(/\s+/g, ' ');
   if (ts.isStringLiteral(node) || ts.isNumericLiteral(node)) return node.text;
   const duration = /^Duration\.(\w+)\((\d+)\)$/.exec(text);

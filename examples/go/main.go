@@ -262,7 +262,7 @@ func addScheduledJobs(scope constructs.Construct, alarmTopic awssns.ITopic, work
 		TimeZone: awscdk.TimeZone_AMERICA_NEW_YORK(),
 		Target:   sp.ScheduledJobTarget_SqsWorker(worker),
 		Payload: &map[string]interface{}{
-			"orderId": "restock-<aws.scheduler.execution-id>",
+			"orderId": "restock-<aws.scheduler.scheduled-time>",
 			"items":   []interface{}{map[string]interface{}{"sku": "PAPER-A4", "quantity": 10, "price": 4.5}},
 		},
 		FlexibleWindow: awscdk.Duration_Minutes(jsii.Number(10)),

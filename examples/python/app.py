@@ -205,7 +205,7 @@ def add_scheduled_jobs(scope: Construct, alarm_topic: sns.ITopic, worker: sp.Sqs
         schedule=sp.JobSchedule.cron("0 6 ? * MON-FRI *"),
         time_zone=cdk.TimeZone.AMERICA_NEW_YORK,
         target=sp.ScheduledJobTarget.sqs_worker(worker),
-        payload={"orderId": "restock-<aws.scheduler.execution-id>",
+        payload={"orderId": "restock-<aws.scheduler.scheduled-time>",
                  "items": [{"sku": "PAPER-A4", "quantity": 10, "price": 4.5}]},
         flexible_window=cdk.Duration.minutes(10),
         alarm_topic=alarm_topic,

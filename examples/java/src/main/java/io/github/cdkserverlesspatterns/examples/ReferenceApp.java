@@ -269,7 +269,7 @@ public final class ReferenceApp {
                 .timeZone(TimeZone.AMERICA_NEW_YORK)
                 .target(ScheduledJobTarget.sqsWorker(worker))
                 .payload(orderedMap(
-                        "orderId", "restock-<aws.scheduler.execution-id>",
+                        "orderId", "restock-<aws.scheduler.scheduled-time>",
                         "items", List.of(orderedMap("sku", "PAPER-A4", "quantity", 10, "price", 4.5))))
                 .flexibleWindow(Duration.minutes(10))
                 .alarmTopic(alarmTopic)

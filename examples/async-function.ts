@@ -35,7 +35,7 @@ export function addAsyncFunctionDemo(scope: Construct, alarmTopic: sns.ITopic): 
   indexer.addS3Trigger(uploads, { filters: [{ prefix: 'incoming/', suffix: '.json' }] });
   indexer.addSchedule(events.Schedule.cron({ hour: '3', minute: '0' }), { description: 'nightly re-index' });
   for (const bucket of [uploads, index]) {
-    // cdk-nag 3 reads aws-cdk-lib's own acknowledgements (plain rule id, see the README's Guardrails section).
+    // cdk-nag 3 reads aws-cdk-lib's own acknowledgements (plain rule id, see docs/guardrails.md).
     Validations.of(bucket).acknowledge({ id: 'AwsSolutions-S1', reason: 'demo buckets; a production bucket logs access to a dedicated log bucket' });
   }
   // grantRead/grantWrite use action wildcards (s3:GetObject*, s3:List*, ...) and object ARNs need a key wildcard.

@@ -8,7 +8,7 @@ import { HandlerCode, SqsWorker } from '../lib';
 /**
  * The order worker written in Python (examples/python/sqs_worker.py, standard library only): the
  * same queue, DLQ, partial batch response and alarms as the Node.js worker. Idempotency is off,
- * since the stdlib-only handler does not read the table (see the README, "Handlers in any runtime").
+ * since the stdlib-only handler does not read the table (see docs/handlers-in-any-runtime.md).
  */
 export function addPythonWorkerDemo(scope: Construct, alarmTopic: sns.ITopic): SqsWorker {
   const worker = new SqsWorker(scope, 'PythonOrderWorker', {

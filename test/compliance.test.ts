@@ -50,7 +50,7 @@ function userFunctionArn(scope: Construct, id: string): lambda.IFunction {
 /** Function props that fix LambdaInsideVPC and CloudWatchLogGroupEncrypted (`reservedConcurrency` fixes LambdaConcurrency). */
 const functionProps = (kit: ComplianceKit) => ({ logEncryptionKey: kit.logKey, vpc: kit.vpc });
 
-/** Every construct of the library configured with the props that fix what a prop can fix (README "Compliance packs"). */
+/** Every construct of the library configured with the props that fix what a prop can fix (docs/guardrails.md "Compliance packs"). */
 const CONFIGURED: { [name: string]: (scope: Construct, kit: ComplianceKit) => IConstruct } = {
   SqsWorker: (s, kit) => new lib.SqsWorker(s, 'Construct', {
     handler: lib.HandlerCode.bundled('sqs-worker/example'), ...functionProps(kit), reservedConcurrency: 10,
@@ -125,7 +125,7 @@ function configured(name: string): IConstruct {
 /**
  * What stays acknowledged on library resources with the compliance props, as `rule @ path` (each id
  * acknowledged in both packs, `HIPAA.Security-<rule>` and `NIST.800.53.R5-<rule>`), by design; the
- * README's "Compliance packs" section gives each reason.
+ * "Compliance packs" section of docs/guardrails.md gives each reason.
  */
 const ACKNOWLEDGED: { [name: string]: string[] } = {
   SqsWorker: ['IAMNoInlinePolicy @ Construct/Function', 'LambdaDLQ @ Construct/Function'],
@@ -143,12 +143,14 @@ const ACKNOWLEDGED: { [name: string]: string[] } = {
   ServerlessVpcEndpoints: ['EC2RestrictedCommonPorts @ Construct/Sqs', 'EC2RestrictedSSH @ Construct/Sqs'],
 };
 
-/** The compliance-pack rules that fire on the library's defaults, each fixed by a prop (README "Compliance packs"). */
+/** The compliance-pack rules that fire on the library's defaults, each fixed by a prop (docs/guardrails.md "Compliance packs"). */
 const FIXED_BY_PROPS = ['CloudWatchAlarmAction', 'CloudWatchLogGroupEncrypted', 'DynamoDBInBackupPlan', 'LambdaConcurrency',
   'LambdaInsideVPC', 'S3BucketLoggingEnabled', 'S3BucketReplicationEnabled', 'S3BucketVersioningEnabled', 'S3DefaultEncryptionKMS'];
 
-const README = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
-const COMPLIANCE_SECTION = README.slice(README.indexOf('## Compliance packs'), README.indexOf('\n## ', README.indexOf('## Compliance packs') + 1));
+const GUARDRAILS_DOC = readFileSync(join(__dirname, '..', 'docs', 'guardrails.md'), 'utf8');
+const COMPLIANCE_START = GUARDRAILS_DOC.indexOf('\n## Compliance packs');
+const COMPLIANCE_END = GUARDRAILS_DOC.indexOf('\n## ', COMPLIANCE_START + 1);
+const COMPLIANCE_SECTION = GUARDRAILS_DOC.slice(COMPLIANCE_START, COMPLIANCE_END < 0 ? undefined : COMPLIANCE_END);
 
 describe('cdk-nag HIPAA Security and NIST 800-53 rev 5 packs', () => {
   test('every construct of the library is configured here', () => {
@@ -168,7 +170,7 @@ describe('cdk-nag HIPAA Security and NIST 800-53 rev 5 packs', () => {
     for (const ack of acks) expect({ id: ack.id, reasonLength: ack.reason.length >= 40 }).toEqual({ id: ack.id, reasonLength: true });
   });
 
-  test('with defaults, every finding on library resources is one a prop fixes, as many as the README says', () => {
+  test('with defaults, every finding on library resources is one a prop fixes, as many as docs/guardrails.md says', () => {
     const findings = LIBRARY_CONSTRUCTS.flatMap(([, , create]) => complianceFindings(create(envStack(new App(), 'DefaultsStack'))));
     const rules = new Set(findings.map((f) => f.split(' @ ')[0].replace(/^(HIPAA\.Security|NIST\.800\.53\.R5)-/, '')));
     expect([...rules].sort()).toEqual(FIXED_BY_PROPS);
@@ -177,7 +179,8 @@ describe('cdk-nag HIPAA Security and NIST 800-53 rev 5 packs', () => {
     expect({ hipaa: count('HIPAA.Security'), nist: count('NIST.800.53.R5') }).toEqual({ hipaa: Number(row?.[1]), nist: Number(row?.[2]) });
   });
 
-  test('the README\'s "Compliance packs" section names every rule, fixed or acknowledged', () => {
+  test('the "Compliance packs" section of docs/guardrails.md names every rule, fixed or acknowledged', () => {
+    expect(COMPLIANCE_START).toBeGreaterThan(0);
     const acknowledged = new Set(Object.values(ACKNOWLEDGED).flat().map((a) => a.split(' @ ')[0]));
     for (const rule of [...FIXED_BY_PROPS, ...acknowledged]) {
       expect({ rule, listed: COMPLIANCE_SECTION.includes(`\`${rule}\``) }).toEqual({ rule, listed: true });

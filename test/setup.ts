@@ -3,7 +3,7 @@
 process.env.CDK_VALIDATION ??= 'false';
 process.env.JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION = '20';
 // This machine runs Node.js 20; the AWS SDK prints a multi-line "Node 20 support ends" process warning
-// on every client's first use. It says nothing about the code under test (README, Development section).
+// on every client's first use. It says nothing about the code under test (CONTRIBUTING.md, Development).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 // aws-local-stepfunctions 3 calls Promise.withResolvers (Node.js 22+); this machine runs Node.js 20.

@@ -6,7 +6,7 @@
  * any element does; a nested pattern must match one element as a whole).
  *
  * Written for the tests because no maintained npm package implements these rules (see
- * the README FanOutPipeline section). Anything outside the subset (`$or`, `cidr`, ...) throws, so a test
+ * docs/fan-out-pipeline.md). Anything outside the subset (`$or`, `cidr`, ...) throws, so a test
  * never passes by silently ignoring a rule.
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
  * @see https://docs.aws.amazon.com/sns/latest/dg/sns-subscription-filter-policies.html

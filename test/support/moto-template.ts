@@ -6,7 +6,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-s
 /**
  * Creates in moto the resources of a synthesized template that the moto tests exercise, with the
  * properties exactly as synthesized (moto's CloudFormation skips too much of this library's
- * templates to deploy them whole; see the README Development section). Physical names are the
+ * templates to deploy them whole; see CONTRIBUTING.md, Development). Physical names are the
  * logical ids after a prefix (stacks of one test file may repeat logical ids); `resolve` replaces
  * `Ref` and `Fn::GetAtt [id, Arn]` by what was created.
  */

@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
+import * as ruleExports from '../lib/rules';
 import { ALL_RULES, GuardrailRule, PAYLOAD_LIMITS, SQS_PROVISIONED_POLLERS } from '../lib/rules';
 
 const ROOT = path.join(__dirname, '..');
@@ -46,8 +47,7 @@ interface Check {
 /** The export name of each rule object (`sqsVisibilityRule`) -> its id, read from lib/rules/index.ts's imports. */
 function ruleNames(): Map<string, string> {
   const names = new Map<string, string>();
-  const rules = require('../lib/rules') as Record<string, unknown>;
-  for (const [name, value] of Object.entries(rules)) {
+  for (const [name, value] of Object.entries(ruleExports as Record<string, unknown>)) {
     const rule = ALL_RULES.find((r) => r === value);
     if (rule) names.set(name, rule.id);
   }

@@ -17,10 +17,16 @@ if [ -n "${CFN_LINT_DIR:-}" ] && [ -d "$CFN_LINT_DIR" ]; then
 fi
 echo "cfn-lint $(cfn-lint --version 2>&1 | awk '{print $2}') over ${#templates[@]} templates"
 status=0
-cfn-lint --ignore-checks W3005 --format parseable -- "${templates[@]}" || status=$?
+report=$(cfn-lint --ignore-checks W3005 --format parseable -- "${templates[@]}") || status=$?
+[ -z "$report" ] || echo "$report"
 # cfn-lint's exit code is a bit mask: 1 fatal, 2 errors, 4 warnings, 8 informational.
-if (( status & 3 )); then
+# One known false error: cfn-lint 1.51's resource schema predates Lambda's DurableConfig.KMSKeyArn
+# (in the CloudFormation spec aws-cdk-lib 2.276 is generated from: CfnFunction.DurableConfigProperty
+# .kmsKeyArn), which a DurableFunction with executionDataKey sets. Every other error fails.
+known="E3002:Additional properties are not allowed ('KMSKeyArn' was unexpected)"
+errors=$(printf '%s\n' "$report" | grep -E ':E[0-9]{4}:' | grep -vF "$known" || true)
+if (( status & 1 )) || [ -n "$errors" ]; then
   echo "cfn-lint: errors found (exit $status)" >&2
   exit 1
 fi
-echo "cfn-lint: no errors (exit $status)"
+echo "cfn-lint: no errors but the known one (exit $status)"

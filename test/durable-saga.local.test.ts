@@ -9,16 +9,13 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { durableSaga, DurableSagaError } from '../packages/runtime/src/durable-saga';
 import { SagaStateMachine, SagaStep } from '../lib';
-import { executeDurable, StepSpec } from './support/durable-saga-local';
+import { CHARGE, executeDurable, order, RESERVE, SHIP, StepSpec } from './support/durable-saga-local';
 import { LocalDynamo, startLocalDynamo } from './support/dynalite';
 import { compensationsRun, definitionOf, execute, Run } from './support/saga-local';
 
 type Json = any;
 const TABLE = 'durable-saga-idempotency';
 
-const RESERVE: StepSpec = { name: 'reserve-inventory', action: 'saga-state-machine/reserve-inventory', compensation: 'saga-state-machine/release-inventory' };
-const CHARGE: StepSpec = { name: 'charge-payment', action: 'saga-state-machine/charge-payment', compensation: 'saga-state-machine/refund-payment' };
-const SHIP: StepSpec = { name: 'create-shipment', action: 'saga-state-machine/create-shipment' };
 const CONFIRM: StepSpec = { name: 'send-confirmation', action: 'saga-state-machine/create-shipment' };
 
 const PLAIN = [RESERVE, CHARGE, SHIP];
@@ -46,10 +43,6 @@ function stateMachineOf(specs: StepSpec[]): { definition: Json; handlers: Record
   const steps = specs.map(toStep);
   new SagaStateMachine(stack, 'Saga', { steps });
   return { definition: definitionOf(stack), handlers };
-}
-
-function order(simulate?: Json): Json {
-  return { orderId: 'o-1', items: [{ sku: 'A', quantity: 2, price: 10 }, { sku: 'B', quantity: 1, price: 5.5 }], simulate };
 }
 
 /** Ids carry a per-process sequence and keys the execution name: both differ between engines by design. */

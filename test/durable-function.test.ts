@@ -94,7 +94,33 @@ describe('DurableFunction props', () => {
     });
     expect(functionPolicies(t).flatMap((p) => p.statements)).toContainEqual({
       Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: { 'Fn::GetAtt': [idOf(stack, key), 'Arn'] },
+      Condition: { StringEquals: { 'kms:ViaService': 'lambda.us-east-1.amazonaws.com' } },
     });
+  });
+
+  test('the key grant is least privilege: two actions, this key, through Lambda only; the key policy unchanged', () => {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    const imported = kms.Key.fromKeyArn(stack, 'Imported', 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    const { durable } = build({ executionDataKey: key }, stack);
+    new DurableFunction(stack, 'Other', { handler, executionDataKey: imported });
+    const t = template(stack);
+    // Every KMS statement of every identity policy in the stack (the checkpoint policies included): one per function, on its own key.
+    const kmsStatements = identityStatements(t).filter((s: any) => JSON.stringify(s.Action).includes('kms:'));
+    const via = { StringEquals: { 'kms:ViaService': 'lambda.us-east-1.amazonaws.com' } };
+    expect(kmsStatements).toEqual([
+      { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: { 'Fn::GetAtt': [idOf(stack, key), 'Arn'] }, Condition: via },
+      { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: imported.keyArn, Condition: via },
+    ]);
+    // On the function's own role (not the checkpoint policy, not another role).
+    const [own] = functionPolicies(t).filter((p) => p.roleId === stack.getLogicalId(durable.function.role!.node.defaultChild as CfnElement));
+    expect(own.statements.filter((s: any) => JSON.stringify(s.Action).includes('kms:'))).toHaveLength(1);
+    // The key policy is the default one (the account's IAM policies decide): nothing was added for the role.
+    const [keyResource] = Object.values(t.findResources('AWS::KMS::Key'));
+    expect(keyResource.Properties.KeyPolicy.Statement).toEqual([{
+      Action: 'kms:*', Effect: 'Allow', Resource: '*',
+      Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${stack.account}:root`]] } },
+    }]);
   });
 
   test('grantInvoke names exactly the alias ARN; addEventSource maps to the alias', () => {

@@ -20,6 +20,8 @@ import type { DurableFunctionProps, DurableWorkload } from './props';
 
 /** The actions the durable execution SDK calls, on the function's versions (`<arn>:*`), as AWS documents them. */
 const CHECKPOINT_ACTIONS = ['lambda:CheckpointDurableExecution', 'lambda:GetDurableExecutionState'];
+/** What the checkpoint storage does with a customer managed key: encrypt new data (a data key) and decrypt stored data. */
+const EXECUTION_DATA_KEY_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey'];
 
 /**
  * A Lambda durable function: code that checkpoints each step and can wait (a timer or a callback)
@@ -210,8 +212,15 @@ export class DurableFunction extends Construct {
       + '<function arn>:* is the form AWS documents, limited to this function');
     acknowledgeGrantPolicy(checkpoint);
     if (props.executionDataKey) {
-      // Lambda encrypts and decrypts the execution data with the key on the function's behalf.
-      props.executionDataKey.grant(this.function, 'kms:Decrypt', 'kms:GenerateDataKey');
+      // Lambda encrypts and decrypts the execution data on the function's behalf when its code
+      // checkpoints and reads state: only those two actions, only through Lambda in this Region
+      // (the role's credentials cannot decrypt anything else under the key directly).
+      iam.Grant.addToPrincipal({
+        grantee: this.function,
+        actions: EXECUTION_DATA_KEY_ACTIONS,
+        resourceArns: [props.executionDataKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `lambda.${Stack.of(this).region}.amazonaws.com` } },
+      });
     }
   }
 

@@ -68,6 +68,9 @@ export interface DurableFunctionProps extends PatternFunctionProps, PatternAlarm
   /**
    * Customer managed key that encrypts the durable execution data (input, checkpoints, results,
    * callback answers). Set on `DurableConfig.KMSKeyArn` (aws-cdk-lib's `durableConfig` has no key).
+   * A symmetric key in the function's Region. The function's role gets `kms:Decrypt` and
+   * `kms:GenerateDataKey` on it, only through Lambda (`kms:ViaService`), in its IAM policy: the key
+   * policy must let the account's IAM policies grant its use (a `kms.Key`'s default policy does).
    * @see https://docs.aws.amazon.com/lambda/latest/dg/durable-encryption.html
    * @default - encrypted by Lambda with an AWS owned key
    */

@@ -15,6 +15,7 @@ import { US_EAST_1_PRICES } from '../lib/cost/prices';
 import { sum } from '../lib/cost/model';
 import { loadBundledHandler } from './support/lambda';
 import { newStack } from './support/cdk';
+import { captureOutput } from './support/output';
 
 type Json = any;
 const order = (simulate?: Json) => ({ orderId: 'o-1', items: [{ sku: 'A', quantity: 2, price: 10 }], simulate });
@@ -33,6 +34,7 @@ describe('the demo\'s durable saga: operations and cost per 1,000 executions', (
   let afterAllRestore = () => {};
   afterAll(() => afterAllRestore());
 
+  let metricLines: Array<Record<string, unknown>> = [];
   let counted: { happy: { operations: number; invocations: number }; worst: { operations: number; invocations: number } };
   beforeAll(async () => {
     // The saga's retry waits use full jitter; how many of them end an invocation in the local runner
@@ -44,10 +46,17 @@ describe('the demo\'s durable saga: operations and cost per 1,000 executions', (
       const execution = await new LocalDurableTestRunner({ handlerFunction: handler }).run({ payload: input });
       return { status: execution.getStatus(), operations: execution.getOperations().length, invocations: execution.getInvocations().length };
     };
-    const happy = await run(order());
-    const worst = await run(WORST);
-    expect([happy.status, worst.status]).toEqual(['SUCCEEDED', 'FAILED']);
-    counted = { happy, worst };
+    // The worst path's CompensationFailed metric goes to stdout as an EMF line (the handler's default): kept, not printed.
+    const output = captureOutput();
+    try {
+      const happy = await run(order());
+      const worst = await run(WORST);
+      expect([happy.status, worst.status]).toEqual(['SUCCEEDED', 'FAILED']);
+      counted = { happy, worst };
+    } finally {
+      output.restore();
+    }
+    metricLines = output.logs.filter((line) => 'CompensationFailed' in line);
   });
 
   test('the operation counts the demo declares are the ones the local runner counts', () => {
@@ -56,6 +65,11 @@ describe('the demo\'s durable saga: operations and cost per 1,000 executions', (
     // with every jitter draw at its maximum, each of the failing compensation's 5 retry waits ends an
     // invocation, so the worst path takes 1 + 5 replays (shorter draws can let the runner merge some).
     expect(counted.worst).toMatchObject({ operations: DURABLE_DEMO_OPERATIONS.worstFailurePath, invocations: 6 });
+    // Once, by the worst path's RecordCompensationFailure step, although that path replayed 5 times.
+    expect(metricLines).toEqual([expect.objectContaining({
+      CompensationFailed: 1, FunctionName: 'my-function-name',
+      _aws: expect.objectContaining({ CloudWatchMetrics: [{ Namespace: 'CdkServerlessPatterns/Saga', Dimensions: [['FunctionName']], Metrics: [{ Name: 'CompensationFailed', Unit: 'Count' }] }] }),
+    })]);
   });
 
   test('docs/durable-functions.md quotes the figures the cost estimator computes', () => {

@@ -93,8 +93,12 @@ export function messagesOf(stack: Stack): SynthMessage[] {
 
 /** The annotations of a stack, read from the synthesized cloud assembly's manifest. */
 function annotationsOf(stack: Stack): SynthMessage[] {
-  const manifest = JSON.parse(readFileSync(join(Stage.of(stack)!.outdir, 'manifest.json'), 'utf-8'));
-  const metadata = (manifest.artifacts?.[stack.artifactId]?.metadata ?? {}) as Record<string, Array<{ type: string; data: unknown }>>;
+  const outdir = Stage.of(stack)!.outdir;
+  const artifact = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf-8')).artifacts?.[stack.artifactId] ?? {};
+  // aws-cdk-lib writes a stack's metadata to a file of its own (`additionalMetadataFile`), older versions inline.
+  const metadata = (artifact.additionalMetadataFile
+    ? JSON.parse(readFileSync(join(outdir, artifact.additionalMetadataFile), 'utf-8'))
+    : artifact.metadata ?? {}) as Record<string, Array<{ type: string; data: unknown }>>;
   const levels: Record<string, SynthMessage['level']> = { 'aws:cdk:error': 'error', 'aws:cdk:warning': 'warning', 'aws:cdk:info': 'info' };
   return Object.entries(metadata).flatMap(([path, entries]) => entries
     .filter((e) => levels[e.type] !== undefined)

@@ -8,7 +8,6 @@ import { concreteNumber } from '../analysis/stack-model';
 import {
   concurrencyBudgetRule, concurrencyUnresolvedEnvironmentRule, concurrencyUnresolvedValueRule, reservationShares,
 } from '../rules/concurrency';
-import { GuardrailRule } from '../rules/ids';
 import { describeViolation, RuleViolation } from '../rules/rule';
 import { rejectUnknownProps } from '../core/known-props';
 import { CONCURRENCY_BUDGET_PROPS } from './known-props';
@@ -169,10 +168,10 @@ export class ConcurrencyBudget implements IAspect {
       }
       return;
     }
-    const message = `[${GuardrailRule.CONCURRENCY_BUDGET}] ${environment}: ${budget.reservations.length} function(s) reserve ${total} of the `
+    const message = `[${concurrencyBudgetRule.id}] ${environment}: ${budget.reservations.length} function(s) reserve ${total} of the `
       + `account limit ${this.accountLimit}; ${unreserved} stay unreserved (buffer ${this.unreservedBuffer} kept)`
       + (shares ? `. Reserved by: ${shares}.` : '.');
-    for (const stack of budget.stacks) synthNote(stack, GuardrailRule.CONCURRENCY_BUDGET, message);
+    for (const stack of budget.stacks) synthNote(stack, concurrencyBudgetRule.id, message);
   }
 }
 

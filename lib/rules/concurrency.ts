@@ -9,9 +9,10 @@ export interface Reservation {
 
 /** What the concurrency budget judges: the reserved concurrency of every function of one environment. */
 export interface ConcurrencyBudgetFacts {
-  readonly accountLimit: number;
-  readonly unreservedBuffer: number;
-  readonly reservations: Reservation[];
+  readonly accountLimit?: number;
+  readonly unreservedBuffer?: number;
+  /** The reservations known at synth (a token is left out, see `concurrencyUnresolvedValueRule`). */
+  readonly reservations?: Reservation[];
 }
 
 function percent(part: number, whole: number): string {
@@ -37,6 +38,7 @@ export const concurrencyBudgetRule = defineRule<ConcurrencyBudgetFacts>({
   defaultSeverity: GuardrailSeverity.ERROR,
   summary: 'the functions of an environment leave the unreserved buffer (default 100) of the account concurrency limit unreserved',
   check: ({ accountLimit, unreservedBuffer, reservations }) => {
+    if (accountLimit === undefined || unreservedBuffer === undefined || reservations === undefined) return undefined;
     const total = reservations.reduce((sum, r) => sum + r.reserved, 0);
     const available = accountLimit - unreservedBuffer;
     if (total <= available) return undefined;
@@ -53,7 +55,7 @@ export const concurrencyBudgetRule = defineRule<ConcurrencyBudgetFacts>({
 
 /** What the budget needs of a stack: a concrete account and region. */
 export interface BudgetEnvironmentFacts {
-  readonly environmentResolved: boolean;
+  readonly environmentResolved?: boolean;
 }
 
 /** The concurrency budget can place a stack in its account and region ("cannot tell" otherwise). */
@@ -61,7 +63,7 @@ export const concurrencyUnresolvedEnvironmentRule = defineRule<BudgetEnvironment
   id: GuardrailRule.CONCURRENCY_UNRESOLVED_ENVIRONMENT,
   defaultSeverity: GuardrailSeverity.WARNING,
   summary: 'a stack with reserved concurrency has a concrete account and region, so the budget adds it to the right environment',
-  check: ({ environmentResolved }) => environmentResolved ? undefined : {
+  check: ({ environmentResolved }) => environmentResolved !== false ? undefined : {
     rule: GuardrailRule.CONCURRENCY_UNRESOLVED_ENVIRONMENT,
     message: 'the stack\'s account or region is unresolved (environment-agnostic), so its reserved concurrency is budgeted '
       + 'together with other environment-agnostic stacks only, not with the stacks of the account it is deployed to',
@@ -71,9 +73,9 @@ export const concurrencyUnresolvedEnvironmentRule = defineRule<BudgetEnvironment
 
 /** What the budget needs of a function: a reserved concurrency known at synth. */
 export interface BudgetValueFacts {
-  readonly reservedKnown: boolean;
+  readonly reservedKnown?: boolean;
   /** What the reservations may add up to (account limit - buffer), for the fix. */
-  readonly available: number;
+  readonly available?: number;
 }
 
 /** A reserved concurrency is a number at synth, so the budget can add it up ("cannot tell" otherwise). */
@@ -81,9 +83,9 @@ export const concurrencyUnresolvedValueRule = defineRule<BudgetValueFacts>({
   id: GuardrailRule.CONCURRENCY_UNRESOLVED_VALUE,
   defaultSeverity: GuardrailSeverity.WARNING,
   summary: 'reserved concurrency is known at synth, so the budget can add it up',
-  check: ({ reservedKnown, available }) => reservedKnown ? undefined : {
+  check: ({ reservedKnown, available }) => reservedKnown !== false ? undefined : {
     rule: GuardrailRule.CONCURRENCY_UNRESOLVED_VALUE,
     message: 'reserved concurrency is only known at deploy time (a token), so the concurrency budget leaves it out',
-    fix: `use a number, or check the sum against ${available} yourself.`,
+    fix: `use a number, or check the sum against ${available ?? 'the account limit minus the buffer'} yourself.`,
   },
 });

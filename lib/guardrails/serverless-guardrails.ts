@@ -104,7 +104,7 @@ export class ServerlessGuardrails implements IPolicyValidationPlugin, IAspect {
   /** The plugin name in CDK's validation report. */
   public readonly name = PLUGIN_NAME;
   /** The ids of the rules the guardrails evaluate. */
-  public readonly ruleIds: string[] = Object.values(GuardrailRule);
+  public readonly ruleIds?: string[] = Object.values(GuardrailRule);
 
   private readonly severities: Record<string, GuardrailSeverity>;
   /** The path of the construct the guardrails were registered for; undefined until registered (then: all). */

@@ -490,6 +490,14 @@ describe('ServerlessGuardrails configuration and acknowledgement', () => {
     expect(synthReport(stack).console).toContain(`WARNING ${ESM_PATH.slice(1)}: the SQS event source mapping does not report batch item failures`);
   });
 
+  test('registered with CDK\'s own Validations.addPlugins, the guardrails judge the whole app', () => {
+    const app = new App();
+    Validations.of(app).addPlugins(new ServerlessGuardrails());
+    const stack = new Stack(app, 'UserStack', { env: { account: '123456789012', region: 'us-east-1' } });
+    sqsConsumer(stack, { partial: false });
+    expect(findingsOf(stack)).toEqual([{ level: 'warning', path: ESM_PATH, rule: 'SPG-SQS-PARTIAL-BATCH' }]);
+  });
+
   test('added as an aspect (deprecated), the guardrails register themselves as the plugin of the scope they were added to', () => {
     const app = new App();
     Aspects.of(app).add(new ServerlessGuardrails());
@@ -537,6 +545,9 @@ describe('ServerlessGuardrails configuration and acknowledgement', () => {
     new sns.Topic(stack, 'Topic2').addSubscription(new subscriptions.LambdaSubscription(other));
     ServerlessGuardrails.acknowledge(fn, GuardrailRule.ASYNC_ON_FAILURE, 'events are replayable from the topic archive');
     expect(findingsOf(stack)).toEqual([{ level: 'error', path: '/UserStack/Other/Resource', rule: 'SPG-ASYNC-ON-FAILURE' }]);
+    // Also CDK's acknowledgement of the plugin's rule: CDK's audit trail and report carry it.
+    expect(fn.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).map((m) => m.data))
+      .toEqual([{ 'ServerlessGuardrails::SPG-ASYNC-ON-FAILURE': 'events are replayable from the topic archive' }]);
   });
 
   test('acknowledgeRule takes the GuardrailRule constant (jsii languages), ruleId gives the SPG id for severities', () => {

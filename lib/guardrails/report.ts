@@ -8,9 +8,14 @@ export const GUARDRAIL_ACK_METADATA = `${WARNING_ID_PREFIX}:guardrail-acknowledg
 /** The plugin name CDK's validation report shows (and prefixes its acknowledgement hint with). */
 export const PLUGIN_NAME = 'ServerlessGuardrails';
 
-/** Records that `ruleId` findings on `scope` and below are accepted, and why. */
+/**
+ * Records that `ruleId` findings on `scope` and below are accepted, and why: in the library's own
+ * metadata and as CDK's acknowledgement of the plugin's rule, so CDK's report and audit trail
+ * (`aws:cdk:acknowledged-rules`) carry it too.
+ */
 export function recordAcknowledgement(scope: IConstruct, ruleId: string, reason: string): void {
   scope.node.addMetadata(GUARDRAIL_ACK_METADATA, { rule: ruleId, reason });
+  Validations.of(scope).acknowledge({ id: `${PLUGIN_NAME}::${ruleId}`, reason });
 }
 
 /**

@@ -68,11 +68,11 @@ export enum GuardrailRule {
 
 /** What a guardrail finding becomes. */
 export enum GuardrailSeverity {
-  /** An error annotation: `cdk synth` and `cdk deploy` stop. */
+  /** An error: `cdk synth` and `cdk deploy` stop. */
   ERROR = 'error',
-  /** A warning annotation (fails `cdk synth --strict`); acknowledgeable with `Annotations.acknowledgeWarning`. */
+  /** A warning: printed in CDK's validation report (a `ConcurrencyBudget` warning is an annotation). */
   WARNING = 'warning',
-  /** An info annotation. */
+  /** An info: printed. */
   INFO = 'info',
   /** The rule does not run. */
   OFF = 'off',

@@ -490,17 +490,12 @@ describe('ServerlessGuardrails configuration and acknowledgement', () => {
     expect(synthReport(stack).console).toContain(`WARNING ${ESM_PATH.slice(1)}: the SQS event source mapping does not report batch item failures`);
   });
 
-  test('registered with CDK\'s own Validations.addPlugins, the guardrails judge the whole app', () => {
+  test.each([
+    ['with CDK\'s own Validations.addPlugins', (app: App) => Validations.of(app).addPlugins(new ServerlessGuardrails())],
+    ['as an aspect (deprecated: the aspect registers the plugin)', (app: App) => Aspects.of(app).add(new ServerlessGuardrails())],
+  ])('registered %s, the guardrails judge the whole app', (_how, register) => {
     const app = new App();
-    Validations.of(app).addPlugins(new ServerlessGuardrails());
-    const stack = new Stack(app, 'UserStack', { env: { account: '123456789012', region: 'us-east-1' } });
-    sqsConsumer(stack, { partial: false });
-    expect(findingsOf(stack)).toEqual([{ level: 'warning', path: ESM_PATH, rule: 'SPG-SQS-PARTIAL-BATCH' }]);
-  });
-
-  test('added as an aspect (deprecated), the guardrails register themselves as the plugin of the scope they were added to', () => {
-    const app = new App();
-    Aspects.of(app).add(new ServerlessGuardrails());
+    register(app);
     const stack = new Stack(app, 'UserStack', { env: { account: '123456789012', region: 'us-east-1' } });
     sqsConsumer(stack, { partial: false });
     expect(findingsOf(stack)).toEqual([{ level: 'warning', path: ESM_PATH, rule: 'SPG-SQS-PARTIAL-BATCH' }]);

@@ -1,7 +1,9 @@
 import { CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { HandlerCode, JobSchedule, ScheduledJob, ScheduledJobTarget } from '../lib';
 import { findingsOf, guardedStack, messageOf, userFunction } from './guardrails-support';
 
 const ESM_PATH = '/UserStack/Consumer/SqsEventSource:UserStackJobs51C9D9C0/Resource';
@@ -69,5 +71,26 @@ describe('ServerlessGuardrails judge the synthesized template', () => {
     const seconds = new CfnParameter(stack, 'Visibility', { type: 'Number' });
     (queue.node.defaultChild as sqs.CfnQueue).addPropertyOverride('VisibilityTimeout', seconds.valueAsNumber);
     expect(findingsOf(stack)).toEqual([]);
+  });
+
+  test('the library\'s own override (ScheduledJob: retry attempts from a CfnParameter) is read from the template: cannot tell, no finding', () => {
+    const stack = guardedStack();
+    const attempts = new CfnParameter(stack, 'Attempts', { type: 'Number' });
+    new ScheduledJob(stack, 'Job', {
+      schedule: JobSchedule.cron('0 2 * * ? *'),
+      target: ScheduledJobTarget.handler(HandlerCode.bundled('scheduled-job/example')),
+      retryPolicy: { maxAttempts: attempts.valueAsNumber },
+    });
+    expect(findingsOf(stack).filter((f) => f.rule.startsWith('SPG-SCHEDULE'))).toEqual([]);
+    // A user's override of the same property to a value outside AWS's limits is judged.
+    const other = guardedStack();
+    const job2 = new ScheduledJob(other, 'Job', {
+      schedule: JobSchedule.cron('0 2 * * ? *'), target: ScheduledJobTarget.handler(HandlerCode.bundled('scheduled-job/example')),
+    });
+    (job2.schedule.node.defaultChild as scheduler.CfnSchedule).addPropertyOverride('Target.RetryPolicy.MaximumRetryAttempts', 200);
+    expect(findingsOf(other).filter((f) => f.rule.startsWith('SPG-SCHEDULE'))).toEqual([
+      { level: 'warning', path: '/UserStack/Job/Schedule/Resource', rule: 'SPG-SCHEDULE-RETRY' },
+    ]);
+    expect(messageOf(other, 'SPG-SCHEDULE-RETRY')).toContain('maximum retry attempts must be an integer between 0 and 185 (given 200)');
   });
 });

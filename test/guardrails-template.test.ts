@@ -1,4 +1,4 @@
-import { CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Duration, NestedStack, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -92,5 +92,17 @@ describe('ServerlessGuardrails judge the synthesized template', () => {
       { level: 'warning', path: '/UserStack/Job/Schedule/Resource', rule: 'SPG-SCHEDULE-RETRY' },
     ]);
     expect(messageOf(other, 'SPG-SCHEDULE-RETRY')).toContain('maximum retry attempts must be an integer between 0 and 185 (given 200)');
+  });
+
+  test('resources of a nested stack are judged too (CDK hands the plugin only top-level templates)', () => {
+    const stack = guardedStack();
+    const nested = new NestedStack(stack, 'Workers');
+    new sqs.CfnQueue(nested, 'RawQueue', { visibilityTimeout: 100 });
+    new lambda.CfnEventSourceMapping(nested, 'RawMapping', {
+      functionName: 'arn:aws:lambda:us-east-1:123456789012:function:worker',
+      eventSourceArn: (nested.node.findChild('RawQueue') as sqs.CfnQueue).attrArn,
+      functionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    expect(findingsOf(stack)).toEqual([{ level: 'error', path: '/UserStack/Workers/RawQueue', rule: 'SPG-SQS-REDRIVE' }]);
   });
 });

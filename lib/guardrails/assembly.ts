@@ -1,6 +1,6 @@
-import { readFileSync } from 'fs';
+import { existsSync, readFileSync } from 'fs';
 import { basename, resolve } from 'path';
-import { CfnResource, Stack, Stage } from 'aws-cdk-lib';
+import { CfnResource, NestedStack, Stack, Stage } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { Json } from '../analysis/stack-model';
 
@@ -13,13 +13,16 @@ export interface AssemblyTemplate {
 }
 
 /**
- * The templates a validation plugin is given, each with a way back from a logical id to its
- * construct (the app's tree, which CDK passes as `appConstruct`): findings name construct paths,
- * and acknowledgements are read from the construct tree.
+ * The templates a validation plugin is given, plus those of their nested stacks (CDK passes only
+ * the top-level ones), each with a way back from a logical id to its construct (the app's tree,
+ * which CDK passes as `appConstruct`): findings name construct paths, and acknowledgements are
+ * read from the construct tree.
  */
 export function readTemplates(templatePaths: string[], appConstruct?: IConstruct): AssemblyTemplate[] {
   const byTemplate = appConstruct ? resourcesByTemplate(appConstruct) : new Map<string, Map<string, IConstruct>>();
-  return templatePaths.map((templatePath) => {
+  const given = new Set(templatePaths.map((p) => resolve(p)));
+  const nested = appConstruct ? nestedStackTemplates(appConstruct).filter((p) => !given.has(p)) : [];
+  return [...templatePaths, ...nested].map((templatePath) => {
     const resources = byTemplate.get(resolve(templatePath)) ?? byTemplate.get(basename(templatePath));
     return {
       templatePath,
@@ -27,6 +30,14 @@ export function readTemplates(templatePaths: string[], appConstruct?: IConstruct
       constructOf: (logicalId: string) => resources?.get(logicalId),
     };
   });
+}
+
+/** The template files of the nested stacks of an app whose parent's template is in the assembly. */
+function nestedStackTemplates(app: IConstruct): string[] {
+  return app.node.findAll()
+    .filter((node): node is NestedStack => NestedStack.isNestedStack(node))
+    .map((stack) => resolve(Stage.of(stack)?.outdir ?? '.', stack.templateFile))
+    .filter((path) => existsSync(path));
 }
 
 /** The L1 resources of an app by template (absolute path, and file name as a fallback) and logical id. */

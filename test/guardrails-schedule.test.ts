@@ -45,8 +45,7 @@ describe('ServerlessGuardrails on schedules', () => {
     ]);
     expect(messageOf(stack, 'SPG-SCHEDULE-DLQ')).toBe('[SPG-SCHEDULE-DLQ] UserStack/Raw: the schedule has no dead-letter queue: an '
       + 'occurrence EventBridge Scheduler cannot deliver within its retry policy is dropped, and only the InvocationDroppedCount metric '
-      + 'remembers it. Fix: set the target\'s DeadLetterConfig to an encrypted SQS queue (with an alarm on it), or use ScheduledJob '
-      + '[ack: cdk-serverless-patterns:SPG-SCHEDULE-DLQ]');
+      + 'remembers it. Fix: set the target\'s DeadLetterConfig to an encrypted SQS queue (with an alarm on it), or use ScheduledJob');
   });
 
   test('an L1 schedule with a retry policy outside AWS limits is flagged; an L2 schedule with a DLQ is not', () => {
@@ -78,7 +77,7 @@ describe('ServerlessGuardrails on schedules', () => {
     expect(messageOf(stack, 'SPG-SCHEDULED-RULE-DLQ')).toBe('[SPG-SCHEDULED-RULE-DLQ] UserStack/Cron/Resource: a scheduled EventBridge '
       + 'rule (a legacy feature, UTC only) invokes a Lambda function without a dead-letter queue on the target: a run EventBridge cannot '
       + 'deliver is dropped without a trace. Fix: move the job to ScheduledJob (EventBridge Scheduler: time zone, bounded retry policy, '
-      + 'dead-letter queue, missed-run alarm), or give the rule target a deadLetterQueue [ack: cdk-serverless-patterns:SPG-SCHEDULED-RULE-DLQ]');
+      + 'dead-letter queue, missed-run alarm), or give the rule target a deadLetterQueue');
   });
 
   test('AsyncFunction.addSchedule (deprecated) keeps its failure queue as the target DLQ: no finding', () => {

@@ -1,7 +1,6 @@
-import { readdirSync } from 'fs';
+import { existsSync, readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
-import { App, Aspects, Duration, Stack } from 'aws-cdk-lib';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { App, Duration, Stack, Stage } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -10,21 +9,28 @@ import { Construct, IConstruct } from 'constructs';
 import * as lib from '../lib';
 import { ServerlessGuardrails, ServerlessGuardrailsProps } from '../lib';
 
-/** A guardrail annotation: level, construct path and rule id (`[SPG-...]` at the start of the message). */
+/** A guardrail finding: level, construct path and rule id (`[SPG-...]` at the start of the message). */
 export interface GuardrailFinding {
   readonly level: 'error' | 'warning' | 'info';
   readonly path: string;
   readonly rule: string;
 }
 
-/** A stack in a fixed environment with `ServerlessGuardrails` applied to its app. */
+/** One message: a finding of CDK's validation report (ServerlessGuardrails) or an annotation (constructs, ConcurrencyBudget). */
+export interface SynthMessage {
+  readonly level: 'error' | 'warning' | 'info';
+  readonly path: string;
+  readonly message: string;
+}
+
+/** A stack in a fixed environment with `ServerlessGuardrails` registered on its app. */
 export function guardedStack(props?: ServerlessGuardrailsProps): Stack {
   const app = new App();
-  Aspects.of(app).add(new ServerlessGuardrails(props));
+  ServerlessGuardrails.of(app, props);
   return new Stack(app, 'UserStack', { env: { account: '123456789012', region: 'us-east-1' } });
 }
 
-/** Every annotation of the stack whose message starts with a rule id, sorted by path then rule. */
+/** Every message of the stack whose text starts with a rule id, sorted by path then rule. */
 export function findingsOf(stack: Stack): GuardrailFinding[] {
   return messagesOf(stack).map(({ level, path, message }) => {
     const rule = /^\[(SPG-[A-Z0-9-]+)\]/.exec(message)?.[1];
@@ -33,22 +39,76 @@ export function findingsOf(stack: Stack): GuardrailFinding[] {
     .sort((a, b) => a.path.localeCompare(b.path) || a.rule.localeCompare(b.rule));
 }
 
-/** Every annotation of the stack with its message. */
-export function messagesOf(stack: Stack): Array<{ level: 'error' | 'warning' | 'info'; path: string; message: string }> {
-  const annotations = Annotations.fromStack(stack);
-  const pick = (level: 'error' | 'warning' | 'info', found: Array<{ id: string; entry: { data?: unknown } }>) =>
-    found.map((m) => ({ level, path: m.id, message: String(m.entry.data) }));
-  return [
-    ...pick('error', annotations.findError('*', Match.anyValue())),
-    ...pick('warning', annotations.findWarning('*', Match.anyValue())),
-    ...pick('info', annotations.findInfo('*', Match.anyValue())),
-  ];
+const synthesized = new WeakMap<Stage, { report: ValidationReport; console: string }>();
+
+interface ValidationReport {
+  readonly pluginReports?: Array<{
+    readonly pluginName: string;
+    readonly violations: Array<{
+      readonly ruleName: string; readonly description: string; readonly suggestedFix?: string; readonly severity?: string;
+      readonly violatingConstructs: Array<{ readonly constructPath: string }>;
+    }>;
+  }>;
 }
 
-/** The message of the one annotation of `rule`. */
+/**
+ * Synthesizes the stack's app once, as `cdk synth` does: ServerlessGuardrails run as a validation
+ * plugin, and an error finding makes synth throw (`ValidationFailed`). The report CDK wrote to the
+ * cloud assembly is read back; what CDK printed of it is captured (tests stay quiet).
+ */
+export function synthReport(stack: Stack): { report: ValidationReport; console: string } {
+  const stage = Stage.of(stack)!;
+  const root = stage.node.root as App;
+  const cached = synthesized.get(root);
+  if (cached) return cached;
+  const printed: string[] = [];
+  const spy = jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => { printed.push(args.join(' ')); });
+  try {
+    root.synth();
+  } catch (e) {
+    // An error finding fails synth with CDK's report (in memory, as under jest); anything else is a real failure.
+    if (!String((e as Error).message).includes('validation-report.json')) throw e;
+  } finally {
+    spy.mockRestore();
+  }
+  const file = join(root.outdir, 'validation-report.json');
+  const result = { report: (existsSync(file) ? JSON.parse(readFileSync(file, 'utf-8')) : {}) as ValidationReport, console: printed.join('\n') };
+  synthesized.set(root, result);
+  return result;
+}
+
+/** Every guardrail finding of CDK's validation report on the stack and every annotation of the stack, with its message. */
+export function messagesOf(stack: Stack): SynthMessage[] {
+  const { report } = synthReport(stack);
+  const guardrails = (report.pluginReports ?? []).filter((r) => r.pluginName === 'ServerlessGuardrails')
+    .flatMap((r) => r.violations)
+    .flatMap((v) => v.violatingConstructs.map((c) => ({
+      level: v.severity as SynthMessage['level'],
+      path: `/${c.constructPath}`,
+      message: `[${v.ruleName}] ${v.description}. Fix: ${v.suggestedFix}`,
+    })))
+    .filter((m) => m.path.startsWith(`/${stack.node.path}/`));
+  return [...guardrails, ...annotationsOf(stack)];
+}
+
+/** The annotations of a stack, read from the synthesized cloud assembly's manifest. */
+function annotationsOf(stack: Stack): SynthMessage[] {
+  const outdir = Stage.of(stack)!.outdir;
+  const artifact = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf-8')).artifacts?.[stack.artifactId] ?? {};
+  // aws-cdk-lib writes a stack's metadata to a file of its own (`additionalMetadataFile`), older versions inline.
+  const metadata = (artifact.additionalMetadataFile
+    ? JSON.parse(readFileSync(join(outdir, artifact.additionalMetadataFile), 'utf-8'))
+    : artifact.metadata ?? {}) as Record<string, Array<{ type: string; data: unknown }>>;
+  const levels: Record<string, SynthMessage['level']> = { 'aws:cdk:error': 'error', 'aws:cdk:warning': 'warning', 'aws:cdk:info': 'info' };
+  return Object.entries(metadata).flatMap(([path, entries]) => entries
+    .filter((e) => levels[e.type] !== undefined)
+    .map((e) => ({ level: levels[e.type], path, message: String(e.data) })));
+}
+
+/** The message of the one finding or annotation of `rule`. */
 export function messageOf(stack: Stack, rule: string): string {
   const found = messagesOf(stack).filter((m) => m.message.startsWith(`[${rule}]`));
-  if (found.length !== 1) throw new Error(`expected one ${rule} annotation, got ${found.length}`);
+  if (found.length !== 1) throw new Error(`expected one ${rule} message, got ${found.length}`);
   return found[0].message;
 }
 

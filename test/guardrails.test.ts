@@ -1,4 +1,4 @@
-import { Annotations, App, Aspects, Duration, Stack, Stage } from 'aws-cdk-lib';
+import { App, Aspects, Duration, Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -16,7 +16,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { GuardrailRule, GuardrailSeverity, HandlerCode, ServerlessGuardrails, SqsWorker } from '../lib';
-import { findingsOf, guardedStack, messageOf, userFunction } from './guardrails-support';
+import { findingsOf, guardedStack, messageOf, synthReport, userFunction } from './guardrails-support';
 import { attachUnknownManagedPolicy, RECURSION_TABLE } from './support/recursion-table';
 
 /** A queue with a DLQ, consumed with partial batch responses: the correct SQS wiring. */
@@ -474,28 +474,50 @@ describe('ServerlessGuardrails configuration and acknowledgement', () => {
     ]);
   });
 
-  test('ServerlessGuardrails.of adds the aspect (read-only priority) and returns it', () => {
+  test('ServerlessGuardrails.of registers a validation plugin: an error fails synth with CDK\'s report naming the construct', () => {
     const app = new App();
     const guardrails = ServerlessGuardrails.of(app);
-    expect(Aspects.of(app).all).toContain(guardrails);
+    expect(guardrails.name).toBe('ServerlessGuardrails');
+    const stack = new Stack(app, 'UserStack', { env: { account: '123456789012', region: 'us-east-1' } });
+    sqsConsumer(stack, { visibility: Duration.seconds(30) });
+    expect(() => app.synth()).toThrow(/ERROR UserStack\/Consumer\/SqsEventSource:UserStackJobs51C9D9C0\/Resource: the visibility timeout of queue UserStack\/Jobs\/Resource \(30 s\) is below[^]*Acknowledge with 'ServerlessGuardrails::SPG-SQS-VISIBILITY'/);
+  });
+
+  test('a warning does not fail synth; CDK prints it in the validation report', () => {
+    const stack = guardedStack();
+    sqsConsumer(stack, { partial: false });
+    expect(findingsOf(stack)).toEqual([{ level: 'warning', path: ESM_PATH, rule: 'SPG-SQS-PARTIAL-BATCH' }]);
+    expect(synthReport(stack).console).toContain(`WARNING ${ESM_PATH.slice(1)}: the SQS event source mapping does not report batch item failures`);
+  });
+
+  test.each([
+    ['with CDK\'s own Validations.addPlugins', (app: App) => Validations.of(app).addPlugins(new ServerlessGuardrails())],
+    ['as an aspect (deprecated: the aspect registers the plugin)', (app: App) => Aspects.of(app).add(new ServerlessGuardrails())],
+  ])('registered %s, the guardrails judge the whole app', (_how, register) => {
+    const app = new App();
+    register(app);
     const stack = new Stack(app, 'UserStack', { env: { account: '123456789012', region: 'us-east-1' } });
     sqsConsumer(stack, { partial: false });
     expect(findingsOf(stack)).toEqual([{ level: 'warning', path: ESM_PATH, rule: 'SPG-SQS-PARTIAL-BATCH' }]);
   });
 
-  test('nested Stages: an App-level aspect does not reach them (CDK aspect semantics), ServerlessGuardrails.of(stage) does', () => {
+  test('given a Stack, only resources under it are judged', () => {
+    const app = new App();
     const env = { account: '123456789012', region: 'us-east-1' };
-    const appOnly = new App();
-    ServerlessGuardrails.of(appOnly);
-    const missed = new Stack(new Stage(appOnly, 'Prod', { env }), 'Orders');
-    new logs.LogGroup(missed, 'Forever', { retention: logs.RetentionDays.INFINITE });
-    expect(findingsOf(missed)).toEqual([]);
+    const checked = new Stack(app, 'Checked', { env });
+    const other = new Stack(app, 'Other', { env });
+    ServerlessGuardrails.of(checked);
+    new logs.LogGroup(checked, 'Forever', { retention: logs.RetentionDays.INFINITE });
+    new logs.LogGroup(other, 'Forever', { retention: logs.RetentionDays.INFINITE });
+    expect(findingsOf(checked)).toEqual([{ level: 'warning', path: '/Checked/Forever/Resource', rule: 'SPG-LOG-RETENTION' }]);
+    expect(findingsOf(other)).toEqual([]);
+  });
 
+  test('nested Stages: guardrails registered on the App judge the stacks of nested Stages too', () => {
+    const env = { account: '123456789012', region: 'us-east-1' };
     const app = new App();
     ServerlessGuardrails.of(app);
-    const prod = new Stage(app, 'Prod', { env });
-    ServerlessGuardrails.of(prod);
-    const checked = new Stack(prod, 'Orders');
+    const checked = new Stack(new Stage(app, 'Prod', { env }), 'Orders');
     new logs.LogGroup(checked, 'Forever', { retention: logs.RetentionDays.INFINITE });
     expect(findingsOf(checked)).toEqual([{ level: 'warning', path: '/Prod/Orders/Forever/Resource', rule: 'SPG-LOG-RETENTION' }]);
   });
@@ -518,6 +540,9 @@ describe('ServerlessGuardrails configuration and acknowledgement', () => {
     new sns.Topic(stack, 'Topic2').addSubscription(new subscriptions.LambdaSubscription(other));
     ServerlessGuardrails.acknowledge(fn, GuardrailRule.ASYNC_ON_FAILURE, 'events are replayable from the topic archive');
     expect(findingsOf(stack)).toEqual([{ level: 'error', path: '/UserStack/Other/Resource', rule: 'SPG-ASYNC-ON-FAILURE' }]);
+    // Also CDK's acknowledgement of the plugin's rule: CDK's audit trail and report carry it.
+    expect(fn.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).map((m) => m.data))
+      .toEqual([{ 'ServerlessGuardrails::SPG-ASYNC-ON-FAILURE': 'events are replayable from the topic archive' }]);
   });
 
   test('acknowledgeRule takes the GuardrailRule constant (jsii languages), ruleId gives the SPG id for severities', () => {
@@ -531,11 +556,24 @@ describe('ServerlessGuardrails configuration and acknowledgement', () => {
       .not.toThrow();
   });
 
-  test('a warning is acknowledged with CDK\'s own acknowledgeWarning on an ancestor', () => {
-    const stack = guardedStack();
-    sqsConsumer(stack, { partial: false });
-    Annotations.of(stack).acknowledgeWarning('cdk-serverless-patterns:SPG-SQS-PARTIAL-BATCH', 'handler is transactional per batch');
-    expect(findingsOf(stack)).toEqual([]);
+  test.each(['SPG-SQS-PARTIAL-BATCH', 'ServerlessGuardrails::SPG-SQS-PARTIAL-BATCH'])(
+    'a finding is acknowledged with CDK\'s own Validations.acknowledge on an ancestor (id %s)', (id) => {
+      const stack = guardedStack();
+      sqsConsumer(stack, { partial: false });
+      Validations.of(stack).acknowledge({ id, reason: 'handler is transactional per batch' });
+      expect(findingsOf(stack)).toEqual([]);
+    });
+
+  test('an error acknowledged with Validations.acknowledge on an ancestor no longer fails synth; elsewhere it still does', () => {
+    const elsewhere = guardedStack();
+    const { queue } = sqsConsumer(elsewhere, { visibility: Duration.seconds(30) });
+    Validations.of(queue).acknowledge({ id: 'SPG-SQS-VISIBILITY', reason: 'the queue is not the mapping' });
+    expect(findingsOf(elsewhere)).toEqual([{ level: 'error', path: ESM_PATH, rule: 'SPG-SQS-VISIBILITY' }]);
+
+    const acknowledged = guardedStack();
+    sqsConsumer(acknowledged, { visibility: Duration.seconds(30) });
+    Validations.of(acknowledged).acknowledge({ id: 'SPG-SQS-VISIBILITY', reason: 'load test stack, never deployed' });
+    expect(() => (acknowledged.node.root as App).synth()).not.toThrow();
   });
 
   test('acknowledging without a reason throws', () => {

@@ -21,7 +21,7 @@ import {
   provisionedOnLatestRule, RequestFront, Rule, s3RecursionRule, s3RecursionUndetermined, sqsMaxConcurrencyRule,
   sqsPartialBatchRule, sqsSourceRedriveRule, sqsVisibilityRule, triggeringActions,
 } from '../lib/rules';
-import { findingsOf, guardedStack, userFunction } from './guardrails-support';
+import { findingsOf, guardedStack, messageOf, userFunction } from './guardrails-support';
 import { newStack } from './support/cdk';
 import { RECURSION_TABLE } from './support/recursion-table';
 
@@ -295,18 +295,20 @@ describe('IAM model', () => {
   });
 });
 
-describe('stack model: public API only', () => {
-  test('typed L1 attributes are read; raw property overrides are not seen (documented limitation)', () => {
+describe('guardrails read the synthesized template', () => {
+  test('a raw property override (addPropertyOverride) is judged: the visibility-timeout violation is found', () => {
     const stack = guardedStack();
     const fn = userFunction(stack, 'Consumer', { timeout: Duration.seconds(10) });
     const queue = new sqs.Queue(stack, 'Jobs', {
       visibilityTimeout: Duration.seconds(60), deadLetterQueue: { queue: new sqs.Queue(stack, 'Dlq'), maxReceiveCount: 5 },
     });
     fn.addEventSource(new SqsEventSource(queue, { reportBatchItemFailures: true }));
-    const cfnQueue = queue.node.defaultChild as sqs.CfnQueue;
-    cfnQueue.addPropertyOverride('VisibilityTimeout', 20);
-    expect(findingsOf(stack)).toEqual([]);
-    expect(Template.fromStack(stack).findResources('AWS::SQS::Queue', { Properties: { VisibilityTimeout: 20 } })).not.toEqual({});
+    (queue.node.defaultChild as sqs.CfnQueue).addPropertyOverride('VisibilityTimeout', 20);
+    expect(findingsOf(stack)).toEqual([{ level: 'error', path: '/UserStack/Consumer/SqsEventSource:UserStackJobs51C9D9C0/Resource', rule: 'SPG-SQS-VISIBILITY' }]);
+    expect(messageOf(stack, 'SPG-SQS-VISIBILITY')).toBe('[SPG-SQS-VISIBILITY] UserStack/Consumer/SqsEventSource:UserStackJobs51C9D9C0/Resource: '
+      + 'the visibility timeout of queue UserStack/Jobs/Resource (20 s) is below 6 x the timeout of function UserStack/Consumer/Resource (10 s) '
+      + '+ the batching window (0 s) = 60 s: messages still being processed become visible again and are processed twice. '
+      + 'Fix: set the queue\'s visibilityTimeout to at least Duration.seconds(60), or lower the function timeout');
   });
 
   test('a token the model cannot resolve to a number is unknown: no finding, no crash', () => {

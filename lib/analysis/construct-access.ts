@@ -1,4 +1,4 @@
-import { CfnResource, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, Token } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { AccessAnswer, BucketTarget, IamModel, RoleTarget } from './iam';
@@ -16,13 +16,13 @@ export function roleAccessToBucketObjects(role: iam.IRole, bucket: s3.IBucket, a
 
 function roleTarget(model: StackModel, role: iam.IRole): RoleTarget {
   const child = role.node.defaultChild;
-  const resource = child && CfnResource.isCfnResource(child) && Stack.of(child) === model.stack ? model.entry(child) : undefined;
+  const resource = child && CfnResource.isCfnResource(child) ? model.entry(child) : undefined;
   return { resource, name: Token.isUnresolved(role.roleName) ? undefined : role.roleName };
 }
 
 function bucketTarget(model: StackModel, bucket: s3.IBucket): BucketTarget {
   const child = bucket.node.defaultChild;
-  const resource = child && CfnResource.isCfnResource(child) && Stack.of(child) === model.stack ? model.entry(child) : undefined;
+  const resource = child && CfnResource.isCfnResource(child) ? model.entry(child) : undefined;
   const literal = resource && typeof resource.props.BucketName === 'string' ? resource.props.BucketName : undefined;
   return { resource, name: Token.isUnresolved(bucket.bucketName) ? literal : bucket.bucketName };
 }

@@ -27,8 +27,9 @@ const CAMEL_KEY = /^[a-z][A-Za-z0-9]*$/;
  *   typed attributes: the CloudFormation properties it was created with (`cfnProperties`, the
  *   documented accessor of `CfnResource`), resolved.
  *
- * Raw overrides (`addPropertyOverride`, `addOverride`) are not part of either and are not seen:
- * set the typed attribute instead (`cfnQueue.visibilityTimeout = 20`).
+ * Raw overrides (`addPropertyOverride`, `addOverride`) are not part of either and are not seen.
+ * This is the construct-side read (a construct validating its own props while the tree is built,
+ * and `ConcurrencyBudget`); `ServerlessGuardrails` reads the synthesized template instead.
  */
 export function resolveProperties(stack: Stack, resource: CfnResource): Json {
   const attributes = typedAttributes(resource);

@@ -4,21 +4,29 @@ import { Json, resolveProperties } from './resource-props';
 
 export { Json, resolveProperties } from './resource-props';
 
-/** One L1 resource of a stack, with its logical id and (lazily) its resolved properties. */
+/** One resource of a stack, with its logical id, construct path and (lazily) its resolved properties. */
 export interface ModelResource {
   readonly logicalId: string;
   readonly type: string;
-  readonly resource: CfnResource;
-  /**
-   * Properties in CloudFormation shape, tokens resolved; `{}` if none. Read through public API
-   * (typed L1 attributes, see `resolveProperties`): raw property overrides are not seen.
-   */
+  /** The construct path of the resource (e.g. `MyStack/Jobs/Resource`), as findings name it. */
+  readonly path: string;
+  /** Properties in CloudFormation shape, tokens resolved; `{}` if none. */
   readonly props: Json;
 }
 
+/** A resource of a synthesized template (`Resources.<logicalId>`). */
+interface TemplateResource {
+  readonly Type?: string;
+  readonly Properties?: Json;
+  readonly Metadata?: Json;
+}
+
 /**
- * The L1 resources of one stack, indexed by logical id, so a rule can follow `Ref` and
- * `Fn::GetAtt` from one resource to another.
+ * The resources of one stack, indexed by logical id, so a rule can follow `Ref` and
+ * `Fn::GetAtt` from one resource to another. Built from a synthesized template
+ * (`StackModel.fromTemplate`, what the guardrails judge: overrides, escape hatches and every L1
+ * included), or from a stack's construct tree while it is being built (`StackModel.of`, what a
+ * construct asks when it validates its own props; typed L1 attributes, see `resolveProperties`).
  *
  * What is not resolvable: a reference to a resource of another stack (at aspect time it resolves
  * to the other stack's `Ref`/`Fn::GetAtt`, whose logical id is not in this stack), an
@@ -39,30 +47,55 @@ export class StackModel {
     return model;
   }
 
+  /**
+   * The model of a synthesized template. `pathOf` names a resource by its construct path (the
+   * template's `aws:cdk:path` metadata, when present, is the fallback; then the logical id).
+   */
+  public static fromTemplate(template: Json, pathOf: (logicalId: string) => string | undefined = () => undefined): StackModel {
+    const model = new StackModel();
+    for (const [logicalId, resource] of Object.entries((template?.Resources ?? {}) as Record<string, TemplateResource>)) {
+      model.add({
+        logicalId,
+        type: resource.Type ?? '',
+        path: pathOf(logicalId) ?? resource.Metadata?.['aws:cdk:path'] ?? logicalId,
+        props: resource.Properties ?? {},
+      });
+    }
+    return model;
+  }
+
   private readonly byId = new Map<string, ModelResource>();
   private readonly byResource = new Map<CfnResource, ModelResource>();
 
-  private constructor(public readonly stack: Stack) {
-    for (const node of stack.node.findAll()) {
+  private constructor(stack?: Stack) {
+    for (const node of stack?.node.findAll() ?? []) {
       if (!CfnResource.isCfnResource(node) || Stack.of(node) !== stack) continue;
-      const logicalId = stack.resolve(node.logicalId) as string;
       let props: Json | undefined;
       const entry: ModelResource = {
-        logicalId,
+        logicalId: stack.resolve(node.logicalId) as string,
         type: node.cfnResourceType,
-        resource: node,
+        path: node.node.path,
         // Resolved on first use: only the resource types a rule reads are ever resolved.
         get props(): Json {
           if (props === undefined) props = resolveProperties(stack, node);
           return props;
         },
       };
-      this.byId.set(logicalId, entry);
+      this.add(entry);
       this.byResource.set(node, entry);
     }
   }
 
-  /** The model entry of a resource of this stack. */
+  private add(entry: ModelResource): void {
+    this.byId.set(entry.logicalId, entry);
+  }
+
+  /** Every resource of the model. */
+  public all(): ModelResource[] {
+    return [...this.byId.values()];
+  }
+
+  /** The model entry of a resource of this stack (a model built from the construct tree). */
   public entry(resource: CfnResource): ModelResource | undefined {
     return this.byResource.get(resource);
   }

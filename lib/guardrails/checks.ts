@@ -1,39 +1,37 @@
-import type { GuardrailRule } from '../rules/ids';
-import { describeViolation, RuleViolation } from '../rules/rule';
-import type { ModelResource, StackModel } from './stack-model';
+import type { ModelResource, StackModel } from '../analysis/stack-model';
+import { checkDurableFunction } from './durable-checks';
+import type { Finding } from './finding';
 import { checkFunction } from './function-checks';
 import { checkAlias, checkLogGroup, checkStateMachine } from './resource-checks';
+import { checkScheduledRule, checkSchedule } from './schedule-checks';
 import { checkEventSourceMapping, checkQueue } from './sqs-checks';
-
-/** A problem one rule found on one resource. */
-export interface Finding {
-  readonly rule: GuardrailRule;
-  readonly message: string;
-  /** True for a rule's "cannot tell" (reported at most as a warning). */
-  readonly undetermined?: boolean;
-}
-
-/** The resource path of a model entry, as findings name it. */
-export const pathOf = (r: ModelResource): string => r.resource.node.path;
-
-/** A rule's violation on `subject` as a finding (none when the rule found nothing). */
-export function findingOf(subject: ModelResource, violation: RuleViolation | undefined, undetermined = false): Finding[] {
-  if (!violation) return [];
-  return [{ rule: violation.rule, message: describeViolation(pathOf(subject), violation), ...(undetermined ? { undetermined } : {}) }];
-}
+import { checkStateMachineDefinition } from './state-machine-checks';
+import { checkStreamMapping } from './stream-checks';
+import { checkVpcPlacement } from './vpc-checks';
 
 /**
- * The adapters of the library's own rules (`lib/rules`): each reads the facts a rule needs from a
- * resource (and what it references) and calls that rule. No rule is decided here.
+ * A guardrail check over one resource of a synthesized template: reads the facts a rule of
+ * `lib/rules` needs from the resource (and what it references) and calls that rule. No rule is
+ * decided here.
  */
+export type GuardrailCheck = (model: StackModel, subject: ModelResource) => Finding[];
+
+/**
+ * The one dispatch of the guardrails: the checks of each CloudFormation resource type. A rule
+ * family (streams, schedules, state machines, ...) adds its check here, in a file of its own.
+ */
+const CHECKS_BY_TYPE: Record<string, GuardrailCheck[]> = {
+  'AWS::Lambda::EventSourceMapping': [checkEventSourceMapping, checkStreamMapping],
+  'AWS::SQS::Queue': [checkQueue],
+  'AWS::Lambda::Function': [checkFunction, checkVpcPlacement, checkDurableFunction],
+  'AWS::Logs::LogGroup': [(_model, subject) => checkLogGroup(subject)],
+  'AWS::Lambda::Alias': [(_model, subject) => checkAlias(subject)],
+  'AWS::StepFunctions::StateMachine': [(_model, subject) => checkStateMachine(subject), checkStateMachineDefinition],
+  'AWS::Scheduler::Schedule': [(_model, subject) => checkSchedule(subject)],
+  'AWS::Events::Rule': [checkScheduledRule],
+};
+
+/** Every finding of every check on one resource of `model`. */
 export function checkResource(model: StackModel, subject: ModelResource): Finding[] {
-  switch (subject.type) {
-    case 'AWS::Lambda::EventSourceMapping': return checkEventSourceMapping(model, subject);
-    case 'AWS::SQS::Queue': return checkQueue(model, subject);
-    case 'AWS::Lambda::Function': return checkFunction(model, subject);
-    case 'AWS::Logs::LogGroup': return checkLogGroup(subject);
-    case 'AWS::Lambda::Alias': return checkAlias(subject);
-    case 'AWS::StepFunctions::StateMachine': return checkStateMachine(subject);
-    default: return [];
-  }
+  return (CHECKS_BY_TYPE[subject.type] ?? []).flatMap((check) => check(model, subject));
 }

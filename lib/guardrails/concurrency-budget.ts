@@ -3,7 +3,12 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
 import { synthNote } from '../core/notes';
 import { invalidProp, validateIntegerRange, warn } from '../core/validation';
-import { concreteNumber, resolveProperties } from './stack-model';
+import { resolveProperties } from '../analysis/resource-props';
+import { concreteNumber } from '../analysis/stack-model';
+import {
+  concurrencyBudgetRule, concurrencyUnresolvedEnvironmentRule, concurrencyUnresolvedValueRule, reservationShares,
+} from '../rules/concurrency';
+import { describeViolation, RuleViolation } from '../rules/rule';
 import { rejectUnknownProps } from '../core/known-props';
 import { CONCURRENCY_BUDGET_PROPS } from './known-props';
 
@@ -24,12 +29,10 @@ export interface ConcurrencyBudgetProps {
   readonly unreservedBuffer?: number;
 }
 
-/** Annotation id of the budget (error, info). */
-const BUDGET_RULE = 'SPG-CONCURRENCY-BUDGET';
-/** Warning id: a stack without a concrete account/region. */
-const UNRESOLVED_ENV_RULE = 'SPG-CONCURRENCY-UNRESOLVED-ENV';
-/** Warning id: a reserved concurrency that is a token. */
-const UNRESOLVED_VALUE_RULE = 'SPG-CONCURRENCY-UNRESOLVED-VALUE';
+/** Annotation text of a budget rule's violation: `[<rule id>] <where>: <message>. Fix: <fix>`. */
+function annotationText(where: string, violation: RuleViolation): string {
+  return `[${violation.rule}] ${describeViolation(where, violation)}`;
+}
 const UNRESOLVED_ENVIRONMENT = 'unresolved environment';
 
 interface Reservation {
@@ -127,39 +130,31 @@ export class ConcurrencyBudget implements IAspect {
       const value = resolveProperties(stack, construct).ReservedConcurrentExecutions;
       if (value === undefined) continue;
       const reserved = concreteNumber(value);
-      if (reserved === undefined) {
-        warn(construct, UNRESOLVED_VALUE_RULE,
-          `[${UNRESOLVED_VALUE_RULE}] ${construct.node.path}: reserved concurrency is only known at deploy time `
-          + '(a token), so the concurrency budget leaves it out. Fix: use a number, or check the sum against '
-          + `${this.accountLimit - this.unreservedBuffer} yourself.`);
+      const unknownValue = concurrencyUnresolvedValueRule.check({
+        reservedKnown: reserved !== undefined, available: this.accountLimit - this.unreservedBuffer,
+      });
+      if (unknownValue || reserved === undefined) {
+        if (unknownValue) warn(construct, unknownValue.rule, annotationText(construct.node.path, unknownValue));
         continue;
       }
       budget.reservations.push({ fn: construct, reserved });
-      if (key === UNRESOLVED_ENVIRONMENT && !warnedStacks.has(stack)) {
+      const unknownEnvironment = concurrencyUnresolvedEnvironmentRule.check({ environmentResolved: key !== UNRESOLVED_ENVIRONMENT });
+      if (unknownEnvironment && !warnedStacks.has(stack)) {
         warnedStacks.add(stack);
-        warn(stack, UNRESOLVED_ENV_RULE,
-          `[${UNRESOLVED_ENV_RULE}] ${stack.node.path}: the stack's account or region is unresolved (environment-agnostic), `
-          + 'so its reserved concurrency is budgeted together with other environment-agnostic stacks only, not with the '
-          + 'stacks of the account it is deployed to. Fix: set env: { account, region } on the stack.');
+        warn(stack, unknownEnvironment.rule, annotationText(stack.node.path, unknownEnvironment));
       }
     }
     return environments;
   }
 
   private judge(root: IConstruct, environment: string, budget: EnvironmentBudget): void {
-    const total = budget.reservations.reduce((sum, r) => sum + r.reserved, 0);
-    const available = this.accountLimit - this.unreservedBuffer;
+    const reservations = budget.reservations.map((r) => ({ function: r.fn.node.path, reserved: r.reserved }));
+    const total = reservations.reduce((sum, r) => sum + r.reserved, 0);
     const unreserved = this.accountLimit - total;
-    const shares = [...budget.reservations]
-      .sort((a, b) => b.reserved - a.reserved || a.fn.node.path.localeCompare(b.fn.node.path))
-      .map((r) => `${r.fn.node.path} ${r.reserved} (${percent(r.reserved, total)} of reserved)`)
-      .join(', ');
-    if (total > available) {
-      const message = `[${BUDGET_RULE}] ${environment}: functions reserve ${total} of the account limit `
-        + `${this.accountLimit}, leaving ${unreserved} unreserved, below the buffer of ${this.unreservedBuffer} every `
-        + `function without a reserve shares (Lambda rejects a reservation leaving less than 100). Reserved by: ${shares}. `
-        + `Fix: lower reserved concurrency by ${total - available} (prefer maxConcurrency on SQS event sources), or `
-        + 'raise the quota and set accountLimit to it.';
+    const shares = reservationShares(reservations);
+    const violation = concurrencyBudgetRule.check({ accountLimit: this.accountLimit, unreservedBuffer: this.unreservedBuffer, reservations });
+    if (violation) {
+      const message = annotationText(environment, violation);
       const reserving = budget.stacks.filter((stack) => budget.reservations.some((r) => Stack.of(r.fn) === stack));
       for (const stack of reserving) Annotations.of(stack).addError(message);
       // A nested Stage (e.g. a CDK Pipelines stage) writes its assembly before the aspects of its parent
@@ -173,10 +168,10 @@ export class ConcurrencyBudget implements IAspect {
       }
       return;
     }
-    const message = `[${BUDGET_RULE}] ${environment}: ${budget.reservations.length} function(s) reserve ${total} of the `
+    const message = `[${concurrencyBudgetRule.id}] ${environment}: ${budget.reservations.length} function(s) reserve ${total} of the `
       + `account limit ${this.accountLimit}; ${unreserved} stay unreserved (buffer ${this.unreservedBuffer} kept)`
       + (shares ? `. Reserved by: ${shares}.` : '.');
-    for (const stack of budget.stacks) synthNote(stack, BUDGET_RULE, message);
+    for (const stack of budget.stacks) synthNote(stack, concurrencyBudgetRule.id, message);
   }
 }
 
@@ -184,8 +179,4 @@ export class ConcurrencyBudget implements IAspect {
 function environmentOf(stack: Stack): string {
   if (Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)) return UNRESOLVED_ENVIRONMENT;
   return `environment ${stack.account}/${stack.region}`;
-}
-
-function percent(part: number, whole: number): string {
-  return whole === 0 ? '0%' : `${Math.round((part / whole) * 1000) / 10}%`;
 }

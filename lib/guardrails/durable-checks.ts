@@ -1,6 +1,6 @@
 import { durableConfigRule, durableSyncTimeoutRule, durableUnqualifiedRule } from '../rules/durable';
-import { findingOf, pathOf, type Finding } from './checks';
-import { asList, concreteNumber, type Json, type ModelResource, type StackModel } from './stack-model';
+import { asList, concreteNumber, type Json, type ModelResource, type StackModel } from '../analysis/stack-model';
+import { findingOf, pathOf, type Finding } from './finding';
 
 /** Where each resource type names the function it invokes. */
 const INVOKERS: Array<{ type: string; targets: (props: Json) => Json[]; synchronous?: boolean }> = [
@@ -51,7 +51,7 @@ export function referencesUnqualified(model: StackModel, value: Json, fn: ModelR
  * aws-cdk-lib's targets, or an L1 written by hand.
  */
 export function checkDurableFunction(model: StackModel, subject: ModelResource): Finding[] {
-  if (subject.type !== 'AWS::Lambda::Function' || subject.props.DurableConfig === undefined) return [];
+  if (subject.props.DurableConfig === undefined) return [];
   const config = subject.props.DurableConfig as Json;
   const timeout = concreteNumber(config.ExecutionTimeout);
   const unqualified: string[] = [];

@@ -1,11 +1,10 @@
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { apiTimeoutRule, asyncOnFailureRule, functionLogGroupRule, RequestFront } from '../rules/lambda';
 import { provisionedAboveReservedRule, provisionedBypassedRule } from '../rules/provisioned';
-import type { Finding } from './checks';
-import { findingOf, pathOf } from './checks';
+import type { Finding } from './finding';
+import { findingOf, pathOf } from './finding';
 import { checkS3Recursion } from './s3-checks';
 import { LAMBDA_DEFAULT_TIMEOUT_SECONDS } from './sqs-checks';
-import { concreteNumber, Json, ModelResource, StackModel } from './stack-model';
+import { concreteNumber, Json, ModelResource, StackModel } from '../analysis/stack-model';
 
 /** Principals whose invocations are asynchronous (event invokes with Lambda's retry queue). */
 const ASYNC_PRINCIPALS: Record<string, string> = {
@@ -58,11 +57,11 @@ function logGroupsNamed(model: StackModel, matches: (name: Json) => boolean): Mo
 
 /**
  * CDK's own framework handlers (log retention, bucket notifications, custom resource providers,
- * singleton functions) are raw `CfnResource`s or singletons named after a UUID: the user cannot
- * give them a log group, so the function log group rule leaves them alone.
+ * singleton functions) live under a construct named after a UUID or `Custom::<provider>`: the
+ * user cannot give them a log group, so the function log group rule leaves them alone.
  */
 function isFrameworkFunction(fn: ModelResource): boolean {
-  return !(fn.resource instanceof lambda.CfnFunction) || /[0-9a-f]{32}$/.test(fn.resource.node.scope?.node.id ?? '');
+  return fn.path.split('/').some((segment) => /[0-9a-f]{32}$/.test(segment) || segment.startsWith('Custom::'));
 }
 
 function checkFunctionLogGroup(model: StackModel, fn: ModelResource): Finding[] {

@@ -1,52 +1,47 @@
-import { Annotations } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { WARNING_ID_PREFIX } from '../core/validation';
-import { GuardrailSeverity } from '../rules/ids';
 
 /** Metadata type under which `ServerlessGuardrails.acknowledge` records an acknowledgement. */
 export const GUARDRAIL_ACK_METADATA = `${WARNING_ID_PREFIX}:guardrail-acknowledged`;
 
-/** Annotation id of a guardrail rule, as `warn()` builds ids: `cdk-serverless-patterns:<rule>`. */
-export function annotationId(ruleId: string): string {
-  return `${WARNING_ID_PREFIX}:${ruleId}`;
-}
+/** The plugin name CDK's validation report shows (and prefixes its acknowledgement hint with). */
+export const PLUGIN_NAME = 'ServerlessGuardrails';
 
-/** Records that `ruleId` findings on `scope` and below are accepted, and why. */
+/**
+ * Records that `ruleId` findings on `scope` and below are accepted, and why: in the library's own
+ * metadata and as CDK's acknowledgement of the plugin's rule, so CDK's report and audit trail
+ * (`aws:cdk:acknowledged-rules`) carry it too.
+ */
 export function recordAcknowledgement(scope: IConstruct, ruleId: string, reason: string): void {
   scope.node.addMetadata(GUARDRAIL_ACK_METADATA, { rule: ruleId, reason });
-  // Warnings are also acknowledged the CDK way, so `cdk synth --strict` and tooling agree.
-  Annotations.of(scope).acknowledgeWarning(annotationId(ruleId), reason);
-  Annotations.of(scope).acknowledgeInfo(annotationId(ruleId), reason);
-}
-
-/** The reason `ruleId` was acknowledged on `node` or one of its scopes, if it was. */
-export function acknowledgementOf(node: IConstruct, ruleId: string): string | undefined {
-  for (const scope of [...node.node.scopes].reverse()) {
-    for (const entry of scope.node.metadata) {
-      const data = entry.data as { rule?: string; reason?: string } | undefined;
-      if (entry.type === GUARDRAIL_ACK_METADATA && data?.rule === ruleId) return data.reason ?? '';
-    }
-  }
-  return undefined;
+  Validations.of(scope).acknowledge({ id: `${PLUGIN_NAME}::${ruleId}`, reason });
 }
 
 /**
- * Adds a finding to `node` at `severity`, unless acknowledged. The message starts with the rule id
- * and ends with the fix; warnings and infos carry the acknowledgeable id `cdk-serverless-patterns:<rule>`.
+ * The rule id an entry of CDK's acknowledged-rules metadata names: `Validations.acknowledge`
+ * stores `SPG-X` as `Annotation::SPG-X` and the report's hint `ServerlessGuardrails::SPG-X` as is.
  */
-export function report(node: IConstruct, ruleId: string, severity: GuardrailSeverity, message: string): void {
-  if (severity === GuardrailSeverity.OFF || acknowledgementOf(node, ruleId) !== undefined) return;
-  const text = `[${ruleId}] ${message}`;
-  const annotations = Annotations.of(node);
-  switch (severity) {
-    case GuardrailSeverity.ERROR:
-      annotations.addError(text);
-      break;
-    case GuardrailSeverity.WARNING:
-      annotations.addWarningV2(annotationId(ruleId), text);
-      break;
-    case GuardrailSeverity.INFO:
-      annotations.addInfoV2(annotationId(ruleId), text);
-      break;
+function acknowledgedRuleId(key: string): string {
+  return key.replace(/^[A-Za-z]+::/, '');
+}
+
+/**
+ * The reason `ruleId` was acknowledged on `node` or one of its scopes, if it was: with
+ * `ServerlessGuardrails.acknowledge` or with CDK's `Validations.of(scope).acknowledge({ id, reason })`.
+ */
+export function acknowledgementOf(node: IConstruct, ruleId: string): string | undefined {
+  for (const scope of [...node.node.scopes].reverse()) {
+    for (const entry of scope.node.metadata) {
+      if (entry.type === GUARDRAIL_ACK_METADATA) {
+        const data = entry.data as { rule?: string; reason?: string } | undefined;
+        if (data?.rule === ruleId) return data.reason ?? '';
+      } else if (entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY) {
+        for (const [key, reason] of Object.entries((entry.data ?? {}) as Record<string, string>)) {
+          if (acknowledgedRuleId(key) === ruleId) return reason;
+        }
+      }
+    }
   }
+  return undefined;
 }

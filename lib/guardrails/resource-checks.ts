@@ -1,9 +1,9 @@
 import { expressLoggingRule } from '../rules/express-logging';
 import { logRetentionRule } from '../rules/lambda';
 import { provisionedOnLatestRule } from '../rules/provisioned';
-import type { Finding } from './checks';
-import { findingOf } from './checks';
-import { asList, concreteNumber, ModelResource } from './stack-model';
+import { asList, concreteNumber, ModelResource } from '../analysis/stack-model';
+import type { Finding } from './finding';
+import { findingOf } from './finding';
 
 /** A log group has a retention. */
 export function checkLogGroup(logGroup: ModelResource): Finding[] {

@@ -1,8 +1,8 @@
 import { IamModel, writeFacts } from '../analysis/iam';
 import { s3RecursionRule, s3RecursionUndetermined, S3RecursionFacts, triggeringActions } from '../rules/s3';
-import type { Finding } from './checks';
-import { findingOf, pathOf } from './checks';
-import { asList, ModelResource, StackModel } from './stack-model';
+import { asList, ModelResource, StackModel } from '../analysis/stack-model';
+import type { Finding } from './finding';
+import { findingOf, pathOf } from './finding';
 
 /** (bucket, function) pairs of S3 event notifications declared in the stack. */
 function s3Triggers(model: StackModel): Array<{ bucket: ModelResource; fn: ModelResource; events: string[] }> {

@@ -1,11 +1,15 @@
-import { AspectPriority, Aspects, CfnResource, IAspect } from 'aws-cdk-lib';
+import {
+  IAspect, IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation, Stage, Validations,
+} from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { GUARDRAIL_CHECKS } from './registry';
-import { recordAcknowledgement, report } from './report';
-import { DEFAULT_SEVERITIES, GuardrailRule, GuardrailSeverity } from '../rules/ids';
-import { StackModel } from './stack-model';
+import { StackModel } from '../analysis/stack-model';
 import { rejectUnknownProps } from '../core/known-props';
+import { DEFAULT_SEVERITIES, GuardrailRule, GuardrailSeverity } from '../rules/ids';
+import { readTemplates } from './assembly';
+import { checkResource } from './checks';
+import type { Finding } from './finding';
 import { SERVERLESS_GUARDRAILS_PROPS } from './known-props';
+import { acknowledgementOf, PLUGIN_NAME, recordAcknowledgement } from './report';
 
 /** Properties of ServerlessGuardrails. */
 export interface ServerlessGuardrailsProps {
@@ -18,43 +22,41 @@ export interface ServerlessGuardrailsProps {
 }
 
 /**
- * An aspect with the checks a senior reviewer makes on a serverless app, applied to every Lambda,
- * SQS, Step Functions and log group resource under the scope it is added to, whoever created it
- * (our constructs, aws-cdk-lib L2s, or raw L1s): it reads the L1 resources and follows `Ref` /
- * `Fn::GetAtt` between them within a stack. Each check calls the rule function of `lib/rules`
- * that the constructs enforce, so a construct and the guardrails never disagree.
+ * The checks a senior reviewer makes on a serverless app, as a CDK policy validation plugin (the
+ * way cdk-nag 3 runs): after synthesis it reads every template of the cloud assembly and judges
+ * each Lambda, SQS, Step Functions, Scheduler and log group resource, whoever created it (our
+ * constructs, aws-cdk-lib L2s, raw L1s) and whatever changed it afterwards (`addPropertyOverride`,
+ * escape hatches through `node.defaultChild`, aspects). It follows `Ref` / `Fn::GetAtt` between
+ * resources within a template. Each check calls the rule function of `lib/rules` that the
+ * constructs enforce, so a construct and the guardrails never disagree.
  *
- * Resources are read through public API: the L1's typed attributes (e.g. `CfnQueue.visibilityTimeout`)
- * resolved with `Stack.resolve`. Raw overrides (`addPropertyOverride`, `addOverride`) are not
- * seen: set the typed attribute instead (`cfnQueue.visibilityTimeout = 20`).
+ * Findings appear in CDK's validation report with the rule id (`SPG-SQS-VISIBILITY`), the
+ * construct path, what is wrong and the fix. An error fails `cdk synth` (and `app.synth()`);
+ * warnings and infos are printed. Acknowledge a finding you accept on the construct (or an
+ * ancestor) with `ServerlessGuardrails.acknowledge(scope, ruleId, reason)` or CDK's own
+ * `Validations.of(scope).acknowledge({ id: 'SPG-SQS-VISIBILITY', reason })`.
  *
- * Each finding is an annotation on the offending resource that starts with the rule id
- * (`[SPG-SQS-VISIBILITY] ...`), names the resource path and ends with the fix.
- * Acknowledge a finding you accept with `ServerlessGuardrails.acknowledge(scope, ruleId, reason)`
- * (errors and warnings); warnings also honour
- * `Annotations.of(scope).acknowledgeWarning('cdk-serverless-patterns:<ruleId>', reason)`.
+ * A value known only at deploy time (a `CfnParameter`, an import, another stack's resource) is
+ * "cannot tell": a rule that needs it does not fire.
  *
- * References that leave the stack (another stack's resource, an imported ARN, a parameter) are
- * not followed: a rule that needs the other end does not fire.
- *
- * Like every CDK aspect, it does not reach into nested Stages (e.g. CDK Pipelines stages): add it
- * to each Stage as well (`ServerlessGuardrails.of(stage)`).
+ * Registered on the App, the guardrails judge the stacks of nested Stages (e.g. CDK Pipelines
+ * stages) too.
  *
  * @example
  * import { App } from 'aws-cdk-lib';
  * import { ServerlessGuardrails } from 'cdk-serverless-patterns';
  *
  * const app = new App();
- * ServerlessGuardrails.of(app); // or Aspects.of(app).add(new ServerlessGuardrails())
+ * ServerlessGuardrails.of(app); // or Validations.of(app).addPlugins(new ServerlessGuardrails())
  */
-export class ServerlessGuardrails implements IAspect {
+export class ServerlessGuardrails implements IPolicyValidationPlugin, IAspect {
   /**
-   * Adds the guardrails to `scope` (usually the App) and returns them. They run with read-only
-   * priority, after the aspects that change resources.
+   * Registers the guardrails as a validation plugin of the Stage (usually the App) holding `scope`
+   * and returns them. Given a construct below a Stage (e.g. a Stack), only resources under it are judged.
    */
   public static of(scope: IConstruct, props: ServerlessGuardrailsProps = {}): ServerlessGuardrails {
     const guardrails = new ServerlessGuardrails(props);
-    Aspects.of(scope).add(guardrails, { priority: AspectPriority.READONLY });
+    guardrails.register(scope);
     return guardrails;
   }
 
@@ -99,7 +101,14 @@ export class ServerlessGuardrails implements IAspect {
     return DEFAULT_SEVERITIES[rule];
   }
 
+  /** The plugin name in CDK's validation report. */
+  public readonly name = PLUGIN_NAME;
+  /** The ids of the rules the guardrails evaluate. */
+  public readonly ruleIds?: string[] = Object.values(GuardrailRule);
+
   private readonly severities: Record<string, GuardrailSeverity>;
+  /** The path of the construct the guardrails were registered for; undefined until registered (then: all). */
+  private scopePath?: string;
 
   constructor(props: ServerlessGuardrailsProps = {}) {
     rejectUnknownProps({ node: { path: 'ServerlessGuardrails' } }, 'ServerlessGuardrails', props, SERVERLESS_GUARDRAILS_PROPS);
@@ -118,18 +127,59 @@ export class ServerlessGuardrails implements IAspect {
     this.severities = { ...DEFAULT_SEVERITIES, ...severities };
   }
 
-  public visit(node: IConstruct): void {
-    if (!CfnResource.isCfnResource(node)) return;
-    let model = StackModel.of(node);
-    // A resource added after the model was built (a second synth, another aspect): rebuild once.
-    if (!model.entry(node)) model = StackModel.of(node, true);
-    const subject = model.entry(node);
-    if (!subject) return;
-    for (const finding of GUARDRAIL_CHECKS.flatMap((check) => check(model, subject))) {
-      const severity = this.severities[finding.rule];
-      // A rule's "cannot tell" (e.g. an AWS managed policy the IAM model does not know) is never an error.
-      const undetermined = finding.undetermined === true && severity === GuardrailSeverity.ERROR;
-      report(node, finding.rule, undetermined ? GuardrailSeverity.WARNING : severity, finding.message);
+  /**
+   * Judges the templates of the cloud assembly (called by CDK during synthesis). Findings on
+   * acknowledged constructs and of rules set to OFF are left out.
+   */
+  public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const violations: PolicyViolation[] = [];
+    for (const { templatePath, template, constructOf } of readTemplates(context.templatePaths, context.appConstruct)) {
+      const model = StackModel.fromTemplate(template, (logicalId) => constructOf(logicalId)?.node.path);
+      for (const subject of model.all()) {
+        if (!this.inScope(subject.path)) continue;
+        for (const finding of checkResource(model, subject)) {
+          const severity = this.severityOf(finding);
+          const construct = constructOf(subject.logicalId);
+          if (severity === GuardrailSeverity.OFF || (construct && acknowledgementOf(construct, finding.rule) !== undefined)) continue;
+          violations.push({
+            ruleName: finding.rule,
+            description: finding.description,
+            fix: finding.fix,
+            severity,
+            violatingResources: [{ resourceLogicalId: subject.logicalId, templatePath, locations: ['Properties'] }],
+          });
+        }
+      }
     }
+    return { success: !violations.some((v) => v.severity === GuardrailSeverity.ERROR), violations };
+  }
+
+  /**
+   * Registers the guardrails on the Stage of the first construct visited, as `of(scope)` does.
+   * @deprecated add the guardrails with `ServerlessGuardrails.of(app)` (or
+   * `Validations.of(app).addPlugins(...)`) instead of `Aspects.of(app).add(...)`
+   */
+  public visit(node: IConstruct): void {
+    if (this.scopePath === undefined) this.register(node);
+  }
+
+  private register(scope: IConstruct): void {
+    const stage = Stage.isStage(scope) ? scope : Stage.of(scope);
+    if (!stage) {
+      throw new Error(`${scope.node.path}: ServerlessGuardrails must be added to an App or a construct inside one. `
+        + 'Fix: call ServerlessGuardrails.of(app)');
+    }
+    this.scopePath = scope === stage ? '' : scope.node.path;
+    Validations.of(stage).addPlugins(this);
+  }
+
+  private inScope(path: string): boolean {
+    return !this.scopePath || path === this.scopePath || path.startsWith(`${this.scopePath}/`);
+  }
+
+  /** A rule's "cannot tell" (e.g. an AWS managed policy the IAM model does not know) is never an error. */
+  private severityOf(finding: Finding): GuardrailSeverity {
+    const severity = this.severities[finding.rule];
+    return finding.undetermined === true && severity === GuardrailSeverity.ERROR ? GuardrailSeverity.WARNING : severity;
   }
 }

@@ -1,7 +1,7 @@
 import { sqsMaxConcurrencyRule, sqsPartialBatchRule, sqsSourceRedriveRule, sqsVisibilityRule } from '../rules/sqs';
-import type { Finding } from './checks';
-import { findingOf, pathOf } from './checks';
-import { asList, concreteNumber, ModelResource, StackModel } from './stack-model';
+import { asList, concreteNumber, ModelResource, StackModel } from '../analysis/stack-model';
+import type { Finding } from './finding';
+import { findingOf, pathOf } from './finding';
 
 /** Lambda's and SQS's defaults when a template leaves a property out. */
 export const LAMBDA_DEFAULT_TIMEOUT_SECONDS = 3;

@@ -1,24 +1,21 @@
-import { Stack } from 'aws-cdk-lib';
-import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { Json, ModelResource, StackModel } from '../analysis/stack-model';
 import { callbackTimeoutRule } from '../rules/state-machine';
-import { describeViolation } from '../rules/rule';
-import type { Finding } from './checks';
-import type { Json, ModelResource, StackModel } from './stack-model';
+import type { Finding } from './finding';
+import { findingOf } from './finding';
 
 /** Stands in for a token inside the definition text (a Ref, a GetAtt): keeps a string literal a string. */
 const TOKEN_PLACEHOLDER = '#{token}';
 
 /**
- * The definition of a state machine as JSON, from the L1's typed attributes: `definition` (an
- * object) or `definitionString` (text, often an `Fn::Join` of literals and references). Undefined
+ * The definition of a state machine as JSON, from its template properties: `Definition` (an
+ * object) or `DefinitionString` (text, often an `Fn::Join` of literals and references). Undefined
  * when it cannot be read: an S3 location, a parameter, or a reference in a place that is not
  * inside a string (e.g. `"TimeoutSeconds": <Ref>`), so the JSON does not parse.
  */
-export function readDefinition(machine: sfn.CfnStateMachine): Json | undefined {
-  const stack = Stack.of(machine);
-  const object = stack.resolve(machine.definition);
+export function readDefinition(props: Json): Json | undefined {
+  const object = props?.Definition;
   if (object && typeof object === 'object') return object;
-  const text = stack.resolve(machine.definitionString) as Json;
+  const text = props?.DefinitionString as Json;
   let joined: string | undefined;
   if (typeof text === 'string') joined = text;
   else if (Array.isArray(text?.['Fn::Join']?.[1]) && typeof text['Fn::Join'][0] === 'string') {
@@ -51,8 +48,7 @@ const isSet = (state: Json, field: string) => state[field] !== undefined || stat
 
 /** SPG-SFN-CALLBACK-TIMEOUT over any state machine of the app: one finding per callback task without a bound. */
 export function checkStateMachineDefinition(_model: StackModel, subject: ModelResource): Finding[] {
-  if (subject.type !== 'AWS::StepFunctions::StateMachine') return [];
-  const definition = readDefinition(subject.resource as sfn.CfnStateMachine);
+  const definition = readDefinition(subject.props);
   if (definition === undefined) return []; // cannot tell
   return statesOf(definition).flatMap(({ name, state }) => {
     if (state?.Type !== 'Task' || typeof state.Resource !== 'string') return [];
@@ -61,6 +57,6 @@ export function checkStateMachineDefinition(_model: StackModel, subject: ModelRe
       hasTimeout: isSet(state, 'TimeoutSeconds'),
       hasHeartbeat: isSet(state, 'HeartbeatSeconds'),
     });
-    return violation ? [{ rule: violation.rule, message: describeViolation(`${subject.resource.node.path} (state '${name}')`, violation) }] : [];
+    return findingOf(subject, violation, false, `${subject.path} (state '${name}')`);
   });
 }

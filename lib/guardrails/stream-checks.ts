@@ -1,12 +1,10 @@
-import { Stack } from 'aws-cdk-lib';
-import * as kinesis from 'aws-cdk-lib/aws-kinesis';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import type { Finding } from './checks';
-import { concreteNumber, Json, ModelResource, StackModel } from './stack-model';
-import { describeViolation, RuleViolation } from '../rules/rule';
+import { concreteNumber, Json, ModelResource, StackModel } from '../analysis/stack-model';
+import { RuleViolation } from '../rules/rule';
 import {
   DEFAULT_STREAM_RETENTION_SECONDS, STREAM_MAPPING_RULES, STREAM_UNBOUNDED, StreamMappingFacts, streamConcurrencyRule,
 } from '../rules/stream';
+import type { Finding } from './finding';
+import { findingOf } from './finding';
 
 const STREAM_TYPES = ['AWS::Kinesis::Stream', 'AWS::Kinesis::StreamConsumer', 'AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable'];
 
@@ -15,40 +13,32 @@ const STREAM_TYPES = ['AWS::Kinesis::Stream', 'AWS::Kinesis::StreamConsumer', 'A
  * mapping of the app, whoever created it (StreamWorker, `KinesisEventSource`, `DynamoEventSource`,
  * a raw `CfnEventSourceMapping`): the same functions StreamWorker enforces on its props.
  */
-export function checkStreamMapping(model: StackModel, subject: ModelResource): Finding[] {
-  if (!(subject.resource instanceof lambda.CfnEventSourceMapping)) return [];
-  const esm = subject.resource;
-  const resolve = (v: unknown): Json => Stack.of(esm).resolve(v);
-  const arn = resolve(esm.eventSourceArn);
-  const source = streamSourceOf(model, arn);
+export function checkStreamMapping(model: StackModel, esm: ModelResource): Finding[] {
+  const p = esm.props;
+  const source = streamSourceOf(model, p.EventSourceArn);
   if (!source) return [];
 
-  const destination = resolve(esm.destinationConfig) as { onFailure?: { destination?: unknown } } | undefined;
-  const types = resolve(esm.functionResponseTypes) as unknown;
+  const types = p.FunctionResponseTypes as Json;
   const facts: StreamMappingFacts = {
-    bisectBatchOnFunctionError: resolvedFlag(resolve(esm.bisectBatchOnFunctionError)),
+    bisectBatchOnFunctionError: resolvedFlag(p.BisectBatchOnFunctionError),
     // An absent value is Lambda's default: -1, unbounded.
-    maximumRetryAttempts: absentAsUnbounded(resolve(esm.maximumRetryAttempts)),
-    maximumRecordAgeSeconds: absentAsUnbounded(resolve(esm.maximumRecordAgeInSeconds)),
+    maximumRetryAttempts: absentAsUnbounded(p.MaximumRetryAttempts),
+    maximumRecordAgeSeconds: absentAsUnbounded(p.MaximumRecordAgeInSeconds),
     streamRetentionSeconds: source.retentionSeconds,
-    hasOnFailureDestination: destination?.onFailure?.destination !== undefined,
+    hasOnFailureDestination: p.DestinationConfig?.OnFailure?.Destination !== undefined,
     reportBatchItemFailures: Array.isArray(types) ? types.includes('ReportBatchItemFailures') : types === undefined ? false : undefined,
   };
-  const violations: RuleViolation[] = STREAM_MAPPING_RULES.map((rule) => rule.check(facts))
-    .filter((v): v is RuleViolation => v !== undefined);
+  const violations: Array<RuleViolation | undefined> = STREAM_MAPPING_RULES.map((rule) => rule.check(facts));
 
-  const fn = model.functionOf(resolve(esm.functionName));
+  const fn = model.functionOf(p.FunctionName);
   if (fn) {
-    const concurrency = streamConcurrencyRule.check({
+    violations.push(streamConcurrencyRule.check({
       shardCount: source.shardCount,
-      parallelizationFactor: concreteNumber(resolve(esm.parallelizationFactor) ?? 1),
-      reservedConcurrency: fn.resource instanceof lambda.CfnFunction
-        ? concreteNumber(resolve(fn.resource.reservedConcurrentExecutions)) : undefined,
-    });
-    if (concurrency) violations.push(concurrency);
+      parallelizationFactor: concreteNumber(p.ParallelizationFactor ?? 1),
+      reservedConcurrency: concreteNumber(fn.props.ReservedConcurrentExecutions),
+    }));
   }
-  const path = esm.node.path;
-  return violations.map((v) => ({ rule: v.rule, message: describeViolation(path, v) }));
+  return violations.flatMap((v) => findingOf(esm, v));
 }
 
 function resolvedFlag(value: Json): boolean | undefined {
@@ -84,16 +74,14 @@ function factsOf(model: StackModel, target: ModelResource): StreamSourceFacts {
   if (target.type === 'AWS::DynamoDB::Table' || target.type === 'AWS::DynamoDB::GlobalTable') {
     return { retentionSeconds: DEFAULT_STREAM_RETENTION_SECONDS };
   }
-  const resolve = (v: unknown): Json => Stack.of(target.resource).resolve(v);
-  const stream = target.resource instanceof kinesis.CfnStreamConsumer
-    ? model.referenced(resolve(target.resource.streamArn)).find((r) => r.type === 'AWS::Kinesis::Stream')
+  const stream = target.type === 'AWS::Kinesis::StreamConsumer'
+    ? model.referenced(target.props.StreamARN).find((r) => r.type === 'AWS::Kinesis::Stream')
     : target;
-  if (!stream || !(stream.resource instanceof kinesis.CfnStream)) return {};
-  const cfn = stream.resource;
-  const hours = resolve(cfn.retentionPeriodHours);
-  const mode = (resolve(cfn.streamModeDetails) as { streamMode?: string } | undefined)?.streamMode;
+  if (!stream) return {};
+  const hours = stream.props.RetentionPeriodHours;
+  const mode = stream.props.StreamModeDetails?.StreamMode;
   return {
-    shardCount: mode === 'ON_DEMAND' ? undefined : concreteNumber(resolve(cfn.shardCount) ?? 1),
+    shardCount: mode === 'ON_DEMAND' ? undefined : concreteNumber(stream.props.ShardCount ?? 1),
     retentionSeconds: hours === undefined ? DEFAULT_STREAM_RETENTION_SECONDS : mapDefined(concreteNumber(hours), (h) => h * 3600),
   };
 }

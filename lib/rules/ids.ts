@@ -1,5 +1,5 @@
 /**
- * The checks of `ServerlessGuardrails`, by stable id. Use the id to change a rule's severity
+ * The checks of `ServerlessGuardrails` and `ConcurrencyBudget`, by stable id. Use the id to change a rule's severity
  * (`ServerlessGuardrailsProps.severities`) or to acknowledge a finding
  * (`ServerlessGuardrails.acknowledge`).
  */
@@ -58,15 +58,21 @@ export enum GuardrailRule {
   DURABLE_SYNC_TIMEOUT = 'SPG-DURABLE-SYNC-TIMEOUT',
   /** A durable function's execution timeout or retention outside Lambda's limits. */
   DURABLE_CONFIG = 'SPG-DURABLE-CONFIG',
+  /** Reserved concurrency of an environment leaving less than the buffer of the account limit unreserved (`ConcurrencyBudget`). */
+  CONCURRENCY_BUDGET = 'SPG-CONCURRENCY-BUDGET',
+  /** A stack without a concrete account/region: `ConcurrencyBudget` cannot place its reserved concurrency. */
+  CONCURRENCY_UNRESOLVED_ENVIRONMENT = 'SPG-CONCURRENCY-UNRESOLVED-ENV',
+  /** A reserved concurrency that is a token: `ConcurrencyBudget` leaves it out of the sum. */
+  CONCURRENCY_UNRESOLVED_VALUE = 'SPG-CONCURRENCY-UNRESOLVED-VALUE',
 }
 
 /** What a guardrail finding becomes. */
 export enum GuardrailSeverity {
-  /** An error annotation: `cdk synth` and `cdk deploy` stop. */
+  /** An error: `cdk synth` and `cdk deploy` stop. */
   ERROR = 'error',
-  /** A warning annotation (fails `cdk synth --strict`); acknowledgeable with `Annotations.acknowledgeWarning`. */
+  /** A warning: printed in CDK's validation report (a `ConcurrencyBudget` warning is an annotation). */
   WARNING = 'warning',
-  /** An info annotation. */
+  /** An info: printed. */
   INFO = 'info',
   /** The rule does not run. */
   OFF = 'off',
@@ -101,4 +107,7 @@ export const DEFAULT_SEVERITIES: Record<GuardrailRule, GuardrailSeverity> = {
   [GuardrailRule.DURABLE_UNQUALIFIED]: GuardrailSeverity.ERROR,
   [GuardrailRule.DURABLE_SYNC_TIMEOUT]: GuardrailSeverity.ERROR,
   [GuardrailRule.DURABLE_CONFIG]: GuardrailSeverity.ERROR,
+  [GuardrailRule.CONCURRENCY_BUDGET]: GuardrailSeverity.ERROR,
+  [GuardrailRule.CONCURRENCY_UNRESOLVED_ENVIRONMENT]: GuardrailSeverity.WARNING,
+  [GuardrailRule.CONCURRENCY_UNRESOLVED_VALUE]: GuardrailSeverity.WARNING,
 };

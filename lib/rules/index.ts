@@ -12,6 +12,7 @@ export * from './schedule';
 export * from './state-machine';
 export * from './vpc';
 export * from './durable';
+export * from './concurrency';
 
 import { expressLoggingRule } from './express-logging';
 import { apiTimeoutRule, asyncOnFailureRule, functionLogGroupRule, logRetentionRule } from './lambda';
@@ -26,6 +27,7 @@ import {
 } from './stream';
 import { vpcEgressRule } from './vpc';
 import { durableConfigRule, durableSyncTimeoutRule, durableUnqualifiedRule } from './durable';
+import { concurrencyBudgetRule, concurrencyUnresolvedEnvironmentRule, concurrencyUnresolvedValueRule } from './concurrency';
 
 /**
  * Every rule of the library. A guardrail reports only ids of these rules, and every rule a
@@ -59,5 +61,8 @@ export const ALL_RULES: Array<Rule<any>> = [
   durableUnqualifiedRule,
   durableSyncTimeoutRule,
   durableConfigRule,
+  concurrencyBudgetRule,
+  concurrencyUnresolvedEnvironmentRule,
+  concurrencyUnresolvedValueRule,
 ];
 export * from './limits';

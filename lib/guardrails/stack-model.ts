@@ -1,2 +1,0 @@
-// The stack model lives in lib/analysis (constructs use it too); guardrail checks import it from here.
-export * from '../analysis/stack-model';

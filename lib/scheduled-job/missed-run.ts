@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { invalidProp, validateDurationRange } from '../core/validation';
+import type { ScheduledJobAlarms } from './alarms';
 import { JobScheduleKind, type JobSchedule, type ResolvedSchedule } from './schedule';
 
 /** How the missed-run alarm evaluates: `evaluationPeriods` periods of `period`, all without a success. */
@@ -36,6 +37,7 @@ interface RunIntervalProps {
   readonly schedule: JobSchedule;
   readonly maxRunInterval?: Duration;
   readonly alarmsEnabled?: boolean;
+  readonly alarms?: ScheduledJobAlarms;
 }
 
 /**
@@ -51,7 +53,8 @@ export function withRunInterval(scope: IConstruct, props: RunIntervalProps, reso
   }
   validateDurationRange(scope, 'maxRunInterval', given, Duration.minutes(1), Duration.days(366));
   const recurring = props.schedule.kind !== JobScheduleKind.AT;
-  if (recurring && !given && !resolved.longestGap && props.alarmsEnabled !== false) {
+  const missedRunAlarm = props.alarmsEnabled !== false && props.alarms?.missedRun?.enabled !== false;
+  if (recurring && !given && !resolved.longestGap && missedRunAlarm) {
     invalidProp(scope, 'maxRunInterval', 'is required when the schedule or the time zone is a token: the job cannot compute the '
       + 'longest time between runs, which its missed-run alarm waits for', 'set maxRunInterval to the longest time between two runs '
       + '(e.g. Duration.days(1) for a daily cron), or alarmsEnabled: false');

@@ -56,7 +56,7 @@ export interface PatternAlarmOptions {
   readonly datapointsToAlarm?: number;
   /**
    * Length of one evaluated period: a whole number of minutes (the library's metrics have
-   * 1-minute resolution).
+   * 1-minute resolution). A token is given as `Duration.seconds(token)`.
    * @default - the alarm's default (1 or 5 minutes for most)
    */
   readonly period?: Duration;
@@ -158,8 +158,10 @@ function createAlarm(scope: Construct, id: string, spec: PatternAlarmSpec, optio
     period: options.period ?? spec.metric.period,
   };
   const description = typeof spec.description === 'string' ? spec.description : spec.description(window);
-  return new cloudwatch.Alarm(scope, id, {
-    metric: options.period ? spec.metric.with({ period: options.period }) : spec.metric,
+  // aws-cdk-lib's Metric rejects a token period: the alarm is made with the default one, then given the token.
+  const tokenPeriod = options.period?.isUnresolved() ? options.period : undefined;
+  const alarm = new cloudwatch.Alarm(scope, id, {
+    metric: options.period && !tokenPeriod ? spec.metric.with({ period: options.period }) : spec.metric,
     threshold: window.threshold,
     evaluationPeriods: window.evaluationPeriods,
     ...(options.datapointsToAlarm === undefined ? {} : { datapointsToAlarm: options.datapointsToAlarm }),
@@ -167,6 +169,20 @@ function createAlarm(scope: Construct, id: string, spec: PatternAlarmSpec, optio
     treatMissingData: spec.treatMissingData ?? cloudwatch.TreatMissingData.NOT_BREACHING,
     alarmDescription: `${scope.node.path}: ${description}`,
   });
+  if (tokenPeriod) setTokenPeriod(alarm, tokenPeriod);
+  return alarm;
+}
+
+/** Sets a token period on the alarm's L1: on the alarm itself, or on each metric of its math expression. */
+function setTokenPeriod(alarm: cloudwatch.Alarm, period: Duration): void {
+  const cfn = alarm.node.defaultChild as cloudwatch.CfnAlarm;
+  const seconds = period.toSeconds();
+  if (cfn.period !== undefined) {
+    cfn.period = seconds;
+    return;
+  }
+  cfn.metrics = (cfn.metrics as cloudwatch.CfnAlarm.MetricDataQueryProperty[]).map((query) => (query.metricStat
+    ? { ...query, metricStat: { ...query.metricStat as cloudwatch.CfnAlarm.MetricStatProperty, period: seconds } } : query));
 }
 
 /** Options for an alarm the construct does not create here (e.g. a failure-queue alarm without the queue). */

@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { ALARM_WINDOW_LIMITS } from '../core/alarms';
 import { invalidProp, validateDurationRange } from '../core/validation';
 import type { ScheduledJobAlarms } from './alarms';
 import { JobScheduleKind, type JobSchedule, type ResolvedSchedule } from './schedule';
@@ -13,8 +14,8 @@ export interface MissedRunWindow {
 }
 
 /** CloudWatch: period x evaluation periods at most 7 days, and at most 1 day for periods under an hour. */
-const MAX_ALARM_WINDOW_SECONDS = 7 * 86_400;
-const HOUR_SECONDS = 3_600;
+const MAX_ALARM_WINDOW_SECONDS = ALARM_WINDOW_LIMITS.longPeriodMaxWindow.toSeconds();
+const HOUR_SECONDS = ALARM_WINDOW_LIMITS.longPeriod.toSeconds();
 
 /**
  * The window in which a run must have succeeded: the longest gap between two runs plus a grace

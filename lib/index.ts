@@ -1,6 +1,6 @@
 export { HandlerCode } from './core/handler';
 export { EntryOptions } from './core/entry-bundling';
-export { PatternAlarmProps } from './core/alarms';
+export { PatternAlarmOptions, PatternAlarmProps } from './core/alarms';
 export * from './sqs-worker';
 export * from './fan-out-pipeline';
 export * from './async-function';

@@ -9,7 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { createAlarms, recursiveLoopAlarm } from '../core/alarms';
+import { createAlarms, errorsAlarm, metricQueueDepth, queueDepthAlarm, recursiveLoopAlarm, throttlesAlarm } from '../core/alarms';
 import { Defaults } from '../core/defaults';
 import { createPatternFunction, requireExecutionRole } from '../serverless-function/pattern-function';
 import { grantInvokeExactly } from '../core/grants';
@@ -23,7 +23,7 @@ import { createFailureQueue, createRedrive } from './redrive';
 import { checkS3Triggers, S3Trigger } from './s3-triggers';
 import type { ExpectedLoad } from '../core/load';
 import { rejectUnknownProps } from '../core/known-props';
-import { ASYNC_FUNCTION_PROPS } from './known-props';
+import { ASYNC_FUNCTION_ALARMS, ASYNC_FUNCTION_PROPS } from './known-props';
 
 /** Retry budget of the function's Lambda target when EventBridge cannot invoke it. */
 const RULE_TARGET_RETRIES = 185;
@@ -172,9 +172,7 @@ export class AsyncFunction extends Construct {
     if (!this.failureQueue) {
       throw new Error(`${this.node.path}: onFailure is your own destination, so there is no failure queue metric; use metricAsyncEventsDropped()`);
     }
-    return this.failureQueue.metricApproximateNumberOfMessagesVisible({
-      statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(1), ...props,
-    });
+    return metricQueueDepth(this.failureQueue, props);
   }
 
   /** Invocation records Lambda failed to deliver to a destination (sum over 5 minutes). */
@@ -278,27 +276,18 @@ export class AsyncFunction extends Construct {
 
   private createAsyncAlarms(props: AsyncFunctionProps): cloudwatch.Alarm[] {
     return createAlarms(this, props, {
-      ErrorsAlarm: {
-        metric: this.function.metricErrors({ period: Duration.minutes(5) }),
-        threshold: 1,
-        description: 'function invocations failed; Lambda retries them and then sends them to the on-failure destination',
-      },
-      ThrottlesAlarm: {
-        metric: this.function.metricThrottles({ period: Duration.minutes(5) }),
-        threshold: 1,
-        description: 'function throttled: async events wait in Lambda\'s queue and expire after maxEventAge; raise reserved concurrency',
-      },
+      ErrorsAlarm: errorsAlarm(this.function,
+        'function invocations failed; Lambda retries them and then sends them to the on-failure destination'),
+      ThrottlesAlarm: throttlesAlarm(this.function,
+        'function throttled: async events wait in Lambda\'s queue and expire after maxEventAge; raise reserved concurrency'),
       DestinationDeliveryFailuresAlarm: {
         metric: this.metricDestinationDeliveryFailures(),
         threshold: 1,
         description: 'Lambda could not deliver invocation records to a destination: those events are lost; check the destination\'s permissions and existence',
       },
       ...(this.failureQueue ? {
-        FailureQueueAlarm: {
-          metric: this.metricFailureQueueMessagesVisible(),
-          threshold: 1,
-          description: 'events failed every attempt (or expired) and wait in the failure queue; fix the cause, then redrive them',
-        },
+        FailureQueueAlarm: queueDepthAlarm(this.failureQueue,
+          'events failed every attempt (or expired) and wait in the failure queue; fix the cause, then redrive them'),
       } : {
         AsyncEventsDroppedAlarm: {
           metric: this.metricAsyncEventsDropped(),
@@ -307,13 +296,8 @@ export class AsyncFunction extends Construct {
         },
       }),
       ...(this.redriveDeadLetterQueue ? {
-        RedriveDeadLetterQueueAlarm: {
-          metric: this.redriveDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
-            statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(1),
-          }),
-          threshold: 1,
-          description: 'failure-queue messages the redrive could not replay (malformed, for another function, or invoke failures); see the redrive logs',
-        },
+        RedriveDeadLetterQueueAlarm: queueDepthAlarm(this.redriveDeadLetterQueue,
+          'failure-queue messages the redrive could not replay (malformed, for another function, or invoke failures); see the redrive logs'),
       } : {}),
       ...(hasDeadLetterConfig(this.function) ? {
         DeadLetterErrorsAlarm: {
@@ -324,7 +308,7 @@ export class AsyncFunction extends Construct {
       } : {}),
       ...recursiveLoopAlarm(this.function),
       ...(this.redriveFunction ? recursiveLoopAlarm(this.redriveFunction, 'RedriveRecursiveInvocationsDroppedAlarm', 'the redrive function') : {}),
-    });
+    }, { value: props.alarms, known: ASYNC_FUNCTION_ALARMS, type: 'AsyncFunctionAlarms' });
   }
 }
 

@@ -7,9 +7,16 @@ import type { PatternFunctionProps } from '../serverless-function/pattern-functi
 import type { HandlerCode } from '../core/handler';
 import type { AsyncDestination } from './destinations';
 import type { ExpectedLoad } from '../core/load';
+import type { AsyncFunctionAlarms } from './alarms';
 
 /** Properties of an AsyncFunction. */
 export interface AsyncFunctionProps extends PatternFunctionProps, PatternAlarmProps {
+  /**
+   * Threshold, period, evaluation periods and datapoints of each alarm, or `enabled: false` to turn
+   * one alarm off.
+   * @default - every alarm on, with the defaults listed on `AsyncFunctionAlarms`
+   */
+  readonly alarms?: AsyncFunctionAlarms;
   /**
    * The function code. Throw to fail an event: Lambda retries it `retryAttempts` times, then sends
    * it to `onFailure`. Make it idempotent: async events are delivered at least once. A function

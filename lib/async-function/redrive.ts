@@ -1,8 +1,8 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { Defaults } from '../core/defaults';
+import { createDeadLetterQueue } from '../core/dead-letter-queue';
 import { createPatternFunction } from '../serverless-function/pattern-function';
 import { HandlerCode } from '../core/handler';
 import { acknowledgeComplianceRule, acknowledgeRule, nagResourceId } from '../core/nag';
@@ -17,24 +17,15 @@ const REDRIVE_TIMEOUT = Duration.seconds(30);
 
 /** The created failure queue and, with the redrive, its dead-letter queue. */
 export function createFailureQueue(scope: Construct, redrive: boolean): { failureQueue: sqs.Queue; redriveDeadLetterQueue?: sqs.Queue } {
-  const redriveDeadLetterQueue = redrive ? new sqs.Queue(scope, 'RedriveDeadLetterQueue', {
-    retentionPeriod: Defaults.deadLetterRetention,
-    encryption: sqs.QueueEncryption.SQS_MANAGED,
-    enforceSSL: true,
+  const redriveDeadLetterQueue = redrive ? createDeadLetterQueue(scope, 'RedriveDeadLetterQueue', {
+    noRedrivePolicyReason: 'this is the dead-letter queue of the failure queue: the last stop, alarmed, kept 14 days',
   }) : undefined;
-  if (redriveDeadLetterQueue) {
-    acknowledgeRule(redriveDeadLetterQueue, 'Serverless-SQSRedrivePolicy',
-      'this is the dead-letter queue of the failure queue: the last stop, alarmed, kept 14 days');
-  }
   const visibilityTimeout = redrive ? minimumVisibilityTimeout(REDRIVE_TIMEOUT) : undefined;
   enforce(scope, 'redrive', sqsVisibilityRule.check({
     visibilityTimeoutSeconds: visibilityTimeout?.toSeconds(),
     functionTimeoutSeconds: REDRIVE_TIMEOUT.toSeconds(),
   }));
-  const failureQueue = new sqs.Queue(scope, 'FailureQueue', {
-    retentionPeriod: Defaults.deadLetterRetention,
-    encryption: sqs.QueueEncryption.SQS_MANAGED,
-    enforceSSL: true,
+  const failureQueue = createDeadLetterQueue(scope, 'FailureQueue', {
     visibilityTimeout,
     deadLetterQueue: redriveDeadLetterQueue ? { queue: redriveDeadLetterQueue, maxReceiveCount: REDRIVE_MAX_RECEIVE_COUNT } : undefined,
   });

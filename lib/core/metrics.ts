@@ -18,3 +18,14 @@ export function eventSourceMappingMetric(mapping: lambda.IEventSourceMapping, me
     ...props,
   });
 }
+
+/**
+ * A count the library's own runtime or state machine puts (e.g. `CompensationFailed`): sum over
+ * 1 minute in `namespace`, with the owner's dimension.
+ */
+export function customCountMetric(namespace: string, metricName: string, dimensionsMap: { [name: string]: string },
+  props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace, metricName, dimensionsMap, statistic: cloudwatch.Stats.SUM, period: Duration.minutes(1), ...props,
+  });
+}

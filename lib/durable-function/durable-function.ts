@@ -6,11 +6,12 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AsyncDestination } from '../async-function/destinations';
 import { createFailureQueue } from '../async-function/redrive';
-import { createAlarms } from '../core/alarms';
+import { createAlarms, queueDepthAlarm, throttlesAlarm } from '../core/alarms';
+import { customCountMetric } from '../core/metrics';
 import { acknowledgeGrantPolicy, acknowledgeRule, nagResourceId } from '../core/nag';
 import { invalidProp, validateDurationRange, validateIntegerRange } from '../core/validation';
 import { rejectUnknownProps } from '../core/known-props';
-import { DURABLE_FUNCTION_PROPS } from './known-props';
+import { DURABLE_FUNCTION_ALARMS, DURABLE_FUNCTION_PROPS } from './known-props';
 import { durableConfigRule, durableSyncTimeoutRule } from '../rules/durable';
 import { asyncOnFailureRule } from '../rules/lambda';
 import { enforce } from '../rules/rule';
@@ -158,14 +159,8 @@ export class DurableFunction extends Construct {
 
   /** Durable sagas whose compensation kept failing (the runtime's `CompensationFailed` metric, sum over 1 minute). */
   public metricCompensationFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: DurableFunction.METRIC_NAMESPACE,
-      metricName: DurableFunction.COMPENSATION_FAILED_METRIC,
-      dimensionsMap: { FunctionName: this.function.functionName },
-      statistic: cloudwatch.Stats.SUM,
-      period: Duration.minutes(1),
-      ...props,
-    });
+    return customCountMetric(DurableFunction.METRIC_NAMESPACE, DurableFunction.COMPENSATION_FAILED_METRIC,
+      { FunctionName: this.function.functionName }, props);
   }
 
   /**
@@ -242,17 +237,10 @@ export class DurableFunction extends Construct {
         description: 'a durable saga\'s compensation kept failing after its retries: the execution is stuck half rolled back (SagaCompensationFailed)',
       },
       ...(this.failureQueue ? {
-        FailureQueueAlarm: {
-          metric: this.failureQueue.metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(1) }),
-          threshold: 1,
-          description: 'asynchronous invocations whose execution failed (or expired in the queue) wait in the failure queue',
-        },
+        FailureQueueAlarm: queueDepthAlarm(this.failureQueue,
+          'asynchronous invocations whose execution failed (or expired in the queue) wait in the failure queue'),
       } : {}),
-      ThrottlesAlarm: {
-        metric: this.function.metricThrottles({ period: Duration.minutes(5) }),
-        threshold: 1,
-        description: 'function throttled: durable invocations and replays wait; raise reserved concurrency',
-      },
-    });
+      ThrottlesAlarm: throttlesAlarm(this.function, 'function throttled: durable invocations and replays wait; raise reserved concurrency'),
+    }, { value: props.alarms, known: DURABLE_FUNCTION_ALARMS, type: 'DurableFunctionAlarms' });
   }
 }

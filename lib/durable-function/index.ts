@@ -1,2 +1,3 @@
 export * from './durable-function';
 export * from './props';
+export { DurableFunctionAlarms } from './alarms';

@@ -5,6 +5,7 @@ import type { HandlerCode } from '../core/handler';
 import type { ExpectedLoad } from '../core/load';
 import type { PatternFunctionProps } from '../serverless-function/pattern-function';
 import type { AsyncDestination } from '../async-function/destinations';
+import type { DurableFunctionAlarms } from './alarms';
 
 /**
  * What one durable execution does, for the cost report: Lambda bills durable operations and the
@@ -32,6 +33,12 @@ export interface DurableWorkload {
 
 /** Properties of a DurableFunction. */
 export interface DurableFunctionProps extends PatternFunctionProps, PatternAlarmProps {
+  /**
+   * Threshold, period, evaluation periods and datapoints of each alarm, or `enabled: false` to turn
+   * one alarm off.
+   * @default - every alarm on, with the defaults listed on `DurableFunctionAlarms`
+   */
+  readonly alarms?: DurableFunctionAlarms;
   /**
    * The durable handler: code wrapped in the SDK's `withDurableExecution`
    * (`@aws/durable-execution-sdk-js`, Node.js 22 or newer), e.g. a saga of the runtime's

@@ -1,15 +1,13 @@
-import { Duration } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { createAlarms } from '../core/alarms';
-import { Defaults } from '../core/defaults';
+import { createAlarms, queueDepthAlarm } from '../core/alarms';
+import { createDeadLetterQueue } from '../core/dead-letter-queue';
 import type { HandlerCode } from '../core/handler';
-import { acknowledgeRule } from '../core/nag';
 import { invalidProp, validateUniqueNames } from '../core/validation';
 import { SqsWorker, SqsWorkerOptions } from '../sqs-worker';
 import type { FanOutPipeline } from './fan-out-pipeline';
@@ -17,13 +15,20 @@ import { ConsumerFilter, renderEventPattern, renderSnsFilter } from './filters';
 import { FanOutSourceKind } from './source';
 import { checkQuota, validateFilter } from './validation';
 import { rejectUnknownProps } from '../core/known-props';
-import { FAN_OUT_CONSUMER_OPTIONS } from './known-props';
+import { FAN_OUT_CONSUMER_ALARMS, FAN_OUT_CONSUMER_OPTIONS } from './known-props';
+import type { FanOutConsumerAlarms } from './alarms';
 
 /** Ids of the pipeline's own children; a consumer (a child named after it) cannot take them. */
 const RESERVED_CHILD_IDS = ['Topic', 'TopicKey', 'OriginBucket', 'DefaultBus'];
 
 /** One consumer of a FanOutPipeline. */
 export interface FanOutConsumerOptions {
+  /**
+   * Threshold, period, evaluation periods and datapoints of each alarm, or `enabled: false` to turn
+   * one alarm off.
+   * @default - every alarm on, with the defaults listed on `FanOutConsumerAlarms`
+   */
+  readonly alarms?: FanOutConsumerAlarms;
   /** Unique name in the pipeline (1-64 letters, digits, '-' or '_'), e.g. 'virus-scan'. */
   readonly name: string;
   /**
@@ -87,15 +92,10 @@ export class FanOutConsumer extends Construct {
     };
     this.worker = new SqsWorker(this, 'Worker', { ...worker, ...alarmProps, handler: options.handler });
 
-    this.deliveryDeadLetterQueue = new sqs.Queue(this, 'DeliveryDeadLetterQueue', {
-      retentionPeriod: Defaults.deadLetterRetention,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
+    this.deliveryDeadLetterQueue = createDeadLetterQueue(this, 'DeliveryDeadLetterQueue', {
+      notUsedAsDeadLetterQueueReason: `this queue is the dead-letter queue of the ${isSns ? 'SNS subscription' : 'EventBridge target'} of consumer ${options.name}`,
+      noRedrivePolicyReason: 'a dead-letter queue needs no dead-letter queue of its own',
     });
-    acknowledgeRule(this.deliveryDeadLetterQueue, 'AwsSolutions-SQS3',
-      `this queue is the dead-letter queue of the ${isSns ? 'SNS subscription' : 'EventBridge target'} of consumer ${options.name}`);
-    acknowledgeRule(this.deliveryDeadLetterQueue, 'Serverless-SQSRedrivePolicy',
-      'a dead-letter queue needs no dead-letter queue of its own');
 
     if (isSns) {
       this.subscription = pipeline.topic!.addSubscription(new subscriptions.SqsSubscription(this.worker.queue, {
@@ -113,15 +113,10 @@ export class FanOutConsumer extends Construct {
     }
 
     this.alarms = createAlarms(this, alarmProps, {
-      DeliveryDeadLetterQueueAlarm: {
-        metric: this.deliveryDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
-          statistic: 'Maximum', period: Duration.minutes(1),
-        }),
-        threshold: 1,
-        description: `${isSns ? 'SNS' : 'EventBridge'} could not deliver messages to consumer ${options.name}'s queue; `
-          + 'check the queue policy and encryption, then redrive them',
-      },
-    });
+      DeliveryDeadLetterQueueAlarm: queueDepthAlarm(this.deliveryDeadLetterQueue,
+        `${isSns ? 'SNS' : 'EventBridge'} could not deliver messages to consumer ${options.name}'s queue; `
+        + 'check the queue policy and encryption, then redrive them'),
+    }, { value: options.alarms, known: FAN_OUT_CONSUMER_ALARMS, type: 'FanOutConsumerAlarms', prop: `consumers[${options.name}].alarms` });
   }
 }
 

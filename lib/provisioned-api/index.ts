@@ -1,2 +1,3 @@
 export * from './props';
 export * from './provisioned-api';
+export { ProvisionedApiAlarms } from './alarms';

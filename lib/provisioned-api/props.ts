@@ -5,6 +5,7 @@ import type { PatternAlarmProps } from '../core/alarms';
 import type { PatternFunctionProps } from '../serverless-function/pattern-function';
 import type { HandlerCode } from '../core/handler';
 import type { ExpectedLoad } from '../core/load';
+import type { ProvisionedApiAlarms } from './alarms';
 
 /** How clients reach a ProvisionedApi. */
 export enum ProvisionedApiEndpoint {
@@ -152,6 +153,12 @@ export interface ProvisionedConcurrencyCostEstimate {
 
 /** Properties of a ProvisionedApi. */
 export interface ProvisionedApiProps extends PatternFunctionProps, PatternAlarmProps {
+  /**
+   * Threshold, period, evaluation periods and datapoints of each alarm, or `enabled: false` to turn
+   * one alarm off.
+   * @default - every alarm on, with the defaults listed on `ProvisionedApiAlarms`
+   */
+  readonly alarms?: ProvisionedApiAlarms;
   /**
    * The API code: a handler for API Gateway payload format 2.0 events (function URLs send the same shape).
    * `HandlerCode.fromFunction` needs a `lambda.Function` (its versions are published here).

@@ -9,7 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { createAlarms, recursiveLoopAlarm } from '../core/alarms';
+import { createAlarms, humanMillis, recursiveLoopAlarm, rejectBothThresholds, throttlesAlarm, windowText } from '../core/alarms';
 import { Defaults } from '../core/defaults';
 import { createLogGroup } from '../core/logs';
 import { createPatternFunction } from '../serverless-function/pattern-function';
@@ -23,7 +23,7 @@ import { ProvisionedApiEndpoint, ProvisionedApiProps, ProvisionedConcurrencyCost
 import { CapacityPlan, validateApiTimeout, validateProvisionedApi, validateSchedule } from './validation';
 import type { ExpectedLoad } from '../core/load';
 import { rejectUnknownProps } from '../core/known-props';
-import { PROVISIONED_API_PROPS } from './known-props';
+import { PROVISIONED_API_ALARMS, PROVISIONED_API_PROPS } from './known-props';
 
 /**
  * A latency-sensitive HTTP API: an API Gateway HTTP API (or a function URL) in front of a Lambda
@@ -156,6 +156,9 @@ export class ProvisionedApi extends Construct {
   }
 
   private createApiAlarms(props: ProvisionedApiProps, endpoint: ProvisionedApiEndpoint): cloudwatch.Alarm[] {
+    rejectBothThresholds(this, 'latencyThreshold', props.latencyThreshold, props.alarms?.latency, 'alarms.latency');
+    rejectBothThresholds(this, 'serverErrorRateThreshold', props.serverErrorRateThreshold, props.alarms?.serverErrorRate,
+      'alarms.serverErrorRate');
     const latency = props.latencyThreshold ?? Duration.seconds(1);
     const errorRate = props.serverErrorRateThreshold ?? 1;
     const front = endpoint === ProvisionedApiEndpoint.HTTP_API ? 'HTTP API' : 'function URL';
@@ -163,21 +166,20 @@ export class ProvisionedApi extends Construct {
       ServerErrorRateAlarm: {
         metric: this.metricServerErrorRate(),
         threshold: errorRate,
+        maxThreshold: 100,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        description: `more than ${errorRate}% of ${front} requests answered 5xx over 5 minutes`,
+        description: (w) => `more than ${w.threshold}% of ${front} requests answered 5xx over ${windowText(w)}`,
       },
       LatencyAlarm: {
         metric: this.metricLatencyP99(),
         threshold: latency.toMilliseconds(),
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 2,
-        description: `${front} p99 latency above ${latency.toHumanString()} for 10 minutes`,
+        description: (w) => `${front} p99 latency above ${w.threshold === latency.toMilliseconds() ? latency.toHumanString()
+          : humanMillis(w.threshold)} for ${windowText(w)}`,
       },
-      ThrottlesAlarm: {
-        metric: this.function.metricThrottles({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) }),
-        threshold: 1,
-        description: 'function throttled: requests beyond reserved concurrency were rejected; raise reservedConcurrency or lower the stage throttling',
-      },
+      ThrottlesAlarm: throttlesAlarm(this.function,
+        'function throttled: requests beyond reserved concurrency were rejected; raise reservedConcurrency or lower the stage throttling'),
       ...recursiveLoopAlarm(this.function),
       SpilloverAlarm: {
         metric: this.metricSpilloverInvocations(),
@@ -187,10 +189,12 @@ export class ProvisionedApi extends Construct {
       UtilizationAlarm: {
         metric: this.metricProvisionedConcurrencyUtilization(),
         threshold: 0.9,
+        maxThreshold: 1,
         evaluationPeriods: 5,
-        description: 'provisioned concurrency more than 90% used for 5 minutes: autoscaling is at its maximum or not keeping up',
+        description: (w) => `provisioned concurrency more than ${Token.isUnresolved(w.threshold) ? 'the threshold' : `${+(w.threshold * 100).toFixed(2)}%`} `
+          + `used for ${windowText(w)}: autoscaling is at its maximum or not keeping up`,
       },
-    });
+    }, { value: props.alarms, known: PROVISIONED_API_ALARMS, type: 'ProvisionedApiAlarms' });
   }
 
   /** The function (created, or yours: it must be a lambda.Function, whose versions are published here). */

@@ -5,3 +5,4 @@ export {
   SagaTask, SagaTaskKind, SagaCallbackOptions, SagaQueueCallbackOptions, SagaDynamoWriteOptions, SagaDynamoPutItemOptions, SagaDynamoUpdateItemOptions,
   SagaDynamoDeleteItemOptions, SagaSqsSendMessageOptions, SagaSnsPublishOptions, SagaEventBridgePutEventsOptions,
 } from './saga-task';
+export { SagaStateMachineAlarms } from './alarms';

@@ -1,9 +1,11 @@
 import type { Construct } from 'constructs';
 import { PATTERN_ALARM_PROPS, rejectUnknownProps, type KnownProps } from '../core/known-props';
 import type { SagaStateMachineProps, SagaStep } from './props';
+import type { SagaStateMachineAlarms } from './alarms';
 
 /** The keys of `SagaStateMachineProps`. */
 export const SAGA_STATE_MACHINE_PROPS: KnownProps<SagaStateMachineProps> = {
+  alarms: true,
   ...PATTERN_ALARM_PROPS, steps: true, stateMachineType: true, timeout: true, compensationRetry: true,
   logLevel: true, includeExecutionData: true, logRetention: true, logEncryptionKey: true,
   stateMachineName: true, costAssumptions: true, expectedLoad: true,
@@ -22,3 +24,8 @@ export function rejectUnknownStepProps(scope: Construct, steps: readonly SagaSte
     rejectUnknownStepProps(scope, step?.parallel, `${at}[${index}].parallel`);
   });
 }
+
+/** The keys of `SagaStateMachineAlarms`. */
+export const SAGA_STATE_MACHINE_ALARMS: KnownProps<SagaStateMachineAlarms> = {
+  executionsFailed: true, compensationFailed: true, executionsTimedOut: true,
+};

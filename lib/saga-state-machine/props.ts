@@ -7,6 +7,7 @@ import type { PatternAlarmProps } from '../core/alarms';
 import type { SagaCostAssumptions } from './cost';
 import type { SagaTask } from './saga-task';
 import type { ExpectedLoad } from '../core/load';
+import type { SagaStateMachineAlarms } from './alarms';
 
 /**
  * Retry policy of a saga step's action or of the compensations.
@@ -131,6 +132,12 @@ export interface SagaStep {
 
 /** Properties of a SagaStateMachine. */
 export interface SagaStateMachineProps extends PatternAlarmProps {
+  /**
+   * Threshold, period, evaluation periods and datapoints of each alarm, or `enabled: false` to turn
+   * one alarm off.
+   * @default - every alarm on, with the defaults listed on `SagaStateMachineAlarms`
+   */
+  readonly alarms?: SagaStateMachineAlarms;
   /** The steps, in order. At least one. */
   readonly steps: SagaStep[];
   /**

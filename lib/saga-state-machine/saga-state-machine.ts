@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { createAlarms } from '../core/alarms';
+import { customCountMetric } from '../core/metrics';
 import { createLogGroup } from '../core/logs';
 import { acknowledgeGrantPolicy, acknowledgeRule } from '../core/nag';
 import { describeCost, estimateCost, SagaCostEstimate } from './cost';
@@ -16,7 +17,7 @@ import { MAX_EXPRESS_TIMEOUT, SagaValidator, stateMachineTypeOf } from './valida
 import type { ExpectedLoad } from '../core/load';
 import { synthNote } from '../core/notes';
 import { rejectUnknownProps } from '../core/known-props';
-import { SAGA_STATE_MACHINE_PROPS, rejectUnknownStepProps } from './known-props';
+import { SAGA_STATE_MACHINE_ALARMS, SAGA_STATE_MACHINE_PROPS, rejectUnknownStepProps } from './known-props';
 
 /**
  * An orchestrated saga on Step Functions: runs the steps in order, keeping each result under
@@ -119,14 +120,8 @@ export class SagaStateMachine extends Construct {
    * metric itself (`RecordCompensationFailure` state) just before the `CompensationFailed` state.
    */
   public metricCompensationFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: SagaStateMachine.METRIC_NAMESPACE,
-      metricName: SagaStateMachine.COMPENSATION_FAILED_METRIC,
-      dimensionsMap: { StateMachineArn: this.stateMachine.stateMachineArn },
-      statistic: cloudwatch.Stats.SUM,
-      period: Duration.minutes(1),
-      ...props,
-    });
+    return customCountMetric(SagaStateMachine.METRIC_NAMESPACE, SagaStateMachine.COMPENSATION_FAILED_METRIC,
+      { StateMachineArn: this.stateMachine.stateMachineArn }, props);
   }
 
   private createAlarms(props: SagaStateMachineProps): cloudwatch.Alarm[] {
@@ -147,7 +142,7 @@ export class SagaStateMachine extends Construct {
         threshold: 1,
         description: 'saga executions timed out: NO compensation ran for them; undo their completed steps by hand',
       },
-    });
+    }, { value: props.alarms, known: SAGA_STATE_MACHINE_ALARMS, type: 'SagaStateMachineAlarms' });
   }
 
   /** The cost per 1,000 executions, reported as an info annotation. */

@@ -1,6 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { ALARM_WINDOW_LIMITS } from '../core/alarms';
 import { invalidProp, validateDurationRange } from '../core/validation';
+import type { ScheduledJobAlarms } from './alarms';
 import { JobScheduleKind, type JobSchedule, type ResolvedSchedule } from './schedule';
 
 /** How the missed-run alarm evaluates: `evaluationPeriods` periods of `period`, all without a success. */
@@ -12,8 +14,8 @@ export interface MissedRunWindow {
 }
 
 /** CloudWatch: period x evaluation periods at most 7 days, and at most 1 day for periods under an hour. */
-const MAX_ALARM_WINDOW_SECONDS = 7 * 86_400;
-const HOUR_SECONDS = 3_600;
+const MAX_ALARM_WINDOW_SECONDS = ALARM_WINDOW_LIMITS.longPeriodMaxWindow.toSeconds();
+const HOUR_SECONDS = ALARM_WINDOW_LIMITS.longPeriod.toSeconds();
 
 /**
  * The window in which a run must have succeeded: the longest gap between two runs plus a grace
@@ -36,6 +38,7 @@ interface RunIntervalProps {
   readonly schedule: JobSchedule;
   readonly maxRunInterval?: Duration;
   readonly alarmsEnabled?: boolean;
+  readonly alarms?: ScheduledJobAlarms;
 }
 
 /**
@@ -51,7 +54,8 @@ export function withRunInterval(scope: IConstruct, props: RunIntervalProps, reso
   }
   validateDurationRange(scope, 'maxRunInterval', given, Duration.minutes(1), Duration.days(366));
   const recurring = props.schedule.kind !== JobScheduleKind.AT;
-  if (recurring && !given && !resolved.longestGap && props.alarmsEnabled !== false) {
+  const missedRunAlarm = props.alarmsEnabled !== false && props.alarms?.missedRun?.enabled !== false;
+  if (recurring && !given && !resolved.longestGap && missedRunAlarm) {
     invalidProp(scope, 'maxRunInterval', 'is required when the schedule or the time zone is a token: the job cannot compute the '
       + 'longest time between runs, which its missed-run alarm waits for', 'set maxRunInterval to the longest time between two runs '
       + '(e.g. Duration.days(1) for a daily cron), or alarmsEnabled: false');

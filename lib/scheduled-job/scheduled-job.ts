@@ -4,12 +4,14 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { createAlarms, PatternAlarmProps, PatternAlarmSpec, recursiveLoopAlarm } from '../core/alarms';
-import { Defaults } from '../core/defaults';
+import {
+  createAlarms, errorsAlarm, metricQueueDepth, PatternAlarmProps, PatternAlarmSpec, queueDepthAlarm, recursiveLoopAlarm, windowText,
+} from '../core/alarms';
+import { createDeadLetterQueue } from '../core/dead-letter-queue';
 import type { ExpectedLoad } from '../core/load';
-import { acknowledgeGrantPolicy, acknowledgeRule } from '../core/nag';
+import { acknowledgeGrantPolicy } from '../core/nag';
 import { invalidProp, requireTokenUnit, validateDurationRange, warn } from '../core/validation';
 import { enforce } from '../rules/rule';
 import { scheduleRetryPolicyRule } from '../rules/schedule';
@@ -18,8 +20,9 @@ import { JobSchedule, JobScheduleKind, resolveSchedule, ResolvedSchedule, valida
 import { bindTarget, jobTimeout, ScheduledJobTarget, ScheduledJobTargetKind, validateTarget } from './target';
 import { synthNote } from '../core/notes';
 import { rejectUnknownProps } from '../core/known-props';
-import { SCHEDULED_JOB_PROPS } from './known-props';
+import { SCHEDULED_JOB_ALARMS, SCHEDULED_JOB_PROPS } from './known-props';
 import { sortedKeys } from '../core/canonical-json';
+import type { ScheduledJobAlarms } from './alarms';
 
 /**
  * Retry policy of the schedule's target: how long EventBridge Scheduler keeps trying to deliver
@@ -45,6 +48,12 @@ export interface ScheduledJobRetryPolicy {
 
 /** Properties of a ScheduledJob. */
 export interface ScheduledJobProps extends PatternAlarmProps {
+  /**
+   * Threshold, period, evaluation periods and datapoints of each alarm, or `enabled: false` to turn
+   * one alarm off.
+   * @default - every alarm on, with the defaults listed on `ScheduledJobAlarms`
+   */
+  readonly alarms?: ScheduledJobAlarms;
   /** When the job runs: `JobSchedule.cron(...)`, `.rate(...)` or `.at(...)`. */
   readonly schedule: JobSchedule;
   /** What runs: `ScheduledJobTarget.handler(...)`, `.sqsWorker(...)`, `.saga(...)` or `.stateMachine(...)`. */
@@ -187,15 +196,10 @@ export class ScheduledJob extends Construct {
 
     this.scheduleGroup = props.scheduleGroup
       ?? new scheduler.ScheduleGroup(this, 'Group', { removalPolicy: RemovalPolicy.DESTROY });
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      retentionPeriod: Defaults.deadLetterRetention,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
+    this.deadLetterQueue = createDeadLetterQueue(this, 'DeadLetterQueue', {
+      notUsedAsDeadLetterQueueReason: 'this is the job\'s dead-letter queue (Scheduler DeadLetterConfig and Lambda on-failure destination), behind an alarm',
+      noRedrivePolicyReason: 'this is the dead-letter queue: failed occurrences stay 14 days for inspection, behind an alarm',
     });
-    acknowledgeRule(this.deadLetterQueue, 'AwsSolutions-SQS3',
-      'this is the job\'s dead-letter queue (Scheduler DeadLetterConfig and Lambda on-failure destination), behind an alarm');
-    acknowledgeRule(this.deadLetterQueue, 'Serverless-SQSRedrivePolicy',
-      'this is the dead-letter queue: failed occurrences stay 14 days for inspection, behind an alarm');
     this.role = this.createRole();
 
     const attempts = props.retryPolicy?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
@@ -269,9 +273,7 @@ export class ScheduledJob extends Construct {
 
   /** Messages in the dead-letter queue (maximum over 1 minute). */
   public metricDeadLetterMessagesVisible(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-      statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(1), ...props,
-    });
+    return metricQueueDepth(this.deadLetterQueue, props);
   }
 
   private validate(props: ScheduledJobProps, timeZone: TimeZone, allowOverlap: boolean): ResolvedSchedule {
@@ -355,11 +357,8 @@ export class ScheduledJob extends Construct {
   private createJobAlarms(props: ScheduledJobProps, resolved: ResolvedSchedule, target: ScheduledJobTarget,
     timeout?: Duration): cloudwatch.Alarm[] {
     const specs: { [id: string]: PatternAlarmSpec } = {
-      DeadLetterQueueAlarm: {
-        metric: this.metricDeadLetterMessagesVisible(),
-        threshold: 1,
-        description: 'occurrences in the dead-letter queue: undelivered by Scheduler, or failed after Lambda\'s retries; inspect them',
-      },
+      DeadLetterQueueAlarm: queueDepthAlarm(this.deadLetterQueue,
+        'occurrences in the dead-letter queue: undelivered by Scheduler, or failed after Lambda\'s retries; inspect them'),
       TargetErrorsAlarm: {
         metric: this.metricTargetErrors(),
         threshold: 1,
@@ -377,16 +376,12 @@ export class ScheduledJob extends Construct {
       },
     };
     if (this.function) {
-      specs.FunctionErrorsAlarm = {
-        metric: this.function.metricErrors({ period: Duration.minutes(5) }),
-        threshold: 1,
-        description: 'job runs failed (Lambda retries them, then sends them to the dead-letter queue)',
-      };
+      specs.FunctionErrorsAlarm = errorsAlarm(this.function, 'job runs failed (Lambda retries them, then sends them to the dead-letter queue)');
       Object.assign(specs, recursiveLoopAlarm(this.function));
     }
     const missed = this.missedRunSpec(props, resolved, target, timeout);
     if (missed) specs.MissedRunAlarm = missed;
-    return createAlarms(this, props, specs);
+    return createAlarms(this, props, specs, { value: props.alarms, known: SCHEDULED_JOB_ALARMS, type: 'ScheduledJobAlarms' });
   }
 
   /** No success (function targets) or no attempt (other targets) within the longest gap + grace. */
@@ -409,9 +404,14 @@ export class ScheduledJob extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       evaluationPeriods: window.evaluationPeriods,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-      description: fn
-        ? `no successful run within ${window.window.toHumanString()} (longest gap between runs + grace): the job missed a run or every attempt failed`
-        : `EventBridge Scheduler attempted no delivery within ${window.window.toHumanString()} (longest gap between runs + grace): the schedule missed a run`,
+      description: (w) => {
+        const asComputed = !w.period.isUnresolved() && w.period.toSeconds() === window.period.toSeconds()
+          && w.evaluationPeriods === window.evaluationPeriods;
+        const within = asComputed ? window.window.toHumanString() : windowText(w);
+        return fn
+          ? `no successful run within ${within} (longest gap between runs + grace): the job missed a run or every attempt failed`
+          : `EventBridge Scheduler attempted no delivery within ${within} (longest gap between runs + grace): the schedule missed a run`;
+      },
     };
   }
 }

@@ -1,2 +1,3 @@
 export * from './props';
 export * from './sqs-worker';
+export { SqsWorkerAlarms } from './alarms';

@@ -6,6 +6,7 @@ import type { PatternAlarmProps } from '../core/alarms';
 import type { PatternFunctionProps } from '../serverless-function/pattern-function';
 import type { HandlerCode } from '../core/handler';
 import type { ExpectedLoad } from '../core/load';
+import type { SqsWorkerAlarms } from './alarms';
 
 /** Idempotency of an SqsWorker: each message is processed once even when delivered twice. */
 export interface SqsWorkerIdempotencyProps {
@@ -71,6 +72,12 @@ export interface SqsProvisionedPollers {
  * these too.
  */
 export interface SqsWorkerOptions extends PatternFunctionProps, PatternAlarmProps {
+  /**
+   * Threshold, period, evaluation periods and datapoints of each alarm, or `enabled: false` to turn
+   * one alarm off.
+   * @default - every alarm on, with the defaults listed on `SqsWorkerAlarms`
+   */
+  readonly alarms?: SqsWorkerAlarms;
   /**
    * KMS key for the queues SqsWorker creates (an error together with an existing `queue`).
    * @default - SQS-managed server-side encryption (SSE-SQS)

@@ -5,7 +5,8 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { createAlarms, recursiveLoopAlarm } from '../core/alarms';
+import { createAlarms, errorsAlarm, metricQueueDepth, queueDepthAlarm, recursiveLoopAlarm, throttlesAlarm } from '../core/alarms';
+import { createDeadLetterQueue } from '../core/dead-letter-queue';
 import { Defaults } from '../core/defaults';
 import { eventSourceMappingMetric } from '../core/metrics';
 import { createPatternFunction } from '../serverless-function/pattern-function';
@@ -20,7 +21,7 @@ import type { SqsProvisionedPollers, SqsWorkerProps } from './props';
 import { validateSqsWorker } from './validation';
 import type { ExpectedLoad } from '../core/load';
 import { rejectUnknownProps } from '../core/known-props';
-import { SQS_WORKER_PROPS } from './known-props';
+import { SQS_WORKER_ALARMS, SQS_WORKER_PROPS } from './known-props';
 
 /**
  * Age of the oldest message above which the worker is not keeping up: a healthy message is gone
@@ -130,9 +131,7 @@ export class SqsWorker extends Construct {
     if (!this.deadLetterQueue) {
       throw new Error(`${this.node.path}: this worker has no dead-letter queue it knows of, so it has no dead-letter metric`);
     }
-    return this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-      statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(1), ...props,
-    });
+    return metricQueueDepth(this.deadLetterQueue, props);
   }
 
   /** Age of the oldest message in the source queue, in seconds (maximum over 1 minute). */
@@ -200,16 +199,12 @@ export class SqsWorker extends Construct {
 
   private createQueues(props: SqsWorkerProps, fifo: boolean, maxReceiveCount: number, visibilityTimeout: Duration) {
     const encryption = props.encryptionKey ? sqs.QueueEncryption.KMS : sqs.QueueEncryption.SQS_MANAGED;
-    const deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      fifo: fifo || undefined,
-      retentionPeriod: Defaults.deadLetterRetention,
-      encryption,
-      encryptionMasterKey: props.encryptionKey,
-      enforceSSL: true,
+    const deadLetterQueue = createDeadLetterQueue(this, 'DeadLetterQueue', {
+      fifo,
+      encryptionKey: props.encryptionKey,
+      noRedrivePolicyReason: 'this is the dead-letter queue: messages stay 14 days for inspection and redrive, behind an alarm; '
+        + 'a dead-letter queue of its own would only move them',
     });
-    acknowledgeRule(deadLetterQueue, 'Serverless-SQSRedrivePolicy',
-      'this is the dead-letter queue: messages stay 14 days for inspection and redrive, behind an alarm; '
-      + 'a dead-letter queue of its own would only move them');
     const queue = new sqs.Queue(this, 'Queue', {
       fifo: fifo || undefined,
       visibilityTimeout,
@@ -255,29 +250,18 @@ export class SqsWorker extends Construct {
   private createWorkerAlarms(props: SqsWorkerProps, maxReceiveCount: number): cloudwatch.Alarm[] {
     return createAlarms(this, props, {
       ...(this.deadLetterQueue ? {
-        DeadLetterQueueAlarm: {
-          metric: this.metricDeadLetterMessagesVisible(),
-          threshold: 1,
-          description: 'messages in the dead-letter queue: records failed maxReceiveCount times; inspect and redrive them',
-        },
+        DeadLetterQueueAlarm: queueDepthAlarm(this.deadLetterQueue,
+          'messages in the dead-letter queue: records failed maxReceiveCount times; inspect and redrive them'),
       } : {}),
       MessageAgeAlarm: {
         metric: this.metricAgeOfOldestMessage(),
         threshold: messageAgeThresholdSeconds(this.visibilityTimeout, maxReceiveCount),
         description: 'oldest message older than maxReceiveCount x visibility timeout: the worker is not keeping up',
       },
-      ErrorsAlarm: {
-        metric: this.function.metricErrors({ period: Duration.minutes(5) }),
-        threshold: 1,
-        description: 'function invocations failed (whole batches returned to the queue)',
-      },
-      ThrottlesAlarm: {
-        metric: this.function.metricThrottles({ period: Duration.minutes(5) }),
-        threshold: 1,
-        description: 'function throttled: raise reserved concurrency or lower maxConcurrency',
-      },
+      ErrorsAlarm: errorsAlarm(this.function, 'function invocations failed (whole batches returned to the queue)'),
+      ThrottlesAlarm: throttlesAlarm(this.function, 'function throttled: raise reserved concurrency or lower maxConcurrency'),
       ...recursiveLoopAlarm(this.function),
-    });
+    }, { value: props.alarms, known: SQS_WORKER_ALARMS, type: 'SqsWorkerAlarms' });
   }
 
   /** A user-made function still needs the runtime's settings; an imported one can't take them. */

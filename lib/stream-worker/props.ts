@@ -7,6 +7,7 @@ import type { PatternFunctionProps } from '../serverless-function/pattern-functi
 import type { HandlerCode } from '../core/handler';
 import type { StreamFailureDestination } from './failure-destination';
 import type { StreamSource } from './stream-source';
+import type { StreamWorkerAlarms } from './alarms';
 
 /** Idempotency of a StreamWorker: a record delivered again (timeout, crash, replay) runs once. */
 export interface StreamWorkerIdempotencyProps {
@@ -49,6 +50,12 @@ export interface StreamWorkerIdempotencyProps {
 
 /** Properties of a StreamWorker. */
 export interface StreamWorkerProps extends PatternFunctionProps, PatternAlarmProps {
+  /**
+   * Threshold, period, evaluation periods and datapoints of each alarm, or `enabled: false` to turn
+   * one alarm off.
+   * @default - every alarm on, with the defaults listed on `StreamWorkerAlarms`
+   */
+  readonly alarms?: StreamWorkerAlarms;
   /**
    * The worker code. Wrap your per-record function with `createStreamWorkerHandler` from
    * `@cdk-serverless-patterns/runtime/stream-worker`: it stops at the first failure of a batch and

@@ -6,7 +6,7 @@ import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { createAlarms, recursiveLoopAlarm } from '../core/alarms';
+import { createAlarms, errorsAlarm, humanMillis, recursiveLoopAlarm, rejectBothThresholds, throttlesAlarm } from '../core/alarms';
 import { eventSourceMappingMetric } from '../core/metrics';
 import { Defaults } from '../core/defaults';
 import type { ExpectedLoad } from '../core/load';
@@ -23,7 +23,7 @@ import { BoundStreamSource, StreamSource } from './stream-source';
 import { resolveSettings, StreamWorkerSettings, validateSettings } from './settings';
 import { synthNote } from '../core/notes';
 import { rejectUnknownProps } from '../core/known-props';
-import { STREAM_WORKER_PROPS } from './known-props';
+import { STREAM_WORKER_ALARMS, STREAM_WORKER_PROPS } from './known-props';
 
 /**
  * A Kinesis data stream or DynamoDB stream consumed by a Lambda function that never blocks a shard
@@ -98,11 +98,15 @@ export class StreamWorker extends Construct {
     this.concurrency = this.reportConcurrency(props, settings, source);
 
     this.eventSourceMapping = this.createMapping(props, settings, source);
+    rejectBothThresholds(this, 'iteratorAgeAlarmThreshold', props.iteratorAgeAlarmThreshold, props.alarms?.iteratorAge,
+      'alarms.iteratorAge');
+    const iteratorAgeMillis = settings.iteratorAgeAlarmThreshold.toMilliseconds();
     this.alarms = createAlarms(this, props, {
       IteratorAgeAlarm: {
         metric: this.metricIteratorAge(),
-        threshold: settings.iteratorAgeAlarmThreshold.toMilliseconds(),
-        description: `iterator age above ${settings.iteratorAgeAlarmThreshold.toHumanString()}: the worker is falling behind `
+        threshold: iteratorAgeMillis,
+        description: (w) => `iterator age above ${w.threshold === iteratorAgeMillis ? settings.iteratorAgeAlarmThreshold.toHumanString()
+          : humanMillis(w.threshold)}: the worker is falling behind `
           + `and records older than ${settings.maxRecordAge.toHumanString()} will be discarded to the on-failure destination`,
       },
       OnFailureRecordsAlarm: {
@@ -115,18 +119,12 @@ export class StreamWorker extends Construct {
         threshold: 1,
         description: 'Lambda could not write a discarded batch to the on-failure destination: those records are lost',
       },
-      ErrorsAlarm: {
-        metric: this.function.metricErrors({ period: Duration.minutes(5) }),
-        threshold: 1,
-        description: 'invocations failed: a batch failed at its first record (a poison record being isolated) or the function crashed',
-      },
-      ThrottlesAlarm: {
-        metric: this.function.metricThrottles({ period: Duration.minutes(5) }),
-        threshold: 1,
-        description: 'function throttled: shards wait; raise reserved concurrency to shards x parallelizationFactor',
-      },
+      ErrorsAlarm: errorsAlarm(this.function,
+        'invocations failed: a batch failed at its first record (a poison record being isolated) or the function crashed'),
+      ThrottlesAlarm: throttlesAlarm(this.function,
+        'function throttled: shards wait; raise reserved concurrency to shards x parallelizationFactor'),
       ...recursiveLoopAlarm(this.function),
-    });
+    }, { value: props.alarms, known: STREAM_WORKER_ALARMS, type: 'StreamWorkerAlarms' });
   }
 
   /**

@@ -6,6 +6,7 @@ import { invalidProp, validateIntegerRange, warn } from '../core/validation';
 import { concreteNumber, resolveProperties } from './stack-model';
 import { rejectUnknownProps } from '../core/known-props';
 import { CONCURRENCY_BUDGET_PROPS } from './known-props';
+import { AWS_LIMITS } from '../rules/limits';
 
 /** Properties of a ConcurrencyBudget. */
 export interface ConcurrencyBudgetProps {
@@ -85,8 +86,8 @@ export class ConcurrencyBudget implements IAspect {
 
   constructor(props: ConcurrencyBudgetProps = {}) {
     rejectUnknownProps({ node: { path: 'ConcurrencyBudget' } }, 'ConcurrencyBudget', props, CONCURRENCY_BUDGET_PROPS);
-    this.accountLimit = props.accountLimit ?? 1000;
-    this.unreservedBuffer = props.unreservedBuffer ?? 100;
+    this.accountLimit = props.accountLimit ?? AWS_LIMITS.accountConcurrency.default;
+    this.unreservedBuffer = props.unreservedBuffer ?? AWS_LIMITS.unreservedConcurrency.min;
     const where = { node: { path: 'ConcurrencyBudget' } } as IConstruct;
     for (const [prop, value] of [['accountLimit', this.accountLimit], ['unreservedBuffer', this.unreservedBuffer]] as const) {
       if (Token.isUnresolved(value)) {

@@ -1,4 +1,5 @@
 import { GuardrailRule, GuardrailSeverity } from './ids';
+import { AWS_LIMITS } from './limits';
 import { defineRule } from './rule';
 
 /**
@@ -7,17 +8,17 @@ import { defineRule } from './rule';
  */
 export const DURABLE_LIMITS = {
   /** ExecutionTimeout: 1 to 31,622,400 seconds (366 days). */
-  minExecutionTimeoutSeconds: 1,
-  maxExecutionTimeoutSeconds: 31_622_400,
+  minExecutionTimeoutSeconds: AWS_LIMITS.durableExecutionTimeout.min,
+  maxExecutionTimeoutSeconds: AWS_LIMITS.durableExecutionTimeout.max,
   /** RetentionPeriodInDays: 1 to 90. */
-  minRetentionDays: 1,
-  maxRetentionDays: 90,
+  minRetentionDays: AWS_LIMITS.durableRetention.min,
+  maxRetentionDays: AWS_LIMITS.durableRetention.max,
   /**
    * A synchronous invocation (an event source mapping, RequestResponse) waits for the whole
    * execution, at most 15 minutes.
    * @see https://docs.aws.amazon.com/lambda/latest/dg/durable-invoking.html
    */
-  maxSynchronousExecutionSeconds: 900,
+  maxSynchronousExecutionSeconds: AWS_LIMITS.durableSynchronousExecution.max,
 } as const;
 
 /** What the durable-config rule judges: the function's `DurableConfig`. */

@@ -1,4 +1,5 @@
 import { GuardrailRule, GuardrailSeverity } from './ids';
+import { AWS_LIMITS } from './limits';
 import { defineRule } from './rule';
 
 /** What the async on-failure rule judges: a function and who invokes it asynchronously. */
@@ -93,9 +94,9 @@ export enum RequestFront {
 }
 
 /** API Gateway's integration timeout, in seconds. */
-export const API_GATEWAY_TIMEOUT_SECONDS = 29;
+export const API_GATEWAY_TIMEOUT_SECONDS = AWS_LIMITS.apiGatewayIntegrationTimeout.max;
 /** Lambda's longest timeout, in seconds. */
-export const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
+export const LAMBDA_MAX_TIMEOUT_SECONDS = AWS_LIMITS.lambdaTimeout.max;
 
 /** What the API timeout rule judges: a function and what sends it requests. */
 export interface ApiTimeoutFacts {

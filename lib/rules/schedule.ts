@@ -1,12 +1,13 @@
 import { GuardrailRule, GuardrailSeverity } from './ids';
+import { AWS_LIMITS } from './limits';
 import { defineRule } from './rule';
 
 /** EventBridge Scheduler's limits of a target retry policy. */
 export const SCHEDULER_RETRY_LIMITS = {
-  minAttempts: 0,
-  maxAttempts: 185,
-  minEventAgeSeconds: 60,
-  maxEventAgeSeconds: 86_400,
+  minAttempts: AWS_LIMITS.schedulerRetryAttempts.min,
+  maxAttempts: AWS_LIMITS.schedulerRetryAttempts.max,
+  minEventAgeSeconds: AWS_LIMITS.schedulerMaxEventAge.min,
+  maxEventAgeSeconds: AWS_LIMITS.schedulerMaxEventAge.max,
 } as const;
 
 /** What the retry-policy rule judges on one schedule; undefined = unknown. */

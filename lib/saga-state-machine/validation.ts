@@ -7,18 +7,19 @@ import type { SagaRetry, SagaStateMachineProps, SagaStep } from './props';
 import { SagaTaskKind } from './saga-task';
 import type { SagaTask } from './saga-task';
 import { leafSteps, StepModel } from './step-model';
+import { AWS_LIMITS } from '../rules/limits';
 
 /** Names of the states the construct adds around the steps; a step may not use them. */
 export const RESERVED_STATE_NAMES = ['Start', 'Succeeded', 'SagaFailed', 'CompensationFailed', 'RecordCompensationFailure'];
 /** Ids of the other constructs the saga creates beside the step states (same scope): a step may not use them either. */
 const RESERVED_CONSTRUCT_IDS = ['LogGroup', 'StateMachine', 'ExecutionsFailedAlarm', 'CompensationFailedAlarm', 'ExecutionsTimedOutAlarm'];
 /** Step Functions limits state names to 80 characters. */
-const MAX_STATE_NAME_LENGTH = 80;
+const MAX_STATE_NAME_LENGTH = AWS_LIMITS.stateNameLength.max;
 /** The longest state name the saga derives from a step name (when the step has a compensation). */
 export const compensationFailedStateName = (step: string) => `Compensate ${step} failed`;
 
-export const MAX_EXPRESS_TIMEOUT = Duration.minutes(5);
-const MAX_STANDARD_TIMEOUT = Duration.days(365);
+export const MAX_EXPRESS_TIMEOUT = Duration.seconds(AWS_LIMITS.expressExecutionDuration.max);
+const MAX_STANDARD_TIMEOUT = Duration.seconds(AWS_LIMITS.standardExecutionDuration.max);
 /** A group's results are merged with nested States.JsonMerge, and Step Functions nests at most 10 intrinsics. */
 const MAX_BRANCHES = 10;
 

@@ -20,6 +20,7 @@ import { synthNote } from '../core/notes';
 import { rejectUnknownProps } from '../core/known-props';
 import { SCHEDULED_JOB_PROPS } from './known-props';
 import { sortedKeys } from '../core/canonical-json';
+import { AWS_LIMITS } from '../rules/limits';
 
 /**
  * Retry policy of the schedule's target: how long EventBridge Scheduler keeps trying to deliver
@@ -285,7 +286,8 @@ export class ScheduledJob extends Construct {
         'rename the key, e.g. \'reportDay\'');
     }
     const window = props.flexibleWindow;
-    validateDurationRange(this, 'flexibleWindow', window, Duration.minutes(1), Duration.minutes(1440));
+    validateDurationRange(this, 'flexibleWindow', window, Duration.minutes(AWS_LIMITS.schedulerFlexibleWindow.min),
+      Duration.minutes(AWS_LIMITS.schedulerFlexibleWindow.max));
     requireTokenUnit(this, 'flexibleWindow', window, 'minutes', 'the schedule\'s flexible time window (MaximumWindowInMinutes)');
     if (window && !window.isUnresolved() && window.toMilliseconds() % 60_000 !== 0) {
       invalidProp(this, 'flexibleWindow', `must be whole minutes (given ${window.toHumanString()})`, 'round it to minutes, e.g. Duration.minutes(15)');

@@ -40,7 +40,8 @@ export function validateProvisionedApi(scope: IConstruct, props: ProvisionedApiP
   requireTokenUnit(scope, 'latencyThreshold', latency, 'millis', 'the latency alarm\'s threshold');
   if (latency && !latency.isUnresolved()) {
     const ms = latency.toMilliseconds({ integral: false });
-    if (ms < 1 || ms > 30000) {
+    // The latency an HTTP API can see at most: its integration timeout.
+    if (ms < 1 || ms > AWS_LIMITS.httpApiIntegrationTimeout.max * 1000) {
       invalidProp(scope, 'latencyThreshold', `must be between 1 millisecond and 30 seconds (given ${latency.toHumanString()})`,
         'set latencyThreshold to the p99 your users accept, e.g. Duration.millis(500)');
     }
@@ -116,7 +117,7 @@ function validateEndpoint(scope: IConstruct, props: ProvisionedApiProps, endpoin
     invalidProp(scope, 'throttling.rateLimit', `must be above 0 requests per second (given ${throttling.rateLimit})`,
       'set throttling.rateLimit to the steady request rate the API should accept, e.g. 100');
   }
-  validateIntegerRange(scope, 'throttling.burstLimit', throttling?.burstLimit, 1, 5000);
+  validateIntegerRange(scope, 'throttling.burstLimit', throttling?.burstLimit, 1, AWS_LIMITS.apiGatewayBurst.max);
   if (props.cors) validateCors(scope, props.cors);
 }
 

@@ -128,6 +128,14 @@ export const AWS_LIMITS = {
     what: 'Integration timeout of API Gateway (REST API default; an HTTP API waits up to 30 seconds)', max: 29, unit: 'seconds',
     source: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html',
   },
+  httpApiIntegrationTimeout: {
+    what: 'Integration timeout of an API Gateway HTTP API', max: 30, unit: 'seconds',
+    source: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html',
+  },
+  apiGatewayBurst: {
+    what: 'Throttle burst of API Gateway per account and Region (default quota)', max: 5000, unit: 'requests',
+    source: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html',
+  },
   schedulerRetryAttempts: {
     what: 'Retries of an EventBridge Scheduler target (MaximumRetryAttempts)', min: 0, max: 185, default: 185, unit: 'attempts', source: SCHEDULER_RETRY,
   },
@@ -147,6 +155,15 @@ export const AWS_LIMITS = {
   },
   expressExecutionDuration: {
     what: 'Duration of an EXPRESS Step Functions execution', max: 300, unit: 'seconds', source: SFN_QUOTAS,
+  },
+  retryMaxAttempts: {
+    what: 'MaxAttempts of a Step Functions Retrier', min: 0, max: 99_999_999, default: 3, unit: 'attempts',
+    source: 'https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html',
+  },
+  retryInterval: {
+    what: 'IntervalSeconds of a Step Functions Retrier', min: 1, max: 99_999_999, default: 1, unit: 'seconds',
+    source: 'https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html',
+    note: 'SagaStateMachine bounds MaxDelaySeconds the same way',
   },
   stateNameLength: {
     what: 'Length of a Step Functions state name', min: 1, max: 80, unit: 'characters', source: SFN_QUOTAS,

@@ -188,14 +188,14 @@ export class SagaValidator {
 
   private validateRetry(prop: string, retry: SagaRetry | undefined): void {
     if (!retry) return;
-    validateIntegerRange(this.scope, `${prop}.maxAttempts`, retry.maxAttempts, 0, 99999999);
+    validateIntegerRange(this.scope, `${prop}.maxAttempts`, retry.maxAttempts, AWS_LIMITS.retryMaxAttempts.min, AWS_LIMITS.retryMaxAttempts.max);
     if (retry.backoffRate !== undefined && !Token.isUnresolved(retry.backoffRate)
       && (retry.backoffRate < 1 || retry.backoffRate > 1000)) {
       invalidProp(this.scope, `${prop}.backoffRate`, `must be between 1 and 1000 (given ${retry.backoffRate})`,
         'set backoffRate to 1 (constant waits) or more, e.g. 2');
     }
-    this.validateSeconds(`${prop}.interval`, retry.interval, Duration.seconds(99999999));
-    this.validateSeconds(`${prop}.maxDelay`, retry.maxDelay, Duration.seconds(99999999));
+    this.validateSeconds(`${prop}.interval`, retry.interval, Duration.seconds(AWS_LIMITS.retryInterval.max));
+    this.validateSeconds(`${prop}.maxDelay`, retry.maxDelay, Duration.seconds(AWS_LIMITS.retryInterval.max));
   }
 
   /** Step Functions takes whole seconds here: at least 1, at most `max`. Tokens are skipped. */

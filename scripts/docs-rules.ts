@@ -105,6 +105,28 @@ function limitValue(text: string, source: ts.SourceFile): number | undefined {
   return entry?.[m[2] as 'min' | 'max' | 'default'];
 }
 
+/**
+ * A number the source names through the limits table: a table value, a constant exported by lib/rules
+ * (`DURABLE_LIMITS.maxRetentionDays`), a file alias of one (`const l = DURABLE_LIMITS`), or one of
+ * these divided by a number.
+ */
+function limitNumber(text: string, source: ts.SourceFile): number | undefined {
+  const direct = limitValue(text, source);
+  if (direct !== undefined) return direct;
+  const divided = /^(.+?)\s*\/\s*([\d_]+)$/.exec(text.trim());
+  if (divided) {
+    const n = limitNumber(divided[1], source);
+    return n === undefined ? undefined : n / Number(divided[2].replace(/_/g, ''));
+  }
+  if (!/^\w+(\.\w+)*$/.test(text.trim())) return undefined;
+  const [head, ...rest] = text.trim().split('.');
+  const alias = new RegExp(`const ${head} = (\\w+(?:\\.\\w+)?);`).exec(source.text)?.[1];
+  if (alias && alias !== text.trim()) return limitNumber([alias, ...rest].join('.'), source);
+  let value: unknown = (ruleExports as Record<string, unknown>)[head];
+  for (const key of rest) value = (value as Record<string, unknown> | undefined)?.[key];
+  return typeof value === 'number' ? value : undefined;
+}
+
 /** `Duration.<unit>(<limit>)` as a reader says it: `15 minutes`, `12 hours`. */
 function limitDuration(text: string, source: ts.SourceFile): string | undefined {
   const m = /^Duration\.(seconds|minutes|hours|days)\((.+)\)$/.exec(text);
@@ -121,8 +143,11 @@ function placeholder(node: ts.Expression, source: ts.SourceFile): string {
   const constant = ts.isIdentifier(node) ? fileConstants(source).get(node.text) : undefined;
   if (constant) return placeholder(constant, source);
   const text = node.getText(source).replace(/\s+/g, ' ');
-  const limit = limitValue(text, source);
+  const limit = limitNumber(text, source);
   if (limit !== undefined) return String(limit);
+  const code = /^durationCode\((.+), '(\w+)'\)$/.exec(text);
+  const codeSeconds = code ? limitNumber(code[1], source) : undefined;
+  if (codeSeconds !== undefined) return `Duration.${code![2]}(${codeSeconds / SECONDS_PER[code![2]]})`;
   const limitAsDuration = limitDuration(text, source);
   if (limitAsDuration) return limitAsDuration;
   if (ts.isStringLiteral(node) || ts.isNumericLiteral(node)) return node.text;

@@ -41,7 +41,16 @@ const COINCIDENCES: Record<string, string> = {
   'core/defaults.ts: Duration.days(14)': 'the dead-letter retention is SQS\'s maximum; lib/core cannot import lib/rules, so a test below checks the two agree',
   'core/known-props.ts: 100': 'a ranking score of the closest known prop name',
   'core/validation.ts: 1000': 'milliseconds per second (millis < 1000 means below one second)',
-  'provisioned-api/provisioned-api.ts: 100': 'a percentage in a metric math expression, and the default throttling rate of the API (the library\'s choice)',
+  'cost/model.ts: \'1,000\'': 'a price unit (per 1,000 requests or transitions)',
+  'cost/model.ts: \'10,000\'': 'a price unit (KMS, per 10,000 requests)',
+  'saga-state-machine/cost.ts: \'1,000\'': 'a price unit (per 1,000 executions or transitions)',
+  'provisioned-api/provisioned-api.ts: \'100\'': 'a percentage in a metric math expression',
+  'provisioned-api/provisioned-api.ts: \'90\'': 'a utilization percentage in an alarm description',
+  'provisioned-api/validation.ts: \'100\'': 'a percentage, and an example request rate',
+  'saga-state-machine/validation.ts: \'1000\'': 'the library\'s bound on a retry backoff rate, in its message',
+  'scheduled-job/missed-run.ts: \'Duration.days(1)\'': 'an example run interval (a daily cron)',
+  'scheduled-job/scheduled-job.ts: \'Duration.minutes(15)\'': 'an example of a window rounded to whole minutes',
+  'provisioned-api/provisioned-api.ts: 100': 'the default throttling rate of the API (the library\'s choice)',
   'provisioned-api/provisioned-api.ts: 200': 'the default throttling burst of the API (the library\'s choice)',
   'provisioned-api/validation.ts: 100': 'a percentage (serverErrorRateThreshold)',
   'saga-state-machine/validation.ts: 1000': 'the library\'s bound on a retry backoff rate (Step Functions sets only the minimum, 1)',
@@ -66,6 +75,18 @@ function isArithmeticOperand(node: ts.Node): boolean {
     ts.SyntaxKind.AsteriskAsteriskToken].includes(parent.operatorToken.kind);
 }
 
+/** Limits named in the text of a message or fix: `Duration.minutes(15)`, `900`, `10,000` (not `1.5`, not `v2`). */
+function limitsInText(text: string): string[] {
+  const hits: string[] = [];
+  for (const m of text.matchAll(/Duration\.(\w+)\((\d+)\)/g)) {
+    if (LIMIT_SECONDS.has(Number(m[2]) * (SECONDS_PER[m[1]] ?? NaN))) hits.push(m[0]);
+  }
+  for (const m of text.matchAll(/(?<![\w.,(])\d{1,3}(?:[,_]\d{3})+(?![\w.,]\d)|(?<![\w.,(])\d+(?![\w.,]?\d)/g)) {
+    if (LIMIT_VALUES.has(Number(m[0].replace(/[,_]/g, '')))) hits.push(m[0]);
+  }
+  return hits;
+}
+
 /** `<file>: <text>` of every limit literal in the given source (numbers, and Durations of a table time). */
 export function limitLiterals(file: string, text: string): string[] {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
@@ -73,6 +94,9 @@ export function limitLiterals(file: string, text: string): string[] {
   const visit = (node: ts.Node) => {
     if (ts.isNumericLiteral(node) && LIMIT_VALUES.has(Number(node.text)) && !isArithmeticOperand(node)) {
       found.push(`${file}: ${node.getText(source)}`);
+    }
+    if (ts.isStringLiteralLike(node) || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node)) {
+      found.push(...limitsInText(node.text).map((hit) => `${file}: '${hit}'`));
     }
     if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.expression.getText(source) === 'Duration'
       && node.arguments.length === 1 && ts.isNumericLiteral(node.arguments[0])) {
@@ -104,12 +128,14 @@ describe('one table of AWS limits (lib/rules/limits.ts)', () => {
     expect(found).toEqual([]);
   });
 
-  test('the scan finds a limit written as a number or as a Duration, and skips unit conversions', () => {
+  test('the scan finds a limit written as a number or as a Duration, in code or in a message, and skips unit conversions', () => {
     expect(limitLiterals('x.ts', 'validateIntegerRange(s, "memorySize", m, 128, 10240);')).toEqual(['x.ts: 128', 'x.ts: 10240']);
     expect(limitLiterals('x.ts', 'const max = Duration.minutes(15); const r = Duration.days(14); const v = Duration.hours(12);'))
       .toEqual(['x.ts: Duration.minutes(15)', 'x.ts: Duration.days(14)', 'x.ts: Duration.hours(12)']);
     expect(limitLiterals('x.ts', 'const t = 900; const age = 1_209_600; const w = 43200;')).toEqual(['x.ts: 900', 'x.ts: 1_209_600', 'x.ts: 43200']);
     expect(limitLiterals('x.ts', 'const s = ms / 1000; const pct = Math.round(x * 1000) / 10; // 900 in a comment')).toEqual([]);
+    expect(limitLiterals('x.ts', "fix('set maxEventAge between Duration.seconds(60) and Duration.hours(6)'); msg(`at most 10,000 or 29 (v1.5)`);"))
+      .toEqual(['x.ts: \'Duration.hours(6)\'', 'x.ts: \'10,000\'', 'x.ts: \'29\'']);
   });
 
   test('the coincidences allowed still exist (a stale entry would hide a new literal)', () => {

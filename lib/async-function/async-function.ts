@@ -22,7 +22,7 @@ import { checkS3Triggers, S3Trigger } from './s3-triggers';
 import type { ExpectedLoad } from '../core/load';
 import { rejectUnknownProps } from '../core/known-props';
 import { ASYNC_FUNCTION_PROPS } from './known-props';
-import { AWS_LIMITS } from '../rules/limits';
+import { AWS_LIMITS, durationCode } from '../rules/limits';
 
 /** Retry budget of the function's Lambda target when EventBridge cannot invoke it. */
 const RULE_TARGET_RETRIES = AWS_LIMITS.eventBridgeTargetRetryAttempts.max;
@@ -227,7 +227,8 @@ export class AsyncFunction extends Construct {
         `use Duration.seconds(${Math.round(this.maxEventAge.toMilliseconds() / 1000)})`);
     }
     validateDurationRange(this, 'maxEventAge', this.maxEventAge, Duration.seconds(AWS_LIMITS.asyncMaxEventAge.min),
-      Duration.seconds(AWS_LIMITS.asyncMaxEventAge.max), 'set maxEventAge between Duration.seconds(60) and Duration.hours(6) (Lambda\'s limits)');
+      Duration.seconds(AWS_LIMITS.asyncMaxEventAge.max), `set maxEventAge between ${durationCode(AWS_LIMITS.asyncMaxEventAge.min, 'seconds')} and `
+      + `${durationCode(AWS_LIMITS.asyncMaxEventAge.max, 'hours')} (Lambda's limits)`);
     if (redrive && props.onFailure) {
       invalidProp(this, 'redrive', 'replays the created failure queue only, and onFailure is set to your own destination',
         'leave onFailure unset to get the failure queue, or set redrive to false and replay from your destination yourself');

@@ -16,7 +16,7 @@ import { enforce } from '../rules/rule';
 import { createPatternFunction } from '../serverless-function/pattern-function';
 import type { ExpectedLoad } from '../core/load';
 import type { DurableFunctionProps, DurableWorkload } from './props';
-import { AWS_LIMITS } from '../rules/limits';
+import { AWS_LIMITS, durationCode } from '../rules/limits';
 
 /** The actions the durable execution SDK calls, on the function's versions (`<arn>:*`), as AWS documents them. */
 const CHECKPOINT_ACTIONS = ['lambda:CheckpointDurableExecution', 'lambda:GetDurableExecutionState'];
@@ -175,7 +175,8 @@ export class DurableFunction extends Construct {
 
   private validateProps(props: DurableFunctionProps): void {
     validateDurationRange(this, 'maxEventAge', props.maxEventAge, Duration.seconds(AWS_LIMITS.asyncMaxEventAge.min),
-      Duration.seconds(AWS_LIMITS.asyncMaxEventAge.max), 'set maxEventAge between Duration.seconds(60) and Duration.hours(6) (Lambda\'s limits)');
+      Duration.seconds(AWS_LIMITS.asyncMaxEventAge.max), `set maxEventAge between ${durationCode(AWS_LIMITS.asyncMaxEventAge.min, 'seconds')} and `
+      + `${durationCode(AWS_LIMITS.asyncMaxEventAge.max, 'hours')} (Lambda's limits)`);
     validateIntegerRange(this, 'retryAttempts', props.retryAttempts, AWS_LIMITS.asyncRetryAttempts.min, AWS_LIMITS.asyncRetryAttempts.max,
       'set retryAttempts to 0, 1 or 2 (Lambda\'s limits)');
     const timeout = this.executionTimeout.isUnresolved() ? undefined : this.executionTimeout.toMilliseconds() / 1000;

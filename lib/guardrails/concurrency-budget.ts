@@ -100,7 +100,7 @@ export class ConcurrencyBudget implements IAspect {
     if (this.unreservedBuffer >= this.accountLimit) {
       invalidProp(where, 'unreservedBuffer',
         `must be below accountLimit (given unreservedBuffer ${this.unreservedBuffer} >= accountLimit ${this.accountLimit})`,
-        'lower unreservedBuffer (Lambda needs at least 100 unreserved) or raise accountLimit to your quota');
+        `lower unreservedBuffer (Lambda needs at least ${AWS_LIMITS.unreservedConcurrency.min} unreserved) or raise accountLimit to your quota`);
     }
   }
 
@@ -158,7 +158,8 @@ export class ConcurrencyBudget implements IAspect {
     if (total > available) {
       const message = `[${BUDGET_RULE}] ${environment}: functions reserve ${total} of the account limit `
         + `${this.accountLimit}, leaving ${unreserved} unreserved, below the buffer of ${this.unreservedBuffer} every `
-        + `function without a reserve shares (Lambda rejects a reservation leaving less than 100). Reserved by: ${shares}. `
+        + `function without a reserve shares (Lambda rejects a reservation leaving less than ${AWS_LIMITS.unreservedConcurrency.min}). `
+        + `Reserved by: ${shares}. `
         + `Fix: lower reserved concurrency by ${total - available} (prefer maxConcurrency on SQS event sources), or `
         + 'raise the quota and set accountLimit to it.';
       const reserving = budget.stacks.filter((stack) => budget.reservations.some((r) => Stack.of(r.fn) === stack));

@@ -263,3 +263,10 @@ export const SQS_PROVISIONED_POLLERS = {
   /** What provisioned mode gives: scaling by up to 1,000 concurrency a minute, up to 20,000 concurrency. */
   announcement: 'https://aws.amazon.com/blogs/aws/aws-lambda-enhances-sqs-processing-with-new-provisioned-mode-3x-faster-scaling-16x-higher-capacity',
 } as const;
+
+const SECONDS_PER_UNIT = { seconds: 1, minutes: 60, hours: 3600, days: 86_400 } as const;
+
+/** A number of seconds as the Duration a fix tells the user to write, e.g. `Duration.hours(6)` for 21,600. */
+export function durationCode(seconds: number, unit: keyof typeof SECONDS_PER_UNIT): string {
+  return `Duration.${unit}(${seconds / SECONDS_PER_UNIT[unit]})`;
+}

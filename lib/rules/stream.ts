@@ -1,5 +1,5 @@
 import { GuardrailRule, GuardrailSeverity } from './ids';
-import { AWS_LIMITS } from './limits';
+import { AWS_LIMITS, durationCode } from './limits';
 import { defineRule, RuleViolation } from './rule';
 
 /**
@@ -79,7 +79,8 @@ export const streamRecordAgeRule = defineRule<StreamMappingFacts>({
         message: 'the stream mapping never ages records out (MaximumRecordAgeInSeconds -1, the default): while the function '
           + 'is throttled Lambda retries without counting attempts, so the shard waits until the stream\'s retention '
           + 'deletes the records, which then reach no on-failure destination',
-        fix: 'set maxRecordAge below the stream\'s retention (e.g. Duration.hours(12) for a 24-hour stream)',
+        fix: `set maxRecordAge below the stream's retention (e.g. ${durationCode(DEFAULT_STREAM_RETENTION_SECONDS / 2, 'hours')} `
+          + `for a ${DEFAULT_STREAM_RETENTION_SECONDS / 3600}-hour stream)`,
       };
     }
     if (age === undefined || retention === undefined || age < retention) return undefined;

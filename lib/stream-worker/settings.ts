@@ -61,7 +61,7 @@ export function validateSettings(scope: Construct, props: StreamWorkerProps, s: 
   if (s.maxRetryAttempts !== STREAM_UNBOUNDED) {
     // -1 (unbounded) is AWS's lowest value; the library's bounded range starts at 0 (the rule decides -1).
     validateIntegerRange(scope, 'maxRetryAttempts', s.maxRetryAttempts, 0, retries.max,
-      `set maxRetryAttempts between 0 and ${retries.max} (the default 10 isolates a poison record in a batch of 100)`);
+      `set maxRetryAttempts between 0 and ${retries.max} (the default 10 isolates a poison record in a batch of ${batch.default})`);
   }
   validateDurationRange(scope, 'maxRecordAge', s.maxRecordAge, Duration.seconds(STREAM_RECORD_AGE_RANGE_SECONDS.min),
     Duration.seconds(STREAM_RECORD_AGE_RANGE_SECONDS.max));

@@ -113,6 +113,8 @@ function limitValue(text: string, source: ts.SourceFile): number | undefined {
 function limitNumber(text: string, source: ts.SourceFile): number | undefined {
   const direct = limitValue(text, source);
   if (direct !== undefined) return direct;
+  const toSeconds = /^(.+)\.toSeconds\(\)$/.exec(text.trim());
+  if (toSeconds) return limitSeconds(toSeconds[1], source);
   const divided = /^(.+?)\s*\/\s*([\d_]+)$/.exec(text.trim());
   if (divided) {
     const n = limitNumber(divided[1], source);
@@ -129,13 +131,22 @@ function limitNumber(text: string, source: ts.SourceFile): number | undefined {
 
 /** `Duration.<unit>(<limit>)` as a reader says it: `15 minutes`, `12 hours`. */
 function limitDuration(text: string, source: ts.SourceFile): string | undefined {
-  const m = /^Duration\.(seconds|minutes|hours|days)\((.+)\)$/.exec(text);
-  const value = m ? limitValue(m[2], source) : undefined;
-  if (value === undefined) return undefined;
-  const seconds = value * SECONDS_PER[m![1]];
+  const seconds = limitSeconds(text, source);
+  if (seconds === undefined) return undefined;
   const unit = ['days', 'hours', 'minutes', 'seconds'].find((u) => seconds % SECONDS_PER[u] === 0 && seconds >= SECONDS_PER[u]) ?? 'seconds';
   const amount = seconds / SECONDS_PER[unit];
   return `${amount} ${amount === 1 ? unit.slice(0, -1) : unit}`;
+}
+
+/** Seconds of a Duration made from the limits table: `Duration.hours(<limit>)`, or a constant of the file holding one. */
+function limitSeconds(text: string, source: ts.SourceFile): number | undefined {
+  const m = /^Duration\.(seconds|minutes|hours|days)\((.+)\)$/.exec(text.trim());
+  if (m) {
+    const value = limitNumber(m[2], source);
+    return value === undefined ? undefined : value * SECONDS_PER[m[1]];
+  }
+  const constant = /^\w+$/.test(text.trim()) ? fileConstants(source).get(text.trim()) : undefined;
+  return constant ? limitSeconds(constant.getText(source), source) : undefined;
 }
 
 /** A value inside a message: a constant of the file as its value, a short name as `‹given›`, else `‹…›`. */
@@ -148,7 +159,8 @@ function placeholder(node: ts.Expression, source: ts.SourceFile): string {
   const code = /^durationCode\((.+), '(\w+)'\)$/.exec(text);
   const codeSeconds = code ? limitNumber(code[1], source) : undefined;
   if (codeSeconds !== undefined) return `Duration.${code![2]}(${codeSeconds / SECONDS_PER[code![2]]})`;
-  const limitAsDuration = limitDuration(text, source);
+  const limitAsDuration = limitDuration(text, source)
+    ?? limitDuration(/^(.+)\.toHumanString\(\)$/.exec(text)?.[1] ?? '', source);
   if (limitAsDuration) return limitAsDuration;
   if (ts.isStringLiteral(node) || ts.isNumericLiteral(node)) return node.text;
   const duration = /^Duration\.(\w+)\((\d+)\)$/.exec(text);

@@ -180,6 +180,10 @@ export const AWS_LIMITS = {
     what: 'Execution of a durable function invoked synchronously (RequestResponse, event source mappings), waits included', max: 900, unit: 'seconds',
     source: 'https://docs.aws.amazon.com/lambda/latest/dg/durable-invoking.html',
   },
+  alarmEvaluationRange: {
+    what: 'Period x evaluation periods of one CloudWatch alarm (at most 1 day for periods under an hour)', max: 604_800, unit: 'seconds',
+    source: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html',
+  },
   snsFilterPolicyKeys: {
     what: 'Attribute keys in one SNS filter policy', max: 5, unit: 'keys', source: SNS_FILTER_QUOTAS,
   },

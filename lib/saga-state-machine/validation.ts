@@ -7,7 +7,7 @@ import type { SagaRetry, SagaStateMachineProps, SagaStep } from './props';
 import { SagaTaskKind } from './saga-task';
 import type { SagaTask } from './saga-task';
 import { leafSteps, StepModel } from './step-model';
-import { AWS_LIMITS } from '../rules/limits';
+import { AWS_LIMITS, durationCode } from '../rules/limits';
 
 /** Names of the states the construct adds around the steps; a step may not use them. */
 export const RESERVED_STATE_NAMES = ['Start', 'Succeeded', 'SagaFailed', 'CompensationFailed', 'RecordCompensationFailure'];
@@ -179,10 +179,10 @@ export class SagaValidator {
     this.validateWholeSeconds('timeout', timeout);
     if (timeout && !timeout.isUnresolved() && (timeout.toSeconds() > max.toSeconds() || timeout.toSeconds() < 1)) {
       invalidProp(this.scope, 'timeout', this.express
-        ? `an EXPRESS state machine runs at most 5 minutes (given ${timeout.toHumanString()})`
-        : `must be between 1 second and 365 days (given ${timeout.toHumanString()})`,
-      this.express ? 'lower timeout to Duration.minutes(5) or less, or use sfn.StateMachineType.STANDARD'
-        : 'set timeout between 1 second and 365 days');
+        ? `an EXPRESS state machine runs at most ${MAX_EXPRESS_TIMEOUT.toHumanString()} (given ${timeout.toHumanString()})`
+        : `must be between 1 second and ${MAX_STANDARD_TIMEOUT.toHumanString()} (given ${timeout.toHumanString()})`,
+      this.express ? `lower timeout to ${durationCode(MAX_EXPRESS_TIMEOUT.toSeconds(), 'minutes')} or less, or use sfn.StateMachineType.STANDARD`
+        : `set timeout between 1 second and ${MAX_STANDARD_TIMEOUT.toHumanString()}`);
     }
   }
 

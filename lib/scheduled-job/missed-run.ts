@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { invalidProp, validateDurationRange } from '../core/validation';
 import { JobScheduleKind, type JobSchedule, type ResolvedSchedule } from './schedule';
+import { AWS_LIMITS } from '../rules/limits';
 
 /** How the missed-run alarm evaluates: `evaluationPeriods` periods of `period`, all without a success. */
 export interface MissedRunWindow {
@@ -12,7 +13,7 @@ export interface MissedRunWindow {
 }
 
 /** CloudWatch: period x evaluation periods at most 7 days, and at most 1 day for periods under an hour. */
-const MAX_ALARM_WINDOW_SECONDS = 7 * 86_400;
+const MAX_ALARM_WINDOW_SECONDS = AWS_LIMITS.alarmEvaluationRange.max;
 const HOUR_SECONDS = 3_600;
 
 /**

@@ -400,7 +400,8 @@ export class ScheduledJob extends Construct {
     const window = missedRunWindow(resolved.longestGap, grace);
     if (!window) {
       warn(this, 'ScheduledJob.noMissedRunAlarm', `runs can be up to ${resolved.longestGap.toHumanString()} apart, longer than the `
-        + '7 days one CloudWatch alarm can watch, so the job has no missed-run alarm; its dead-letter, Scheduler and error alarms remain. '
+        + `${Duration.seconds(AWS_LIMITS.alarmEvaluationRange.max).toHumanString()} one CloudWatch alarm can watch, so the job has no `
+        + 'missed-run alarm; its dead-letter, Scheduler and error alarms remain. '
         + 'Run it at least weekly, or watch ScheduledJobSucceeded from elsewhere.');
       return undefined;
     }

@@ -124,7 +124,8 @@ export function createPatternFunction(scope: Construct, id: string, props: Patte
   options: PatternFunctionOptions): PatternFunction {
   const timeout = props.timeout ?? options.defaultTimeout;
   validateDurationRange(scope, 'timeout', timeout, Duration.seconds(AWS_LIMITS.lambdaTimeout.min), Duration.seconds(AWS_LIMITS.lambdaTimeout.max),
-    'Lambda functions run at most 15 minutes; split longer work into steps (SagaStateMachine) or batches');
+    `Lambda functions run at most ${Duration.seconds(AWS_LIMITS.lambdaTimeout.max).toHumanString()}; split longer work into steps `
+      + '(SagaStateMachine) or batches');
   validateIntegerRange(scope, 'memorySize', props.memorySize, AWS_LIMITS.lambdaMemory.min, AWS_LIMITS.lambdaMemory.max);
   requireTokenUnit(scope, 'timeout', props.timeout, 'seconds', 'the function\'s Timeout');
 

@@ -137,7 +137,8 @@ function validateProps(where: PathScope, props: ServerlessFunctionProps): void {
       'pass HandlerCode.fromCode(), fromAsset() or bundled(), or use your function directly');
   }
   validateDurationRange(where, 'timeout', props.timeout, Duration.seconds(AWS_LIMITS.lambdaTimeout.min), Duration.seconds(AWS_LIMITS.lambdaTimeout.max),
-    'Lambda functions run at most 15 minutes; split longer work into steps (SagaStateMachine) or batches');
+    `Lambda functions run at most ${Duration.seconds(AWS_LIMITS.lambdaTimeout.max).toHumanString()}; split longer work into steps `
+      + '(SagaStateMachine) or batches');
   validateIntegerRange(where, 'memorySize', props.memorySize, AWS_LIMITS.lambdaMemory.min, AWS_LIMITS.lambdaMemory.max);
   requireTokenUnit(where, 'timeout', props.timeout, 'seconds', 'the function\'s Timeout');
   const runtime = props.runtime;

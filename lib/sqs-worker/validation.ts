@@ -27,7 +27,8 @@ export function knownSeconds(duration: Duration | undefined): number | undefined
 export function validateSqsWorker(scope: Construct, props: SqsWorkerProps, fifo: boolean, batchSize: number, maxReceiveCount: number): void {
   validateQueueProps(scope, props);
   validateIdempotencyTtl(scope, 'idempotency.ttl', props.idempotency?.ttl, MAX_SQS_RETENTION,
-    'SQS keeps a message at most 14 days, so no delivery of it comes later and a longer TTL only keeps records nobody reads');
+    `SQS keeps a message at most ${MAX_SQS_RETENTION.toHumanString()}, so no delivery of it comes later and a longer TTL only keeps `
+      + 'records nobody reads');
   validateFifoQueue(scope, props, fifo);
   const { sqsMaxReceiveCount: receives, sqsBatchSize: batch, sqsMaxConcurrency: concurrency, lambdaReservedConcurrency: reserved } = AWS_LIMITS;
   validateIntegerRange(scope, 'maxReceiveCount', maxReceiveCount, receives.min, receives.max,

@@ -72,7 +72,8 @@ export function validateSettings(scope: Construct, props: StreamWorkerProps, s: 
   validateDurationRange(scope, 'failureRecordRetention', s.failureRecordRetention, Duration.days(1), Duration.days(3650));
   validateDurationRange(scope, 'iteratorAgeAlarmThreshold', props.iteratorAgeAlarmThreshold, Duration.seconds(1), Duration.days(7));
   validateIdempotencyTtl(scope, 'idempotency.ttl', props.idempotency?.ttl, Duration.hours(AWS_LIMITS.kinesisRetention.max),
-    'a Kinesis stream keeps a record at most 365 days, so no delivery or replay of it comes later');
+    `a Kinesis stream keeps a record at most ${Duration.hours(AWS_LIMITS.kinesisRetention.max).toHumanString()}, so no delivery or replay `
+      + 'of it comes later');
   requireTokenUnit(scope, 'maxRecordAge', s.maxRecordAge, 'seconds', 'the mapping\'s MaximumRecordAgeInSeconds');
   requireTokenUnit(scope, 'failureRecordRetention', s.failureRecordRetention, 'days', 'the failure bucket\'s lifecycle expiration');
   requireTokenUnit(scope, 'iteratorAgeAlarmThreshold', s.iteratorAgeAlarmThreshold, 'millis', 'the iterator age alarm\'s threshold');

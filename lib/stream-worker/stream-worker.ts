@@ -16,7 +16,7 @@ import { acknowledgeRule } from '../core/nag';
 import { areResolved, invalidProp, warn } from '../core/validation';
 import { grantIdempotencyStore, IdempotencyStore, idempotencyStoreEnvironment, idempotencyStoreFor } from '../idempotency-table/store';
 import { enforce } from '../rules/rule';
-import { streamConcurrency, streamConcurrencyRule, streamRecordAgeRule, streamRetriesRule } from '../rules/stream';
+import { DEFAULT_STREAM_RETENTION_SECONDS, streamConcurrency, streamConcurrencyRule, streamRecordAgeRule, streamRetriesRule } from '../rules/stream';
 import { createFailureBucket, StreamFailureDestination } from './failure-destination';
 import { StreamWorkerProps } from './props';
 import { BoundStreamSource, StreamSource } from './stream-source';
@@ -223,7 +223,7 @@ export class StreamWorker extends Construct {
     if (!this.onFailure.keepsRecords) {
       warn(this, 'StreamWorker.metadataOnlyFailureDestination',
         'the on-failure destination is a queue or topic: Lambda sends it the shard and sequence numbers of a discarded '
-        + 'batch, not the records, so they must be read back from the stream before its retention deletes them (24 hours '
+        + `batch, not the records, so they must be read back from the stream before its retention deletes them (${DEFAULT_STREAM_RETENTION_SECONDS / 3600} hours `
         + 'for DynamoDB). Use StreamFailureDestination.toBucket(...) (or leave onFailure unset) to keep the records.');
     }
   }

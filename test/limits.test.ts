@@ -22,14 +22,14 @@ const ranges = Object.values(AWS_LIMITS as Record<string, AwsLimitRange>);
 const bounds = (l: { min?: number; max?: number; default?: number }) => [l.min, l.max, l.default].filter((v): v is number => v !== undefined);
 
 /** Every number of the table, as written (seconds, days, MB, counts...). */
-export const LIMIT_VALUES = new Set([
+const LIMIT_VALUES = new Set([
   ...ranges.flatMap(bounds),
   ...Object.values(PAYLOAD_LIMITS).map((l) => l.value),
   ...bounds(SQS_PROVISIONED_POLLERS.minimumPollers), ...bounds(SQS_PROVISIONED_POLLERS.maximumPollers),
 ].filter((v) => !TOO_COMMON.has(v)));
 
 /** Every time of the table in seconds, to catch `Duration.minutes(15)` as well as `900`. */
-export const LIMIT_SECONDS = new Set(ranges.filter((l) => SECONDS_PER[l.unit] !== undefined || l.unit === 'hours')
+const LIMIT_SECONDS = new Set(ranges.filter((l) => SECONDS_PER[l.unit] !== undefined || l.unit === 'hours')
   .flatMap((l) => bounds(l).map((v) => v * (l.unit === 'hours' ? 3600 : SECONDS_PER[l.unit])))
   .filter((s) => s > 60 && !COMMON_PERIODS.has(s)));
 
@@ -88,7 +88,7 @@ function limitsInText(text: string): string[] {
 }
 
 /** `<file>: <text>` of every limit literal in the given source (numbers, and Durations of a table time). */
-export function limitLiterals(file: string, text: string): string[] {
+function limitLiterals(file: string, text: string): string[] {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
   const found: string[] = [];
   const visit = (node: ts.Node) => {

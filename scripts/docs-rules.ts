@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
 import * as ruleExports from '../lib/rules';
-import { ALL_RULES, GuardrailRule, PAYLOAD_LIMITS, SQS_PROVISIONED_POLLERS } from '../lib/rules';
+import { ALL_RULES, AWS_LIMITS, AwsLimitRange, GuardrailRule, PAYLOAD_LIMITS, SQS_PROVISIONED_POLLERS } from '../lib/rules';
 import { alarmsPage } from './docs-alarms';
 
 const ROOT = path.join(__dirname, '..');
@@ -78,10 +78,76 @@ function fileConstants(source: ts.SourceFile): Map<string, ts.Expression> {
       const init = declaration.initializer;
       if (!init || !ts.isIdentifier(declaration.name)) continue;
       const text = init.getText(source);
-      if (ts.isNumericLiteral(init) || ts.isStringLiteral(init) || ts.isNoSubstitutionTemplateLiteral(init) || /^Duration\.\w+\(\d+\)$/.test(text)) constants.set(declaration.name.text, init);
+      if (ts.isNumericLiteral(init) || ts.isStringLiteral(init) || ts.isNoSubstitutionTemplateLiteral(init) || /^Duration\.\w+\(\d+\)$/.test(text)
+        || limitValue(text, source) !== undefined || limitDuration(text, source) !== undefined) constants.set(declaration.name.text, init);
     }
   }
   return constants;
+}
+
+const SECONDS_PER: Record<string, number> = { seconds: 1, minutes: 60, hours: 3600, days: 86_400 };
+
+/**
+ * A value of the limits table (lib/rules/limits.ts) named in the source: `AWS_LIMITS.<name>.<bound>`,
+ * or `<alias>.<bound>` where the file destructures `const { <name>: <alias> } = AWS_LIMITS`.
+ */
+function limitValue(text: string, source: ts.SourceFile): number | undefined {
+  const m = /^(?:AWS_LIMITS\.)?(\w+)\.(min|max|default)$/.exec(text.trim());
+  if (!m) return undefined;
+  const table = AWS_LIMITS as Record<string, AwsLimitRange>;
+  const aliases = new Map<string, string>();
+  for (const d of source.text.matchAll(/const \{([^}]*)\} = AWS_LIMITS;/g)) {
+    for (const pair of d[1].split(',')) {
+      const [name, alias] = pair.split(':').map((s) => s.trim());
+      if (name) aliases.set(alias ?? name, name);
+    }
+  }
+  const entry = text.trim().startsWith('AWS_LIMITS.') ? table[m[1]] : table[aliases.get(m[1]) ?? ''];
+  return entry?.[m[2] as 'min' | 'max' | 'default'];
+}
+
+/**
+ * A number the source names through the limits table: a table value, a constant exported by lib/rules
+ * (`DURABLE_LIMITS.maxRetentionDays`), a file alias of one (`const l = DURABLE_LIMITS`), or one of
+ * these divided by a number.
+ */
+function limitNumber(text: string, source: ts.SourceFile): number | undefined {
+  const direct = limitValue(text, source);
+  if (direct !== undefined) return direct;
+  const toSeconds = /^(.+)\.toSeconds\(\)$/.exec(text.trim());
+  if (toSeconds) return limitSeconds(toSeconds[1], source);
+  const divided = /^(.+?)\s*\/\s*([\d_]+)$/.exec(text.trim());
+  if (divided) {
+    const n = limitNumber(divided[1], source);
+    return n === undefined ? undefined : n / Number(divided[2].replace(/_/g, ''));
+  }
+  if (!/^\w+(\.\w+)*$/.test(text.trim())) return undefined;
+  const [head, ...rest] = text.trim().split('.');
+  const alias = new RegExp(`const ${head} = (\\w+(?:\\.\\w+)?);`).exec(source.text)?.[1];
+  if (alias && alias !== text.trim()) return limitNumber([alias, ...rest].join('.'), source);
+  let value: unknown = (ruleExports as Record<string, unknown>)[head];
+  for (const key of rest) value = (value as Record<string, unknown> | undefined)?.[key];
+  return typeof value === 'number' ? value : undefined;
+}
+
+/** `Duration.<unit>(<limit>)` as a reader says it: `15 minutes`, `12 hours`. */
+function limitDuration(text: string, source: ts.SourceFile): string | undefined {
+  const seconds = limitSeconds(text, source);
+  if (seconds === undefined) return undefined;
+  const unit = ['days', 'hours', 'minutes', 'seconds'].find((u) => seconds % SECONDS_PER[u] === 0 && seconds >= SECONDS_PER[u]) ?? 'seconds';
+  const amount = seconds / SECONDS_PER[unit];
+  return `${amount} ${amount === 1 ? unit.slice(0, -1) : unit}`;
+}
+
+/** Seconds of a Duration made from the limits table: `Duration.hours(<limit>)`, or a constant of the file holding one. */
+function limitSeconds(text: string, source: ts.SourceFile): number | undefined {
+  const m = /^Duration\.(seconds|minutes|hours|days)\((.+)\)$/.exec(text.trim());
+  if (m) {
+    const value = limitNumber(m[2], source);
+    return value === undefined ? undefined : value * SECONDS_PER[m[1]];
+  }
+  const constant = /^\w+$/.test(text.trim()) ? fileConstants(source).get(text.trim()) : undefined;
+  return constant ? limitSeconds(constant.getText(source), source) : undefined;
 }
 
 /** A value inside a message: a constant of the file as its value, a short name as `‹given›`, else `‹…›`. */
@@ -89,6 +155,14 @@ function placeholder(node: ts.Expression, source: ts.SourceFile): string {
   const constant = ts.isIdentifier(node) ? fileConstants(source).get(node.text) : undefined;
   if (constant) return placeholder(constant, source);
   const text = node.getText(source).replace(/\s+/g, ' ');
+  const limit = limitNumber(text, source);
+  if (limit !== undefined) return String(limit);
+  const code = /^durationCode\((.+), '(\w+)'\)$/.exec(text);
+  const codeSeconds = code ? limitNumber(code[1], source) : undefined;
+  if (codeSeconds !== undefined) return `Duration.${code![2]}(${codeSeconds / SECONDS_PER[code![2]]})`;
+  const limitAsDuration = limitDuration(text, source)
+    ?? limitDuration(/^(.+)\.toHumanString\(\)$/.exec(text)?.[1] ?? '', source);
+  if (limitAsDuration) return limitAsDuration;
   if (ts.isStringLiteral(node) || ts.isNumericLiteral(node)) return node.text;
   const duration = /^Duration\.(\w+)\((\d+)\)$/.exec(text);
   if (duration) return `${duration[2]} ${duration[1]}`;
@@ -217,8 +291,16 @@ function rulesPage(checks: Map<string, Check[]>): string {
     for (const m of message) lines.push(`- message: ${m}`);
     for (const f of fix) lines.push(`- fix: ${f}`);
   }
-  lines.push('', '## AWS limits', '', 'From `lib/rules/limits.ts`: the values the constructs and the cost model use, with the page that states each.', '',
-    '| limit | value | source | read on |', '|---|---|---|---|');
+  lines.push('', '## AWS limits', '',
+    'From `lib/rules/limits.ts`, the one table of AWS limits: constructs validate props against it, rules and guardrails judge',
+    'with it, the cost model reads it, and test/limits.test.ts fails when one of its values is written anywhere else in `lib/`.', '',
+    '| limit | what | min | max | AWS default | unit | source |', '|---|---|---|---|---|---|---|');
+  const num = (n: number | undefined) => (n === undefined ? '' : n.toLocaleString('en-US'));
+  for (const [name, limit] of Object.entries(AWS_LIMITS as Record<string, AwsLimitRange>)) {
+    lines.push(`| \`AWS_LIMITS.${name}\` | ${cell(limit.what)}${limit.note ? ` (${cell(limit.note)})` : ''} | ${num(limit.min)} | ${num(limit.max)} `
+      + `| ${num(limit.default)} | ${limit.unit} | ${limit.source} |`);
+  }
+  lines.push('', '| payload and poller limits | value | source | read on |', '|---|---|---|---|');
   for (const [name, limit] of Object.entries(PAYLOAD_LIMITS)) {
     lines.push(`| \`PAYLOAD_LIMITS.${name}\` | ${limit.value.toLocaleString('en-US')} ${limit.unit} | ${limit.source} | ${limit.read} |`);
   }

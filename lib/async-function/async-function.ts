@@ -15,8 +15,6 @@ import { createPatternFunction, requireExecutionRole } from '../serverless-funct
 import { grantInvokeExactly } from '../core/grants';
 import { acknowledgeRule } from '../core/nag';
 import { invalidProp, validateDurationRange, validateIntegerRange } from '../core/validation';
-import { asyncOnFailureRule } from '../rules/lambda';
-import { enforce } from '../rules/rule';
 import { AsyncDestination, AsyncDestinationKind, qualifiedTarget } from './destinations';
 import type { AsyncFunctionProps, AsyncRuleOptions, AsyncS3TriggerOptions, AsyncSnsSubscriptionOptions } from './props';
 import { createFailureQueue, createRedrive } from './redrive';
@@ -24,9 +22,10 @@ import { checkS3Triggers, S3Trigger } from './s3-triggers';
 import type { ExpectedLoad } from '../core/load';
 import { rejectUnknownProps } from '../core/known-props';
 import { ASYNC_FUNCTION_ALARMS, ASYNC_FUNCTION_PROPS } from './known-props';
+import { AWS_LIMITS, durationCode } from '../rules/limits';
 
 /** Retry budget of the function's Lambda target when EventBridge cannot invoke it. */
-const RULE_TARGET_RETRIES = 185;
+const RULE_TARGET_RETRIES = AWS_LIMITS.eventBridgeTargetRetryAttempts.max;
 
 /**
  * A Lambda function for asynchronous invocation (S3, SNS, EventBridge, `InvocationType: Event`)
@@ -218,15 +217,16 @@ export class AsyncFunction extends Construct {
   }
 
   private validateProps(props: AsyncFunctionProps, redrive: boolean): void {
-    validateIntegerRange(this, 'retryAttempts', this.retryAttempts, 0, 2,
+    validateIntegerRange(this, 'retryAttempts', this.retryAttempts, AWS_LIMITS.asyncRetryAttempts.min, AWS_LIMITS.asyncRetryAttempts.max,
       'set retryAttempts to 0, 1 or 2 (Lambda\'s limits); replay further from the failure queue with the redrive');
     if (!this.maxEventAge.isUnresolved() && !Number.isInteger(this.maxEventAge.toMilliseconds() / 1000)) {
       // Lambda takes whole seconds (MaximumEventAgeInSeconds); CDK would throw an error without a path.
       invalidProp(this, 'maxEventAge', `must be whole seconds (given ${this.maxEventAge.toMilliseconds()} milliseconds)`,
         `use Duration.seconds(${Math.round(this.maxEventAge.toMilliseconds() / 1000)})`);
     }
-    validateDurationRange(this, 'maxEventAge', this.maxEventAge, Duration.seconds(60), Duration.hours(6),
-      'set maxEventAge between Duration.seconds(60) and Duration.hours(6) (Lambda\'s limits)');
+    validateDurationRange(this, 'maxEventAge', this.maxEventAge, Duration.seconds(AWS_LIMITS.asyncMaxEventAge.min),
+      Duration.seconds(AWS_LIMITS.asyncMaxEventAge.max), `set maxEventAge between ${durationCode(AWS_LIMITS.asyncMaxEventAge.min, 'seconds')} and `
+      + `${durationCode(AWS_LIMITS.asyncMaxEventAge.max, 'hours')} (Lambda's limits)`);
     if (redrive && props.onFailure) {
       invalidProp(this, 'redrive', 'replays the created failure queue only, and onFailure is set to your own destination',
         'leave onFailure unset to get the failure queue, or set redrive to false and replay from your destination yourself');
@@ -253,13 +253,8 @@ export class AsyncFunction extends Construct {
     }
   }
 
-  /** Retries, event age and destinations; the async on-failure rule holds by construction (checked, not assumed). */
+  /** Retries, event age and destinations; there is always an on-failure destination (the failure queue by default). */
   private createEventInvokeConfig(onFailure: AsyncDestination, onSuccess: AsyncDestination | undefined): lambda.EventInvokeConfig {
-    enforce(this, 'onFailure', asyncOnFailureRule.check({
-      asyncInvokers: ['AsyncFunction triggers'],
-      hasOnFailureDestination: onFailure !== undefined,
-      hasDeadLetterQueue: hasDeadLetterConfig(this.function),
-    }));
     // An alias or version is configured on its function with its qualifier (as aws-cdk-lib's own
     // configureAsyncInvoke does): its function name already carries the qualifier, so passing it
     // as is would pair `name:alias` with the default qualifier $LATEST.

@@ -7,8 +7,7 @@ import { createPatternFunction } from '../serverless-function/pattern-function';
 import { HandlerCode } from '../core/handler';
 import { acknowledgeComplianceRule, acknowledgeRule, nagResourceId } from '../core/nag';
 import { warn } from '../core/validation';
-import { enforce } from '../rules/rule';
-import { minimumVisibilityTimeout, sqsPartialBatchRule, sqsVisibilityRule } from '../rules/sqs';
+import { minimumVisibilityTimeout } from '../rules/sqs';
 import type { AsyncFunctionProps } from './props';
 
 /** Receives of a failure-queue message before the redrive parks it. */
@@ -21,10 +20,6 @@ export function createFailureQueue(scope: Construct, redrive: boolean): { failur
     noRedrivePolicyReason: 'this is the dead-letter queue of the failure queue: the last stop, alarmed, kept 14 days',
   }) : undefined;
   const visibilityTimeout = redrive ? minimumVisibilityTimeout(REDRIVE_TIMEOUT) : undefined;
-  enforce(scope, 'redrive', sqsVisibilityRule.check({
-    visibilityTimeoutSeconds: visibilityTimeout?.toSeconds(),
-    functionTimeoutSeconds: REDRIVE_TIMEOUT.toSeconds(),
-  }));
   const failureQueue = createDeadLetterQueue(scope, 'FailureQueue', {
     visibilityTimeout,
     deadLetterQueue: redriveDeadLetterQueue ? { queue: redriveDeadLetterQueue, maxReceiveCount: REDRIVE_MAX_RECEIVE_COUNT } : undefined,
@@ -63,7 +58,6 @@ export function createRedrive(scope: Construct, target: lambda.IFunction, failur
   target.grantInvoke(redriveFunction);
   failureQueue.grantConsumeMessages(redriveFunction);
   const reportBatchItemFailures = true;
-  enforce(scope, 'redrive', sqsPartialBatchRule.check({ reportBatchItemFailures }));
   const redriveEventSourceMapping = new lambda.EventSourceMapping(scope, 'RedriveEventSourceMapping', {
     target: redriveFunction,
     eventSourceArn: failureQueue.queueArn,

@@ -22,8 +22,9 @@ export const Defaults = {
     asyncFunction: Duration.seconds(60),
     sagaStep: Duration.seconds(30),
   },
-  /** The longest a Lambda function may run. */
-  maxLambdaTimeout: Duration.minutes(15),
-  /** Retention of dead-letter and failure queues: SQS's maximum, for time to investigate. */
+  /**
+   * Retention of dead-letter and failure queues: SQS's maximum, for time to investigate. lib/core
+   * cannot import the limits table (lib/rules/limits.ts); test/limits.test.ts checks the two agree.
+   */
   deadLetterRetention: Duration.days(14),
 } as const;

@@ -1,4 +1,4 @@
-import { PAYLOAD_LIMITS } from '../rules/limits';
+import { AWS_LIMITS, PAYLOAD_LIMITS } from '../rules/limits';
 import type { Prices } from './prices';
 
 /** One figure of the cost report: what is billed, how much of it, at what price, and how it was found. */
@@ -26,7 +26,7 @@ export const CHUNK_BYTES = 64 * 1024;
 /** API Gateway HTTP APIs meter requests in 512 KB increments. */
 export const HTTP_API_CHUNK_BYTES = 512 * 1024;
 /** SQS and SNS reuse a data key for 5 minutes by default (the `D` of AWS's KMS formulas). */
-export const DATA_KEY_REUSE_SECONDS = 300;
+export const DATA_KEY_REUSE_SECONDS = AWS_LIMITS.sqsDataKeyReusePeriod.default;
 /** Lambda's SQS pollers long-poll with a 20-second wait: one empty receive per poller per 20 s when idle. */
 export const LONG_POLL_SECONDS = 20;
 const GB = 1024 ** 3;

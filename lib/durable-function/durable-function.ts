@@ -13,11 +13,11 @@ import { invalidProp, validateDurationRange, validateIntegerRange } from '../cor
 import { rejectUnknownProps } from '../core/known-props';
 import { DURABLE_FUNCTION_ALARMS, DURABLE_FUNCTION_PROPS } from './known-props';
 import { durableConfigRule, durableSyncTimeoutRule } from '../rules/durable';
-import { asyncOnFailureRule } from '../rules/lambda';
 import { enforce } from '../rules/rule';
 import { createPatternFunction } from '../serverless-function/pattern-function';
 import type { ExpectedLoad } from '../core/load';
 import type { DurableFunctionProps, DurableWorkload } from './props';
+import { AWS_LIMITS, durationCode } from '../rules/limits';
 
 /** The actions the durable execution SDK calls, on the function's versions (`<arn>:*`), as AWS documents them. */
 const CHECKPOINT_ACTIONS = ['lambda:CheckpointDurableExecution', 'lambda:GetDurableExecutionState'];
@@ -67,7 +67,7 @@ export class DurableFunction extends Construct {
     this.expectedLoad = props.expectedLoad;
     this.workload = props.workload ?? {};
     this.executionTimeout = props.executionTimeout ?? Duration.hours(1);
-    this.retentionPeriod = props.retentionPeriod ?? Duration.days(14);
+    this.retentionPeriod = props.retentionPeriod ?? Duration.days(AWS_LIMITS.durableRetention.default);
     if (props.handler.existingFunction) {
       invalidProp(this, 'handler', 'cannot be HandlerCode.fromFunction(): durable execution can only be turned on when a function is created',
         'pass the durable handler code (HandlerCode.fromEntry, fromAsset or fromCode) and let DurableFunction create the function');
@@ -93,7 +93,6 @@ export class DurableFunction extends Construct {
       this.failureQueue = failureQueue;
       onFailure = AsyncDestination.toQueue(failureQueue);
     }
-    enforce(this, 'onFailure', asyncOnFailureRule.check({ asyncInvokers: ['asynchronous invocations of the alias'], hasOnFailureDestination: true }));
     this.eventInvokeConfig = new lambda.EventInvokeConfig(this, 'EventInvokeConfig', {
       function: this.function,
       qualifier: this.alias.aliasName,
@@ -172,9 +171,10 @@ export class DurableFunction extends Construct {
   }
 
   private validateProps(props: DurableFunctionProps): void {
-    validateDurationRange(this, 'maxEventAge', props.maxEventAge, Duration.seconds(60), Duration.hours(6),
-      'set maxEventAge between Duration.seconds(60) and Duration.hours(6) (Lambda\'s limits)');
-    validateIntegerRange(this, 'retryAttempts', props.retryAttempts, 0, 2,
+    validateDurationRange(this, 'maxEventAge', props.maxEventAge, Duration.seconds(AWS_LIMITS.asyncMaxEventAge.min),
+      Duration.seconds(AWS_LIMITS.asyncMaxEventAge.max), `set maxEventAge between ${durationCode(AWS_LIMITS.asyncMaxEventAge.min, 'seconds')} and `
+      + `${durationCode(AWS_LIMITS.asyncMaxEventAge.max, 'hours')} (Lambda's limits)`);
+    validateIntegerRange(this, 'retryAttempts', props.retryAttempts, AWS_LIMITS.asyncRetryAttempts.min, AWS_LIMITS.asyncRetryAttempts.max,
       'set retryAttempts to 0, 1 or 2 (Lambda\'s limits)');
     const timeout = this.executionTimeout.isUnresolved() ? undefined : this.executionTimeout.toMilliseconds() / 1000;
     const days = this.retentionPeriod.isUnresolved() ? undefined : this.retentionPeriod.toHours() / 24;

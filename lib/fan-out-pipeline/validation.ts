@@ -6,20 +6,21 @@ import type { FanOutConsumer } from './consumer';
 import type { FanOutPipeline } from './fan-out-pipeline';
 import { ConsumerFilter, ConsumerFilterKind } from './filters';
 import { FanOutSourceKind } from './source';
+import { AWS_LIMITS } from '../rules/limits';
 
 /**
  * Subscription filter policies per SNS topic (default quota, adjustable).
  * @see https://docs.aws.amazon.com/sns/latest/dg/subscription-filter-policy-constraints.html
  */
-const SNS_FILTER_POLICIES_PER_TOPIC = 200;
+const SNS_FILTER_POLICIES_PER_TOPIC = AWS_LIMITS.snsFilterPoliciesPerTopic.max;
 /** Keys per SNS filter policy and the product of values across its arrays (same page). */
-const SNS_FILTER_POLICY_MAX_KEYS = 5;
-const SNS_FILTER_POLICY_MAX_COMBINATIONS = 150;
+const SNS_FILTER_POLICY_MAX_KEYS = AWS_LIMITS.snsFilterPolicyKeys.max;
+const SNS_FILTER_POLICY_MAX_COMBINATIONS = AWS_LIMITS.snsFilterPolicyCombinations.max;
 /**
  * Rules per EventBridge event bus (default quota, 100 in af-south-1 and eu-south-1).
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html
  */
-const EVENTBRIDGE_RULES_PER_BUS = 300;
+const EVENTBRIDGE_RULES_PER_BUS = AWS_LIMITS.eventBridgeRulesPerBus.max;
 
 export function validateFilter(pipeline: FanOutPipeline, prop: string, filter?: ConsumerFilter): void {
   const scope: IConstruct = pipeline;

@@ -11,6 +11,7 @@ import {
 import { describeViolation, RuleViolation } from '../rules/rule';
 import { rejectUnknownProps } from '../core/known-props';
 import { CONCURRENCY_BUDGET_PROPS } from './known-props';
+import { AWS_LIMITS } from '../rules/limits';
 
 /** Properties of a ConcurrencyBudget. */
 export interface ConcurrencyBudgetProps {
@@ -88,8 +89,8 @@ export class ConcurrencyBudget implements IAspect {
 
   constructor(props: ConcurrencyBudgetProps = {}) {
     rejectUnknownProps({ node: { path: 'ConcurrencyBudget' } }, 'ConcurrencyBudget', props, CONCURRENCY_BUDGET_PROPS);
-    this.accountLimit = props.accountLimit ?? 1000;
-    this.unreservedBuffer = props.unreservedBuffer ?? 100;
+    this.accountLimit = props.accountLimit ?? AWS_LIMITS.accountConcurrency.default;
+    this.unreservedBuffer = props.unreservedBuffer ?? AWS_LIMITS.unreservedConcurrency.min;
     const where = { node: { path: 'ConcurrencyBudget' } } as IConstruct;
     for (const [prop, value] of [['accountLimit', this.accountLimit], ['unreservedBuffer', this.unreservedBuffer]] as const) {
       if (Token.isUnresolved(value)) {
@@ -102,7 +103,7 @@ export class ConcurrencyBudget implements IAspect {
     if (this.unreservedBuffer >= this.accountLimit) {
       invalidProp(where, 'unreservedBuffer',
         `must be below accountLimit (given unreservedBuffer ${this.unreservedBuffer} >= accountLimit ${this.accountLimit})`,
-        'lower unreservedBuffer (Lambda needs at least 100 unreserved) or raise accountLimit to your quota');
+        `lower unreservedBuffer (Lambda needs at least ${AWS_LIMITS.unreservedConcurrency.min} unreserved) or raise accountLimit to your quota`);
     }
   }
 

@@ -4,6 +4,7 @@ import type { Cron } from '../core/cron';
 import { synthNote } from '../core/notes';
 import { areResolved } from '../core/validation';
 import type { ProvisionedApiProps, ProvisionedConcurrencyCostEstimate } from './props';
+import { AWS_LIMITS } from '../rules/limits';
 
 /** us-east-1 provisioned concurrency prices, USD per GB-second (https://aws.amazon.com/lambda/pricing/). */
 const US_EAST_1_PC_PRICE = { arm64: 0.0000033334, x86: 0.0000041667 };
@@ -25,7 +26,7 @@ export interface ResolvedSchedule {
 export function estimateIdleCost(scope: IConstruct, props: ProvisionedApiProps, fn: lambda.Function, minCapacity: number,
   schedule: ResolvedSchedule | undefined): ProvisionedConcurrencyCostEstimate | undefined {
   const cfn = fn.node.defaultChild as lambda.CfnFunction;
-  const memorySize = cfn.memorySize ?? 128;
+  const memorySize = cfn.memorySize ?? AWS_LIMITS.lambdaMemory.default;
   const capacities = schedule ? [schedule.peakMin, schedule.offPeakMin, minCapacity] : [minCapacity];
   if (!areResolved(memorySize, ...capacities)) return undefined;
 

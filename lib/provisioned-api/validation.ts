@@ -9,9 +9,10 @@ import { enforce } from '../rules/rule';
 import { validateCors } from './cors';
 import type { ResolvedSchedule } from './idle-cost';
 import { ProvisionedApiEndpoint, ProvisionedApiProps, ProvisionedApiSchedule } from './props';
+import { AWS_LIMITS } from '../rules/limits';
 
 /** Lambda keeps at least this much of the account limit unreserved. */
-const UNRESERVED_BUFFER = 100;
+const UNRESERVED_BUFFER = AWS_LIMITS.unreservedConcurrency.min;
 
 /** The concurrency a ProvisionedApi plans, defaults applied (reserved undefined for a function of your own). */
 export interface CapacityPlan {
@@ -27,18 +28,20 @@ const known = (n: number | undefined): number | undefined => (areResolved(n) ? n
 export function validateProvisionedApi(scope: IConstruct, props: ProvisionedApiProps, endpoint: ProvisionedApiEndpoint,
   capacity: CapacityPlan): void {
   const { provisioned, minCapacity, maxCapacity } = capacity;
-  validateIntegerRange(scope, 'provisionedConcurrency', provisioned, 1, 10000,
+  const { lambdaProvisionedConcurrency: pc, lambdaReservedConcurrency: reserved, lambdaMemory: memory } = AWS_LIMITS;
+  validateIntegerRange(scope, 'provisionedConcurrency', provisioned, pc.min, pc.max,
     'set provisionedConcurrency to 1 or more; use SqsWorker or AsyncFunction for work that tolerates cold starts');
-  validateIntegerRange(scope, 'autoScaling.minCapacity', minCapacity, 0, 10000);
-  validateIntegerRange(scope, 'autoScaling.maxCapacity', maxCapacity, 1, 10000);
-  validateIntegerRange(scope, 'reservedConcurrency', props.reservedConcurrency, 1, 10000);
+  validateIntegerRange(scope, 'autoScaling.minCapacity', minCapacity, 0, pc.max);
+  validateIntegerRange(scope, 'autoScaling.maxCapacity', maxCapacity, pc.min, pc.max);
+  validateIntegerRange(scope, 'reservedConcurrency', props.reservedConcurrency, reserved.min, reserved.max);
   validateIntegerRange(scope, 'accountConcurrencyLimit', props.accountConcurrencyLimit, UNRESERVED_BUFFER + 1, 10000000);
-  validateIntegerRange(scope, 'memorySize', props.memorySize, 128, 10240);
+  validateIntegerRange(scope, 'memorySize', props.memorySize, memory.min, memory.max);
   const latency = props.latencyThreshold;
   requireTokenUnit(scope, 'latencyThreshold', latency, 'millis', 'the latency alarm\'s threshold');
   if (latency && !latency.isUnresolved()) {
     const ms = latency.toMilliseconds({ integral: false });
-    if (ms < 1 || ms > 30000) {
+    // The latency an HTTP API can see at most: its integration timeout.
+    if (ms < 1 || ms > AWS_LIMITS.httpApiIntegrationTimeout.max * 1000) {
       invalidProp(scope, 'latencyThreshold', `must be between 1 millisecond and 30 seconds (given ${latency.toHumanString()})`,
         'set latencyThreshold to the p99 your users accept, e.g. Duration.millis(500)');
     }
@@ -86,7 +89,7 @@ function validateCapacities(scope: IConstruct, props: ProvisionedApiProps, capac
       + 'autoscaling could never reach it',
       `lower autoScaling.maxCapacity to ${reserved} or raise reservedConcurrency to ${maxCapacity}`);
   }
-  const limit = props.accountConcurrencyLimit ?? 1000;
+  const limit = props.accountConcurrencyLimit ?? AWS_LIMITS.accountConcurrency.default;
   if (areResolved(reserved, limit) && reserved! > limit - UNRESERVED_BUFFER) {
     invalidProp(scope, 'reservedConcurrency',
       `would leave ${limit - reserved!} of the account concurrency limit ${limit} unreserved (given reservedConcurrency ${reserved}); `
@@ -114,7 +117,7 @@ function validateEndpoint(scope: IConstruct, props: ProvisionedApiProps, endpoin
     invalidProp(scope, 'throttling.rateLimit', `must be above 0 requests per second (given ${throttling.rateLimit})`,
       'set throttling.rateLimit to the steady request rate the API should accept, e.g. 100');
   }
-  validateIntegerRange(scope, 'throttling.burstLimit', throttling?.burstLimit, 1, 5000);
+  validateIntegerRange(scope, 'throttling.burstLimit', throttling?.burstLimit, 1, AWS_LIMITS.apiGatewayBurst.max);
   if (props.cors) validateCors(scope, props.cors);
 }
 
@@ -130,8 +133,8 @@ export function validateSchedule(scope: IConstruct, schedule: ProvisionedApiSche
   }
   const peakMin = schedule.peakMin ?? minCapacity;
   const offPeakMin = schedule.offPeakMin ?? 0;
-  validateIntegerRange(scope, 'schedule.peakMin', peakMin, 0, 10000);
-  validateIntegerRange(scope, 'schedule.offPeakMin', offPeakMin, 0, 10000);
+  validateIntegerRange(scope, 'schedule.peakMin', peakMin, 0, AWS_LIMITS.lambdaProvisionedConcurrency.max);
+  validateIntegerRange(scope, 'schedule.offPeakMin', offPeakMin, 0, AWS_LIMITS.lambdaProvisionedConcurrency.max);
   if (areResolved(peakMin, maxCapacity) && peakMin > maxCapacity) {
     invalidProp(scope, 'schedule.peakMin', `must not exceed autoScaling.maxCapacity (given peakMin ${peakMin} > maxCapacity ${maxCapacity})`,
       `lower schedule.peakMin to ${maxCapacity} or raise autoScaling.maxCapacity to ${peakMin}`);

@@ -1,4 +1,5 @@
 import { GuardrailRule, GuardrailSeverity } from './ids';
+import { AWS_LIMITS } from './limits';
 import { defineRule } from './rule';
 
 /** One function's reserved concurrency, named by its path. */
@@ -36,7 +37,7 @@ export function reservationShares(reservations: Reservation[]): string {
 export const concurrencyBudgetRule = defineRule<ConcurrencyBudgetFacts>({
   id: GuardrailRule.CONCURRENCY_BUDGET,
   defaultSeverity: GuardrailSeverity.ERROR,
-  summary: 'the functions of an environment leave the unreserved buffer (default 100) of the account concurrency limit unreserved',
+  summary: `the functions of an environment leave the unreserved buffer (default ${AWS_LIMITS.unreservedConcurrency.min}) of the account concurrency limit unreserved`,
   check: ({ accountLimit, unreservedBuffer, reservations }) => {
     if (accountLimit === undefined || unreservedBuffer === undefined || reservations === undefined) return undefined;
     const total = reservations.reduce((sum, r) => sum + r.reserved, 0);
@@ -46,7 +47,7 @@ export const concurrencyBudgetRule = defineRule<ConcurrencyBudgetFacts>({
       rule: GuardrailRule.CONCURRENCY_BUDGET,
       message: `functions reserve ${total} of the account limit ${accountLimit}, leaving ${accountLimit - total} unreserved, `
         + `below the buffer of ${unreservedBuffer} every function without a reserve shares (Lambda rejects a reservation `
-        + `leaving less than 100). Reserved by: ${reservationShares(reservations)}`,
+        + `leaving less than ${AWS_LIMITS.unreservedConcurrency.min}). Reserved by: ${reservationShares(reservations)}`,
       fix: `lower reserved concurrency by ${total - available} (prefer maxConcurrency on SQS event sources), or `
         + 'raise the quota and set accountLimit to it.',
     };

@@ -1,4 +1,5 @@
 import { GuardrailRule, GuardrailSeverity } from './ids';
+import { AWS_LIMITS, durationCode } from './limits';
 import { defineRule } from './rule';
 
 /**
@@ -7,17 +8,17 @@ import { defineRule } from './rule';
  */
 export const DURABLE_LIMITS = {
   /** ExecutionTimeout: 1 to 31,622,400 seconds (366 days). */
-  minExecutionTimeoutSeconds: 1,
-  maxExecutionTimeoutSeconds: 31_622_400,
+  minExecutionTimeoutSeconds: AWS_LIMITS.durableExecutionTimeout.min,
+  maxExecutionTimeoutSeconds: AWS_LIMITS.durableExecutionTimeout.max,
   /** RetentionPeriodInDays: 1 to 90. */
-  minRetentionDays: 1,
-  maxRetentionDays: 90,
+  minRetentionDays: AWS_LIMITS.durableRetention.min,
+  maxRetentionDays: AWS_LIMITS.durableRetention.max,
   /**
    * A synchronous invocation (an event source mapping, RequestResponse) waits for the whole
    * execution, at most 15 minutes.
    * @see https://docs.aws.amazon.com/lambda/latest/dg/durable-invoking.html
    */
-  maxSynchronousExecutionSeconds: 900,
+  maxSynchronousExecutionSeconds: AWS_LIMITS.durableSynchronousExecution.max,
 } as const;
 
 /** What the durable-config rule judges: the function's `DurableConfig`. */
@@ -33,15 +34,18 @@ export interface DurableConfigFacts {
 export const durableConfigRule = defineRule<DurableConfigFacts>({
   id: GuardrailRule.DURABLE_CONFIG,
   defaultSeverity: GuardrailSeverity.ERROR,
-  summary: 'a durable function\'s execution timeout (1 s to 366 days) and retention (1 to 90 days) are within Lambda\'s limits',
+  summary: `a durable function's execution timeout (${DURABLE_LIMITS.minExecutionTimeoutSeconds} s to `
+    + `${DURABLE_LIMITS.maxExecutionTimeoutSeconds / 86_400} days) and retention (${DURABLE_LIMITS.minRetentionDays} to `
+    + `${DURABLE_LIMITS.maxRetentionDays} days) are within Lambda's limits`,
   check: ({ executionTimeoutSeconds: timeout, retentionDays: days }) => {
     const l = DURABLE_LIMITS;
     if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < l.minExecutionTimeoutSeconds || timeout > l.maxExecutionTimeoutSeconds)) {
       return {
         rule: GuardrailRule.DURABLE_CONFIG,
         message: `the durable execution timeout must be a whole number of seconds between ${l.minExecutionTimeoutSeconds} and `
-          + `${l.maxExecutionTimeoutSeconds} (366 days) (given ${timeout} seconds)`,
-        fix: 'set executionTimeout between Duration.seconds(1) and Duration.days(366), in whole seconds',
+          + `${l.maxExecutionTimeoutSeconds} (${l.maxExecutionTimeoutSeconds / 86_400} days) (given ${timeout} seconds)`,
+        fix: `set executionTimeout between ${durationCode(l.minExecutionTimeoutSeconds, 'seconds')} and `
+          + `${durationCode(l.maxExecutionTimeoutSeconds, 'days')}, in whole seconds`,
       };
     }
     if (days !== undefined && (!Number.isInteger(days) || days < l.minRetentionDays || days > l.maxRetentionDays)) {
@@ -49,12 +53,14 @@ export const durableConfigRule = defineRule<DurableConfigFacts>({
         rule: GuardrailRule.DURABLE_CONFIG,
         message: `the durable execution history retention must be a whole number of days between ${l.minRetentionDays} and `
           + `${l.maxRetentionDays} (given ${days} days)`,
-        fix: 'set retentionPeriod between Duration.days(1) and Duration.days(90), in whole days',
+        fix: `set retentionPeriod between Duration.days(${l.minRetentionDays}) and Duration.days(${l.maxRetentionDays}), in whole days`,
       };
     }
     return undefined;
   },
 });
+
+const SYNC_MAX = DURABLE_LIMITS.maxSynchronousExecutionSeconds;
 
 /** What the synchronous-trigger rule judges: a durable function and who invokes it synchronously. */
 export interface DurableSyncTimeoutFacts {
@@ -70,14 +76,15 @@ export interface DurableSyncTimeoutFacts {
 export const durableSyncTimeoutRule = defineRule<DurableSyncTimeoutFacts>({
   id: GuardrailRule.DURABLE_SYNC_TIMEOUT,
   defaultSeverity: GuardrailSeverity.ERROR,
-  summary: 'a durable function invoked synchronously has an execution timeout of at most 15 minutes',
+  summary: `a durable function invoked synchronously has an execution timeout of at most ${SYNC_MAX / 60} minutes`,
   check: ({ executionTimeoutSeconds: timeout, synchronousCallers = [] }) => {
     if (timeout === undefined || synchronousCallers.length === 0 || timeout <= DURABLE_LIMITS.maxSynchronousExecutionSeconds) return undefined;
     return {
       rule: GuardrailRule.DURABLE_SYNC_TIMEOUT,
       message: `the durable execution timeout is ${timeout} seconds, but ${synchronousCallers.join(', ')} invoke${synchronousCallers.length === 1 ? 's' : ''} `
-        + 'it synchronously, and a synchronous invocation of a durable function is limited to 15 minutes (900 seconds) in total, waits included',
-      fix: 'lower executionTimeout to Duration.minutes(15) or less, or invoke the function asynchronously (AsyncFunction, ScheduledJob, '
+        + `it synchronously, and a synchronous invocation of a durable function is limited to ${SYNC_MAX / 60} minutes (${SYNC_MAX} seconds) `
+        + 'in total, waits included',
+      fix: `lower executionTimeout to ${durationCode(SYNC_MAX, 'minutes')} or less, or invoke the function asynchronously (AsyncFunction, ScheduledJob, `
         + 'an EventBridge rule) and let it run up to its execution timeout',
     };
   },

@@ -1,4 +1,5 @@
 import { GuardrailRule, GuardrailSeverity } from './ids';
+import { AWS_LIMITS } from './limits';
 import { defineRule } from './rule';
 
 /** What the async on-failure rule judges: a function and who invokes it asynchronously. */
@@ -93,9 +94,9 @@ export enum RequestFront {
 }
 
 /** API Gateway's integration timeout, in seconds. */
-export const API_GATEWAY_TIMEOUT_SECONDS = 29;
+export const API_GATEWAY_TIMEOUT_SECONDS = AWS_LIMITS.apiGatewayIntegrationTimeout.max;
 /** Lambda's longest timeout, in seconds. */
-export const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
+export const LAMBDA_MAX_TIMEOUT_SECONDS = AWS_LIMITS.lambdaTimeout.max;
 
 /** What the API timeout rule judges: a function and what sends it requests. */
 export interface ApiTimeoutFacts {
@@ -114,7 +115,7 @@ export interface ApiTimeoutFacts {
 export const apiTimeoutRule = defineRule<ApiTimeoutFacts>({
   id: GuardrailRule.API_TIMEOUT,
   defaultSeverity: GuardrailSeverity.WARNING,
-  summary: 'a function behind API Gateway times out within 29 s; one behind a function URL below 15 minutes',
+  summary: `a function behind API Gateway times out within ${API_GATEWAY_TIMEOUT_SECONDS} s; one behind a function URL below ${LAMBDA_MAX_TIMEOUT_SECONDS / 60} minutes`,
   check: ({ timeoutSeconds: timeout, fronts = [], alternative }) => {
     if (timeout === undefined) return undefined;
     const over = fronts.filter((f) => timeout > (f.kind === RequestFront.API_GATEWAY ? API_GATEWAY_TIMEOUT_SECONDS : LAMBDA_MAX_TIMEOUT_SECONDS - 1));
@@ -123,10 +124,12 @@ export const apiTimeoutRule = defineRule<ApiTimeoutFacts>({
     return {
       rule: GuardrailRule.API_TIMEOUT,
       message: `the timeout (${timeout} s) is longer than ${over.some((f) => f.kind === RequestFront.API_GATEWAY)
-        ? 'the 29 seconds API Gateway waits' : 'a request should take (15 minutes is Lambda\'s maximum)'}, and the function answers `
+        ? `the ${API_GATEWAY_TIMEOUT_SECONDS} seconds API Gateway waits`
+        : `a request should take (${LAMBDA_MAX_TIMEOUT_SECONDS / 60} minutes is Lambda's maximum)`}, and the function answers `
         + `requests through ${labels.join(', ')}: the front gives up (API Gateway answers 503/504) while the function keeps running `
         + 'and billing, clients retry and the work runs twice',
-      fix: 'set the timeout to what a request needs (at most 29 s behind API Gateway) and hand long work to a queue or state machine '
+      fix: `set the timeout to what a request needs (at most ${API_GATEWAY_TIMEOUT_SECONDS} s behind API Gateway) and hand long work to a queue `
+        + 'or state machine '
         + `(SqsWorker, AsyncFunction, SagaStateMachine), answering 202${alternative ? `; or ${alternative}` : ''}`,
     };
   },

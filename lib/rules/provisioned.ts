@@ -25,7 +25,8 @@ export const provisionedAboveReservedRule = defineRule<ProvisionedAboveReservedF
       message: `provisioned concurrency ${provisioned}${provisionedOn && provisionedOn.length > 0 ? ` (${provisionedOn.join(', ')})` : ''} `
         + `exceeds the function's reserved concurrency ${reserved}: Lambda rejects the deployment, since it cannot keep more `
         + 'environments warm than the function may run',
-      fix: `lower provisionedConcurrency to ${reserved} or raise reservedConcurrency to ${provisioned}`,
+      fix: reserved >= 1 ? `lower provisionedConcurrency to ${reserved} or raise reservedConcurrency to ${provisioned}`
+        : `raise reservedConcurrency to ${provisioned} (0 stops every invocation)`,
     };
   },
 });

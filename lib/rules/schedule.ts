@@ -1,12 +1,13 @@
 import { GuardrailRule, GuardrailSeverity } from './ids';
+import { AWS_LIMITS, durationCode } from './limits';
 import { defineRule } from './rule';
 
 /** EventBridge Scheduler's limits of a target retry policy. */
 export const SCHEDULER_RETRY_LIMITS = {
-  minAttempts: 0,
-  maxAttempts: 185,
-  minEventAgeSeconds: 60,
-  maxEventAgeSeconds: 86_400,
+  minAttempts: AWS_LIMITS.schedulerRetryAttempts.min,
+  maxAttempts: AWS_LIMITS.schedulerRetryAttempts.max,
+  minEventAgeSeconds: AWS_LIMITS.schedulerMaxEventAge.min,
+  maxEventAgeSeconds: AWS_LIMITS.schedulerMaxEventAge.max,
 } as const;
 
 /** What the retry-policy rule judges on one schedule; undefined = unknown. */
@@ -26,13 +27,16 @@ export interface ScheduleRetryFacts {
 export const scheduleRetryPolicyRule = defineRule<ScheduleRetryFacts>({
   id: GuardrailRule.SCHEDULE_RETRY_POLICY,
   defaultSeverity: GuardrailSeverity.WARNING,
-  summary: 'an EventBridge Scheduler target has a bounded retry policy within AWS limits (0-185 attempts, 60 s-24 h event age)',
+  summary: 'an EventBridge Scheduler target has a bounded retry policy within AWS limits '
+    + `(${SCHEDULER_RETRY_LIMITS.minAttempts}-${SCHEDULER_RETRY_LIMITS.maxAttempts} attempts, `
+    + `${SCHEDULER_RETRY_LIMITS.minEventAgeSeconds} s-${SCHEDULER_RETRY_LIMITS.maxEventAgeSeconds / 3600} h event age)`,
   check: ({ retryPolicySet, maximumRetryAttempts: attempts, maximumEventAgeSeconds: age }) => {
     const limits = SCHEDULER_RETRY_LIMITS;
     if (retryPolicySet === false) {
       return {
         rule: GuardrailRule.SCHEDULE_RETRY_POLICY,
-        message: 'the schedule has no retry policy, so EventBridge Scheduler\'s defaults apply: 185 attempts over 24 hours, '
+        message: `the schedule has no retry policy, so EventBridge Scheduler's defaults apply: ${AWS_LIMITS.schedulerRetryAttempts.default} `
+          + `attempts over ${AWS_LIMITS.schedulerMaxEventAge.default / 3600} hours, `
           + 'and a delivery that keeps failing is retried long after its occurrence (into the next run)',
         fix: 'set the target\'s RetryPolicy (e.g. MaximumRetryAttempts 10, MaximumEventAgeInSeconds 3600), or use ScheduledJob',
       };
@@ -49,7 +53,8 @@ export const scheduleRetryPolicyRule = defineRule<ScheduleRetryFacts>({
         rule: GuardrailRule.SCHEDULE_RETRY_POLICY,
         message: `maximum event age must be a whole number of seconds between ${limits.minEventAgeSeconds} (1 minute) and `
           + `${limits.maxEventAgeSeconds} (24 hours) (given ${age} seconds)`,
-        fix: 'set the maximum event age between Duration.minutes(1) and Duration.hours(24)',
+        fix: `set the maximum event age between ${durationCode(limits.minEventAgeSeconds, 'minutes')} and `
+          + `${durationCode(limits.maxEventAgeSeconds, 'hours')}`,
       };
     }
     return undefined;

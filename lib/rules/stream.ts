@@ -1,4 +1,5 @@
 import { GuardrailRule, GuardrailSeverity } from './ids';
+import { AWS_LIMITS, durationCode } from './limits';
 import { defineRule, RuleViolation } from './rule';
 
 /**
@@ -18,11 +19,11 @@ import { defineRule, RuleViolation } from './rule';
  */
 
 /** Lambda's "infinite" value of `MaximumRetryAttempts` and `MaximumRecordAgeInSeconds`. */
-export const STREAM_UNBOUNDED = -1;
+export const STREAM_UNBOUNDED = AWS_LIMITS.streamRetryAttempts.default;
 /** AWS range of `MaximumRecordAgeInSeconds` (besides -1). */
-export const STREAM_RECORD_AGE_RANGE_SECONDS = { min: 60, max: 604_800 } as const;
+export const STREAM_RECORD_AGE_RANGE_SECONDS = { min: AWS_LIMITS.streamRecordAge.min, max: AWS_LIMITS.streamRecordAge.max } as const;
 /** Retention of a DynamoDB stream (fixed) and the default retention of a Kinesis stream. */
-export const DEFAULT_STREAM_RETENTION_SECONDS = 24 * 3600;
+export const DEFAULT_STREAM_RETENTION_SECONDS = AWS_LIMITS.streamRetention.default;
 
 /** What the stream rules judge: one mapping as synthesized. undefined = unknown (no finding). */
 export interface StreamMappingFacts {
@@ -78,7 +79,8 @@ export const streamRecordAgeRule = defineRule<StreamMappingFacts>({
         message: 'the stream mapping never ages records out (MaximumRecordAgeInSeconds -1, the default): while the function '
           + 'is throttled Lambda retries without counting attempts, so the shard waits until the stream\'s retention '
           + 'deletes the records, which then reach no on-failure destination',
-        fix: 'set maxRecordAge below the stream\'s retention (e.g. Duration.hours(12) for a 24-hour stream)',
+        fix: `set maxRecordAge below the stream's retention (e.g. ${durationCode(DEFAULT_STREAM_RETENTION_SECONDS / 2, 'hours')} `
+          + `for a ${DEFAULT_STREAM_RETENTION_SECONDS / 3600}-hour stream)`,
       };
     }
     if (age === undefined || retention === undefined || age < retention) return undefined;

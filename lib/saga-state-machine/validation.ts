@@ -7,18 +7,19 @@ import type { SagaRetry, SagaStateMachineProps, SagaStep } from './props';
 import { SagaTaskKind } from './saga-task';
 import type { SagaTask } from './saga-task';
 import { leafSteps, StepModel } from './step-model';
+import { AWS_LIMITS, durationCode } from '../rules/limits';
 
 /** Names of the states the construct adds around the steps; a step may not use them. */
 export const RESERVED_STATE_NAMES = ['Start', 'Succeeded', 'SagaFailed', 'CompensationFailed', 'RecordCompensationFailure'];
 /** Ids of the other constructs the saga creates beside the step states (same scope): a step may not use them either. */
 const RESERVED_CONSTRUCT_IDS = ['LogGroup', 'StateMachine', 'ExecutionsFailedAlarm', 'CompensationFailedAlarm', 'ExecutionsTimedOutAlarm'];
 /** Step Functions limits state names to 80 characters. */
-const MAX_STATE_NAME_LENGTH = 80;
+const MAX_STATE_NAME_LENGTH = AWS_LIMITS.stateNameLength.max;
 /** The longest state name the saga derives from a step name (when the step has a compensation). */
 export const compensationFailedStateName = (step: string) => `Compensate ${step} failed`;
 
-export const MAX_EXPRESS_TIMEOUT = Duration.minutes(5);
-const MAX_STANDARD_TIMEOUT = Duration.days(365);
+export const MAX_EXPRESS_TIMEOUT = Duration.seconds(AWS_LIMITS.expressExecutionDuration.max);
+const MAX_STANDARD_TIMEOUT = Duration.seconds(AWS_LIMITS.standardExecutionDuration.max);
 /** A group's results are merged with nested States.JsonMerge, and Step Functions nests at most 10 intrinsics. */
 const MAX_BRANCHES = 10;
 
@@ -178,23 +179,23 @@ export class SagaValidator {
     this.validateWholeSeconds('timeout', timeout);
     if (timeout && !timeout.isUnresolved() && (timeout.toSeconds() > max.toSeconds() || timeout.toSeconds() < 1)) {
       invalidProp(this.scope, 'timeout', this.express
-        ? `an EXPRESS state machine runs at most 5 minutes (given ${timeout.toHumanString()})`
-        : `must be between 1 second and 365 days (given ${timeout.toHumanString()})`,
-      this.express ? 'lower timeout to Duration.minutes(5) or less, or use sfn.StateMachineType.STANDARD'
-        : 'set timeout between 1 second and 365 days');
+        ? `an EXPRESS state machine runs at most ${MAX_EXPRESS_TIMEOUT.toHumanString()} (given ${timeout.toHumanString()})`
+        : `must be between 1 second and ${MAX_STANDARD_TIMEOUT.toHumanString()} (given ${timeout.toHumanString()})`,
+      this.express ? `lower timeout to ${durationCode(MAX_EXPRESS_TIMEOUT.toSeconds(), 'minutes')} or less, or use sfn.StateMachineType.STANDARD`
+        : `set timeout between 1 second and ${MAX_STANDARD_TIMEOUT.toHumanString()}`);
     }
   }
 
   private validateRetry(prop: string, retry: SagaRetry | undefined): void {
     if (!retry) return;
-    validateIntegerRange(this.scope, `${prop}.maxAttempts`, retry.maxAttempts, 0, 99999999);
+    validateIntegerRange(this.scope, `${prop}.maxAttempts`, retry.maxAttempts, AWS_LIMITS.retryMaxAttempts.min, AWS_LIMITS.retryMaxAttempts.max);
     if (retry.backoffRate !== undefined && !Token.isUnresolved(retry.backoffRate)
       && (retry.backoffRate < 1 || retry.backoffRate > 1000)) {
       invalidProp(this.scope, `${prop}.backoffRate`, `must be between 1 and 1000 (given ${retry.backoffRate})`,
         'set backoffRate to 1 (constant waits) or more, e.g. 2');
     }
-    this.validateSeconds(`${prop}.interval`, retry.interval, Duration.seconds(99999999));
-    this.validateSeconds(`${prop}.maxDelay`, retry.maxDelay, Duration.seconds(99999999));
+    this.validateSeconds(`${prop}.interval`, retry.interval, Duration.seconds(AWS_LIMITS.retryInterval.max));
+    this.validateSeconds(`${prop}.maxDelay`, retry.maxDelay, Duration.seconds(AWS_LIMITS.retryInterval.max));
   }
 
   /** Step Functions takes whole seconds here: at least 1, at most `max`. Tokens are skipped. */

@@ -23,6 +23,7 @@ import { rejectUnknownProps } from '../core/known-props';
 import { SCHEDULED_JOB_ALARMS, SCHEDULED_JOB_PROPS } from './known-props';
 import { sortedKeys } from '../core/canonical-json';
 import type { ScheduledJobAlarms } from './alarms';
+import { AWS_LIMITS } from '../rules/limits';
 
 /**
  * Retry policy of the schedule's target: how long EventBridge Scheduler keeps trying to deliver
@@ -287,7 +288,8 @@ export class ScheduledJob extends Construct {
         'rename the key, e.g. \'reportDay\'');
     }
     const window = props.flexibleWindow;
-    validateDurationRange(this, 'flexibleWindow', window, Duration.minutes(1), Duration.minutes(1440));
+    validateDurationRange(this, 'flexibleWindow', window, Duration.minutes(AWS_LIMITS.schedulerFlexibleWindow.min),
+      Duration.minutes(AWS_LIMITS.schedulerFlexibleWindow.max));
     requireTokenUnit(this, 'flexibleWindow', window, 'minutes', 'the schedule\'s flexible time window (MaximumWindowInMinutes)');
     if (window && !window.isUnresolved() && window.toMilliseconds() % 60_000 !== 0) {
       invalidProp(this, 'flexibleWindow', `must be whole minutes (given ${window.toHumanString()})`, 'round it to minutes, e.g. Duration.minutes(15)');
@@ -393,7 +395,8 @@ export class ScheduledJob extends Construct {
     const window = missedRunWindow(resolved.longestGap, grace);
     if (!window) {
       warn(this, 'ScheduledJob.noMissedRunAlarm', `runs can be up to ${resolved.longestGap.toHumanString()} apart, longer than the `
-        + '7 days one CloudWatch alarm can watch, so the job has no missed-run alarm; its dead-letter, Scheduler and error alarms remain. '
+        + `${Duration.seconds(AWS_LIMITS.alarmEvaluationRange.max).toHumanString()} one CloudWatch alarm can watch, so the job has no `
+        + 'missed-run alarm; its dead-letter, Scheduler and error alarms remain. '
         + 'Run it at least weekly, or watch ScheduledJobSucceeded from elsewhere.');
       return undefined;
     }

@@ -16,6 +16,7 @@ import { grantIdempotencyStore, idempotencyStoreEnvironment, idempotencyStoreFor
 import type { DurableFunction } from '../durable-function';
 import type { SagaStateMachine } from '../saga-state-machine';
 import type { SqsWorker } from '../sqs-worker';
+import { AWS_LIMITS } from '../rules/limits';
 
 /** The kind of a ScheduledJobTarget. */
 export enum ScheduledJobTargetKind {
@@ -160,7 +161,7 @@ export interface BoundTarget {
 /** Default timeout of a job function: a job, not an API call, yet never 15 minutes "just in case". */
 export const DEFAULT_JOB_TIMEOUT = Duration.minutes(5);
 /** Lambda keeps an asynchronous event at most 6 hours. */
-const LAMBDA_MAX_EVENT_AGE = Duration.hours(6);
+const LAMBDA_MAX_EVENT_AGE = Duration.seconds(AWS_LIMITS.asyncMaxEventAge.max);
 
 /**
  * LambdaInvoke whose execution-role grant names the function ARN only (the L2 also grants
@@ -198,7 +199,7 @@ export function validateTarget(scope: Construct, target: ScheduledJobTarget, all
   }
   if (target.kind === ScheduledJobTargetKind.FUNCTION) {
     const options = target.functionOptions ?? {};
-    validateIntegerRange(scope, 'target.retryAttempts', options.retryAttempts, 0, 2,
+    validateIntegerRange(scope, 'target.retryAttempts', options.retryAttempts, AWS_LIMITS.asyncRetryAttempts.min, AWS_LIMITS.asyncRetryAttempts.max,
       'set retryAttempts between 0 and 2 (Lambda retries an asynchronous invocation at most twice)');
     if (!allowOverlap && options.reservedConcurrency !== undefined && options.reservedConcurrency !== 1) {
       invalidProp(scope, 'target.reservedConcurrency', `is ${options.reservedConcurrency}, but allowOverlap is false, and the job `
@@ -243,8 +244,9 @@ function bindFunction(job: Construct, handler: HandlerCode, options: ScheduledJo
   const table = store?.table;
   // An occurrence can be redelivered until Scheduler's and Lambda's event ages run out: remember it that long
   // (a token age: as long as the longest age Scheduler allows, 24 hours, would give).
-  const age = ctx.maxEventAge.isUnresolved() ? Duration.hours(24) : ctx.maxEventAge;
-  const ttl = Duration.seconds(Math.max(age.toSeconds() * 2, Duration.hours(24).toSeconds()));
+  const longestAge = Duration.seconds(AWS_LIMITS.schedulerMaxEventAge.max);
+  const age = ctx.maxEventAge.isUnresolved() ? longestAge : ctx.maxEventAge;
+  const ttl = Duration.seconds(Math.max(age.toSeconds() * 2, longestAge.toSeconds()));
   const environment: { [key: string]: string } = {
     SCHEDULED_JOB_NAME: ctx.jobName,
     SCHEDULED_JOB_METRIC_NAMESPACE: ctx.metricNamespace,
@@ -298,6 +300,7 @@ export function jobTimeout(scope: Construct, target: ScheduledJobTarget): Durati
   const existing = target.handlerCode!.existingFunction;
   if (existing) return existing instanceof lambda.Function ? existing.timeout : undefined;
   const timeout = target.functionOptions?.timeout ?? DEFAULT_JOB_TIMEOUT;
-  validateDurationRange(scope, 'target.timeout', timeout, Duration.seconds(1), Duration.minutes(15));
+  validateDurationRange(scope, 'target.timeout', timeout, Duration.seconds(AWS_LIMITS.lambdaTimeout.min),
+    Duration.seconds(AWS_LIMITS.lambdaTimeout.max));
   return timeout;
 }

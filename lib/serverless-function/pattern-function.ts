@@ -5,7 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { serviceName, ServerlessFunction } from './serverless-function';
-import { Defaults } from '../core/defaults';
+import { AWS_LIMITS } from '../rules/limits';
 import { HandlerCode } from '../core/handler';
 import { invalidProp, requireTokenUnit, validateDurationRange, validateIntegerRange } from '../core/validation';
 
@@ -123,9 +123,10 @@ export interface PatternFunction {
 export function createPatternFunction(scope: Construct, id: string, props: PatternFunctionUserProps,
   options: PatternFunctionOptions): PatternFunction {
   const timeout = props.timeout ?? options.defaultTimeout;
-  validateDurationRange(scope, 'timeout', timeout, Duration.seconds(1), Defaults.maxLambdaTimeout,
-    'Lambda functions run at most 15 minutes; split longer work into steps (SagaStateMachine) or batches');
-  validateIntegerRange(scope, 'memorySize', props.memorySize, 128, 10240);
+  validateDurationRange(scope, 'timeout', timeout, Duration.seconds(AWS_LIMITS.lambdaTimeout.min), Duration.seconds(AWS_LIMITS.lambdaTimeout.max),
+    `Lambda functions run at most ${Duration.seconds(AWS_LIMITS.lambdaTimeout.max).toHumanString()}; split longer work into steps `
+      + '(SagaStateMachine) or batches');
+  validateIntegerRange(scope, 'memorySize', props.memorySize, AWS_LIMITS.lambdaMemory.min, AWS_LIMITS.lambdaMemory.max);
   requireTokenUnit(scope, 'timeout', props.timeout, 'seconds', 'the function\'s Timeout');
 
   const existing = props.handler.existingFunction;

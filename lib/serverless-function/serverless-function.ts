@@ -10,8 +10,9 @@ import { HandlerCode } from '../core/handler';
 import { configureLogGroup, createLogGroup } from '../core/logs';
 import { acknowledgeComplianceRule, acknowledgeGrantPolicy, acknowledgeRule, nagResourceId } from '../core/nag';
 import { invalidProp, PathScope, pathOf, requireTokenUnit, validateDurationRange, validateIntegerRange } from '../core/validation';
-import { functionLogGroupRule, logRetentionRule } from '../rules/lambda';
-import { advise, enforce } from '../rules/rule';
+import { asyncOnFailureRule, logRetentionRule } from '../rules/lambda';
+import { AWS_LIMITS } from '../rules/limits';
+import { advise } from '../rules/rule';
 import { vpcEgressRule } from '../rules/vpc';
 import { inlineGrantPolicy, inlineVpcAccess } from './function-role';
 import { PatternFunctionProps } from './pattern-function';
@@ -53,8 +54,6 @@ export class ServerlessFunction extends lambda.Function {
     validateProps(pathOf(scope, id), props);
     super(scope, id, functionProps(scope, id, props));
     this.ownLogGroup = this.createOwnLogGroup(props);
-    // Its own log group, so Lambda's never-expiring default group is never used.
-    enforce(this, 'logGroup', functionLogGroupRule.check({ hasOwnLogGroup: true }));
     // RetentionDays.INFINITE is a choice made explicitly: a warning, as in ServerlessGuardrails.
     advise(this, 'logRetention', logRetentionRule.check({
       neverExpires: (props.logRetention ?? Defaults.logRetention) === logs.RetentionDays.INFINITE,
@@ -76,7 +75,7 @@ export class ServerlessFunction extends lambda.Function {
       + 'its AwsSolutions-IAM5 id); test/iam.test.ts fails on any other "*" resource');
     acknowledgeRule(this, 'Serverless-LambdaDLQ',
       'a ServerlessFunction is a building block invoked synchronously (saga steps, APIs); asynchronous use goes through '
-      + 'AsyncFunction, which adds an on-failure destination, and ServerlessGuardrails rule SPG-ASYNC-ON-FAILURE flags '
+      + `AsyncFunction, which adds an on-failure destination, and ServerlessGuardrails rule ${asyncOnFailureRule.id} flags `
       + 'any async trigger without one');
     acknowledgeComplianceRule(this, 'LambdaDLQ',
       'a function DLQ receives failed asynchronous invocations only: the library\'s async functions (AsyncFunction, '
@@ -137,9 +136,10 @@ function validateProps(where: PathScope, props: ServerlessFunctionProps): void {
     invalidProp(where, 'handler', 'is an existing function (HandlerCode.fromFunction()); ServerlessFunction creates one',
       'pass HandlerCode.fromCode(), fromAsset() or bundled(), or use your function directly');
   }
-  validateDurationRange(where, 'timeout', props.timeout, Duration.seconds(1), Defaults.maxLambdaTimeout,
-    'Lambda functions run at most 15 minutes; split longer work into steps (SagaStateMachine) or batches');
-  validateIntegerRange(where, 'memorySize', props.memorySize, 128, 10240);
+  validateDurationRange(where, 'timeout', props.timeout, Duration.seconds(AWS_LIMITS.lambdaTimeout.min), Duration.seconds(AWS_LIMITS.lambdaTimeout.max),
+    `Lambda functions run at most ${Duration.seconds(AWS_LIMITS.lambdaTimeout.max).toHumanString()}; split longer work into steps `
+      + '(SagaStateMachine) or batches');
+  validateIntegerRange(where, 'memorySize', props.memorySize, AWS_LIMITS.lambdaMemory.min, AWS_LIMITS.lambdaMemory.max);
   requireTokenUnit(where, 'timeout', props.timeout, 'seconds', 'the function\'s Timeout');
   const runtime = props.runtime;
   if (runtime && props.handler.bundledName && runtime.family !== lambda.RuntimeFamily.NODEJS) {

@@ -14,9 +14,8 @@ import { MESSAGE_PRODUCER_KEY_ACTIONS, withKeyGrant } from '../core/grants';
 import { acknowledgeRule } from '../core/nag';
 import { warn } from '../core/validation';
 import { grantIdempotencyStore, IdempotencyStore, idempotencyStoreEnvironment, idempotencyStoreFor } from '../idempotency-table/store';
-import { enforce } from '../rules/rule';
-import { minimumVisibilityTimeout, sqsPartialBatchRule, sqsSourceRedriveRule } from '../rules/sqs';
-import { SQS_PROVISIONED_POLLERS } from '../rules/limits';
+import { minimumVisibilityTimeout, sqsSourceRedriveRule } from '../rules/sqs';
+import { AWS_LIMITS, SQS_PROVISIONED_POLLERS } from '../rules/limits';
 import type { SqsProvisionedPollers, SqsWorkerProps } from './props';
 import { validateSqsWorker } from './validation';
 import type { ExpectedLoad } from '../core/load';
@@ -29,8 +28,8 @@ import { SQS_WORKER_ALARMS, SQS_WORKER_PROPS } from './known-props';
  * token the threshold falls back to the SQS maximum visibility timeout (12 hours) x 5 receives.
  */
 function messageAgeThresholdSeconds(visibilityTimeout: Duration | undefined, maxReceiveCount: number): number {
-  const visibility = visibilityTimeout ?? Duration.minutes(15);
-  if (visibility.isUnresolved() || Token.isUnresolved(maxReceiveCount)) return Duration.hours(12).toSeconds() * 5;
+  const visibility = visibilityTimeout ?? Duration.seconds(AWS_LIMITS.lambdaTimeout.max);
+  if (visibility.isUnresolved() || Token.isUnresolved(maxReceiveCount)) return AWS_LIMITS.sqsVisibilityTimeout.max * 5;
   return visibility.toSeconds() * maxReceiveCount;
 }
 
@@ -222,7 +221,6 @@ export class SqsWorker extends Construct {
   private createEventSourceMapping(props: SqsWorkerProps, batchSize: number): lambda.EventSourceMapping {
     // One bad record must not replay the whole batch: the runtime returns batchItemFailures.
     const reportBatchItemFailures = true;
-    enforce(this, 'reportBatchItemFailures', sqsPartialBatchRule.check({ reportBatchItemFailures }));
     const mapping = new lambda.EventSourceMapping(this, 'EventSourceMapping', {
       target: this.function,
       eventSourceArn: this.queue.queueArn,
@@ -274,7 +272,7 @@ export class SqsWorker extends Construct {
       + 'can read, so the queue\'s visibility timeout is 16 minutes (the longest a function can run, 15 minutes, plus 1): a message '
       + 'whose invocation failed without reporting it is received again only after 16 minutes. Set the function\'s timeout (the '
       + 'queue gets 6 x timeout + maxBatchingWindow), or set visibilityTimeout');
-    return Defaults.maxLambdaTimeout.plus(Duration.minutes(1));
+    return Duration.seconds(AWS_LIMITS.lambdaTimeout.max).plus(Duration.minutes(1));
   }
 
   private adoptExistingFunction(environment: { [key: string]: string }): void {

@@ -6,15 +6,17 @@ import { Defaults } from '../core/defaults';
 import {
   areResolved, invalidProp, validateDurationRange, validateIdempotencyTtl, validateIntegerRange, warn,
 } from '../core/validation';
-import { SQS_PROVISIONED_POLLERS } from '../rules/limits';
+import { AWS_LIMITS, SQS_PROVISIONED_POLLERS } from '../rules/limits';
 import { enforce } from '../rules/rule';
 import { sqsMaxConcurrencyRule, sqsVisibilityRule } from '../rules/sqs';
 import type { SqsWorkerProps } from './props';
 
 /** SQS source queue limits. */
-const MAX_VISIBILITY_TIMEOUT = Duration.hours(12);
-/** Longest message retention SQS allows (MessageRetentionPeriod 1,209,600 s). */
-const MAX_SQS_RETENTION = Duration.days(14);
+const MAX_VISIBILITY_TIMEOUT = Duration.seconds(AWS_LIMITS.sqsVisibilityTimeout.max);
+/** Longest message retention SQS allows. */
+const MAX_SQS_RETENTION = Duration.seconds(AWS_LIMITS.sqsRetention.max);
+const FIFO_MAX_BATCH = AWS_LIMITS.sqsFifoBatchSize.max;
+const MAX_BATCH_WITHOUT_WINDOW = AWS_LIMITS.sqsBatchSizeWithoutWindow.max;
 
 /** Seconds of a duration, or undefined when it is a token (the rules then cannot tell). */
 export function knownSeconds(duration: Duration | undefined): number | undefined {
@@ -25,14 +27,17 @@ export function knownSeconds(duration: Duration | undefined): number | undefined
 export function validateSqsWorker(scope: Construct, props: SqsWorkerProps, fifo: boolean, batchSize: number, maxReceiveCount: number): void {
   validateQueueProps(scope, props);
   validateIdempotencyTtl(scope, 'idempotency.ttl', props.idempotency?.ttl, MAX_SQS_RETENTION,
-    'SQS keeps a message at most 14 days, so no delivery of it comes later and a longer TTL only keeps records nobody reads');
+    `SQS keeps a message at most ${MAX_SQS_RETENTION.toHumanString()}, so no delivery of it comes later and a longer TTL only keeps `
+      + 'records nobody reads');
   validateFifoQueue(scope, props, fifo);
-  validateIntegerRange(scope, 'maxReceiveCount', maxReceiveCount, 1, 1000,
-    'set maxReceiveCount between 1 and 1000; AWS advises at least 5 for Lambda sources');
-  validateIntegerRange(scope, 'batchSize', batchSize, 1, 10000);
-  validateIntegerRange(scope, 'maxConcurrency', props.maxConcurrency, 2, 1000);
-  validateIntegerRange(scope, 'reservedConcurrency', props.reservedConcurrency, 0, 10000);
-  validateDurationRange(scope, 'maxBatchingWindow', props.maxBatchingWindow, Duration.seconds(0), Duration.minutes(5));
+  const { sqsMaxReceiveCount: receives, sqsBatchSize: batch, sqsMaxConcurrency: concurrency, lambdaReservedConcurrency: reserved } = AWS_LIMITS;
+  validateIntegerRange(scope, 'maxReceiveCount', maxReceiveCount, receives.min, receives.max,
+    `set maxReceiveCount between ${receives.min} and ${receives.max}; AWS advises at least 5 for Lambda sources`);
+  validateIntegerRange(scope, 'batchSize', batchSize, batch.min, batch.max);
+  validateIntegerRange(scope, 'maxConcurrency', props.maxConcurrency, concurrency.min, concurrency.max);
+  validateIntegerRange(scope, 'reservedConcurrency', props.reservedConcurrency, reserved.min, reserved.max);
+  validateDurationRange(scope, 'maxBatchingWindow', props.maxBatchingWindow, Duration.seconds(AWS_LIMITS.batchingWindow.min),
+    Duration.seconds(AWS_LIMITS.batchingWindow.max));
   validateDurationRange(scope, 'visibilityTimeout', props.visibilityTimeout, Duration.seconds(0), MAX_VISIBILITY_TIMEOUT);
   validateBatching(scope, props, fifo, batchSize);
   validateConcurrency(scope, props);
@@ -109,19 +114,19 @@ function validateBatching(scope: Construct, props: SqsWorkerProps, fifo: boolean
       'round maxBatchingWindow to whole seconds, e.g. Duration.seconds(1)');
   }
   if (areResolved(batchSize)) {
-    if (fifo && batchSize > 10) {
-      invalidProp(scope, 'batchSize', `FIFO queues deliver at most 10 records per batch (given ${batchSize})`,
-        'set batchSize to 10 or less, or use a standard queue');
+    if (fifo && batchSize > FIFO_MAX_BATCH) {
+      invalidProp(scope, 'batchSize', `FIFO queues deliver at most ${FIFO_MAX_BATCH} records per batch (given ${batchSize})`,
+        `set batchSize to ${FIFO_MAX_BATCH} or less, or use a standard queue`);
     }
     const windowSeconds = window?.isUnresolved() ? 1 : window?.toSeconds() ?? 0;
-    if (batchSize > 10 && windowSeconds === 0) {
-      invalidProp(scope, 'batchSize', `a batch size above 10 needs a batching window (given ${batchSize} without maxBatchingWindow)`,
-        'set maxBatchingWindow (e.g. Duration.seconds(1)), or lower batchSize to 10');
+    if (batchSize > MAX_BATCH_WITHOUT_WINDOW && windowSeconds === 0) {
+      invalidProp(scope, 'batchSize', `a batch size above ${MAX_BATCH_WITHOUT_WINDOW} needs a batching window (given ${batchSize} without maxBatchingWindow)`,
+        `set maxBatchingWindow (e.g. Duration.seconds(1)), or lower batchSize to ${MAX_BATCH_WITHOUT_WINDOW}`);
     }
   }
   if (fifo && window && !window.isUnresolved()) {
     invalidProp(scope, 'maxBatchingWindow', `FIFO queues do not support a batching window (given ${window.toHumanString()})`,
-      'remove maxBatchingWindow (and keep batchSize at 10 or less), or use a standard queue');
+      `remove maxBatchingWindow (and keep batchSize at ${FIFO_MAX_BATCH} or less), or use a standard queue`);
   }
 }
 

@@ -2,19 +2,20 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { areResolved, invalidProp, requireTokenUnit, validateDurationRange, validateIdempotencyTtl, validateIntegerRange, warn } from '../core/validation';
+import { AWS_LIMITS } from '../rules/limits';
 import { STREAM_RECORD_AGE_RANGE_SECONDS, STREAM_UNBOUNDED } from '../rules/stream';
 import { StreamWorkerProps } from './props';
 
 /** The defaults of a StreamWorker, with the reason for each in the README. */
 export const STREAM_WORKER_DEFAULTS = {
   /** Lambda's own default for streams. */
-  batchSize: 100,
+  batchSize: AWS_LIMITS.streamBatchSize.default,
   /** Isolating a poison record in a batch of 100 takes 8 (see retriesToIsolate); 2 more are the record's own. */
   maxRetryAttempts: 10,
   /** Half of the 24-hour retention of DynamoDB streams and default Kinesis streams: a record ages out well before it is deleted. */
-  maxRecordAge: Duration.hours(12),
+  maxRecordAge: Duration.seconds(AWS_LIMITS.streamRetention.default / 2),
   failureRecordRetention: Duration.days(30),
-  idempotencyTtl: Duration.hours(24),
+  idempotencyTtl: Duration.seconds(AWS_LIMITS.streamRetention.default),
   idempotencyKey: 'eventID',
   /** Lambda's limit on filters per event source mapping. */
   maxFilters: 5,
@@ -53,21 +54,26 @@ export function resolveSettings(props: StreamWorkerProps): StreamWorkerSettings 
 
 /** Every check on the props that needs no resource; runs before anything is created. */
 export function validateSettings(scope: Construct, props: StreamWorkerProps, s: StreamWorkerSettings): void {
-  validateIntegerRange(scope, 'batchSize', s.batchSize, 1, 10000);
-  validateIntegerRange(scope, 'parallelizationFactor', s.parallelizationFactor, 1, 10);
-  validateIntegerRange(scope, 'reservedConcurrency', props.reservedConcurrency, 0, 10000);
+  const { streamBatchSize: batch, streamParallelizationFactor: factor, lambdaReservedConcurrency: reserved, streamRetryAttempts: retries } = AWS_LIMITS;
+  validateIntegerRange(scope, 'batchSize', s.batchSize, batch.min, batch.max);
+  validateIntegerRange(scope, 'parallelizationFactor', s.parallelizationFactor, factor.min, factor.max);
+  validateIntegerRange(scope, 'reservedConcurrency', props.reservedConcurrency, reserved.min, reserved.max);
   if (s.maxRetryAttempts !== STREAM_UNBOUNDED) {
-    validateIntegerRange(scope, 'maxRetryAttempts', s.maxRetryAttempts, 0, 10000,
-      'set maxRetryAttempts between 0 and 10000 (the default 10 isolates a poison record in a batch of 100)');
+    // -1 (unbounded) is AWS's lowest value; the library's bounded range starts at 0 (the rule decides -1).
+    validateIntegerRange(scope, 'maxRetryAttempts', s.maxRetryAttempts, 0, retries.max,
+      `set maxRetryAttempts between 0 and ${retries.max} (the default 10 isolates a poison record in a batch of ${batch.default})`);
   }
   validateDurationRange(scope, 'maxRecordAge', s.maxRecordAge, Duration.seconds(STREAM_RECORD_AGE_RANGE_SECONDS.min),
     Duration.seconds(STREAM_RECORD_AGE_RANGE_SECONDS.max));
-  validateDurationRange(scope, 'maxBatchingWindow', props.maxBatchingWindow, Duration.seconds(0), Duration.seconds(300));
-  validateDurationRange(scope, 'tumblingWindow', props.tumblingWindow, Duration.seconds(0), Duration.seconds(900));
+  validateDurationRange(scope, 'maxBatchingWindow', props.maxBatchingWindow, Duration.seconds(AWS_LIMITS.batchingWindow.min),
+    Duration.seconds(AWS_LIMITS.batchingWindow.max));
+  validateDurationRange(scope, 'tumblingWindow', props.tumblingWindow, Duration.seconds(AWS_LIMITS.streamTumblingWindow.min),
+    Duration.seconds(AWS_LIMITS.streamTumblingWindow.max));
   validateDurationRange(scope, 'failureRecordRetention', s.failureRecordRetention, Duration.days(1), Duration.days(3650));
   validateDurationRange(scope, 'iteratorAgeAlarmThreshold', props.iteratorAgeAlarmThreshold, Duration.seconds(1), Duration.days(7));
-  validateIdempotencyTtl(scope, 'idempotency.ttl', props.idempotency?.ttl, Duration.days(365),
-    'a Kinesis stream keeps a record at most 365 days, so no delivery or replay of it comes later');
+  validateIdempotencyTtl(scope, 'idempotency.ttl', props.idempotency?.ttl, Duration.hours(AWS_LIMITS.kinesisRetention.max),
+    `a Kinesis stream keeps a record at most ${Duration.hours(AWS_LIMITS.kinesisRetention.max).toHumanString()}, so no delivery or replay `
+      + 'of it comes later');
   requireTokenUnit(scope, 'maxRecordAge', s.maxRecordAge, 'seconds', 'the mapping\'s MaximumRecordAgeInSeconds');
   requireTokenUnit(scope, 'failureRecordRetention', s.failureRecordRetention, 'days', 'the failure bucket\'s lifecycle expiration');
   requireTokenUnit(scope, 'iteratorAgeAlarmThreshold', s.iteratorAgeAlarmThreshold, 'millis', 'the iterator age alarm\'s threshold');

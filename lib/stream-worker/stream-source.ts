@@ -4,6 +4,7 @@ import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { invalidProp, requireTokenUnit, validateIntegerRange } from '../core/validation';
+import { AWS_LIMITS } from '../rules/limits';
 import { DEFAULT_STREAM_RETENTION_SECONDS } from '../rules/stream';
 
 /** Options of a Kinesis source. */
@@ -118,7 +119,7 @@ function bindKinesis(scope: Construct, fn: lambda.IFunction, stream: kinesis.ISt
   if (options.enhancedFanOut) {
     consumer = new kinesis.StreamConsumer(scope, 'Consumer', {
       stream,
-      streamConsumerName: options.consumerName ?? Names.uniqueResourceName(scope, { maxLength: 128 }),
+      streamConsumerName: options.consumerName ?? Names.uniqueResourceName(scope, { maxLength: AWS_LIMITS.kinesisConsumerName.max }),
     });
     consumer.grantRead(fn);
   } else {

@@ -16,7 +16,7 @@ import { acknowledgeRule } from '../core/nag';
 import { areResolved, invalidProp, warn } from '../core/validation';
 import { grantIdempotencyStore, IdempotencyStore, idempotencyStoreEnvironment, idempotencyStoreFor } from '../idempotency-table/store';
 import { enforce } from '../rules/rule';
-import { STREAM_MAPPING_RULES, StreamMappingFacts, streamConcurrency, streamConcurrencyRule } from '../rules/stream';
+import { DEFAULT_STREAM_RETENTION_SECONDS, streamConcurrency, streamConcurrencyRule, streamRecordAgeRule, streamRetriesRule } from '../rules/stream';
 import { createFailureBucket, StreamFailureDestination } from './failure-destination';
 import { StreamWorkerProps } from './props';
 import { BoundStreamSource, StreamSource } from './stream-source';
@@ -208,24 +208,20 @@ export class StreamWorker extends Construct {
     return worker.function;
   }
 
-  /** The rules of lib/rules/stream.ts, on the mapping this worker is about to create. */
+  /**
+   * The stream rules that props can break (lib/rules/stream.ts), on the mapping this worker is about
+   * to create; bisect, the on-failure destination and partial batch responses are always on.
+   */
   private checkMapping(settings: StreamWorkerSettings, source: BoundStreamSource): void {
-    const facts: StreamMappingFacts = {
-      bisectBatchOnFunctionError: true,
-      maximumRetryAttempts: settings.maxRetryAttempts,
+    enforce(this, 'maxRetryAttempts', streamRetriesRule.check({ maximumRetryAttempts: settings.maxRetryAttempts }));
+    enforce(this, 'maxRecordAge', streamRecordAgeRule.check({
       maximumRecordAgeSeconds: settings.maxRecordAge.isUnresolved() ? undefined : settings.maxRecordAge.toSeconds(),
       streamRetentionSeconds: source.retentionSeconds,
-      hasOnFailureDestination: true,
-      reportBatchItemFailures: true,
-    };
-    const propOf: Record<string, string> = {
-      'SPG-STREAM-RETRIES': 'maxRetryAttempts', 'SPG-STREAM-RECORD-AGE': 'maxRecordAge',
-    };
-    for (const rule of STREAM_MAPPING_RULES) enforce(this, propOf[rule.id] ?? 'source', rule.check(facts));
+    }));
     if (!this.onFailure.keepsRecords) {
       warn(this, 'StreamWorker.metadataOnlyFailureDestination',
         'the on-failure destination is a queue or topic: Lambda sends it the shard and sequence numbers of a discarded '
-        + 'batch, not the records, so they must be read back from the stream before its retention deletes them (24 hours '
+        + `batch, not the records, so they must be read back from the stream before its retention deletes them (${DEFAULT_STREAM_RETENTION_SECONDS / 3600} hours `
         + 'for DynamoDB). Use StreamFailureDestination.toBucket(...) (or leave onFailure unset) to keep the records.');
     }
   }

@@ -7,6 +7,7 @@ import type { ExpectedLoad } from '../../core/load';
 import { invalidProp } from '../../core/validation';
 import { alarms as alarmLine, CostLine, FUNCTION_LOGS, kmsKeys, lambdaDuration, lambdaInitDuration, lambdaRequests, logIngestion } from '../model';
 import type { Prices } from '../prices';
+import { AWS_LIMITS } from '../../rules/limits';
 
 /** How an estimate is asked for: the prices, and the alternatives the report compares. */
 export interface EstimateContext {
@@ -117,7 +118,7 @@ export function functionFacts(fn: lambda.IFunction, ctx: EstimateContext): Funct
   const cfn = fn.node.defaultChild;
   if (!(cfn instanceof lambda.CfnFunction)) return undefined;
   const stack = Stack.of(cfn);
-  const memory = stack.resolve(cfn.memorySize) ?? 128;
+  const memory = stack.resolve(cfn.memorySize) ?? AWS_LIMITS.lambdaMemory.default;
   const architectures = stack.resolve(cfn.architectures) as string[] | undefined;
   if (typeof memory !== 'number') return undefined;
   const own = architectures?.includes('arm64') ?? false;

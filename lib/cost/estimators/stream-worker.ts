@@ -4,9 +4,10 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { StreamWorker } from '../../stream-worker';
 import { count, idempotencyWrites, kinesisOnDemand, kinesisProvisioned, line, s3Puts, type CostLine } from '../model';
 import { alarmLines, concrete, functionLines, IDEMPOTENCY_ITEM_BYTES, type EstimateContext, type Load } from './common';
+import { AWS_LIMITS } from '../../rules/limits';
 
 /** A StreamWorker's mapping reads 100 records per batch unless its batchSize says otherwise. */
-const DEFAULT_STREAM_BATCH = 100;
+const DEFAULT_STREAM_BATCH = AWS_LIMITS.streamBatchSize.default;
 
 /**
  * A StreamWorker: the function per batch (records / records per invocation), the Kinesis stream

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'fs';
 import { join, relative } from 'path';
 import * as ts from 'typescript';
 import { Defaults } from '../lib/core/defaults';
+import { ALARM_WINDOW_LIMITS } from '../lib/core/alarms';
 import { AWS_LIMITS, AwsLimitRange, PAYLOAD_LIMITS, SQS_PROVISIONED_POLLERS } from '../lib/rules/limits';
 
 const LIB = join(__dirname, '..', 'lib');
@@ -39,13 +40,14 @@ const LIMIT_SECONDS = new Set(ranges.filter((l) => SECONDS_PER[l.unit] !== undef
  */
 const COINCIDENCES: Record<string, string> = {
   'core/defaults.ts: Duration.days(14)': 'the dead-letter retention is SQS\'s maximum; lib/core cannot import lib/rules, so a test below checks the two agree',
+  'core/alarms.ts: Duration.days(7)': 'CloudWatch\'s longest alarm window, which the alarm recipe in lib/core checks; lib/core cannot import lib/rules, so a test below checks the two agree',
+  'core/alarms.ts: Duration.days(1)': 'CloudWatch\'s longest window for periods under an hour (the table\'s alarmEvaluationRange states it), checked by the alarm recipe in lib/core',
   'core/known-props.ts: 100': 'a ranking score of the closest known prop name',
   'core/validation.ts: 1000': 'milliseconds per second (millis < 1000 means below one second)',
   'cost/model.ts: \'1,000\'': 'a price unit (per 1,000 requests or transitions)',
   'cost/model.ts: \'10,000\'': 'a price unit (KMS, per 10,000 requests)',
   'saga-state-machine/cost.ts: \'1,000\'': 'a price unit (per 1,000 executions or transitions)',
   'provisioned-api/provisioned-api.ts: \'100\'': 'a percentage in a metric math expression',
-  'provisioned-api/provisioned-api.ts: \'90\'': 'a utilization percentage in an alarm description',
   'provisioned-api/validation.ts: \'100\'': 'a percentage, and an example request rate',
   'saga-state-machine/validation.ts: \'1000\'': 'the library\'s bound on a retry backoff rate, in its message',
   'scheduled-job/missed-run.ts: \'Duration.days(1)\'': 'an example run interval (a daily cron)',
@@ -146,5 +148,9 @@ describe('one table of AWS limits (lib/rules/limits.ts)', () => {
 
   test('lib/core, which cannot import lib/rules, keeps dead-letter messages for SQS\'s longest retention', () => {
     expect(Defaults.deadLetterRetention.toSeconds()).toBe(AWS_LIMITS.sqsRetention.max);
+  });
+
+  test('lib/core\'s alarm recipe checks CloudWatch\'s longest alarm window of the table', () => {
+    expect(ALARM_WINDOW_LIMITS.longPeriodMaxWindow.toSeconds()).toBe(AWS_LIMITS.alarmEvaluationRange.max);
   });
 });

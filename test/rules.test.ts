@@ -235,8 +235,11 @@ describe('one rule, one place', () => {
       "if (id === 'SPG-SQS-VISIBILITY') warn();",
       '// SPG-STREAM-BISECT in a comment names the rule for a reader',
       "const budget = 'SPG-CONCURRENCY-BUDGET';",
+      "const unknown = 'SPG-NOT-A-RULE';",
     ].join('\n');
-    expect(literalRuleIds('x.ts', source)).toEqual(['x.ts: SPG-STREAM-RETRIES', 'x.ts: SPG-ASYNC-ON-FAILURE', 'x.ts: SPG-SQS-VISIBILITY']);
+    expect(literalRuleIds('x.ts', source)).toEqual([
+      'x.ts: SPG-STREAM-RETRIES', 'x.ts: SPG-ASYNC-ON-FAILURE', 'x.ts: SPG-SQS-VISIBILITY', 'x.ts: SPG-CONCURRENCY-BUDGET',
+    ]);
   });
 });
 

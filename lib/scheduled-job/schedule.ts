@@ -4,7 +4,7 @@ import type { IConstruct } from 'constructs';
 import {
   Cron, CRON_FIX, formatInTimeZone, isKnownTimeZone, matchesWallClock, nextCronRuns, offsetChanges, parseCron, skippedWallClocks,
   wallClockAt,
-} from '../core/cron';
+} from './cron';
 import { invalidProp, PathScope, requireTokenUnit, warn } from '../core/validation';
 
 /** The kind of a JobSchedule. */

@@ -64,27 +64,34 @@ export abstract class AsyncDestination {
     return new FunctionDestination(durable.alias);
   }
 
+  protected constructor() {}
+
   /**
    * The kind of resource records go to.
    * @deprecated the factory that made this destination says it; removed in 0.3.0
    */
-  public readonly kind: AsyncDestinationKind;
+  public get kind(): AsyncDestinationKind {
+    return this._given.kind;
+  }
+
   /**
    * The aws-lambda destination this wraps.
    * @deprecated an internal detail of the construct that binds the destination; removed in 0.3.0
    */
-  public readonly destination: lambda.IDestination;
+  public get destination(): lambda.IDestination {
+    return this._bind().destination;
+  }
+
   /**
    * The queue, topic, event bus or function records go to.
    * @deprecated keep a reference to the resource you passed to the factory; removed in 0.3.0
    */
-  public readonly resource: IConstruct;
-
-  protected constructor(kind: AsyncDestinationKind, destination: lambda.IDestination, resource: IConstruct) {
-    this.kind = kind;
-    this.destination = destination;
-    this.resource = resource;
+  public get resource(): IConstruct {
+    return this._given.resource;
   }
+
+  /** @internal What the factory was given, for the deprecated accessors. */
+  protected abstract readonly _given: { readonly kind: AsyncDestinationKind; readonly resource: IConstruct };
 
   /** @internal What the function's event invoke config needs to send records here. */
   public abstract _bind(): AsyncDestinationConfig;
@@ -92,8 +99,11 @@ export abstract class AsyncDestination {
 
 /** A queue, topic or event bus. */
 class ResourceDestination extends AsyncDestination {
+  protected readonly _given: { readonly kind: AsyncDestinationKind; readonly resource: IConstruct };
+
   constructor(kind: AsyncDestinationKind, private readonly lambdaDestination: lambda.IDestination, resource: IConstruct) {
-    super(kind, lambdaDestination, resource);
+    super();
+    this._given = { kind, resource };
   }
 
   public _bind(): AsyncDestinationConfig {
@@ -103,12 +113,13 @@ class ResourceDestination extends AsyncDestination {
 
 /** A function (or a durable function's alias), invoked asynchronously with each record. */
 class FunctionDestination extends AsyncDestination {
+  protected readonly _given: { readonly kind: AsyncDestinationKind; readonly resource: IConstruct };
   private readonly lambdaDestination: lambda.IDestination;
 
   constructor(private readonly fn: lambda.IFunction) {
-    const lambdaDestination = new destinations.LambdaDestination(fn);
-    super(AsyncDestinationKind.FUNCTION, lambdaDestination, fn);
-    this.lambdaDestination = lambdaDestination;
+    super();
+    this._given = { kind: AsyncDestinationKind.FUNCTION, resource: fn };
+    this.lambdaDestination = new destinations.LambdaDestination(fn);
   }
 
   public _bind(): AsyncDestinationConfig {

@@ -22,6 +22,15 @@ export enum ConsumerFilterKind {
   S3_KEY_SUFFIXES = 'S3_KEY_SUFFIXES',
 }
 
+/** What a ConsumerFilter factory was given (not exported from the package). */
+interface FilterGiven {
+  readonly kind: ConsumerFilterKind;
+  readonly attributes?: { [attribute: string]: sns.SubscriptionFilter };
+  readonly payload?: { [attribute: string]: sns.FilterOrPolicy };
+  readonly pattern?: events.EventPattern;
+  readonly keyParts?: string[];
+}
+
 /** Keys per SNS filter policy and the product of values across its arrays. */
 const SNS_FILTER_POLICY_MAX_KEYS = 5;
 const SNS_FILTER_POLICY_MAX_COMBINATIONS = 150;
@@ -69,44 +78,50 @@ export abstract class ConsumerFilter {
     return new S3KeyFilter(ConsumerFilterKind.S3_KEY_SUFFIXES, suffixes);
   }
 
+  protected constructor() {}
+
   /**
    * The filter's form.
    * @deprecated the factory that made this filter says it; removed in 0.3.0
    */
-  public readonly kind: ConsumerFilterKind;
+  public get kind(): ConsumerFilterKind {
+    return this._given.kind;
+  }
+
   /**
    * Attribute policy (SNS_ATTRIBUTES).
    * @deprecated keep a reference to the policy you passed to `snsAttributes`; removed in 0.3.0
    */
-  public readonly snsAttributePolicy?: { [attribute: string]: sns.SubscriptionFilter };
+  public get snsAttributePolicy(): { [attribute: string]: sns.SubscriptionFilter } | undefined {
+    return this._given.attributes;
+  }
+
   /**
    * Body policy (SNS_PAYLOAD).
    * @deprecated keep a reference to the policy you passed to `snsPayload`; removed in 0.3.0
    */
-  public readonly snsPayloadPolicy?: { [attribute: string]: sns.FilterOrPolicy };
+  public get snsPayloadPolicy(): { [attribute: string]: sns.FilterOrPolicy } | undefined {
+    return this._given.payload;
+  }
+
   /**
    * Event pattern (EVENT_PATTERN).
    * @deprecated keep a reference to the pattern you passed to `eventPattern`; removed in 0.3.0
    */
-  public readonly pattern?: events.EventPattern;
+  public get pattern(): events.EventPattern | undefined {
+    return this._given.pattern;
+  }
+
   /**
    * Key prefixes or suffixes (S3_KEY_*).
    * @deprecated keep a reference to the keys you passed to `s3KeyPrefixes`/`s3KeySuffixes`; removed in 0.3.0
    */
-  public readonly keyParts?: string[];
-
-  protected constructor(kind: ConsumerFilterKind, spec: {
-    attributes?: { [attribute: string]: sns.SubscriptionFilter };
-    payload?: { [attribute: string]: sns.FilterOrPolicy };
-    pattern?: events.EventPattern;
-    keyParts?: string[];
-  }) {
-    this.kind = kind;
-    this.snsAttributePolicy = spec.attributes;
-    this.snsPayloadPolicy = spec.payload;
-    this.pattern = spec.pattern;
-    this.keyParts = spec.keyParts;
+  public get keyParts(): string[] | undefined {
+    return this._given.keyParts;
   }
+
+  /** @internal What the factory was given, for the deprecated accessors. */
+  protected abstract readonly _given: FilterGiven;
 
   /** @internal Validates the filter for an SNS topic source and renders the subscription's filter policy. */
   public abstract _bindToTopic(pipeline: FanOutPipeline, prop: string): subscriptions.SqsSubscriptionProps;
@@ -120,6 +135,7 @@ export abstract class ConsumerFilter {
 
 /** An SNS filter policy, on attributes or on the message body. */
 class SnsPolicyFilter extends ConsumerFilter {
+  protected readonly _given: FilterGiven;
   private readonly attributes?: { [attribute: string]: sns.SubscriptionFilter };
   private readonly payload?: { [attribute: string]: sns.FilterOrPolicy };
 
@@ -127,7 +143,8 @@ class SnsPolicyFilter extends ConsumerFilter {
     attributes?: { [attribute: string]: sns.SubscriptionFilter };
     payload?: { [attribute: string]: sns.FilterOrPolicy };
   }) {
-    super(form, spec);
+    super();
+    this._given = { kind: form, ...spec };
     this.attributes = spec.attributes;
     this.payload = spec.payload;
   }
@@ -164,8 +181,11 @@ class SnsPolicyFilter extends ConsumerFilter {
 
 /** An EventBridge event pattern. */
 class EventPatternFilter extends ConsumerFilter {
+  protected readonly _given: FilterGiven;
+
   constructor(private readonly eventPattern: events.EventPattern) {
-    super(ConsumerFilterKind.EVENT_PATTERN, { pattern: eventPattern });
+    super();
+    this._given = { kind: ConsumerFilterKind.EVENT_PATTERN, pattern: eventPattern };
   }
 
   public _bindToTopic(pipeline: FanOutPipeline, prop: string): subscriptions.SqsSubscriptionProps {
@@ -184,10 +204,12 @@ class EventPatternFilter extends ConsumerFilter {
 
 /** Key prefixes or suffixes of the origin bucket's objects, rendered for either source. */
 class S3KeyFilter extends ConsumerFilter {
+  protected readonly _given: FilterGiven;
   private readonly what: 'prefixes' | 'suffixes';
 
   constructor(form: ConsumerFilterKind, private readonly parts: string[]) {
-    super(form, { keyParts: parts });
+    super();
+    this._given = { kind: form, keyParts: parts };
     this.what = form === ConsumerFilterKind.S3_KEY_PREFIXES ? 'prefixes' : 'suffixes';
   }
 

@@ -65,27 +65,34 @@ export abstract class FanOutSource {
     return new EventBusSource(eventBus);
   }
 
+  protected constructor() {}
+
   /**
    * SNS topic or EventBridge bus.
    * @deprecated the factory that made this source says it; `FanOutPipeline.topic` or `.eventBus` is set; removed in 0.3.0
    */
-  public readonly kind: FanOutSourceKind;
+  public get kind(): FanOutSourceKind {
+    return this._given.kind;
+  }
+
   /**
    * The topic given to `snsTopic()`, if any.
    * @deprecated use `FanOutPipeline.topic`; removed in 0.3.0
    */
-  public readonly existingTopic?: sns.ITopic;
+  public get existingTopic(): sns.ITopic | undefined {
+    return this._given.topic;
+  }
+
   /**
    * The bus given to `eventBus()`, if any.
    * @deprecated use `FanOutPipeline.eventBus`; removed in 0.3.0
    */
-  public readonly existingEventBus?: events.IEventBus;
-
-  protected constructor(kind: FanOutSourceKind, topic?: sns.ITopic, eventBus?: events.IEventBus) {
-    this.kind = kind;
-    this.existingTopic = topic;
-    this.existingEventBus = eventBus;
+  public get existingEventBus(): events.IEventBus | undefined {
+    return this._given.eventBus;
   }
+
+  /** @internal What the factory was given, for the deprecated accessors. */
+  protected abstract readonly _given: { readonly kind: FanOutSourceKind; readonly topic?: sns.ITopic; readonly eventBus?: events.IEventBus };
 
   /** @internal Creates what the source needs in the pipeline (a topic and its key), and feeds consumers from it. */
   public abstract _bind(pipeline: FanOutPipeline, hasOrigin: boolean): FanOutSourceBinding;
@@ -93,8 +100,11 @@ export abstract class FanOutSource {
 
 /** An SNS topic, given or created; each consumer is an SQS subscription with raw message delivery. */
 class TopicSource extends FanOutSource {
+  protected readonly _given: { readonly kind: FanOutSourceKind; readonly topic?: sns.ITopic };
+
   constructor(private readonly topic?: sns.ITopic) {
-    super(FanOutSourceKind.SNS_TOPIC, topic, undefined);
+    super();
+    this._given = { kind: FanOutSourceKind.SNS_TOPIC, topic };
   }
 
   public _bind(pipeline: FanOutPipeline): FanOutSourceBinding {
@@ -125,8 +135,11 @@ class TopicSource extends FanOutSource {
 
 /** An EventBridge bus (the default one unless given); each consumer is a rule with an SQS target. */
 class EventBusSource extends FanOutSource {
+  protected readonly _given: { readonly kind: FanOutSourceKind; readonly eventBus?: events.IEventBus };
+
   constructor(private readonly bus?: events.IEventBus) {
-    super(FanOutSourceKind.EVENT_BUS, undefined, bus);
+    super();
+    this._given = { kind: FanOutSourceKind.EVENT_BUS, eventBus: bus };
   }
 
   public _bind(pipeline: FanOutPipeline, hasOrigin: boolean): FanOutSourceBinding {

@@ -194,24 +194,33 @@ export abstract class SagaTask {
     return new CallTask(SagaTaskKind.SERVICE, TRANSIENT_SERVICE_ERRORS[service], undefined, render, fifoFix);
   }
 
+  protected constructor() {}
+
   /**
    * What the task does.
    * @deprecated the factory that made this task says it; removed in 0.3.0
    */
-  public readonly kind: SagaTaskKind;
-  /** Errors retried as transient by default (the step's `retry.retryErrors` are added). */
-  public readonly transientErrors: string[];
-  /** The callback's timeout and heartbeat (callbacks only). */
-  public readonly callback?: SagaCallbackOptions;
-  /** The Lambda function the task invokes (Lambda tasks and function callbacks). */
-  public readonly function?: lambda.IFunction;
-
-  protected constructor(kind: SagaTaskKind, transientErrors: string[], callback: SagaCallbackOptions | undefined, fn: lambda.IFunction | undefined) {
-    this.kind = kind;
-    this.transientErrors = transientErrors;
-    this.callback = callback;
-    this.function = fn;
+  public get kind(): SagaTaskKind {
+    return this._given.kind;
   }
+
+  /** Errors retried as transient by default (the step's `retry.retryErrors` are added). */
+  public get transientErrors(): string[] {
+    return this._given.transientErrors;
+  }
+
+  /** The callback's timeout and heartbeat (callbacks only). */
+  public get callback(): SagaCallbackOptions | undefined {
+    return this._callbackWait();
+  }
+
+  /** The Lambda function the task invokes (Lambda tasks and function callbacks). */
+  public get function(): lambda.IFunction | undefined {
+    return this._given.fn;
+  }
+
+  /** @internal What the factory was given. */
+  protected abstract readonly _given: { readonly kind: SagaTaskKind; readonly transientErrors: string[]; readonly fn?: lambda.IFunction };
 
   /**
    * @internal The factory method of a task that sends to a FIFO queue without `messageGroupId`
@@ -228,9 +237,12 @@ export abstract class SagaTask {
 
 /** A task whose call returns its result: a Lambda invoke or a direct service call. */
 class CallTask extends SagaTask {
+  protected readonly _given: { readonly kind: SagaTaskKind; readonly transientErrors: string[]; readonly fn?: lambda.IFunction };
+
   constructor(kind: SagaTaskKind, transientErrors: string[], fn: lambda.IFunction | undefined,
-    private readonly render: Render, private readonly fifoFix?: string, callback?: SagaCallbackOptions) {
-    super(kind, transientErrors, callback, fn);
+    private readonly render: Render, private readonly fifoFix?: string) {
+    super();
+    this._given = { kind, transientErrors, fn };
   }
 
   public _fifoWithoutGroup(): string | undefined {
@@ -250,7 +262,7 @@ class CallTask extends SagaTask {
 class CallbackTask extends CallTask {
   constructor(transientErrors: string[], private readonly wait: SagaCallbackOptions, fn: lambda.IFunction | undefined,
     render: Render, fifoFix?: string) {
-    super(SagaTaskKind.CALLBACK, transientErrors, fn, render, fifoFix, wait);
+    super(SagaTaskKind.CALLBACK, transientErrors, fn, render, fifoFix);
   }
 
   public _callbackWait(): SagaCallbackOptions {

@@ -1,3 +1,4 @@
 export * from './scheduled-job';
-export { JobSchedule, JobScheduleKind } from './schedule';
-export { ScheduledJobTarget, ScheduledJobTargetKind, ScheduledJobFunctionOptions } from './target';
+export { JobSchedule } from './job-schedule';
+export { ScheduledJobTarget, ScheduledJobTargetKind } from './target';
+export { ScheduledJobFunctionOptions } from './target-function';

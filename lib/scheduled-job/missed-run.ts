@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { invalidProp, validateDurationRange } from '../core/validation';
-import { JobScheduleKind, type JobSchedule, type ResolvedSchedule } from './schedule';
+import type { ResolvedSchedule } from './schedule';
 
 /** How the missed-run alarm evaluates: `evaluationPeriods` periods of `period`, all without a success. */
 export interface MissedRunWindow {
@@ -33,7 +33,6 @@ export function missedRunWindow(longestGap: Duration, grace: Duration): MissedRu
 
 /** What `withRunInterval` reads of the job's props. */
 interface RunIntervalProps {
-  readonly schedule: JobSchedule;
   readonly maxRunInterval?: Duration;
   readonly alarmsEnabled?: boolean;
 }
@@ -50,7 +49,7 @@ export function withRunInterval(scope: IConstruct, props: RunIntervalProps, reso
       'pass a concrete Duration, e.g. Duration.days(1)');
   }
   validateDurationRange(scope, 'maxRunInterval', given, Duration.minutes(1), Duration.days(366));
-  const recurring = props.schedule.kind !== JobScheduleKind.AT;
+  const recurring = !resolved.oneTime;
   if (recurring && !given && !resolved.longestGap && props.alarmsEnabled !== false) {
     invalidProp(scope, 'maxRunInterval', 'is required when the schedule or the time zone is a token: the job cannot compute the '
       + 'longest time between runs, which its missed-run alarm waits for', 'set maxRunInterval to the longest time between two runs '

@@ -7,6 +7,7 @@ import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import {
@@ -300,7 +301,7 @@ describe('ServerlessCostReport', () => {
     const app = new App();
     const stack = envStack(app, 'S');
     const target = ScheduledJobTarget.stateMachine(sfn.StateMachine.fromStateMachineName(stack, 'Sm', 'sm'));
-    const job = (id: string, schedule: JobSchedule, more: object = {}) => new ScheduledJob(stack, id, {
+    const job = (id: string, schedule: scheduler.ScheduleExpression, more: object = {}) => new ScheduledJob(stack, id, {
       schedule, target, alarmsEnabled: false, expectedLoad: {}, ...more,
     });
     job('Rate', JobSchedule.rate(Duration.hours(6)));

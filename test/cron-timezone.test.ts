@@ -1,6 +1,6 @@
 import {
   Cron, formatInTimeZone, isKnownTimeZone, matchesWallClock, nextCronRuns, offsetChanges, parseCron, skippedWallClocks, zonedTimeToUtc,
-} from '../lib/core/cron';
+} from '../lib/scheduled-job/cron';
 
 /**
  * Next runs of a cron in a time zone, as EventBridge Scheduler evaluates them across daylight

@@ -15,7 +15,7 @@ import { createPatternFunction, requireExecutionRole } from '../serverless-funct
 import { grantInvokeExactly } from '../core/grants';
 import { acknowledgeRule } from '../core/nag';
 import { invalidProp, validateDurationRange, validateIntegerRange } from '../core/validation';
-import { AsyncDestination, AsyncDestinationKind, qualifiedTarget } from './destinations';
+import { AsyncDestination, qualifiedTarget } from './destinations';
 import type { AsyncFunctionProps, AsyncRuleOptions, AsyncS3TriggerOptions, AsyncSnsSubscriptionOptions } from './props';
 import { createFailureQueue, createRedrive } from './redrive';
 import { checkS3Triggers, S3Trigger } from './s3-triggers';
@@ -201,9 +201,10 @@ export class AsyncFunction extends Construct {
   }
 
   private rejectSelfDestination(prop: string, destination: AsyncDestination | undefined): void {
-    if (destination?.kind !== AsyncDestinationKind.FUNCTION) return;
+    const targetFunction = destination?._bind().targetFunction;
+    if (!targetFunction) return;
     // Aliases and versions (imported ones too) are the function itself under a qualifier.
-    const target = qualifiedTarget(destination.resource as unknown as lambda.IFunction).function;
+    const target = qualifiedTarget(targetFunction).function;
     const self = qualifiedTarget(this.function).function;
     const sameArn = !Token.isUnresolved(target.functionArn) && !Token.isUnresolved(self.functionArn)
       && target.functionArn === self.functionArn;
@@ -264,8 +265,8 @@ export class AsyncFunction extends Construct {
       qualifier: configured.qualifier,
       retryAttempts: this.retryAttempts,
       maxEventAge: this.maxEventAge,
-      onFailure: onFailure.destination,
-      onSuccess: onSuccess?.destination,
+      onFailure: onFailure._bind().destination,
+      onSuccess: onSuccess?._bind().destination,
     });
   }
 

@@ -98,8 +98,8 @@ export class DurableFunction extends Construct {
       qualifier: this.alias.aliasName,
       retryAttempts: props.retryAttempts ?? 0,
       maxEventAge: props.maxEventAge ?? Duration.hours(1),
-      onFailure: onFailure.destination,
-      onSuccess: props.onSuccess?.destination,
+      onFailure: onFailure._bind().destination,
+      onSuccess: props.onSuccess?._bind().destination,
     });
     acknowledgeRule(this.function, 'Serverless-LambdaDLQ',
       'asynchronous invocations go through the alias, whose event invoke config has an on-failure destination');

@@ -1,8 +1,6 @@
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as events from 'aws-cdk-lib/aws-events';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { createAlarms, queueDepthAlarm } from '../core/alarms';
@@ -11,9 +9,7 @@ import type { HandlerCode } from '../core/handler';
 import { invalidProp, validateUniqueNames } from '../core/validation';
 import { SqsWorker, SqsWorkerOptions } from '../sqs-worker';
 import type { FanOutPipeline } from './fan-out-pipeline';
-import { ConsumerFilter, renderEventPattern, renderSnsFilter } from './filters';
-import { FanOutSourceKind } from './source';
-import { checkQuota, validateFilter } from './validation';
+import type { ConsumerFilter } from './filters';
 import { rejectUnknownProps } from '../core/known-props';
 import { FAN_OUT_CONSUMER_ALARMS, FAN_OUT_CONSUMER_OPTIONS } from './known-props';
 import type { FanOutConsumerAlarms } from './alarms';
@@ -58,7 +54,8 @@ export interface FanOutConsumerOptions {
 
 /**
  * One consumer of a FanOutPipeline: its SqsWorker, its subscription (SNS) or rule (EventBridge),
- * and a dead-letter queue for deliveries the source could not make.
+ * and a dead-letter queue for deliveries the source could not make. Created by
+ * `FanOutPipeline.addConsumer()` (or the pipeline's `consumers` prop).
  */
 export class FanOutConsumer extends Construct {
   /** The consumer's name. */
@@ -76,52 +73,45 @@ export class FanOutConsumer extends Construct {
   /** Whether writes to the origin bucket were acknowledged. */
   public readonly acknowledgeOriginBucketWrites: boolean;
 
+  /**
+   * @deprecated use `pipeline.addConsumer(options)`, which this calls; the constructor becomes
+   * internal in 0.3.0 (a consumer is part of its pipeline, not a construct to place on its own)
+   */
   constructor(pipeline: FanOutPipeline, options: FanOutConsumerOptions) {
     // Checked before this consumer joins the pipeline's children, so quotas count the others.
     rejectUnknownProps(pipeline, 'FanOutConsumerOptions', options, FAN_OUT_CONSUMER_OPTIONS, { prefix: `${options.name}.` });
-    validateConsumer(pipeline, options);
+    const connect = validateConsumer(pipeline, options);
     super(pipeline, options.name);
     this.consumerName = options.name;
     this.acknowledgeOriginBucketWrites = options.acknowledgeOriginBucketWrites ?? false;
-    const isSns = pipeline.source.kind === FanOutSourceKind.SNS_TOPIC;
+    const { service, deliveredBy } = pipeline._source;
 
     const worker = options.worker ?? {};
     const alarmProps = {
-      alarmsEnabled: worker.alarmsEnabled ?? pipeline.alarmProps.alarmsEnabled,
-      alarmTopic: worker.alarmTopic ?? pipeline.alarmProps.alarmTopic,
+      alarmsEnabled: worker.alarmsEnabled ?? pipeline._alarmProps.alarmsEnabled,
+      alarmTopic: worker.alarmTopic ?? pipeline._alarmProps.alarmTopic,
     };
     this.worker = new SqsWorker(this, 'Worker', { ...worker, ...alarmProps, handler: options.handler });
 
     this.deliveryDeadLetterQueue = createDeadLetterQueue(this, 'DeliveryDeadLetterQueue', {
-      notUsedAsDeadLetterQueueReason: `this queue is the dead-letter queue of the ${isSns ? 'SNS subscription' : 'EventBridge target'} of consumer ${options.name}`,
+      notUsedAsDeadLetterQueueReason: `this queue is the dead-letter queue of the ${deliveredBy} of consumer ${options.name}`,
       noRedrivePolicyReason: 'a dead-letter queue needs no dead-letter queue of its own',
     });
 
-    if (isSns) {
-      this.subscription = pipeline.topic!.addSubscription(new subscriptions.SqsSubscription(this.worker.queue, {
-        rawMessageDelivery: true,
-        deadLetterQueue: this.deliveryDeadLetterQueue,
-        ...renderSnsFilter(options.filter),
-      }));
-    } else {
-      this.rule = new events.Rule(this, 'Rule', {
-        eventBus: pipeline.eventBus,
-        description: `FanOutPipeline ${pipeline.node.path}: events for consumer ${options.name}`,
-        eventPattern: renderEventPattern(pipeline, options.filter),
-        targets: [new targets.SqsQueue(this.worker.queue, { deadLetterQueue: this.deliveryDeadLetterQueue })],
-      });
-    }
+    const delivery = connect(this, this.worker.queue, this.deliveryDeadLetterQueue);
+    this.subscription = delivery.subscription;
+    this.rule = delivery.rule;
 
     this.alarms = createAlarms(this, alarmProps, {
       DeliveryDeadLetterQueueAlarm: queueDepthAlarm(this.deliveryDeadLetterQueue,
-        `${isSns ? 'SNS' : 'EventBridge'} could not deliver messages to consumer ${options.name}'s queue; `
+        `${service} could not deliver messages to consumer ${options.name}'s queue; `
         + 'check the queue policy and encryption, then redrive them'),
     }, { value: options.alarms, known: FAN_OUT_CONSUMER_ALARMS, type: 'FanOutConsumerAlarms', prop: `consumers[${options.name}].alarms` });
   }
 }
 
-/** A consumer's name, filter, quota and encryption, before it joins the pipeline. */
-function validateConsumer(pipeline: FanOutPipeline, options: FanOutConsumerOptions): void {
+/** A consumer's name, then its filter, quota and encryption (by the source), before it joins the pipeline. */
+function validateConsumer(pipeline: FanOutPipeline, options: FanOutConsumerOptions) {
   validateUniqueNames(pipeline, 'consumers', [options.name]);
   const taken = pipeline.node.tryFindChild(options.name);
   if (taken instanceof FanOutConsumer) {
@@ -131,12 +121,5 @@ function validateConsumer(pipeline: FanOutPipeline, options: FanOutConsumerOptio
     invalidProp(pipeline, 'consumers', `name '${options.name}' is reserved for the pipeline's own ${RESERVED_CHILD_IDS.join(', ')}`,
       'rename the consumer, e.g. \'virus-scan\'');
   }
-  const prop = `consumers[${options.name}]`;
-  validateFilter(pipeline, prop, options.filter);
-  checkQuota(pipeline, prop, options.filter);
-  if (pipeline.source.kind !== FanOutSourceKind.SNS_TOPIC && options.worker?.encryptionKey) {
-    invalidProp(pipeline, `${prop}.worker.encryptionKey`,
-      'an EventBridge target queue encrypted with a KMS key gets no per-rule aws:SourceArn condition, so any rule of the account could send to it',
-      'leave encryptionKey unset (SSE-SQS), or use an SNS source');
-  }
+  return pipeline._source.planConsumer(`consumers[${options.name}]`, options);
 }

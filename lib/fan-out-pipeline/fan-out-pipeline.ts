@@ -10,11 +10,11 @@ import { writeFacts } from '../analysis/iam';
 import type { PatternAlarmProps } from '../core/alarms';
 import { MESSAGE_PRODUCER_KEY_ACTIONS, withKeyGrant } from '../core/grants';
 import { acknowledgeRule } from '../core/nag';
-import { invalidProp, warn } from '../core/validation';
+import { warn } from '../core/validation';
 import { advise, violationError } from '../rules/rule';
 import { s3RecursionRule, s3RecursionUndetermined, S3RecursionFacts, triggeringActions } from '../rules/s3';
 import { FanOutConsumer, FanOutConsumerOptions } from './consumer';
-import { FanOutOrigin, FanOutSource, FanOutSourceKind } from './source';
+import { FanOutOrigin, FanOutSource, FanOutSourceBinding } from './source';
 import type { ExpectedLoad } from '../core/load';
 import { rejectUnknownProps } from '../core/known-props';
 import { FAN_OUT_PIPELINE_PROPS } from './known-props';
@@ -60,8 +60,10 @@ export class FanOutPipeline extends Construct {
   public readonly eventBus?: events.IEventBus;
   /** The origin bucket, when there is one. */
   public readonly originBucket?: s3.IBucket;
-  /** Alarm settings every consumer inherits. */
-  public readonly alarmProps: PatternAlarmProps;
+  /** @internal Alarm settings every consumer inherits. */
+  public readonly _alarmProps: PatternAlarmProps;
+  /** @internal The source bound to this pipeline: it validates and feeds each consumer. */
+  public readonly _source: FanOutSourceBinding;
 
   /** The expected traffic the cost report prices (undefined: not estimated). */
   public readonly expectedLoad?: ExpectedLoad;
@@ -71,30 +73,11 @@ export class FanOutPipeline extends Construct {
     rejectUnknownProps(this, 'FanOutPipeline', props, FAN_OUT_PIPELINE_PROPS);
     this.expectedLoad = props.expectedLoad;
     this.source = props.source ?? FanOutSource.snsTopic();
-    this.alarmProps = { alarmsEnabled: props.alarmsEnabled, alarmTopic: props.alarmTopic };
-    const hasOrigin = props.origin !== undefined;
-
-    if (this.source.kind === FanOutSourceKind.SNS_TOPIC) {
-      if (this.source.existingTopic?.fifo) {
-        invalidProp(this, 'source', 'a FIFO topic can only deliver to FIFO queues, and fan-out consumers are independent, unordered workers',
-          'pass a standard topic, or leave source unset to create one');
-      }
-      if (this.source.existingTopic) {
-        this.topic = this.source.existingTopic;
-      } else {
-        this.topicKey = new kms.Key(this, 'TopicKey', {
-          enableKeyRotation: true,
-          description: `Encrypts the FanOutPipeline topic ${this.node.path}`,
-        });
-        this.topic = new sns.Topic(this, 'Topic', { masterKey: this.topicKey, enforceSSL: true });
-      }
-    } else {
-      if (hasOrigin && this.source.existingEventBus && this.source.existingEventBus.eventBusName !== 'default') {
-        invalidProp(this, 'origin', 'S3 sends its EventBridge notifications to the default event bus only',
-          'use FanOutSource.eventBus() (the default bus), or an SNS source');
-      }
-      this.eventBus = this.source.existingEventBus;
-    }
+    this._alarmProps = { alarmsEnabled: props.alarmsEnabled, alarmTopic: props.alarmTopic };
+    this._source = this.source._bind(this, props.origin !== undefined);
+    this.topic = this._source.topic;
+    this.topicKey = this._source.topicKey;
+    this.eventBus = this._source.eventBus;
 
     if (props.origin) this.originBucket = this.createOrigin(props.origin);
 
@@ -102,8 +85,17 @@ export class FanOutPipeline extends Construct {
     this.node.addValidation({ validate: () => this.validatePipeline() });
   }
 
+  /**
+   * Alarm settings every consumer inherits.
+   * @deprecated an internal detail: the consumers take them from the pipeline's props; removed in 0.3.0
+   */
+  public get alarmProps(): PatternAlarmProps {
+    return this._alarmProps;
+  }
+
   /** Adds a consumer: its own SqsWorker subscribed to the source with its own filter. */
   public addConsumer(options: FanOutConsumerOptions): FanOutConsumer {
+    // The constructor is deprecated for users only: it becomes internal in 0.3.0, and this stays its caller.
     return new FanOutConsumer(this, options);
   }
 

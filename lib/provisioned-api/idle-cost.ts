@@ -1,6 +1,6 @@
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
-import type { Cron } from '../core/cron';
+import type { Cron } from '../scheduled-job/cron';
 import { synthNote } from '../core/notes';
 import { areResolved } from '../core/validation';
 import type { ProvisionedApiProps, ProvisionedConcurrencyCostEstimate } from './props';

@@ -1,7 +1,7 @@
 import type { Duration } from 'aws-cdk-lib';
 import { Token } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { CRON_FIX, parseCron } from '../core/cron';
+import { CRON_FIX, parseCron } from '../scheduled-job/cron';
 import { areResolved, invalidProp, requireTokenUnit, validateIntegerRange } from '../core/validation';
 import { apiTimeoutRule, RequestFront } from '../rules/lambda';
 import { provisionedAboveReservedRule } from '../rules/provisioned';

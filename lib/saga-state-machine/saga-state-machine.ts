@@ -11,7 +11,6 @@ import { acknowledgeGrantPolicy, acknowledgeRule } from '../core/nag';
 import { describeCost, estimateCost, SagaCostEstimate } from './cost';
 import { COMPENSATION_FAILED_METRIC, METRIC_NAMESPACE, SagaDefinition } from './definition';
 import type { SagaStateMachineProps } from './props';
-import { SagaTaskKind } from './saga-task';
 import { leafSteps, modelOf, StepModel } from './step-model';
 import { MAX_EXPRESS_TIMEOUT, SagaValidator, stateMachineTypeOf } from './validation';
 import type { ExpectedLoad } from '../core/load';
@@ -147,7 +146,7 @@ export class SagaStateMachine extends Construct {
 
   /** The cost per 1,000 executions, reported as an info annotation. */
   private reportCost(steps: StepModel[], props: SagaStateMachineProps): SagaCostEstimate {
-    const callbacks = leafSteps(steps).filter((s) => [s.action, s.compensation].some((t) => t?.kind === SagaTaskKind.CALLBACK));
+    const callbacks = leafSteps(steps).filter((s) => [s.action, s.compensation].some((t) => t?._callbackWait() !== undefined));
     const estimate = estimateCost(steps.map(function toCost(s: StepModel): Parameters<typeof estimateCost>[0][number] {
       return { hasCompensation: !!s.compensation, compensatesOwnFailure: s.compensatesOwnFailure, branches: s.branches?.map(toCost) };
     }), callbacks.length === 0, props.costAssumptions);

@@ -1,153 +1,19 @@
 import { Token, type Duration } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as events from 'aws-cdk-lib/aws-events';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { canonicalTaskInput, sortedKeys } from '../core/canonical-json';
+import type {
+  SagaCallbackOptions, SagaDynamoDeleteItemOptions, SagaDynamoPutItemOptions, SagaDynamoUpdateItemOptions, SagaDynamoWriteOptions,
+  SagaEventBridgePutEventsOptions, SagaQueueCallbackOptions, SagaSnsPublishOptions, SagaSqsSendMessageOptions,
+} from './saga-task-options';
 
-/** How long the saga waits for a callback. */
-export interface SagaCallbackOptions {
-  /**
-   * Longest wait for SendTaskSuccess or SendTaskFailure, after which the step fails with
-   * `States.Timeout` and the saga compensates (whole seconds, 1 second to 365 days).
-   * Required: the saga refuses a callback without it (a callback without a timeout waits up to a
-   * year and no alarm fires). Keep it below the saga's `timeout`.
-   * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-wait-token
-   * @default - none; a synth error names the step
-   */
-  readonly timeout?: Duration;
-  /**
-   * Longest gap between two SendTaskHeartbeat calls of the worker, after which the step fails with
-   * `States.HeartbeatTimeout` (whole seconds, at least 1 second, below `timeout`). Detects a worker
-   * that died long before the timeout would.
-   * @default - no heartbeat
-   */
-  readonly heartbeat?: Duration;
-}
-
-/** A callback through a queue: how long the saga waits, and the message group of a FIFO queue. */
-export interface SagaQueueCallbackOptions extends SagaCallbackOptions {
-  /**
-   * Message group of the message (required for a FIFO queue, e.g. a FIFO SqsWorker's): a literal,
-   * or a value of the state, e.g. `sfn.JsonPath.stringAt('$.input.customerId')` (`$` is the saga
-   * state `{ input, results }`). The deduplication id is derived from the step's idempotency key.
-   * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/using-messagegroupid-property.html
-   * @default - none; a FIFO queue without it is a synth error
-   */
-  readonly messageGroupId?: string;
-}
-
-/** What every DynamoDB write of a saga step names: the table and an optional condition. */
-export interface SagaDynamoWriteOptions {
-  /** The table; the state machine may call the one action of the step on it only. */
-  readonly table: dynamodb.ITable;
-  /**
-   * Condition the write must meet, or it fails with `DynamoDB.ConditionalCheckFailedException`
-   * (a business error: not retried, the saga compensates).
-   * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html
-   * @default - unconditional
-   */
-  readonly conditionExpression?: string;
-  /**
-   * Substitutes of the `#names` of the expressions.
-   * @default - none
-   */
-  readonly expressionAttributeNames?: { [placeholder: string]: string };
-  /**
-   * Values of the `:placeholders` of the expressions. Values can come from the state:
-   * `$.input.<field>`, `$.results['<step>'].<field>`
-   * (e.g. `tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$.input.orderId'))`).
-   * @default - none
-   */
-  readonly expressionAttributeValues?: { [placeholder: string]: tasks.DynamoAttributeValue };
-}
-
-/** A DynamoDB PutItem call of the state machine. */
-export interface SagaDynamoPutItemOptions extends SagaDynamoWriteOptions {
-  /** The item; values can come from the state, as in `expressionAttributeValues`. */
-  readonly item: { [name: string]: tasks.DynamoAttributeValue };
-}
-
-/** A DynamoDB DeleteItem call of the state machine. */
-export interface SagaDynamoDeleteItemOptions extends SagaDynamoWriteOptions {
-  /** The primary key of the item. */
-  readonly key: { [name: string]: tasks.DynamoAttributeValue };
-}
-
-/** A DynamoDB UpdateItem call of the state machine. */
-export interface SagaDynamoUpdateItemOptions extends SagaDynamoDeleteItemOptions {
-  /**
-   * The update, e.g. `SET #s = :status`.
-   * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.UpdateExpressions.html
-   */
-  readonly updateExpression: string;
-}
-
-/** An SQS SendMessage call of the state machine. */
-export interface SagaSqsSendMessageOptions {
-  /** The queue; the state machine may call sqs:SendMessage on it only. */
-  readonly queue: sqs.IQueue;
-  /**
-   * The message body. Its paths read the saga state: `$` is `{ input, results }` (compensations:
-   * `+ failure`), without the step payload's `step` and `idempotencyKey`; the key is `SagaTask.idempotencyKey('<step>')`. An object input
-   * (`TaskInput.fromObject`) is rendered with its keys sorted, so an app in any jsii language gets the same definition.
-   * @default - the step payload `{ step, idempotencyKey, input, results }` (compensations: `+ failure`)
-   */
-  readonly messageBody?: sfn.TaskInput;
-  /**
-   * Message group of the message (required for a FIFO queue): a literal, or a value of the state,
-   * e.g. `sfn.JsonPath.stringAt('$.input.customerId')` (`$` is the saga state `{ input, results }`).
-   * On a FIFO queue the deduplication id is the SHA-256 (hex, 64 characters) of the step's
-   * idempotency key, so a retried or redriven send is one message and the id stays within SQS's 128 characters.
-   * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/using-messagegroupid-property.html
-   * @default - none; a FIFO queue without it is a synth error
-   */
-  readonly messageGroupId?: string;
-}
-
-/** An SNS Publish call of the state machine. */
-export interface SagaSnsPublishOptions {
-  /** The topic; the state machine may call sns:Publish on it only. */
-  readonly topic: sns.ITopic;
-  /**
-   * The message. `$` is the saga state `{ input, results }` (compensations: `+ failure`); the step's
-   * idempotency key is `SagaTask.idempotencyKey('<step>')`. An object input
-   * (`TaskInput.fromObject`) is rendered with its keys sorted, so an app in any jsii language gets the same definition.
-   * @default - the step payload `{ step, idempotencyKey, input, results }` (compensations: `+ failure`)
-   */
-  readonly message?: sfn.TaskInput;
-  /**
-   * Subject of the message (email subscriptions).
-   * @default - none
-   */
-  readonly subject?: string;
-}
-
-/** An EventBridge PutEvents call of the state machine (one event). */
-export interface SagaEventBridgePutEventsOptions {
-  /**
-   * The event bus; the state machine may call events:PutEvents on it only.
-   * @default - the account's default event bus
-   */
-  readonly eventBus?: events.IEventBus;
-  /** The event's `source`, e.g. `orders`. */
-  readonly source: string;
-  /** The event's `detail-type`, e.g. `OrderPlaced`. */
-  readonly detailType: string;
-  /**
-   * The event's detail. `$` is the saga state `{ input, results }` (compensations: `+ failure`); the
-   * step's idempotency key is `SagaTask.idempotencyKey('<step>')`. An object input
-   * (`TaskInput.fromObject`) is rendered with its keys sorted, so an app in any jsii language gets the same definition.
-   * @default - the step payload `{ step, idempotencyKey, input, results }` (compensations: `+ failure`)
-   */
-  readonly detail?: sfn.TaskInput;
-}
-
-/** The kind of work a SagaTask does, which decides its transient errors and its cost. */
+/**
+ * The kind of work a SagaTask does, which decides its transient errors and its cost.
+ * @deprecated the factories of `SagaTask` say it (`lambdaInvoke`, `callbackViaQueue`, ...); removed in 0.3.0
+ */
 export enum SagaTaskKind {
   /** A Lambda function invoked with the step payload. */
   LAMBDA = 'LAMBDA',
@@ -228,7 +94,7 @@ function groupAndDeduplication(queue: sqs.IQueue, messageGroupId: string | undef
  *
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/integrate-optimized.html
  */
-export class SagaTask {
+export abstract class SagaTask {
   /**
    * The idempotency key the saga gives step `step` (`<execution name>:<step>`, with `:compensation` for
    * its compensation), as a JSONPath intrinsic for a custom `messageBody`, `message` or `detail`, where
@@ -241,7 +107,7 @@ export class SagaTask {
 
   /** A Lambda function invoked with the step payload; its return value is the result. */
   public static lambdaInvoke(fn: lambda.IFunction): SagaTask {
-    return new SagaTask(SagaTaskKind.LAMBDA, [...TRANSIENT_LAMBDA_ERRORS, sfn.Errors.TIMEOUT], undefined, fn, (scope, id, c) =>
+    return new CallTask(SagaTaskKind.LAMBDA, [...TRANSIENT_LAMBDA_ERRORS, sfn.Errors.TIMEOUT], fn, (scope, id, c) =>
       new tasks.LambdaInvoke(scope, id, {
         comment: c.comment, lambdaFunction: fn, payloadResponseOnly: true, retryOnServiceExceptions: false,
         payload: payloadOf(c), resultPath: c.resultPath, taskTimeout: timeoutOf(c.timeout),
@@ -256,14 +122,13 @@ export class SagaTask {
    * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-sqs.html
    */
   public static callbackViaQueue(queue: sqs.IQueue, options: SagaQueueCallbackOptions = {}): SagaTask {
-    const task = new SagaTask(SagaTaskKind.CALLBACK, TRANSIENT_SERVICE_ERRORS.SQS, options, undefined, (scope, id, c) =>
+    const fifoFix = queue.fifo && options.messageGroupId === undefined ? 'SagaTask.callbackViaQueue(queue, { timeout, messageGroupId })' : undefined;
+    return new CallbackTask(TRANSIENT_SERVICE_ERRORS.SQS, options, undefined, (scope, id, c) =>
       new tasks.SqsSendMessage(scope, id, {
         comment: c.comment, queue, integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
         messageBody: withToken(c), resultPath: c.resultPath, ...groupAndDeduplication(queue, options.messageGroupId, c),
         taskTimeout: timeoutOf(options.timeout), heartbeatTimeout: timeoutOf(options.heartbeat),
-      }));
-    task.fifoWithoutGroup = queue.fifo && options.messageGroupId === undefined;
-    return task;
+      }), fifoFix);
   }
 
   /**
@@ -273,7 +138,7 @@ export class SagaTask {
    * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html
    */
   public static callbackViaFunction(fn: lambda.IFunction, options: SagaCallbackOptions = {}): SagaTask {
-    return new SagaTask(SagaTaskKind.CALLBACK, TRANSIENT_LAMBDA_ERRORS, options, fn, (scope, id, c) =>
+    return new CallbackTask(TRANSIENT_LAMBDA_ERRORS, options, fn, (scope, id, c) =>
       new tasks.LambdaInvoke(scope, id, {
         comment: c.comment, lambdaFunction: fn, integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
         retryOnServiceExceptions: false, payload: withToken(c), resultPath: c.resultPath,
@@ -300,13 +165,12 @@ export class SagaTask {
 
   /** SQS SendMessage, directly from the state machine (no callback). The result is `{ MessageId, ... }`. */
   public static sqsSendMessage(options: SagaSqsSendMessageOptions): SagaTask {
-    const task = SagaTask.service('SQS', (scope, id, c) => new tasks.SqsSendMessage(scope, id, {
+    const fifoFix = options.queue.fifo && options.messageGroupId === undefined ? 'SagaTask.sqsSendMessage({ queue, messageGroupId })' : undefined;
+    return SagaTask.service('SQS', (scope, id, c) => new tasks.SqsSendMessage(scope, id, {
       comment: c.comment, queue: options.queue, messageBody: canonicalTaskInput(options.messageBody) ?? payloadOf(c),
       ...groupAndDeduplication(options.queue, options.messageGroupId, c),
       resultPath: c.resultPath, taskTimeout: timeoutOf(c.timeout),
-    }));
-    task.fifoWithoutGroup = options.queue.fifo && options.messageGroupId === undefined;
-    return task;
+    }), fifoFix);
   }
 
   /** SNS Publish, directly from the state machine. The result is `{ MessageId, ... }`. */
@@ -326,43 +190,82 @@ export class SagaTask {
     }));
   }
 
-  private static service(service: string, render: Render): SagaTask {
-    return new SagaTask(SagaTaskKind.SERVICE, TRANSIENT_SERVICE_ERRORS[service], undefined, undefined, render);
+  private static service(service: string, render: Render, fifoFix?: string): SagaTask {
+    return new CallTask(SagaTaskKind.SERVICE, TRANSIENT_SERVICE_ERRORS[service], undefined, render, fifoFix);
   }
 
-  /** What the task does. */
-  public readonly kind: SagaTaskKind;
+  protected constructor() {}
+
+  /**
+   * What the task does.
+   * @deprecated the factory that made this task says it; removed in 0.3.0
+   */
+  public get kind(): SagaTaskKind {
+    return this._given.kind;
+  }
+
   /** Errors retried as transient by default (the step's `retry.retryErrors` are added). */
-  public readonly transientErrors: string[];
-  /** The callback's timeout and heartbeat (callbacks only). */
-  public readonly callback?: SagaCallbackOptions;
-  /** The Lambda function the task invokes (Lambda tasks and function callbacks). */
-  public readonly function?: lambda.IFunction;
-  private readonly render: Render;
-  /** Sends to a FIFO queue without a message group id, which SQS rejects. */
-  private fifoWithoutGroup = false;
-
-  private constructor(kind: SagaTaskKind, transientErrors: string[], callback: SagaCallbackOptions | undefined,
-    fn: lambda.IFunction | undefined, render: Render) {
-    this.kind = kind;
-    this.transientErrors = transientErrors;
-    this.callback = callback;
-    this.function = fn;
-    this.render = render;
+  public get transientErrors(): string[] {
+    return this._given.transientErrors;
   }
+
+  /** The callback's timeout and heartbeat (callbacks only). */
+  public get callback(): SagaCallbackOptions | undefined {
+    return this._callbackWait();
+  }
+
+  /** The Lambda function the task invokes (Lambda tasks and function callbacks). */
+  public get function(): lambda.IFunction | undefined {
+    return this._given.fn;
+  }
+
+  /** @internal What the factory was given. */
+  protected abstract readonly _given: { readonly kind: SagaTaskKind; readonly transientErrors: string[]; readonly fn?: lambda.IFunction };
 
   /**
    * @internal The factory method of a task that sends to a FIFO queue without `messageGroupId`
    * (every send would be rejected), for the synth error; undefined otherwise.
    */
-  public _fifoWithoutGroup(): string | undefined {
-    if (!this.fifoWithoutGroup) return undefined;
-    return this.kind === SagaTaskKind.CALLBACK ? 'SagaTask.callbackViaQueue(queue, { timeout, messageGroupId })'
-      : 'SagaTask.sqsSendMessage({ queue, messageGroupId })';
-  }
+  public abstract _fifoWithoutGroup(): string | undefined;
+
+  /** @internal The wait of a task that waits for a task token (a callback); undefined for a task that returns. */
+  public abstract _callbackWait(): SagaCallbackOptions | undefined;
 
   /** @internal The task state of one step's action or compensation. */
+  public abstract _renderState(scope: Construct, id: string, context: SagaTaskContext): sfn.TaskStateBase;
+}
+
+/** A task whose call returns its result: a Lambda invoke or a direct service call. */
+class CallTask extends SagaTask {
+  protected readonly _given: { readonly kind: SagaTaskKind; readonly transientErrors: string[]; readonly fn?: lambda.IFunction };
+
+  constructor(kind: SagaTaskKind, transientErrors: string[], fn: lambda.IFunction | undefined,
+    private readonly render: Render, private readonly fifoFix?: string) {
+    super();
+    this._given = { kind, transientErrors, fn };
+  }
+
+  public _fifoWithoutGroup(): string | undefined {
+    return this.fifoFix;
+  }
+
+  public _callbackWait(): SagaCallbackOptions | undefined {
+    return undefined;
+  }
+
   public _renderState(scope: Construct, id: string, context: SagaTaskContext): sfn.TaskStateBase {
     return this.render(scope, id, context);
+  }
+}
+
+/** A task that hands out a task token and waits for SendTaskSuccess/Failure (STANDARD machines only). */
+class CallbackTask extends CallTask {
+  constructor(transientErrors: string[], private readonly wait: SagaCallbackOptions, fn: lambda.IFunction | undefined,
+    render: Render, fifoFix?: string) {
+    super(SagaTaskKind.CALLBACK, transientErrors, fn, render, fifoFix);
+  }
+
+  public _callbackWait(): SagaCallbackOptions {
+    return this.wait;
   }
 }

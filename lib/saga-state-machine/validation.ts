@@ -4,7 +4,6 @@ import type { Construct } from 'constructs';
 import { invalidProp, validateDurationRange, validateIntegerRange, validateUniqueNames, warn } from '../core/validation';
 import { callbackTimeoutRule } from '../rules/state-machine';
 import type { SagaRetry, SagaStateMachineProps, SagaStep } from './props';
-import { SagaTaskKind } from './saga-task';
 import type { SagaTask } from './saga-task';
 import { leafSteps, StepModel } from './step-model';
 import { AWS_LIMITS, durationCode } from '../rules/limits';
@@ -116,7 +115,7 @@ export class SagaValidator {
     }
     this.validateRetry(`${prop}.retry`, step.retry);
     this.validateSeconds(`${prop}.timeout`, step.timeout, MAX_STANDARD_TIMEOUT);
-    if (step.timeout && step.action?.kind === SagaTaskKind.CALLBACK) {
+    if (step.timeout && step.action?._callbackWait()) {
       invalidProp(this.scope, `${prop}.timeout`, `step '${step.name}' is a callback: its wait is bounded by the callback's own timeout`,
         'drop the step timeout and set SagaTask.callbackVia*(..., { timeout, heartbeat })');
     }
@@ -136,12 +135,13 @@ export class SagaValidator {
   }
 
   private validateCallback(prop: string, task: SagaTask | undefined): void {
-    if (task?.kind !== SagaTaskKind.CALLBACK) return;
+    const wait = task?._callbackWait();
+    if (!wait) return;
     if (this.express) {
       invalidProp(this.scope, prop, 'an EXPRESS state machine cannot wait for a task token (callbacks are STANDARD only)',
         'use sfn.StateMachineType.STANDARD, or a direct service step that does not wait');
     }
-    const { timeout, heartbeat } = task.callback ?? {};
+    const { timeout, heartbeat } = wait;
     // The saga requires the timeout itself (a heartbeat alone still lets a live worker hold the execution for a year).
     const violation = callbackTimeoutRule.check({ waitsForTaskToken: true, hasTimeout: timeout !== undefined, hasHeartbeat: heartbeat !== undefined });
     if (violation) invalidProp(this.scope, `${prop}.timeout`, `${violation.message} (rule ${violation.rule})`, violation.fix);
@@ -165,7 +165,7 @@ export class SagaValidator {
     const limit = executionTimeout ?? (this.express ? MAX_EXPRESS_TIMEOUT : Duration.hours(1));
     if (limit.isUnresolved()) return;
     for (const step of leafSteps(steps)) {
-      const timeout = step.action?.kind === SagaTaskKind.CALLBACK ? step.action.callback?.timeout : undefined;
+      const timeout = step.action?._callbackWait()?.timeout;
       if (!timeout || timeout.isUnresolved() || timeout.toSeconds() < limit.toSeconds()) continue;
       warn(this.scope, 'SagaStateMachine.callbackOutlivesExecution',
         `the callback of step '${step.name}' may wait ${timeout.toHumanString()}, as long as the whole execution `

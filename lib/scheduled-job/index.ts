@@ -1,4 +1,5 @@
 export * from './scheduled-job';
-export { JobSchedule, JobScheduleKind } from './schedule';
-export { ScheduledJobTarget, ScheduledJobTargetKind, ScheduledJobFunctionOptions } from './target';
+export { JobSchedule } from './job-schedule';
+export { ScheduledJobTarget, ScheduledJobTargetKind } from './target';
+export { ScheduledJobFunctionOptions } from './target-function';
 export { ScheduledJobAlarms } from './alarms';

@@ -3,7 +3,7 @@ import type { IConstruct } from 'constructs';
 import { ALARM_WINDOW_LIMITS } from '../core/alarms';
 import { invalidProp, validateDurationRange } from '../core/validation';
 import type { ScheduledJobAlarms } from './alarms';
-import { JobScheduleKind, type JobSchedule, type ResolvedSchedule } from './schedule';
+import type { ResolvedSchedule } from './schedule';
 
 /** How the missed-run alarm evaluates: `evaluationPeriods` periods of `period`, all without a success. */
 export interface MissedRunWindow {
@@ -35,7 +35,6 @@ export function missedRunWindow(longestGap: Duration, grace: Duration): MissedRu
 
 /** What `withRunInterval` reads of the job's props. */
 interface RunIntervalProps {
-  readonly schedule: JobSchedule;
   readonly maxRunInterval?: Duration;
   readonly alarmsEnabled?: boolean;
   readonly alarms?: ScheduledJobAlarms;
@@ -53,7 +52,7 @@ export function withRunInterval(scope: IConstruct, props: RunIntervalProps, reso
       'pass a concrete Duration, e.g. Duration.days(1)');
   }
   validateDurationRange(scope, 'maxRunInterval', given, Duration.minutes(1), Duration.days(366));
-  const recurring = props.schedule.kind !== JobScheduleKind.AT;
+  const recurring = !resolved.oneTime;
   const missedRunAlarm = props.alarmsEnabled !== false && props.alarms?.missedRun?.enabled !== false;
   if (recurring && !given && !resolved.longestGap && missedRunAlarm) {
     invalidProp(scope, 'maxRunInterval', 'is required when the schedule or the time zone is a token: the job cannot compute the '

@@ -3,69 +3,10 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type { IConstruct } from 'constructs';
 import {
   Cron, CRON_FIX, formatInTimeZone, isKnownTimeZone, matchesWallClock, nextCronRuns, offsetChanges, parseCron, skippedWallClocks,
-  wallClockAt,
-} from '../core/cron';
+  wallClockAt, zonedTimeToUtc,
+} from './cron';
+import { isOneTime, ScheduleSpec } from './job-schedule';
 import { invalidProp, PathScope, requireTokenUnit, warn } from '../core/validation';
-
-/** The kind of a JobSchedule. */
-export enum JobScheduleKind {
-  /** A cron expression evaluated in the job's time zone. */
-  CRON = 'cron',
-  /** A fixed interval. */
-  RATE = 'rate',
-  /** One run at a given time. */
-  AT = 'at',
-}
-
-/**
- * When a ScheduledJob runs: a cron expression or a rate (recurring), or one time (`at`). Cron
- * expressions and one-time dates are read in the job's `timeZone`, with daylight saving.
- * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html
- */
-export class JobSchedule {
-  /**
-   * A six-field AWS cron expression `Minutes Hours Day-of-month Month Day-of-week Year`, with or
-   * without the `cron(...)` wrapper, e.g. `0 2 * * ? *` (every night at 02:00 in the job's time zone).
-   * A token (e.g. a `CfnParameter`) is the six fields without the wrapper; Scheduler validates it at
-   * deployment, and the job then needs `maxRunInterval` for its missed-run alarm.
-   * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html#cron-based
-   */
-  public static cron(expression: string): JobSchedule {
-    return new JobSchedule(JobScheduleKind.CRON, expression, undefined, undefined);
-  }
-
-  /**
-   * Every `interval`: a whole number of minutes, at least one minute. A token interval (e.g.
-   * `Duration.minutes(param.valueAsNumber)`) is read at deployment; the job then needs `maxRunInterval`.
-   */
-  public static rate(interval: Duration): JobSchedule {
-    return new JobSchedule(JobScheduleKind.RATE, undefined, interval, undefined);
-  }
-
-  /**
-   * Once, at `date` (an instant; rendered in the job's time zone, which must be known at synth). A
-   * date already past at synth is a warning: the schedule does not run again.
-   */
-  public static at(date: Date): JobSchedule {
-    return new JobSchedule(JobScheduleKind.AT, undefined, undefined, date);
-  }
-
-  /** The kind of schedule. */
-  public readonly kind: JobScheduleKind;
-  /** The cron expression, for `cron`. */
-  public readonly cronExpression?: string;
-  /** The interval, for `rate`. */
-  public readonly interval?: Duration;
-  /** The time, for `at`. */
-  public readonly date?: Date;
-
-  private constructor(kind: JobScheduleKind, cronExpression?: string, interval?: Duration, date?: Date) {
-    this.kind = kind;
-    this.cronExpression = cronExpression;
-    this.interval = interval;
-    this.date = date;
-  }
-}
 
 /** A schedule validated and resolved for one time zone. */
 export interface ResolvedSchedule {
@@ -80,7 +21,12 @@ export interface ResolvedSchedule {
   readonly skippedByDaylightSaving?: string[];
   /** The info line: next runs in the time zone, or how the schedule runs. */
   readonly description: string;
+  /** Whether the schedule runs once (`at`): no missed-run alarm, no start or end date checks. */
+  readonly oneTime: boolean;
 }
+
+/** A resolved schedule before the job knows whether it recurs. */
+type Resolution = Omit<ResolvedSchedule, 'oneTime'>;
 
 const RUNS_SHOWN = 5;
 /** Runs sampled to estimate a cron schedule's period and longest gap. */
@@ -100,32 +46,40 @@ export function validateTimeZone(scope: PathScope, timeZone: TimeZone): string {
  * Validates `schedule` and computes its next runs in `zone`, from `now`. A token expression or zone is
  * rendered as it is: no next runs, and no longest gap (the job asks for `maxRunInterval` instead).
  */
-export function resolveSchedule(scope: IConstruct, schedule: JobSchedule, timeZone: TimeZone, zone: string,
+export function resolveSchedule(scope: IConstruct, schedule: ScheduleSpec, timeZone: TimeZone, zone: string,
   now: Date, startDate?: Date): ResolvedSchedule {
+  return { ...resolveSpec(scope, schedule, timeZone, zone, now, startDate), oneTime: isOneTime(schedule) };
+}
+
+function resolveSpec(scope: IConstruct, schedule: ScheduleSpec, timeZone: TimeZone, zone: string,
+  now: Date, startDate?: Date): Resolution {
   const tokenZone = Token.isUnresolved(zone);
-  if (schedule.kind === JobScheduleKind.CRON && (Token.isUnresolved(schedule.cronExpression) || tokenZone)) {
-    return tokenCron(scope, schedule.cronExpression!, timeZone);
-  }
-  if (schedule.kind === JobScheduleKind.RATE && schedule.interval!.isUnresolved()) {
-    requireTokenUnit(scope, 'schedule', schedule.interval, 'minutes', 'the rate');
-    return {
-      expression: scheduler.ScheduleExpression.rate(schedule.interval!),
-      nextRuns: [],
-      description: 'a rate read at deployment (a token): its runs are not known at synth',
-    };
-  }
-  if (schedule.kind === JobScheduleKind.AT && tokenZone) {
-    invalidProp(scope, 'timeZone', 'must be known at synth for JobSchedule.at() (given a token): the date is rendered as '
-      + 'wall-clock time in it', 'pass an IANA name, e.g. TimeZone.EUROPE_BERLIN, or a recurring JobSchedule.cron()');
-  }
-  switch (schedule.kind) {
-    case JobScheduleKind.CRON: return resolveCron(scope, schedule.cronExpression!, timeZone, zone, startDate && startDate > now ? startDate : now);
-    case JobScheduleKind.RATE: return resolveRate(scope, schedule.interval!, zone, now, startDate);
-    default: return resolveAt(scope, schedule.date!, timeZone, zone, now);
+  switch (schedule.type) {
+    case 'cron':
+      if (Token.isUnresolved(schedule.expression) || tokenZone) return tokenCron(scope, schedule.expression, timeZone);
+      return resolveCron(scope, schedule.expression, timeZone, zone, startDate && startDate > now ? startDate : now);
+    case 'rate':
+      if (schedule.interval.isUnresolved()) {
+        requireTokenUnit(scope, 'schedule', schedule.interval, 'minutes', 'the rate');
+        return deployTime(scheduler.ScheduleExpression.rate(schedule.interval), 'a rate');
+      }
+      return resolveRate(scope, schedule.interval, zone, now, startDate);
+    case 'at':
+      if (tokenZone) {
+        invalidProp(scope, 'timeZone', `must be known at synth for ${schedule.date ? 'JobSchedule.at()' : 'a one-time schedule'} (given a token): `
+          + 'the date is rendered as wall-clock time in it', 'pass an IANA name, e.g. TimeZone.EUROPE_BERLIN, or a recurring JobSchedule.cron()');
+      }
+      return resolveAt(scope, schedule, timeZone, zone, now);
+    default:
+      return deployTime(scheduler.ScheduleExpression.expression(schedule.expression, schedule.oneTime ? timeZone : undefined), 'a schedule');
   }
 }
 
-function resolveCron(scope: PathScope, text: string, timeZone: TimeZone, zone: string, from: Date): ResolvedSchedule {
+function deployTime(expression: scheduler.ScheduleExpression, what: string): Resolution {
+  return { expression, nextRuns: [], description: `${what} read at deployment (a token): its runs are not known at synth` };
+}
+
+function resolveCron(scope: PathScope, text: string, timeZone: TimeZone, zone: string, from: Date): Resolution {
   const cron = parseCron(text);
   if (typeof cron === 'string') {
     invalidProp(scope, 'schedule', `is not a valid cron expression: ${cron} (given '${text}')`, CRON_FIX);
@@ -155,7 +109,7 @@ function resolveCron(scope: PathScope, text: string, timeZone: TimeZone, zone: s
  * A cron whose expression or time zone is a token: rendered for Scheduler to read at deployment. A
  * concrete expression is still checked, and gives the shortest period (on a clock without daylight saving).
  */
-function tokenCron(scope: PathScope, text: string, timeZone: TimeZone): ResolvedSchedule {
+function tokenCron(scope: PathScope, text: string, timeZone: TimeZone): Resolution {
   if (Token.isUnresolved(text)) {
     return {
       expression: scheduler.ScheduleExpression.expression(`cron(${text})`, timeZone),
@@ -217,7 +171,7 @@ function formatWall(w: { year: number; month: number; day: number; hour: number;
   return `${w.year}-${pad(w.month)}-${pad(w.day)} ${pad(w.hour)}:${pad(w.minute)}`;
 }
 
-function resolveRate(scope: PathScope, interval: Duration, zone: string, now: Date, startDate?: Date): ResolvedSchedule {
+function resolveRate(scope: PathScope, interval: Duration, zone: string, now: Date, startDate?: Date): Resolution {
   const millis = interval.toMilliseconds();
   if (millis < 60_000 || millis % 60_000 !== 0) {
     invalidProp(scope, 'schedule', `a rate must be a whole number of minutes, at least one minute (given ${interval.toHumanString()})`,
@@ -241,14 +195,25 @@ function resolveRate(scope: PathScope, interval: Duration, zone: string, now: Da
   };
 }
 
-function resolveAt(scope: IConstruct, date: Date, timeZone: TimeZone, zone: string, now: Date): ResolvedSchedule {
-  if (Number.isNaN(date.getTime())) {
-    invalidProp(scope, 'schedule', 'JobSchedule.at() was given an invalid Date', 'pass a valid Date, e.g. new Date(\'2030-01-01T09:00:00Z\')');
-  }
-  // Scheduler reads at(...) as wall-clock time in the schedule's time zone: render the instant there.
-  const w = wallClockAt(date.getTime(), zone);
+function resolveAt(scope: IConstruct, schedule: Extract<ScheduleSpec, { type: 'at' }>, timeZone: TimeZone, zone: string,
+  now: Date): Resolution {
   const pad = (n: number) => String(n).padStart(2, '0');
-  const local = `${w.year}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(date.getUTCSeconds())}`;
+  let date: Date;
+  let local: string;
+  if (schedule.wallClock) {
+    // A Scheduler at(...) literal is wall-clock time in the zone already: the instant is when that time happens there.
+    const w = schedule.wallClock;
+    local = `${w.year}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}`;
+    date = new Date((zonedTimeToUtc(w, zone) ?? new Date(Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute))).getTime() + w.second * 1000);
+  } else {
+    date = schedule.date!;
+    if (Number.isNaN(date.getTime())) {
+      invalidProp(scope, 'schedule', 'JobSchedule.at() was given an invalid Date', 'pass a valid Date, e.g. new Date(\'2030-01-01T09:00:00Z\')');
+    }
+    // Scheduler reads at(...) as wall-clock time in the schedule's time zone: render the instant there.
+    const w = wallClockAt(date.getTime(), zone);
+    local = `${w.year}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(date.getUTCSeconds())}`;
+  }
   const expression = scheduler.ScheduleExpression.expression(`at(${local})`, timeZone);
   // An app that synthesized before the date must still synthesize after it (unchanged, nothing is redeployed).
   if (date.getTime() <= now.getTime()) {

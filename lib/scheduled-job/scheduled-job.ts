@@ -16,8 +16,9 @@ import { invalidProp, requireTokenUnit, validateDurationRange, warn } from '../c
 import { enforce } from '../rules/rule';
 import { scheduleRetryPolicyRule } from '../rules/schedule';
 import { missedRunWindow, withRunInterval } from './missed-run';
-import { JobSchedule, JobScheduleKind, resolveSchedule, ResolvedSchedule, validateTimeZone } from './schedule';
-import { bindTarget, jobTimeout, ScheduledJobTarget, ScheduledJobTargetKind, validateTarget } from './target';
+import { isOneTime, readSchedule, ScheduleSpec, scheduleTimeZone } from './job-schedule';
+import { resolveSchedule, ResolvedSchedule, validateTimeZone } from './schedule';
+import type { ScheduledJobTarget } from './target';
 import { synthNote } from '../core/notes';
 import { rejectUnknownProps } from '../core/known-props';
 import { SCHEDULED_JOB_ALARMS, SCHEDULED_JOB_PROPS } from './known-props';
@@ -55,8 +56,14 @@ export interface ScheduledJobProps extends PatternAlarmProps {
    * @default - every alarm on, with the defaults listed on `ScheduledJobAlarms`
    */
   readonly alarms?: ScheduledJobAlarms;
-  /** When the job runs: `JobSchedule.cron(...)`, `.rate(...)` or `.at(...)`. */
-  readonly schedule: JobSchedule;
+  /**
+   * When the job runs: `JobSchedule.cron('0 2 * * ? *')`, `.rate(...)` or `.at(...)`, or any
+   * `scheduler.ScheduleExpression` (`ScheduleExpression.cron({ ... })`, `.rate()`, `.at()`,
+   * `.expression('cron(...)')`). Every form is validated the same way (a cron that never fires is
+   * an error) and sizes the missed-run alarm. A ScheduleExpression's own time zone applies when
+   * `timeZone` is unset; both set and different is an error.
+   */
+  readonly schedule: scheduler.ScheduleExpression;
   /** What runs: `ScheduledJobTarget.handler(...)`, `.sqsWorker(...)`, `.saga(...)` or `.stateMachine(...)`. */
   readonly target: ScheduledJobTarget;
   /**
@@ -65,7 +72,7 @@ export interface ScheduledJobProps extends PatternAlarmProps {
    * `TimeZone.of(param.valueAsString)`) is read by Scheduler at deployment: not with `JobSchedule.at()`,
    * and a cron then needs `maxRunInterval`.
    * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html#time-zones
-   * @default TimeZone.ETC_UTC
+   * @default - the schedule expression's own time zone (`ScheduleExpression.cron({ timeZone })`), else TimeZone.ETC_UTC
    */
   readonly timeZone?: TimeZone;
   /**
@@ -187,10 +194,11 @@ export class ScheduledJob extends Construct {
     super(scope, id);
     rejectUnknownProps(this, 'ScheduledJob', props, SCHEDULED_JOB_PROPS);
     this.expectedLoad = props.expectedLoad;
-    const timeZone = props.timeZone ?? TimeZone.ETC_UTC;
+    const schedule = readSchedule(this, props.schedule);
+    const timeZone = scheduleTimeZone(this, props.schedule, schedule, props.timeZone);
     this.timeZoneName = validateTimeZone(this, timeZone);
     const allowOverlap = props.allowOverlap ?? true;
-    const resolved = this.validate(props, timeZone, allowOverlap);
+    const resolved = this.validate(props, schedule, timeZone, allowOverlap);
     const maxEventAge = props.retryPolicy?.maxEventAge ?? defaultEventAge(resolved.period ?? resolved.longestGap);
     this.jobName = Names.uniqueResourceName(this, { maxLength: 64 });
     this.nextRuns = resolved.nextRuns;
@@ -204,7 +212,7 @@ export class ScheduledJob extends Construct {
     this.role = this.createRole();
 
     const attempts = props.retryPolicy?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-    const bound = bindTarget(this, props.target, {
+    const bound = props.target._bind(this, {
       role: this.role,
       deadLetterQueue: this.deadLetterQueue,
       input: scheduler.ScheduleTargetInput.fromObject({
@@ -242,7 +250,7 @@ export class ScheduledJob extends Construct {
     const policy = this.role.node.tryFindChild('DefaultPolicy');
     if (policy) this.schedule.node.addDependency(policy);
     synthNote(this, 'ScheduledJob.nextRuns', resolved.description);
-    this.alarms = this.createJobAlarms(props, resolved, props.target, bound.timeout);
+    this.alarms = this.createJobAlarms(props, resolved, bound.timeout);
   }
 
   /** Successful occurrences: the runtime's `ScheduledJobSucceeded` (function targets; sum over 5 minutes). */
@@ -277,11 +285,11 @@ export class ScheduledJob extends Construct {
     return metricQueueDepth(this.deadLetterQueue, props);
   }
 
-  private validate(props: ScheduledJobProps, timeZone: TimeZone, allowOverlap: boolean): ResolvedSchedule {
+  private validate(props: ScheduledJobProps, schedule: ScheduleSpec, timeZone: TimeZone, allowOverlap: boolean): ResolvedSchedule {
     const now = new Date();
-    this.validateDates(props, now);
-    const resolved = withRunInterval(this, props, resolveSchedule(this, props.schedule, timeZone, this.timeZoneName, now, props.startDate));
-    validateTarget(this, props.target, allowOverlap);
+    this.validateDates(props, isOneTime(schedule), now);
+    const resolved = withRunInterval(this, props, resolveSchedule(this, schedule, timeZone, this.timeZoneName, now, props.startDate));
+    props.target._validate(this, allowOverlap);
     const reserved = Object.keys(props.payload ?? {}).filter((key) => RESERVED_PAYLOAD_KEYS.includes(key));
     if (reserved.length > 0) {
       invalidProp(this, 'payload', `uses the reserved key '${reserved[0]}' (the job fills in ${RESERVED_PAYLOAD_KEYS.join(', ')})`,
@@ -308,7 +316,7 @@ export class ScheduledJob extends Construct {
         + `names, so EventBridge Scheduler skips those runs: no run at ${skipped.join(', ')} (local time). The missed-run alarm `
         + 'will report them. Schedule outside the switch hour (e.g. not between 02:00 and 03:00), or use Etc/UTC.');
     }
-    const timeout = jobTimeout(this, props.target);
+    const timeout = props.target._functionTimeout(this);
     if (timeout && !timeout.isUnresolved() && resolved.period && timeout.toSeconds() > resolved.period.toSeconds()) {
       warn(this, 'ScheduledJob.timeoutExceedsPeriod', `the function timeout (${timeout.toHumanString()}) exceeds the shortest time `
         + `between runs (${resolved.period.toHumanString()}): ${allowOverlap ? 'runs can overlap' : 'the next occurrence is throttled '
@@ -326,17 +334,17 @@ export class ScheduledJob extends Construct {
     if (window?.isUnresolved()) cfn.flexibleTimeWindow = { mode: 'FLEXIBLE', maximumWindowInMinutes: window.toMinutes() };
   }
 
-  private validateDates(props: ScheduledJobProps, now: Date): void {
+  private validateDates(props: ScheduledJobProps, oneTime: boolean, now: Date): void {
     const { startDate: start, endDate: end } = props;
     if (start && end && start.getTime() >= end.getTime()) {
       invalidProp(this, 'endDate', `must be after startDate (given startDate ${start.toISOString()}, endDate ${end.toISOString()})`,
         'move endDate after startDate, or drop one of them');
     }
-    if (start && props.schedule.kind !== JobScheduleKind.AT && start.getTime() < now.getTime() - START_DATE_GRACE.toMilliseconds()) {
+    if (start && !oneTime && start.getTime() < now.getTime() - START_DATE_GRACE.toMilliseconds()) {
       invalidProp(this, 'startDate', `${start.toISOString()} is more than 5 minutes in the past, which EventBridge Scheduler rejects `
         + 'when it creates or updates the schedule', 'remove startDate once it has passed, or set a future one');
     }
-    if (end && props.schedule.kind !== JobScheduleKind.AT && end.getTime() <= now.getTime()) {
+    if (end && !oneTime && end.getTime() <= now.getTime()) {
       invalidProp(this, 'endDate', `${end.toISOString()} is in the past: the schedule would never run`,
         'set a future endDate, or leave it unset');
     }
@@ -356,8 +364,7 @@ export class ScheduledJob extends Construct {
     return role;
   }
 
-  private createJobAlarms(props: ScheduledJobProps, resolved: ResolvedSchedule, target: ScheduledJobTarget,
-    timeout?: Duration): cloudwatch.Alarm[] {
+  private createJobAlarms(props: ScheduledJobProps, resolved: ResolvedSchedule, timeout?: Duration): cloudwatch.Alarm[] {
     const specs: { [id: string]: PatternAlarmSpec } = {
       DeadLetterQueueAlarm: queueDepthAlarm(this.deadLetterQueue,
         'occurrences in the dead-letter queue: undelivered by Scheduler, or failed after Lambda\'s retries; inspect them'),
@@ -381,15 +388,14 @@ export class ScheduledJob extends Construct {
       specs.FunctionErrorsAlarm = errorsAlarm(this.function, 'job runs failed (Lambda retries them, then sends them to the dead-letter queue)');
       Object.assign(specs, recursiveLoopAlarm(this.function));
     }
-    const missed = this.missedRunSpec(props, resolved, target, timeout);
+    const missed = this.missedRunSpec(props, resolved, timeout);
     if (missed) specs.MissedRunAlarm = missed;
     return createAlarms(this, props, specs, { value: props.alarms, known: SCHEDULED_JOB_ALARMS, type: 'ScheduledJobAlarms' });
   }
 
   /** No success (function targets) or no attempt (other targets) within the longest gap + grace. */
-  private missedRunSpec(props: ScheduledJobProps, resolved: ResolvedSchedule, target: ScheduledJobTarget,
-    timeout?: Duration): PatternAlarmSpec | undefined {
-    if (props.schedule.kind === JobScheduleKind.AT || !resolved.longestGap) return undefined;
+  private missedRunSpec(props: ScheduledJobProps, resolved: ResolvedSchedule, timeout?: Duration): PatternAlarmSpec | undefined {
+    if (resolved.oneTime || !resolved.longestGap) return undefined;
     const grace = [props.flexibleWindow, timeout, MISSED_RUN_MARGIN]
       .reduce<Duration>((sum, d) => (d && !d.isUnresolved() ? sum.plus(d) : sum), Duration.seconds(0));
     const window = missedRunWindow(resolved.longestGap, grace);
@@ -400,7 +406,7 @@ export class ScheduledJob extends Construct {
         + 'Run it at least weekly, or watch ScheduledJobSucceeded from elsewhere.');
       return undefined;
     }
-    const fn = target.kind === ScheduledJobTargetKind.FUNCTION;
+    const fn = this.function !== undefined;
     return {
       metric: (fn ? this.metricSucceeded() : this.metricAttempts()).with({ period: window.period }),
       threshold: 1,

@@ -1,24 +1,22 @@
-import { Duration } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import type { Duration } from 'aws-cdk-lib';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
-import { createPatternFunction, PatternFunctionProps } from '../serverless-function/pattern-function';
-import { HandlerCode } from '../core/handler';
-import { acknowledgeRule } from '../core/nag';
-import { invalidProp, validateDurationRange, validateIntegerRange, warn } from '../core/validation';
-import { grantIdempotencyStore, idempotencyStoreEnvironment, idempotencyStoreFor } from '../idempotency-table/store';
+import type { Construct } from 'constructs';
+import type { HandlerCode } from '../core/handler';
+import { invalidProp } from '../core/validation';
 import type { DurableFunction } from '../durable-function';
 import type { SagaStateMachine } from '../saga-state-machine';
 import type { SqsWorker } from '../sqs-worker';
-import { AWS_LIMITS } from '../rules/limits';
+import {
+  bindFunction, BoundTarget, ExactLambdaInvoke, functionTimeout, scheduleTargetProps, ScheduledJobFunctionOptions, TargetBindContext,
+  validateFunctionTarget,
+} from './target-function';
 
-/** The kind of a ScheduledJobTarget. */
+/**
+ * The kind of a ScheduledJobTarget.
+ * @deprecated the factories of `ScheduledJobTarget` say it (`handler`, `sqsWorker`, ...); removed in 0.3.0
+ */
 export enum ScheduledJobTargetKind {
   /** A Lambda function the job creates with the library defaults (or adopts). */
   FUNCTION = 'function',
@@ -30,47 +28,14 @@ export enum ScheduledJobTargetKind {
   DURABLE_FUNCTION = 'durable-function',
 }
 
-/** Settings of a function target. */
-export interface ScheduledJobFunctionOptions extends PatternFunctionProps {
-  /**
-   * Function timeout (1 second to 15 minutes). Keep it below the schedule's period, or runs
-   * overlap (or, with `allowOverlap: false`, queue up).
-   * @default Duration.minutes(5)
-   */
-  readonly timeout?: Duration;
-  /**
-   * Retries Lambda makes of a failed asynchronous invocation (0 to 2) before the occurrence goes
-   * to the job's dead-letter queue.
-   * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
-   * @default 2
-   */
-  readonly retryAttempts?: number;
-  /**
-   * Run each occurrence once (Powertools idempotency keyed on the schedule and the scheduled time, in DynamoDB).
-   * @default true
-   */
-  readonly idempotency?: boolean;
-  /**
-   * An existing idempotency table (string partition key `id`, TTL attribute `expiration`).
-   * @default - the stack's shared table (see `sharedIdempotencyTable`)
-   */
-  readonly idempotencyTable?: dynamodb.ITable;
-  /**
-   * Keep the records in the one idempotency table of the stack (`IdempotencyTable.forStack`),
-   * under this job's own key prefix (`IDEMPOTENCY_KEY_PREFIX`) that its role alone may touch
-   * (`dynamodb:LeadingKeys`). `false` creates a table for this job alone (the 0.1 default), e.g.
-   * for a handler of your own that keys records without that prefix. An error together with
-   * `idempotencyTable`.
-   * @default true
-   */
-  readonly sharedIdempotencyTable?: boolean;
-  /**
-   * Reserved concurrency of the function (HIPAA/NIST `LambdaConcurrency`), when runs may overlap.
-   * With `allowOverlap: false` the job reserves 1 itself (its overlap guard), and only 1 is accepted.
-   * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
-   * @default - unreserved when runs may overlap, 1 with `allowOverlap: false`
-   */
-  readonly reservedConcurrency?: number;
+/** What a ScheduledJobTarget factory was given (not exported from the package). */
+interface TargetGiven {
+  readonly kind: ScheduledJobTargetKind;
+  readonly handlerCode?: HandlerCode;
+  readonly functionOptions?: ScheduledJobFunctionOptions;
+  readonly worker?: SqsWorker;
+  readonly targetStateMachine?: sfn.IStateMachine;
+  readonly durable?: DurableFunction;
 }
 
 /**
@@ -79,19 +44,19 @@ export interface ScheduledJobFunctionOptions extends PatternFunctionProps {
  * or a state machine (StartExecution). Every target receives the job payload with the
  * occurrence's `scheduledTime` and `executionId`.
  */
-export class ScheduledJobTarget {
+export abstract class ScheduledJobTarget {
   /**
    * A Lambda function created with the library defaults from your code. Wrap the job with
    * `createScheduledJobHandler` (`@cdk-serverless-patterns/runtime/scheduled-job`) so it runs once
    * per occurrence and emits the success metric the missed-run alarm watches.
    */
   public static handler(handler: HandlerCode, options: ScheduledJobFunctionOptions = {}): ScheduledJobTarget {
-    return new ScheduledJobTarget(ScheduledJobTargetKind.FUNCTION, handler, options, undefined, undefined);
+    return new FunctionTarget(handler, options);
   }
 
   /** Sends one message per occurrence to the worker's source queue (standard queues only). */
   public static sqsWorker(worker: SqsWorker): ScheduledJobTarget {
-    return new ScheduledJobTarget(ScheduledJobTargetKind.SQS_WORKER, undefined, undefined, worker, undefined);
+    return new SqsWorkerTarget(worker);
   }
 
   /** Starts one execution of the saga per occurrence, with the payload as execution input. */
@@ -101,7 +66,8 @@ export class ScheduledJobTarget {
 
   /** Starts one execution of the state machine per occurrence, with the payload as execution input. */
   public static stateMachine(stateMachine: sfn.IStateMachine): ScheduledJobTarget {
-    return new ScheduledJobTarget(ScheduledJobTargetKind.STATE_MACHINE, undefined, undefined, undefined, stateMachine);
+    return new ExternalTarget({ kind: ScheduledJobTargetKind.STATE_MACHINE, targetStateMachine: stateMachine }, 'a state machine',
+      (props) => new targets.StepFunctionsStartExecution(stateMachine, props));
   }
 
   /**
@@ -111,196 +77,139 @@ export class ScheduledJobTarget {
    * deliver goes to the job's dead-letter queue.
    */
   public static durableFunction(durable: DurableFunction): ScheduledJobTarget {
-    return new ScheduledJobTarget(ScheduledJobTargetKind.DURABLE_FUNCTION, undefined, undefined, undefined, undefined, durable);
+    return new ExternalTarget({ kind: ScheduledJobTargetKind.DURABLE_FUNCTION, durable }, 'a durable function',
+      (props) => new ExactLambdaInvoke(durable.alias, props));
   }
 
-  /** The kind of target. */
-  public readonly kind: ScheduledJobTargetKind;
-  /** The code, for a function target. */
-  public readonly handlerCode?: HandlerCode;
-  /** The function settings, for a function target. */
-  public readonly functionOptions?: ScheduledJobFunctionOptions;
-  /** The worker, for an SqsWorker target. */
-  public readonly worker?: SqsWorker;
-  /** The state machine, for a state machine target. */
-  public readonly targetStateMachine?: sfn.IStateMachine;
-  /** The durable function, for a durable function target. */
-  public readonly durable?: DurableFunction;
+  protected constructor() {}
 
-  private constructor(kind: ScheduledJobTargetKind, handlerCode?: HandlerCode, functionOptions?: ScheduledJobFunctionOptions,
-    worker?: SqsWorker, targetStateMachine?: sfn.IStateMachine, durable?: DurableFunction) {
-    this.kind = kind;
-    this.handlerCode = handlerCode;
-    this.functionOptions = functionOptions;
-    this.worker = worker;
-    this.targetStateMachine = targetStateMachine;
-    this.durable = durable;
+  /**
+   * The kind of target.
+   * @deprecated the factory that made this target says it; removed in 0.3.0
+   */
+  public get kind(): ScheduledJobTargetKind {
+    return this._given.kind;
+  }
+
+  /**
+   * The code, for a function target.
+   * @deprecated keep a reference to the code you passed to `handler()`; removed in 0.3.0
+   */
+  public get handlerCode(): HandlerCode | undefined {
+    return this._given.handlerCode;
+  }
+
+  /**
+   * The function settings, for a function target.
+   * @deprecated keep a reference to the options you passed to `handler()`; removed in 0.3.0
+   */
+  public get functionOptions(): ScheduledJobFunctionOptions | undefined {
+    return this._given.functionOptions;
+  }
+
+  /**
+   * The worker, for an SqsWorker target.
+   * @deprecated keep a reference to the worker you passed to `sqsWorker()`; removed in 0.3.0
+   */
+  public get worker(): SqsWorker | undefined {
+    return this._given.worker;
+  }
+
+  /**
+   * The state machine, for a state machine target.
+   * @deprecated keep a reference to the state machine you passed to `stateMachine()`; removed in 0.3.0
+   */
+  public get targetStateMachine(): sfn.IStateMachine | undefined {
+    return this._given.targetStateMachine;
+  }
+
+  /**
+   * The durable function, for a durable function target.
+   * @deprecated keep a reference to the durable function you passed to `durableFunction()`; removed in 0.3.0
+   */
+  public get durable(): DurableFunction | undefined {
+    return this._given.durable;
+  }
+
+  /** @internal What the factory was given, for the deprecated accessors. */
+  protected abstract readonly _given: TargetGiven;
+
+  /** @internal Validates the target for `job` before anything is created. */
+  public abstract _validate(job: Construct, allowOverlap: boolean): void;
+
+  /** @internal The function timeout (validated), for a target that runs a function of the job; undefined otherwise. */
+  public abstract _functionTimeout(job: Construct): Duration | undefined;
+
+  /** @internal Creates what the target needs inside the job and returns what the schedule invokes. */
+  public abstract _bind(job: Construct, context: TargetBindContext): BoundTarget;
+}
+
+/** A function of the job's own (created with the library defaults, or adopted). */
+class FunctionTarget extends ScheduledJobTarget {
+  protected readonly _given: TargetGiven;
+
+  constructor(private readonly code: HandlerCode, private readonly options: ScheduledJobFunctionOptions) {
+    super();
+    this._given = { kind: ScheduledJobTargetKind.FUNCTION, handlerCode: code, functionOptions: options };
+  }
+
+  public _validate(job: Construct, allowOverlap: boolean): void {
+    validateFunctionTarget(job, this.code, this.options, allowOverlap);
+  }
+
+  public _functionTimeout(job: Construct): Duration | undefined {
+    return functionTimeout(job, this.code, this.options);
+  }
+
+  public _bind(job: Construct, context: TargetBindContext): BoundTarget {
+    return bindFunction(job, this.code, this.options, context);
   }
 }
-
-/** What the job decided before binding its target. */
-export interface TargetBindContext {
-  readonly role: iam.IRole;
-  readonly deadLetterQueue: sqs.IQueue;
-  readonly input: scheduler.ScheduleTargetInput;
-  readonly retryAttempts: number;
-  readonly maxEventAge: Duration;
-  readonly allowOverlap: boolean;
-  readonly jobName: string;
-  readonly metricNamespace: string;
-}
-
-/** The bound target: what the schedule invokes, and the function when the job runs one. */
-export interface BoundTarget {
-  readonly scheduleTarget: scheduler.IScheduleTarget;
-  readonly function?: lambda.IFunction;
-  readonly timeout?: Duration;
-  readonly idempotencyTable?: dynamodb.ITable;
-}
-
-/** Default timeout of a job function: a job, not an API call, yet never 15 minutes "just in case". */
-export const DEFAULT_JOB_TIMEOUT = Duration.minutes(5);
-/** Lambda keeps an asynchronous event at most 6 hours. */
-const LAMBDA_MAX_EVENT_AGE = Duration.seconds(AWS_LIMITS.asyncMaxEventAge.max);
 
 /**
- * LambdaInvoke whose execution-role grant names the function ARN only (the L2 also grants
- * `<arn>:*`, every version and alias): the Scheduler role may invoke this target and nothing else.
+ * A target outside the job (a queue, a state machine, a durable function): the schedule invokes it
+ * directly, and the job cannot keep its runs from overlapping, so `allowOverlap: false` is an error.
  */
-class ExactLambdaInvoke extends targets.LambdaInvoke {
-  constructor(private readonly fn: lambda.IFunction, props: targets.ScheduleTargetBaseProps) {
-    super(fn, props);
+class ExternalTarget extends ScheduledJobTarget {
+  constructor(protected readonly _given: TargetGiven, private readonly description: string,
+    private readonly scheduleTarget: (props: targets.ScheduleTargetBaseProps) => scheduler.IScheduleTarget) {
+    super();
   }
 
-  protected addTargetActionToRole(role: iam.IRole): void {
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.fn.functionArn] }));
+  public _validate(job: Construct, allowOverlap: boolean): void {
+    if (!allowOverlap) {
+      invalidProp(job, 'allowOverlap', `is false, but the target is ${this.description}: the job cannot limit how its runs overlap there`,
+        'drop allowOverlap, and limit concurrency on the worker (maxConcurrency) or in the state machine');
+    }
+  }
+
+  public _functionTimeout(): Duration | undefined {
+    return undefined;
+  }
+
+  public _bind(_job: Construct, context: TargetBindContext): BoundTarget {
+    return { scheduleTarget: this.scheduleTarget(scheduleTargetProps(context)) };
   }
 }
 
-/** Validates the target before anything is created. */
-export function validateTarget(scope: Construct, target: ScheduledJobTarget, allowOverlap: boolean): void {
-  if (target.kind !== ScheduledJobTargetKind.FUNCTION && !allowOverlap) {
-    invalidProp(scope, 'allowOverlap', `is false, but the target is ${target.kind === ScheduledJobTargetKind.SQS_WORKER
-      ? 'an SqsWorker' : target.kind === ScheduledJobTargetKind.DURABLE_FUNCTION ? 'a durable function' : 'a state machine'}: the job cannot limit how its runs overlap there`,
-    'drop allowOverlap, and limit concurrency on the worker (maxConcurrency) or in the state machine');
+/** The source queue of an SqsWorker: one message per occurrence (standard queues with a DLQ only). */
+class SqsWorkerTarget extends ExternalTarget {
+  constructor(private readonly sqsWorker: SqsWorker) {
+    super({ kind: ScheduledJobTargetKind.SQS_WORKER, worker: sqsWorker }, 'an SqsWorker',
+      (props) => new targets.SqsSendMessage(sqsWorker.queue, props));
   }
-  if (target.kind === ScheduledJobTargetKind.SQS_WORKER) {
-    const worker = target.worker!;
-    if (worker.queue.fifo) {
-      invalidProp(scope, 'target', 'is an SqsWorker with a FIFO queue, which EventBridge Scheduler can only send to with '
+
+  public _validate(job: Construct, allowOverlap: boolean): void {
+    super._validate(job, allowOverlap);
+    if (this.sqsWorker.queue.fifo) {
+      invalidProp(job, 'target', 'is an SqsWorker with a FIFO queue, which EventBridge Scheduler can only send to with '
         + 'content-based deduplication and a message group id, and ScheduledJob sends no message group id',
       'schedule a standard-queue SqsWorker, or send to your FIFO queue from a function target');
     }
-    if (!worker.deadLetterQueue) {
-      invalidProp(scope, 'target', 'is an SqsWorker without a dead-letter queue: a scheduled message that keeps failing '
+    if (!this.sqsWorker.deadLetterQueue) {
+      invalidProp(job, 'target', 'is an SqsWorker without a dead-letter queue: a scheduled message that keeps failing '
         + 'would be lost when the queue retention ends', 'let SqsWorker create its queue (with its DLQ), or give your queue a redrive policy'
         + ' (an imported queue: also pass that dead-letter queue as the SqsWorker\'s deadLetterQueue)');
     }
   }
-  if (target.kind === ScheduledJobTargetKind.FUNCTION) {
-    const options = target.functionOptions ?? {};
-    validateIntegerRange(scope, 'target.retryAttempts', options.retryAttempts, AWS_LIMITS.asyncRetryAttempts.min, AWS_LIMITS.asyncRetryAttempts.max,
-      'set retryAttempts between 0 and 2 (Lambda retries an asynchronous invocation at most twice)');
-    if (!allowOverlap && options.reservedConcurrency !== undefined && options.reservedConcurrency !== 1) {
-      invalidProp(scope, 'target.reservedConcurrency', `is ${options.reservedConcurrency}, but allowOverlap is false, and the job `
-        + 'keeps runs from overlapping by reserving a concurrency of exactly 1', 'leave reservedConcurrency unset (or 1), or drop allowOverlap');
-    }
-    const existing = target.handlerCode!.existingFunction;
-    if (existing && !allowOverlap) {
-      invalidProp(scope, 'allowOverlap', 'is false, but the target is a function you configure yourself '
-        + '(HandlerCode.fromFunction()), whose reserved concurrency the job does not change',
-      'set reservedConcurrentExecutions: 1 on your function and leave allowOverlap unset, or pass HandlerCode.fromCode()');
-    }
-  }
-}
-
-/** Creates what the target needs inside the job and returns the schedule target. */
-export function bindTarget(job: Construct, target: ScheduledJobTarget, ctx: TargetBindContext): BoundTarget {
-  const base: targets.ScheduleTargetBaseProps = {
-    role: ctx.role,
-    deadLetterQueue: ctx.deadLetterQueue,
-    input: ctx.input,
-    retryAttempts: ctx.retryAttempts,
-    // The L2 range-checks the age and cannot take a token: the job sets a token on the L1.
-    maxEventAge: ctx.maxEventAge.isUnresolved() ? undefined : ctx.maxEventAge,
-  };
-  switch (target.kind) {
-    case ScheduledJobTargetKind.SQS_WORKER:
-      return { scheduleTarget: new targets.SqsSendMessage(target.worker!.queue, base) };
-    case ScheduledJobTargetKind.STATE_MACHINE:
-      return { scheduleTarget: new targets.StepFunctionsStartExecution(target.targetStateMachine!, base) };
-    case ScheduledJobTargetKind.DURABLE_FUNCTION:
-      return { scheduleTarget: new ExactLambdaInvoke(target.durable!.alias, base) };
-    default:
-      return bindFunction(job, target.handlerCode!, target.functionOptions ?? {}, ctx, base);
-  }
-}
-
-function bindFunction(job: Construct, handler: HandlerCode, options: ScheduledJobFunctionOptions, ctx: TargetBindContext,
-  base: targets.ScheduleTargetBaseProps): BoundTarget {
-  const idempotent = options.idempotency ?? true;
-  const store = idempotent ? idempotencyStoreFor(job, options.idempotencyTable, options.sharedIdempotencyTable,
-    { table: 'idempotencyTable', sharedTable: 'sharedIdempotencyTable' }) : undefined;
-  const table = store?.table;
-  // An occurrence can be redelivered until Scheduler's and Lambda's event ages run out: remember it that long
-  // (a token age: as long as the longest age Scheduler allows, 24 hours, would give).
-  const longestAge = Duration.seconds(AWS_LIMITS.schedulerMaxEventAge.max);
-  const age = ctx.maxEventAge.isUnresolved() ? longestAge : ctx.maxEventAge;
-  const ttl = Duration.seconds(Math.max(age.toSeconds() * 2, longestAge.toSeconds()));
-  const environment: { [key: string]: string } = {
-    SCHEDULED_JOB_NAME: ctx.jobName,
-    SCHEDULED_JOB_METRIC_NAMESPACE: ctx.metricNamespace,
-    ...(store ? { ...idempotencyStoreEnvironment(store), IDEMPOTENCY_TTL_SECONDS: String(ttl.toSeconds()) } : {}),
-  };
-  const created = createPatternFunction(job, 'Function', {
-    ...options,
-    handler,
-    reservedConcurrency: ctx.allowOverlap ? options.reservedConcurrency : 1,
-  }, {
-    defaultTimeout: DEFAULT_JOB_TIMEOUT, description: `Scheduled job ${job.node.path}`, patternEnvironment: environment,
-    executionRoleUse: 'Lambda uses to send failed runs to the job\'s dead-letter queue (the on-failure destination), and which '
-      + 'must therefore be granted to send to it',
-  });
-  const fn = created.function;
-  if (!created.createdFunction) adoptFunction(job, fn, environment);
-  if (store) grantIdempotencyStore(store, fn);
-
-  // Scheduler invokes Lambda asynchronously: Lambda's own retries, event age and on-failure
-  // destination decide what happens to a run that fails or is throttled.
-  new lambda.EventInvokeConfig(job, 'AsyncInvokeConfig', {
-    function: fn,
-    retryAttempts: options.retryAttempts ?? 2,
-    // A token goes as it is (Lambda takes at most 6 hours).
-    maxEventAge: !ctx.maxEventAge.isUnresolved() && ctx.maxEventAge.toSeconds() > LAMBDA_MAX_EVENT_AGE.toSeconds()
-      ? LAMBDA_MAX_EVENT_AGE : ctx.maxEventAge,
-    onFailure: new destinations.SqsDestination(ctx.deadLetterQueue),
-  });
-  if (created.createdFunction) {
-    acknowledgeRule(created.createdFunction, 'Serverless-LambdaDLQ',
-      'invoked asynchronously by EventBridge Scheduler with an on-failure destination (the job\'s dead-letter queue) on its '
-      + 'EventInvokeConfig, which replaces a function DLQ');
-  }
-  return { scheduleTarget: new ExactLambdaInvoke(fn, base), function: fn, timeout: created.timeout, idempotencyTable: table };
-}
-
-/** A function given with HandlerCode.fromFunction() still needs the runtime's settings. */
-function adoptFunction(job: Construct, fn: lambda.IFunction, environment: { [key: string]: string }): void {
-  if (fn instanceof lambda.Function) {
-    for (const [key, value] of Object.entries(environment)) fn.addEnvironment(key, value);
-  } else {
-    warn(job, 'ScheduledJob.importedFunction', `the function is imported, so its environment cannot be set: give it `
-      + `${Object.keys(environment).join(', ')} yourself, or the runtime helper runs without idempotency and its success `
-      + 'metric misses the dimension the missed-run alarm watches.');
-  }
-}
-
-/** Validates a timeout given to a function target (the factory validates again, with the same rule). */
-export function jobTimeout(scope: Construct, target: ScheduledJobTarget): Duration | undefined {
-  if (target.kind !== ScheduledJobTargetKind.FUNCTION) return undefined;
-  const existing = target.handlerCode!.existingFunction;
-  if (existing) return existing instanceof lambda.Function ? existing.timeout : undefined;
-  const timeout = target.functionOptions?.timeout ?? DEFAULT_JOB_TIMEOUT;
-  validateDurationRange(scope, 'target.timeout', timeout, Duration.seconds(AWS_LIMITS.lambdaTimeout.min),
-    Duration.seconds(AWS_LIMITS.lambdaTimeout.max));
-  return timeout;
 }

@@ -1,7 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { parseCron } from '../../core/cron';
+import { parseCron } from '../../scheduled-job/cron';
 import { ScheduledJob } from '../../scheduled-job';
 import { chunks, count, idempotencyWrites, line, money, schedulerInvocations, type CostLine } from '../model';
 import { alarmLines, functionLines, IDEMPOTENCY_ITEM_BYTES, ownerOfReference, type EstimateContext, type Load } from './common';
@@ -20,7 +20,7 @@ export interface ScheduleRuns {
 
 /**
  * Runs per 730-hour month of a schedule expression as CloudFormation receives it: a cron's
- * matching days (the day, month and year fields of lib/core/cron.ts's parser, from 1 January of
+ * matching days (the day, month and year fields of lib/scheduled-job/cron.ts's parser, from 1 January of
  * `year`) over a 28-year calendar cycle x its times per day, / 336 months; a rate 730 h / the
  * interval; a one-time `at` 1 run. Daylight-saving skips are not counted. Undefined for an
  * expression it cannot read (a token).

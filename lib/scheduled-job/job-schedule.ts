@@ -72,7 +72,7 @@ class JobScheduleExpression extends scheduler.ScheduleExpression {
   }
 }
 
-const RATE_UNIT_MINUTES: { [unit: string]: number } = { minute: 1, minutes: 1, hour: 60, hours: 60, day: 1440, days: 1440 };
+const RATE_UNIT_MINUTES: { [unit: string]: number } = { minute: 1, minutes: 1, hour: 60, hours: 60, day: 24 * 60, days: 24 * 60 };
 const SCHEDULE_FIX = 'use JobSchedule.cron(...), .rate(...) or .at(...), or a scheduler.ScheduleExpression of cron(...), rate(...) or at(...)';
 
 /** Reads a ScheduleExpression: a JobSchedule's as it was given; any other from its expression text. */

@@ -1,5 +1,6 @@
 import { Annotations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { addAcknowledgeableInfo, addAcknowledgeableWarning } from '../core/annotations';
 import { WARNING_ID_PREFIX } from '../core/validation';
 import { GuardrailSeverity } from '../rules/ids';
 
@@ -37,16 +38,15 @@ export function acknowledgementOf(node: IConstruct, ruleId: string): string | un
 export function report(node: IConstruct, ruleId: string, severity: GuardrailSeverity, message: string): void {
   if (severity === GuardrailSeverity.OFF || acknowledgementOf(node, ruleId) !== undefined) return;
   const text = `[${ruleId}] ${message}`;
-  const annotations = Annotations.of(node);
   switch (severity) {
     case GuardrailSeverity.ERROR:
-      annotations.addError(text);
+      Annotations.of(node).addError(text);
       break;
     case GuardrailSeverity.WARNING:
-      annotations.addWarningV2(annotationId(ruleId), text);
+      addAcknowledgeableWarning(node, annotationId(ruleId), text);
       break;
     case GuardrailSeverity.INFO:
-      annotations.addInfoV2(annotationId(ruleId), text);
+      addAcknowledgeableInfo(node, annotationId(ruleId), text);
       break;
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The construct tests against the oldest supported aws-cdk-lib (the peer floor in package.json):
- * `scripts/test-cdk-floor.sh` installs that version into .cache/cdk-floor and runs this config,
+ * `scripts/test-cdk-version.sh` installs that version into .cache/cdk/<version> and runs this config,
  * which maps every `aws-cdk-lib` import (the tests', the library's and cdk-nag's) to that copy.
  * Only tests that synthesize constructs run: handler, CLI and packaging tests do not depend on the
  * aws-cdk-lib version.
@@ -9,7 +9,7 @@ const path = require('path');
 const { projects } = require('./jest.config.js');
 
 const floorDir = process.env.CDK_FLOOR_DIR;
-if (!floorDir) throw new Error('CDK_FLOOR_DIR is not set: run scripts/test-cdk-floor.sh');
+if (!floorDir) throw new Error('CDK_FLOOR_DIR is not set: run scripts/test-cdk-version.sh');
 const floorLib = path.join(floorDir, 'node_modules', 'aws-cdk-lib');
 const unit = projects.find((p) => p.displayName === 'unit');
 

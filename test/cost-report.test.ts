@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Duration, Size, Stack, TimeZone } from 'aws-cdk-lib';
+import { Annotations, App, Duration, Size, Stack, TimeZone } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -194,6 +194,20 @@ describe('ServerlessCostReport', () => {
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });
     }
+  });
+
+  test('acknowledgeInfo on the stack before synth silences its cost note (on every aws-cdk-lib of the peer range)', () => {
+    const notesOf = (acknowledge: boolean) => {
+      const app = new App();
+      const stack = envStack(app, 'Costed');
+      worker(stack, 'Worker', { expectedLoad: { perMonth: 1_000_000 } });
+      ServerlessCostReport.of(app);
+      if (acknowledge) Annotations.of(stack).acknowledgeInfo('cdk-serverless-patterns:ServerlessCostReport.table', 'seen in review');
+      app.synth();
+      return stack.node.metadata.filter((m) => m.type === 'aws:cdk:info').map((m) => String(m.data));
+    };
+    expect(notesOf(false)).toEqual([expect.stringMatching(/^monthly cost estimate: \$/)]);
+    expect(notesOf(true)).toEqual([]);
   });
 
   test('a FIFO worker without maxConcurrency: FIFO prices, 2 idle pollers, records per invocation capped at the batch size', () => {

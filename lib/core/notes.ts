@@ -1,5 +1,5 @@
-import { Annotations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { addAcknowledgeableInfo } from './annotations';
 import { WARNING_ID_PREFIX } from './validation';
 
 /**
@@ -27,7 +27,7 @@ const HIDES_INFO = new Set(['aws:cdk:warning', 'aws:cdk:error']);
  */
 export function synthNote(scope: IConstruct, id: string, message: string): void {
   const fullId = `${WARNING_ID_PREFIX}:${id}`;
-  Annotations.of(scope).addInfoV2(fullId, message);
+  addAcknowledgeableInfo(scope, fullId, message);
   if (!runsUnderCdkCli()) return;
   const root = scope.node.root;
   let notes = pendingNotes.get(root);

@@ -1,5 +1,6 @@
-import { Annotations, Duration, Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { addAcknowledgeableWarning } from './annotations';
 
 /** Prefix of every warning id this library emits, so users can acknowledge them by id. */
 export const WARNING_ID_PREFIX = 'cdk-serverless-patterns';
@@ -62,7 +63,7 @@ export function areResolved(...values: Array<number | undefined>): boolean {
  * `Annotations.of(scope).acknowledgeWarning('<id>', reason)`.
  */
 export function warn(scope: IConstruct, id: string, message: string): void {
-  Annotations.of(scope).addWarningV2(`${WARNING_ID_PREFIX}:${id}`, message);
+  addAcknowledgeableWarning(scope, `${WARNING_ID_PREFIX}:${id}`, message);
 }
 
 /** Names must be unique, non-empty and usable inside construct ids and resource names. */

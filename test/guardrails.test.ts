@@ -576,29 +576,28 @@ describe('ServerlessGuardrails configuration and acknowledgement', () => {
     expect(() => (acknowledged.node.root as App).synth()).not.toThrow();
   });
 
-  // aws-cdk-lib 2.263.0-2.270.x ignored an acknowledgement made on the construct itself before the
-  // finding was added (only scopes above it counted); the library asks in a way that works on both.
-  test('a warning is acknowledged with acknowledgeWarning on the construct it names, before synth; not on a sibling', () => {
+  test('a warning is acknowledged with Validations.acknowledge on the construct it names; not on a sibling', () => {
     const named = guardedStack();
     sqsConsumer(named, { partial: false });
     const mapping = named.node.findAll().find((c) => `/${c.node.path}` === ESM_PATH)!;
-    Annotations.of(mapping).acknowledgeWarning('cdk-serverless-patterns:SPG-SQS-PARTIAL-BATCH', 'handler is transactional per batch');
+    Validations.of(mapping).acknowledge({ id: 'SPG-SQS-PARTIAL-BATCH', reason: 'handler is transactional per batch' });
     expect(findingsOf(named)).toEqual([]);
 
     const sibling = guardedStack();
     const { queue } = sqsConsumer(sibling, { partial: false });
-    Annotations.of(queue).acknowledgeWarning('cdk-serverless-patterns:SPG-SQS-PARTIAL-BATCH', 'acknowledged on the wrong construct');
+    Validations.of(queue).acknowledge({ id: 'SPG-SQS-PARTIAL-BATCH', reason: 'acknowledged on the wrong construct' });
     expect(findingsOf(sibling)).toEqual([{ level: 'warning', path: ESM_PATH, rule: 'SPG-SQS-PARTIAL-BATCH' }]);
   });
 
-  test('an info is acknowledged with acknowledgeInfo on the construct it names, before synth, and nothing is left in the tree', () => {
+  test('an info is acknowledged with Validations.acknowledge on the construct it names', () => {
     const stack = guardedStack({ severities: { [ServerlessGuardrails.ruleId(GuardrailRule.SQS_PARTIAL_BATCH_RESPONSE)]: GuardrailSeverity.INFO } });
     sqsConsumer(stack, { partial: false });
-    const mapping = stack.node.findAll().find((c) => `/${c.node.path}` === ESM_PATH)!;
-    Annotations.of(mapping).acknowledgeInfo('cdk-serverless-patterns:SPG-SQS-PARTIAL-BATCH', 'handler is transactional per batch');
-    expect(findingsOf(stack)).toEqual([]);
-    // The question is asked through a child that is removed at once: none is left in the tree.
-    expect(stack.node.findAll().map((c) => c.node.path).filter((p) => p.includes('acknowledgement-probe'))).toEqual([]);
+    expect(findingsOf(stack)).toEqual([{ level: 'info', path: ESM_PATH, rule: 'SPG-SQS-PARTIAL-BATCH' }]);
+    const acknowledged = guardedStack({ severities: { [ServerlessGuardrails.ruleId(GuardrailRule.SQS_PARTIAL_BATCH_RESPONSE)]: GuardrailSeverity.INFO } });
+    sqsConsumer(acknowledged, { partial: false });
+    const mapping = acknowledged.node.findAll().find((c) => `/${c.node.path}` === ESM_PATH)!;
+    Validations.of(mapping).acknowledge({ id: 'SPG-SQS-PARTIAL-BATCH', reason: 'handler is transactional per batch' });
+    expect(findingsOf(acknowledged)).toEqual([]);
   });
 
   test('acknowledging without a reason throws', () => {

@@ -1,5 +1,6 @@
 import type { RequestOptions } from 'node:http';
-import { sign } from 'aws4';
+// The default import: aws4 is CommonJS (`aws4.sign = ...`), which every bundler and Node.js itself hand over as the default.
+import aws4 from 'aws4';
 import { currentInvocation } from '../invocation';
 import { logger } from '../logger';
 import { AwsCredentials, CredentialProvider, defaultCredentialProvider } from './credentials';
@@ -187,12 +188,13 @@ export class SignedHttpClient {
     const { endpoint } = this;
     const headers: Record<string, string> = { host: endpoint.host, ...request.headers };
     if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body));
-    // Set here, so aws4 signs with this date (the server's clock after a skew answer) and adds neither.
+    // Set here, so aws4 signs with this date (the server's clock after a skew answer) instead of its
+    // own clock, and adds no second date or token header.
     headers['x-amz-date'] = date.toISOString().replace(/[:-]|\.\d{3}/g, '');
     if (credentials.sessionToken) headers['x-amz-security-token'] = credentials.sessionToken;
     const traceId = process.env._X_AMZN_TRACE_ID;
     if (traceId && !Object.keys(headers).some((name) => name.toLowerCase() === 'x-amzn-trace-id')) headers['X-Amzn-Trace-Id'] = traceId;
-    const { Authorization, ...signed } = sign({
+    const { Authorization, ...signed } = aws4.sign({
       service: this.service, region: this.region, method: request.method, host: endpoint.host,
       path: request.path, headers, body: request.body,
     }, credentials).headers as Record<string, string>;

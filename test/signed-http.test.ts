@@ -16,18 +16,25 @@ beforeEach(() => {
 });
 afterAll(() => { process.env = saved; });
 
+type SourceData = string | ArrayBuffer | ArrayBufferView;
+
 /** SHA-256 and HMAC-SHA256 from node:crypto, in the shape the smithy signer takes. */
 class NodeSha256 {
   readonly #hash: ReturnType<typeof createHash> | ReturnType<typeof createHmac>;
-  constructor(secret?: string | Uint8Array) {
-    this.#hash = secret ? createHmac('sha256', secret) : createHash('sha256');
+  constructor(secret?: SourceData) {
+    this.#hash = secret ? createHmac('sha256', bytes(secret)) : createHash('sha256');
   }
-  update(data: string | Uint8Array): void {
-    this.#hash.update(data);
+  update(data: SourceData): void {
+    this.#hash.update(bytes(data));
   }
   async digest(): Promise<Uint8Array> {
     return this.#hash.digest();
   }
+}
+
+function bytes(data: SourceData): string | Uint8Array {
+  if (typeof data === 'string') return data;
+  return ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
 }
 
 describe('SigV4 signing (aws4) matches an independent signer (@smithy/signature-v4, the AWS SDK\'s) and AWS\'s test suite', () => {

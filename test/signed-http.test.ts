@@ -1,4 +1,5 @@
-import { sign } from 'aws4';
+import { createHash, createHmac } from 'node:crypto';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { AwsApiError, SignedHttpClient, serviceEndpoint } from '../packages/runtime/src/aws/signed-http';
 import { DynamoDBHttpPersistenceLayer } from '../packages/runtime/src/idempotency/dynamodb-http-persistence-layer';
 import { DynamoDBHttpClient } from '../packages/runtime/src/aws/dynamodb';
@@ -15,15 +16,50 @@ beforeEach(() => {
 });
 afterAll(() => { process.env = saved; });
 
-describe('SigV4 signing (@smithy/signature-v4) matches an independent signer (aws4)', () => {
+type SourceData = string | ArrayBuffer | ArrayBufferView;
+
+/** SHA-256 and HMAC-SHA256 from node:crypto, in the shape the smithy signer takes. */
+class NodeSha256 {
+  readonly #hash: ReturnType<typeof createHash> | ReturnType<typeof createHmac>;
+  constructor(secret?: SourceData) {
+    this.#hash = secret ? createHmac('sha256', bytes(secret)) : createHash('sha256');
+  }
+  update(data: SourceData): void {
+    this.#hash.update(bytes(data));
+  }
+  async digest(): Promise<Uint8Array> {
+    return this.#hash.digest();
+  }
+}
+
+function bytes(data: SourceData): string | Uint8Array {
+  if (typeof data === 'string') return data;
+  return ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
+}
+
+describe('SigV4 signing (aws4) matches an independent signer (@smithy/signature-v4, the AWS SDK\'s) and AWS\'s test suite', () => {
   const date = new Date('2026-12-01T10:20:30Z');
 
-  function aws4Authorization(service: string, options: Awaited<ReturnType<SignedHttpClient['signedOptions']>>, body: string) {
+  /** The Authorization the AWS SDK's signer computes for the same request, headers and time. */
+  async function smithyAuthorization(service: string, options: Awaited<ReturnType<SignedHttpClient['signedOptions']>>, body: string) {
+    const signer = new SignatureV4({ service, region: 'eu-west-1', credentials, sha256: NodeSha256, applyChecksum: false });
     const headers = Object.fromEntries(Object.entries(options.headers)
-      .filter(([k]) => !['authorization', 'x-amz-security-token'].includes(k.toLowerCase())));
-    const signed = sign({ service, region: 'eu-west-1', method: options.method, host: String(options.hostname), path: String(options.path), headers, body }, credentials);
-    return (signed.headers as Record<string, string>).Authorization;
+      .filter(([k]) => !['authorization', 'x-amz-date', 'x-amz-security-token'].includes(k.toLowerCase())));
+    const signed = await signer.sign({
+      method: String(options.method), protocol: 'https:', hostname: String(options.hostname),
+      path: String(options.path), query: {}, headers, body,
+    }, { signingDate: date });
+    return signed.headers.authorization;
   }
+
+  test('AWS\'s SigV4 test suite, get-vanilla: the published signature', async () => {
+    delete process.env.AWS_SESSION_TOKEN;
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' });
+    const client = new SignedHttpClient('service', { region: 'us-east-1', endpoint: 'https://example.amazonaws.com' });
+    const options = await client.signedOptions({ method: 'GET', path: '/' }, new Date('2015-08-30T12:36:00Z'));
+    expect(options.headers.authorization).toBe('AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, '
+      + 'SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31');
+  });
 
   test('a DynamoDB JSON request', async () => {
     const client = new SignedHttpClient('dynamodb');
@@ -36,7 +72,7 @@ describe('SigV4 signing (@smithy/signature-v4) matches an independent signer (aw
     expect(options.headers['x-amz-security-token']).toBe('session-token');
     expect(options.headers['x-amz-date']).toBe('20261201T102030Z');
     expect(options.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/20261201\/eu-west-1\/dynamodb\/aws4_request, /);
-    expect(options.headers.authorization).toBe(aws4Authorization('dynamodb', options, body));
+    expect(options.headers.authorization).toBe(await smithyAuthorization('dynamodb', options, body));
   });
 
   test('a Lambda Invoke with a qualified ARN in the path (URI-encoded once on the wire, twice in the signature)', async () => {
@@ -47,14 +83,17 @@ describe('SigV4 signing (@smithy/signature-v4) matches an independent signer (aw
       headers: { 'Content-Type': 'application/octet-stream', 'X-Amz-Invocation-Type': 'Event' },
     }, date);
     expect(options.path).toBe('/2015-03-31/functions/arn%3Aaws%3Alambda%3Aeu-west-1%3A123456789012%3Afunction%3Aorders%3A%24LATEST/invocations');
-    expect(options.headers.authorization).toBe(aws4Authorization('lambda', options, '{"a":1}'));
+    expect(options.headers.authorization).toBe(await smithyAuthorization('lambda', options, '{"a":1}'));
   });
 
   test('X-Amzn-Trace-Id from _X_AMZN_TRACE_ID is sent, and left out of the signature (as the SDK does)', async () => {
     process.env._X_AMZN_TRACE_ID = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1';
-    const options = await new SignedHttpClient('dynamodb').signedOptions({ method: 'POST', path: '/', body: '{}' }, date);
+    const options = await new SignedHttpClient('dynamodb').signedOptions({
+      method: 'POST', path: '/', body: '{}', headers: { 'Content-Type': 'application/x-amz-json-1.0' },
+    }, date);
     expect(options.headers['X-Amzn-Trace-Id']).toBe(process.env._X_AMZN_TRACE_ID);
-    expect(options.headers.authorization).toContain('SignedHeaders=content-length;host;x-amz-date;x-amz-security-token,');
+    expect(options.headers.authorization).toContain('SignedHeaders=content-length;content-type;host;x-amz-date;x-amz-security-token,');
+    expect(options.headers.authorization).toBe(await smithyAuthorization('dynamodb', options, '{}'));
   });
 });
 

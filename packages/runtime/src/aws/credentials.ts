@@ -54,14 +54,26 @@ export class CredentialProvider {
     this.#now = options.now ?? Date.now;
   }
 
-  /** Current credentials; `timeoutMs` caps a fetch from the endpoint (the caller's deadline). */
-  public async get(timeoutMs = this.#timeoutMs): Promise<AwsCredentials> {
+  /**
+   * The credentials at hand without a fetch: the environment's, or cached ones outside their
+   * refresh window; undefined when {@link get} has to ask the endpoint. Lets a caller sign without
+   * awaiting (and without arming a deadline timer) on the common path.
+   */
+  public current(): AwsCredentials | undefined {
     const env = this.#env;
     if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
       return { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN || undefined };
     }
     const cached = this.#cached;
     if (cached && (!cached.expiration || cached.expiration.getTime() - this.#refreshBeforeMs > this.#now())) return cached;
+    return undefined;
+  }
+
+  /** Current credentials; `timeoutMs` caps a fetch from the endpoint (the caller's deadline). */
+  public async get(timeoutMs = this.#timeoutMs): Promise<AwsCredentials> {
+    const current = this.current();
+    if (current) return current;
+    const cached = this.#cached;
     this.#inFlight ??= this.#fetch(Math.min(timeoutMs, this.#timeoutMs)).finally(() => { this.#inFlight = undefined; });
     try {
       return await this.#inFlight;

@@ -1,9 +1,9 @@
-import { createHash, createHmac } from 'node:crypto';
 import type { RequestOptions } from 'node:http';
-import { SignatureV4 } from '@smithy/signature-v4';
+// The default import: aws4 is CommonJS (`aws4.sign = ...`), which every bundler and Node.js itself hand over as the default.
+import aws4 from 'aws4';
 import { currentInvocation } from '../invocation';
 import { logger } from '../logger';
-import { CredentialProvider, defaultCredentialProvider } from './credentials';
+import { AwsCredentials, CredentialProvider, defaultCredentialProvider } from './credentials';
 import { AwsApiError, AwsTimeoutError } from './errors';
 import { isClockSkewError, RetryPolicy, RetryPolicyOptions, retryKind } from './retry';
 import { AwsResponse, createTransport, exchange, Transport } from './transport';
@@ -12,7 +12,8 @@ import { AwsResponse, createTransport, exchange, Transport } from './transport';
  * A small AWS API client for the runtime's few calls (DynamoDB for idempotency, Lambda Invoke for
  * the redrive, Step Functions task tokens), so a cold start does not pay the ~50 ms of loading an
  * SDK v3 client. It behaves like the SDK where it matters at 3 a.m.:
- * - SigV4 by `@smithy/signature-v4` (the SDK's own signer) over node:crypto's SHA-256;
+ * - SigV4 by `aws4` (synchronous, over node:crypto; the smallest and fastest to load of the
+ *   maintained signers measured, see docs/runtime-aws-client.md);
  * - a connect timeout, a response timeout, and a deadline per call inside the invocation's
  *   remaining time (see {@link SignedHttpClientOptions.deadlineReserveMs}), so a hung dependency
  *   fails a record instead of timing out the batch;
@@ -87,26 +88,8 @@ export interface SignedHttpClientOptions {
   readonly credentials?: CredentialProvider;
 }
 
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-
-/** SHA-256 and HMAC-SHA256 from node:crypto, in the shape the smithy signer takes. */
-class NodeSha256 {
-  readonly #hash: ReturnType<typeof createHash> | ReturnType<typeof createHmac>;
-  constructor(secret?: SourceData) {
-    this.#hash = secret ? createHmac('sha256', bytes(secret)) : createHash('sha256');
-  }
-  update(data: SourceData): void {
-    this.#hash.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.#hash.digest();
-  }
-}
-
-function bytes(data: SourceData): string | Uint8Array {
-  if (typeof data === 'string') return data;
-  return ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
-}
+/** The request options `send` puts on the wire. */
+export type SignedRequestOptions = RequestOptions & { headers: Record<string, string> };
 
 /** One AWS service's client; its own state is in `#` members (private at run time, shortened by the minifier). */
 export class SignedHttpClient {
@@ -114,7 +97,6 @@ export class SignedHttpClient {
   public readonly region: string;
   public readonly endpoint: URL;
   readonly #retry: RetryPolicy;
-  readonly #signer: SignatureV4;
   readonly #credentials: CredentialProvider;
   readonly #connectTimeoutMs: number;
   readonly #responseTimeoutMs: number;
@@ -136,10 +118,6 @@ export class SignedHttpClient {
     this.#responseTimeoutMs = options.responseTimeoutMs ?? 3000;
     this.#reserveMs = options.deadlineReserveMs ?? 500;
     this.#defaultDeadlineMs = options.defaultDeadlineMs ?? 10_000;
-    this.#signer = new SignatureV4({
-      service, region, sha256: NodeSha256, applyChecksum: false,
-      credentials: () => this.#credentials.get(),
-    });
   }
 
   /** Attempts per call, first included. */
@@ -198,35 +176,41 @@ export class SignedHttpClient {
   }
 
   /** The signed request options, without sending them (what `send` puts on the wire). */
-  public async signedOptions(request: AwsRequest, date?: Date): Promise<RequestOptions & { headers: Record<string, string> }> {
+  public async signedOptions(request: AwsRequest, date?: Date): Promise<SignedRequestOptions> {
+    return this.#sign(request, this.#credentials.current() ?? await this.#credentials.get(), date);
+  }
+
+  /**
+   * SigV4 headers (lower-case `x-amz-date`, `x-amz-security-token`, `authorization`) over the
+   * request; `X-Amzn-Trace-Id` is sent but not signed (aws4 leaves it out, as the SDK does).
+   */
+  #sign(request: AwsRequest, credentials: AwsCredentials, date = new Date(Date.now() + this.#clockOffsetMs)): SignedRequestOptions {
     const { endpoint } = this;
-    const [path, query] = request.path.split('?');
     const headers: Record<string, string> = { host: endpoint.host, ...request.headers };
     if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body));
+    // Set here, so aws4 signs with this date (the server's clock after a skew answer) instead of its
+    // own clock, and adds no second date or token header.
+    headers['x-amz-date'] = date.toISOString().replace(/[:-]|\.\d{3}/g, '');
+    if (credentials.sessionToken) headers['x-amz-security-token'] = credentials.sessionToken;
     const traceId = process.env._X_AMZN_TRACE_ID;
     if (traceId && !Object.keys(headers).some((name) => name.toLowerCase() === 'x-amzn-trace-id')) headers['X-Amzn-Trace-Id'] = traceId;
-    const signed = await this.#signer.sign({
-      method: request.method,
-      protocol: endpoint.protocol,
-      hostname: endpoint.hostname,
-      port: endpoint.port ? Number(endpoint.port) : undefined,
-      path,
-      query: query ? Object.fromEntries(new URLSearchParams(query)) : {},
-      headers,
-      body: request.body,
-    }, { signingDate: date ?? new Date(Date.now() + this.#clockOffsetMs) });
+    const { Authorization, ...signed } = aws4.sign({
+      service: this.service, region: this.region, method: request.method, host: endpoint.host,
+      path: request.path, headers, body: request.body,
+    }, credentials).headers as Record<string, string>;
     return {
       method: request.method,
       protocol: endpoint.protocol,
       hostname: endpoint.hostname,
       port: endpoint.port ? Number(endpoint.port) : undefined,
       path: request.path,
-      headers: signed.headers,
+      headers: { ...signed, authorization: Authorization },
     };
   }
 
   async #attempt(request: AwsRequest, operation: string, deadline: number, started: number): Promise<AwsResponse> {
-    const options = await this.#signedWithin(request, operation, deadline, started);
+    const credentials = this.#credentials.current() ?? await this.#credentialsWithin(operation, deadline, started);
+    const options = this.#sign(request, credentials);
     this.#transport ??= createTransport(this.endpoint.protocol);
     const response = await exchange(this.#transport, options, request.body, {
       service: this.service, operation, connectTimeoutMs: this.#connectTimeoutMs,
@@ -236,15 +220,15 @@ export class SignedHttpClient {
     throw errorFrom(response);
   }
 
-  /** Signs, with the credential fetch (container endpoint) bounded by the deadline too. */
-  async #signedWithin(request: AwsRequest, operation: string, deadline: number, started: number) {
+  /** Credentials from the container endpoint, with the fetch bounded by the call's deadline too. */
+  async #credentialsWithin(operation: string, deadline: number, started: number): Promise<AwsCredentials> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new AwsTimeoutError(this.service, operation, 'deadline', Date.now() - started, ' (fetching credentials)')),
         Math.max(0, deadline - Date.now()));
     });
     try {
-      return await Promise.race([this.signedOptions(request), timeout]);
+      return await Promise.race([this.#credentials.get(), timeout]);
     } finally {
       clearTimeout(timer);
     }

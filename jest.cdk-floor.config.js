@@ -16,7 +16,7 @@ const unit = projects.find((p) => p.displayName === 'unit');
 /** Tests that spawn the CLI, npm or handlers, or never import aws-cdk-lib. */
 const NOT_CONSTRUCT_TESTS = [
   'examples', 'packaging', 'synth-notes', 'readme', 'python-handler', 'runtime-', 'signed-http', 'sqs-poller',
-  'idempotency-layers', 'idempotency-scenarios', '-handler', '-handlers', 'stream-worker-runtime', 'stream-worker-dynamodb',
+  'jest-projects', 'idempotency-scenarios', '-handler', '-handlers', 'stream-worker-runtime', 'stream-worker-dynamodb',
   'scheduled-job-runtime', 'sqs-worker-runtime', 'stream-mapping-model', 'cron-timezone', 'fan-out-pipeline-filters',
   '\\.local\\.', '\\.kinesalite\\.', '\\.e2e\\.',
 ];

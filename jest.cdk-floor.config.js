@@ -16,10 +16,12 @@ const unit = projects.find((p) => p.displayName === 'unit');
 /** Tests that spawn the CLI, npm or handlers, or never import aws-cdk-lib. */
 const NOT_CONSTRUCT_TESTS = [
   'examples', 'packaging', 'synth-notes', 'readme', 'python-handler', 'runtime-', 'signed-http', 'sqs-poller',
-  'idempotency-layers', 'idempotency-scenarios', '-handler', '-handlers', 'stream-worker-runtime', 'stream-worker-dynamodb',
+  'jest-projects', 'idempotency-scenarios', '-handler', '-handlers', 'stream-worker-runtime', 'stream-worker-dynamodb',
   'scheduled-job-runtime', 'sqs-worker-runtime', 'stream-mapping-model', 'cron-timezone', 'fan-out-pipeline-filters',
-  '\\.local\\.', '\\.kinesalite\\.', '\\.e2e\\.',
+  '\\.local\\.', '\\.kinesalite\\.',
 ];
+/** e2e suites that synthesize constructs in-process (their spawned process is esbuild, not the CLI). */
+const E2E_CONSTRUCT_TESTS = ['handler-from-entry'];
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -27,7 +29,11 @@ module.exports = {
   projects: [{
     ...unit,
     displayName: 'cdk-floor',
-    testPathIgnorePatterns: [...unit.testPathIgnorePatterns, ...NOT_CONSTRUCT_TESTS.map((name) => `/test/[^/]*${name}[^/]*$`)],
+    testPathIgnorePatterns: [
+      ...unit.testPathIgnorePatterns.filter((pattern) => !pattern.includes('e2e')),
+      `/test/(?!(${E2E_CONSTRUCT_TESTS.join('|')})\\.)[^/]*\\.e2e\\.test\\.ts$`,
+      ...NOT_CONSTRUCT_TESTS.map((name) => `/test/[^/]*${name}[^/]*$`),
+    ],
     moduleNameMapper: {
       ...unit.moduleNameMapper,
       '^aws-cdk-lib$': floorLib,

@@ -257,9 +257,10 @@ describe('durable saga: callback steps, waits and parallel groups', () => {
     expect(log).toEqual(['reserve', 'submit approve true', 'release approve failed: OrderRejectedError']);
   });
 
+  // The local runner waits out callback timeouts in real time (skipTime skips waits, not these): 2 s each.
   test.each([
-    ['nobody answers: times out as States.Timeout (the state machine\'s error)', 5, undefined, 'States.Timeout'],
-    ['the worker stops heartbeating: fails as States.HeartbeatTimeout before its timeout', 3600, 5, 'States.HeartbeatTimeout'],
+    ['nobody answers: times out as States.Timeout (the state machine\'s error)', 2, undefined, 'States.Timeout'],
+    ['the worker stops heartbeating: fails as States.HeartbeatTimeout before its timeout', 3600, 2, 'States.HeartbeatTimeout'],
   ])('a callback %s, and the saga compensates', async (_title, timeoutSeconds, heartbeatSeconds, error) => {
     const log: string[] = [];
     const runner = new LocalDurableTestRunner({ handlerFunction: approvalSaga(log, timeoutSeconds, heartbeatSeconds) });

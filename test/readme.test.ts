@@ -1,24 +1,11 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import * as ts from 'typescript';
+import { readme, readmeHandlers, runtimeDoc, tsBlocks } from './support/readme-blocks';
 
 /**
- * Every TypeScript example in README.md and packages/runtime/README.md compiles against the library as published: imports of
- * `cdk-serverless-patterns` resolve to lib/, `@cdk-serverless-patterns/runtime/*` to the runtime
- * package's sources. Snippets declare what they assume (`declare const stack: Stack`), as jsii-rosetta wants.
- *
- * README.md's `ts` blocks are construct code, which jsii-rosetta translates for Construct Hub. Handler code (Node.js
- * only, on the runtime package) is fenced `tsx` there, so rosetta leaves it alone; it is type-checked here all the same.
+ * The README's layout: a guide of at most 40 KB, one section per construct in a fixed layout,
+ * construct code in `ts` blocks and handler code (on the runtime package) in `tsx` blocks. Its
+ * examples are type-checked by test/readme-examples.e2e.test.ts (a whole TypeScript program over
+ * aws-cdk-lib's declarations: 15-20 s of CPU, so outside the unit loop).
  */
-const root = path.join(__dirname, '..');
-const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-/** The runtime's handler examples (Node.js only, so kept out of the jsii README) are checked the same way. */
-const runtimeDoc = fs.readFileSync(path.join(root, 'packages', 'runtime', 'README.md'), 'utf8');
-const blocks = (markdown: string, lang: string) => [...markdown.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]);
-const tsBlocks = (markdown: string) => blocks(markdown, 'ts');
-const readmeHandlers = blocks(readme, 'tsx');
-const snippets = [...tsBlocks(readme), ...readmeHandlers, ...tsBlocks(runtimeDoc)];
-
 /** The README's sections: `## Title` -> its text, and the `### Construct` sections under `## Constructs`. */
 const sections = (markdown: string, level: string) => new Map(markdown.split(new RegExp(`^${level} `, 'm')).slice(1)
   .map((part) => [part.slice(0, part.indexOf('\n')), part] as const));
@@ -59,38 +46,3 @@ test('README is a guide of at most 40 KB: quick start, a first worker, one secti
     expect(sections(readme, '##').get('Findings: errors, warnings and notes')).toContain(kind);
   }
 });
-
-test('every README TypeScript example type-checks', () => {
-  // Inside the repository, so packages resolve from its node_modules as they would in an app.
-  const dir = fs.mkdtempSync(path.join(root, '.readme-snippets-'));
-  try {
-    // Each snippet is its own module (export {} keeps top-level names apart).
-    const files = snippets.map((code, i) => {
-      const file = path.join(dir, `snippet${i}.ts`);
-      fs.writeFileSync(file, /^\s*(import|export)\s/m.test(code) ? code : `${code}\nexport {};\n`);
-      return file;
-    });
-    const program = ts.createProgram(files, {
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.Node16,
-      moduleResolution: ts.ModuleResolutionKind.Node16,
-      strict: true,
-      noEmit: true,
-      skipLibCheck: true,
-      esModuleInterop: true,
-      types: ['node'],
-      typeRoots: [path.join(root, 'node_modules', '@types')],
-      baseUrl: root,
-      paths: {
-        'cdk-serverless-patterns': ['lib/index.ts'],
-        '@cdk-serverless-patterns/runtime/*': ['packages/runtime/src/*'],
-      },
-    });
-    const errors = ts.getPreEmitDiagnostics(program)
-      .filter((d) => d.file && d.file.fileName.startsWith(dir))
-      .map((d) => `${path.basename(d.file!.fileName)}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
-    expect(errors).toEqual([]);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}, 120_000);

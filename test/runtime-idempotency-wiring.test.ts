@@ -2,15 +2,13 @@
  * The runtime's one idempotency wiring (packages/runtime/src/idempotency/runner.ts), module by
  * module: the SQS worker, the stream worker, the scheduled job and the saga step handlers.
  *
- * - A bad configuration fails the invocation with the same clear error everywhere, and never leaves
- *   an unhandled promise rejection behind at load (which would end the execution environment).
+ * - A bad configuration fails the invocation with the same clear error everywhere, with no unhandled
+ *   rejection: test/runtime-idempotency-wiring.e2e.test.ts (it loads the bundles in child processes).
  * - Bodies carrying the keys Powertools 2.35's makeIdempotent inspects on its second argument
  *   (`step`, `durableExecutionArn`, `durableExecutionMode`, `lambdaContext`,
  *   `getRemainingTimeInMillis`) are processed once each, on their own, and not again when delivered
  *   again (issue 24 item 3: a body with `step` used to fail the whole batch).
  */
-import { execFileSync } from 'child_process';
-import * as path from 'path';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamEvent, KinesisStreamEvent, SQSEvent } from 'aws-lambda';
 import { lambdaContext, sqsEvent, sqsRecord } from './support/lambda';
@@ -33,32 +31,6 @@ const INSPECTED_BODIES: Array<Record<string, unknown>> = [
   { orderId: 'o-5', awsRequestId: 'not-this-one', functionName: 'nor-this' },
 ];
 
-/**
- * Loads a bundled handler (what ships) in a fresh `node` process with `env`, waits, invokes it once
- * and reports the invocation's error and every unhandled rejection the process saw. A child
- * process, because jest sandboxes `process` and turns an unhandled rejection into its own failure.
- */
-function invokeInChild(bundle: string, event: unknown, env: Record<string, string>, leaveOneUnhandled = false) {
-  const script = `
-    const unhandled = [];
-    process.on('unhandledRejection', (reason) => unhandled.push(String(reason && reason.message || reason)));
-    ${leaveOneUnhandled ? "Promise.reject(new Error('left unhandled'));" : ''}
-    const { handler } = require(${JSON.stringify(path.join(__dirname, '..', 'assets', bundle, 'index.js'))});
-    const context = { functionName: 'f', functionVersion: '$LATEST', invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:f',
-      memoryLimitInMB: '512', awsRequestId: 'r-1', logGroupName: 'g', logStreamName: 's', callbackWaitsForEmptyEventLoop: false,
-      getRemainingTimeInMillis: () => 30000 };
-    setTimeout(async () => {
-      let error = null;
-      try { await handler(${JSON.stringify(event)}, context); } catch (e) { error = { name: e.name, message: e.message }; }
-      setTimeout(() => process.stdout.write(JSON.stringify({ error, unhandled })), 20);
-    }, 50);`;
-  const out = execFileSync(process.execPath, ['-e', script], {
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH!, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', POWERTOOLS_LOG_LEVEL: 'SILENT', ...env },
-  });
-  return JSON.parse(out) as { error: { name: string; message: string } | null; unhandled: string[] };
-}
-
 let dynamo: LocalDynamo;
 beforeAll(async () => {
   dynamo = await startLocalDynamo();
@@ -69,27 +41,6 @@ afterAll(async () => {
 });
 afterEach(() => {
   for (const key of ['IDEMPOTENCY_TABLE_NAME', 'IDEMPOTENCY_PERSISTENCE_LAYER']) delete process.env[key];
-});
-
-describe('a bad IDEMPOTENCY_PERSISTENCE_LAYER fails the invocation the same way in every module, with no unhandled rejection', () => {
-  const bad = { IDEMPOTENCY_TABLE_NAME: 'orders-idempotency', IDEMPOTENCY_PERSISTENCE_LAYER: 'bogus' };
-  const modules: Array<[string, string, unknown]> = [
-    ['sqs-worker', 'sqs-worker/example', sqsEvent([sqsRecord('m-1', '{"orderId":"o-1"}')])],
-    ['stream-worker', 'stream-worker/example', { Records: [kinesisRecord(1, '{}')] }],
-    ['scheduled-job', 'scheduled-job/example', { scheduleArn: SCHEDULE, scheduledTime: '2027-01-01T00:00:00Z', executionId: 'e-1', attemptNumber: '1' }],
-    ['saga step', 'saga-state-machine/charge-payment', { step: 'ChargePayment', idempotencyKey: 'exec-1:ChargePayment', input: { orderId: 'o-1', total: 5 } }],
-  ];
-
-  test.each(modules)('%s (assets/%s)', (_name, bundle, event) => {
-    expect(invokeInChild(bundle, event, bad)).toEqual({
-      error: { name: 'IdempotencyConfigurationError', message: "IDEMPOTENCY_PERSISTENCE_LAYER must be 'http' or 'sdk' (given 'bogus')" },
-      unhandled: [],
-    });
-  });
-
-  test('the capture has teeth: a rejection left without a handler is reported', () => {
-    expect(invokeInChild('sqs-worker/example', sqsEvent([]), {}, true)).toEqual({ error: null, unhandled: ['left unhandled'] });
-  });
 });
 
 describe('bodies with the keys Powertools inspects are processed once each, on their own (dynalite)', () => {

@@ -1,6 +1,13 @@
 // Template validation at synth (aws-cdk-lib 2.276) costs ~2 s per Template.fromStack; the demo-app
 // synth in test/examples.e2e.test.ts keeps it on as the real check.
 process.env.CDK_VALIDATION ??= 'false';
+// aws-cdk-lib records a creation stack trace in the metadata of every CloudFormation element (not in
+// the template); under jest's source-map support that is 10-15% of a construct test's CPU, and no test
+// reads it. Context from the environment, as the CDK CLI passes it; a test's own App context still applies.
+process.env.CDK_CONTEXT_JSON = JSON.stringify({
+  'aws:cdk:disable-creation-stack-traces': true,
+  ...JSON.parse(process.env.CDK_CONTEXT_JSON ?? '{}'),
+});
 process.env.JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION = '20';
 // This machine runs Node.js 20; the AWS SDK prints a multi-line "Node 20 support ends" process warning
 // on every client's first use. It says nothing about the code under test (CONTRIBUTING.md, Development).

@@ -3,7 +3,7 @@ import { sqsEvent, sqsRecord } from './lambda';
 
 /**
  * SQS batches the worker runtime tests use (test/sqs-worker-runtime.test.ts), shared so a handler
- * in another language (test/python-handler.test.ts) runs against the very same records.
+ * in another language (test/python-handler.e2e.test.ts) runs against the very same records.
  */
 
 /** A valid order body (lambda/sqs-worker/order.ts): one item, total 25. */

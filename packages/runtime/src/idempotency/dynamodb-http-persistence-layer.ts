@@ -44,7 +44,7 @@ export interface DynamoDBHttpPersistenceLayerOptions {
  * :status[, #response_data = :response_data][, #validation_key = :validation_key]`, and a
  * DeleteItem by key. Everything above the store (keys, hashing, payload validation, in-progress
  * expiry, local cache, retries) is Powertools' own `BasePersistenceLayer`.
- * test/idempotency-layers.test.ts runs one scenario suite against both layers.
+ * test/idempotency-scenarios.test.ts (and .moto.test.ts) run one scenario suite against both layers.
  *
  * Its state is in `#` members: private at run time too, and the minifier shortens their names.
  */

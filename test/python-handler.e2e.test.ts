@@ -23,7 +23,7 @@ const hasPython = python3.status === 0;
 // CI must run these; a developer machine without python3 skips them, saying so once.
 const describePython = hasPython || process.env.CI === 'true' ? describe : describe.skip;
 if (!hasPython && process.env.CI !== 'true') {
-  process.stdout.write('test/python-handler.test.ts: python3 not found, Python handler tests skipped (they run, and fail, under CI=true)\n');
+  process.stdout.write('test/python-handler.e2e.test.ts: python3 not found, Python handler tests skipped (they run, and fail, under CI=true)\n');
 }
 
 /** Runs the Python handler as a process: the event as JSON on stdin, the outcome as JSON on stdout. */

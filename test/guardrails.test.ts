@@ -540,9 +540,9 @@ describe('ServerlessGuardrails configuration and acknowledgement', () => {
     new sns.Topic(stack, 'Topic2').addSubscription(new subscriptions.LambdaSubscription(other));
     ServerlessGuardrails.acknowledge(fn, GuardrailRule.ASYNC_ON_FAILURE, 'events are replayable from the topic archive');
     expect(findingsOf(stack)).toEqual([{ level: 'error', path: '/UserStack/Other/Resource', rule: 'SPG-ASYNC-ON-FAILURE' }]);
-    // Also CDK's acknowledgement of the plugin's rule: CDK's audit trail and report carry it.
-    expect(fn.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).map((m) => m.data))
-      .toEqual([{ 'ServerlessGuardrails::SPG-ASYNC-ON-FAILURE': 'events are replayable from the topic archive' }]);
+    // Not as CDK's acknowledgement of the plugin's rule: aws-cdk-lib 2.263-2.270 applies that to the
+    // whole app, which would also hide Other's finding (this test fails that way on the floor).
+    expect(fn.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)).toEqual([]);
   });
 
   test('acknowledgeRule takes the GuardrailRule constant (jsii languages), ruleId gives the SPG id for severities', () => {

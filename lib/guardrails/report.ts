@@ -9,13 +9,13 @@ export const GUARDRAIL_ACK_METADATA = `${WARNING_ID_PREFIX}:guardrail-acknowledg
 export const PLUGIN_NAME = 'ServerlessGuardrails';
 
 /**
- * Records that `ruleId` findings on `scope` and below are accepted, and why: in the library's own
- * metadata and as CDK's acknowledgement of the plugin's rule, so CDK's report and audit trail
- * (`aws:cdk:acknowledged-rules`) carry it too.
+ * Records that `ruleId` findings on `scope` and below are accepted, and why, in the library's own
+ * metadata; the plugin leaves those findings out itself. Not also as CDK's acknowledgement
+ * (`Validations.acknowledge`): aws-cdk-lib 2.263-2.270 applies a plugin rule's acknowledgement to
+ * the whole app, which would hide the same rule's findings on every other construct.
  */
 export function recordAcknowledgement(scope: IConstruct, ruleId: string, reason: string): void {
   scope.node.addMetadata(GUARDRAIL_ACK_METADATA, { rule: ruleId, reason });
-  Validations.of(scope).acknowledge({ id: `${PLUGIN_NAME}::${ruleId}`, reason });
 }
 
 /**

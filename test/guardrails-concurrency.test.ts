@@ -161,37 +161,35 @@ describe('ConcurrencyBudget reads reserved concurrency as the synthesized templa
     + 'function without a reserve shares (Lambda rejects a reservation leaving less than 100). '
     + `Reserved by: ${shares}. Fix: lower reserved concurrency by ${total - 900} (prefer maxConcurrency on SQS event sources), `
     + 'or raise the quota and set accountLimit to it.';
-
-  test('a property override raising a reservation over the budget is found; one lowering it below is not an error', () => {
+  /** A stack in ENV of a new app with a default budget. */
+  const budgetedStack = (id: string) => {
     const app = new App();
     ConcurrencyBudget.of(app);
-    const raised = new Stack(app, 'Raised', { env: ENV });
+    return new Stack(app, id, { env: ENV });
+  };
+
+  test('a property override raising a reservation over the budget is found; one lowering it below is not an error', () => {
+    const raised = budgetedStack('Raised');
     const fn = reserving(raised, 'Checkout', 500);
     (fn.node.defaultChild as lambda.CfnFunction).addPropertyOverride('ReservedConcurrentExecutions', 950);
     expect(findingsOf(raised)).toEqual([{ level: 'error', path: '/Raised', rule: 'SPG-CONCURRENCY-BUDGET' }]);
     expect(messageOf(raised, 'SPG-CONCURRENCY-BUDGET')).toBe(budgetError(950, 'Raised/Checkout/Resource 950 (100% of reserved)'));
 
-    const lowered = new App();
-    ConcurrencyBudget.of(lowered);
-    const stack = new Stack(lowered, 'Lowered', { env: ENV });
+    const stack = budgetedStack('Lowered');
     (reserving(stack, 'Checkout', 950).node.defaultChild as lambda.CfnFunction).addPropertyOverride('ReservedConcurrentExecutions', 20);
     expect(findingsOf(stack)).toEqual([{ level: 'info', path: '/Lowered', rule: 'SPG-CONCURRENCY-BUDGET' }]);
     expect(messageOf(stack, 'SPG-CONCURRENCY-BUDGET')).toContain('1 function(s) reserve 20 of the account limit 1000; 980 stay unreserved');
   });
 
   test('an escape hatch setting the reservation on the L1 is counted', () => {
-    const app = new App();
-    ConcurrencyBudget.of(app);
-    const stack = new Stack(app, 'Hatch', { env: ENV });
+    const stack = budgetedStack('Hatch');
     (userFunction(stack, 'Checkout').node.defaultChild as lambda.CfnFunction).reservedConcurrentExecutions = 901;
     expect(findingsOf(stack)).toEqual([{ level: 'error', path: '/Hatch', rule: 'SPG-CONCURRENCY-BUDGET' }]);
     expect(messageOf(stack, 'SPG-CONCURRENCY-BUDGET')).toBe(budgetError(901, 'Hatch/Checkout/Resource 901 (100% of reserved)'));
   });
 
   test('a plain CfnFunction created outside the library is counted', () => {
-    const app = new App();
-    ConcurrencyBudget.of(app);
-    const stack = new Stack(app, 'Raw', { env: ENV });
+    const stack = budgetedStack('Raw');
     new lambda.CfnFunction(stack, 'Legacy', {
       code: { zipFile: 'exports.handler = async () => ({});' }, handler: 'index.handler', runtime: 'nodejs22.x',
       role: 'arn:aws:iam::123456789012:role/legacy', reservedConcurrentExecutions: 800,
@@ -202,18 +200,14 @@ describe('ConcurrencyBudget reads reserved concurrency as the synthesized templa
   });
 
   test('a raw CfnResource of type AWS::Lambda::Function is counted too', () => {
-    const app = new App();
-    ConcurrencyBudget.of(app);
-    const stack = new Stack(app, 'Generic', { env: ENV });
+    const stack = budgetedStack('Generic');
     new CfnResource(stack, 'Untyped', { type: 'AWS::Lambda::Function', properties: { ReservedConcurrentExecutions: 950 } });
     expect(findingsOf(stack)).toEqual([{ level: 'error', path: '/Generic', rule: 'SPG-CONCURRENCY-BUDGET' }]);
     expect(messageOf(stack, 'SPG-CONCURRENCY-BUDGET')).toBe(budgetError(950, 'Generic/Untyped 950 (100% of reserved)'));
   });
 
   test('an override with a CfnParameter is "cannot tell": a warning on the function, no error, left out of the sum', () => {
-    const app = new App();
-    ConcurrencyBudget.of(app);
-    const stack = new Stack(app, 'Param', { env: ENV });
+    const stack = budgetedStack('Param');
     const reserve = new CfnParameter(stack, 'Reserve', { type: 'Number' });
     (reserving(stack, 'Checkout', 950).node.defaultChild as lambda.CfnFunction)
       .addPropertyOverride('ReservedConcurrentExecutions', reserve.valueAsNumber);

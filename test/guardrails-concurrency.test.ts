@@ -1,4 +1,4 @@
-import { App, CfnParameter, Stack, Stage } from 'aws-cdk-lib';
+import { App, CfnParameter, CfnResource, Stack, Stage } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ConcurrencyBudget, HandlerCode, SqsWorker } from '../lib';
 import { findingsOf, messageOf, userFunction } from './guardrails-support';
@@ -152,5 +152,73 @@ describe('ConcurrencyBudget', () => {
     reserving(b, 'G', 500);
     expect(findingsOf(a)).toEqual([{ level: 'info', path: '/A', rule: 'SPG-CONCURRENCY-BUDGET' }]);
     expect(findingsOf(b)).toEqual([]);
+  });
+});
+
+describe('ConcurrencyBudget reads reserved concurrency as the synthesized template holds it', () => {
+  const budgetError = (total: number, shares: string) => '[SPG-CONCURRENCY-BUDGET] environment 123456789012/us-east-1: '
+    + `functions reserve ${total} of the account limit 1000, leaving ${1000 - total} unreserved, below the buffer of 100 every `
+    + 'function without a reserve shares (Lambda rejects a reservation leaving less than 100). '
+    + `Reserved by: ${shares}. Fix: lower reserved concurrency by ${total - 900} (prefer maxConcurrency on SQS event sources), `
+    + 'or raise the quota and set accountLimit to it.';
+  /** A stack in ENV of a new app with a default budget. */
+  const budgetedStack = (id: string) => {
+    const app = new App();
+    ConcurrencyBudget.of(app);
+    return new Stack(app, id, { env: ENV });
+  };
+
+  test('a property override raising a reservation over the budget is found; one lowering it below is not an error', () => {
+    const raised = budgetedStack('Raised');
+    const fn = reserving(raised, 'Checkout', 500);
+    (fn.node.defaultChild as lambda.CfnFunction).addPropertyOverride('ReservedConcurrentExecutions', 950);
+    expect(findingsOf(raised)).toEqual([{ level: 'error', path: '/Raised', rule: 'SPG-CONCURRENCY-BUDGET' }]);
+    expect(messageOf(raised, 'SPG-CONCURRENCY-BUDGET')).toBe(budgetError(950, 'Raised/Checkout/Resource 950 (100% of reserved)'));
+
+    const stack = budgetedStack('Lowered');
+    (reserving(stack, 'Checkout', 950).node.defaultChild as lambda.CfnFunction).addPropertyOverride('ReservedConcurrentExecutions', 20);
+    expect(findingsOf(stack)).toEqual([{ level: 'info', path: '/Lowered', rule: 'SPG-CONCURRENCY-BUDGET' }]);
+    expect(messageOf(stack, 'SPG-CONCURRENCY-BUDGET')).toContain('1 function(s) reserve 20 of the account limit 1000; 980 stay unreserved');
+  });
+
+  test('an escape hatch setting the reservation on the L1 is counted', () => {
+    const stack = budgetedStack('Hatch');
+    (userFunction(stack, 'Checkout').node.defaultChild as lambda.CfnFunction).reservedConcurrentExecutions = 901;
+    expect(findingsOf(stack)).toEqual([{ level: 'error', path: '/Hatch', rule: 'SPG-CONCURRENCY-BUDGET' }]);
+    expect(messageOf(stack, 'SPG-CONCURRENCY-BUDGET')).toBe(budgetError(901, 'Hatch/Checkout/Resource 901 (100% of reserved)'));
+  });
+
+  test('a plain CfnFunction created outside the library is counted', () => {
+    const stack = budgetedStack('Raw');
+    new lambda.CfnFunction(stack, 'Legacy', {
+      code: { zipFile: 'exports.handler = async () => ({});' }, handler: 'index.handler', runtime: 'nodejs22.x',
+      role: 'arn:aws:iam::123456789012:role/legacy', reservedConcurrentExecutions: 800,
+    });
+    reserving(stack, 'Checkout', 101);
+    expect(findingsOf(stack)).toEqual([{ level: 'error', path: '/Raw', rule: 'SPG-CONCURRENCY-BUDGET' }]);
+    expect(messageOf(stack, 'SPG-CONCURRENCY-BUDGET')).toBe(budgetError(901, 'Raw/Legacy 800 (88.8% of reserved), Raw/Checkout/Resource 101 (11.2% of reserved)'));
+  });
+
+  test('a raw CfnResource of type AWS::Lambda::Function is counted too', () => {
+    const stack = budgetedStack('Generic');
+    new CfnResource(stack, 'Untyped', { type: 'AWS::Lambda::Function', properties: { ReservedConcurrentExecutions: 950 } });
+    expect(findingsOf(stack)).toEqual([{ level: 'error', path: '/Generic', rule: 'SPG-CONCURRENCY-BUDGET' }]);
+    expect(messageOf(stack, 'SPG-CONCURRENCY-BUDGET')).toBe(budgetError(950, 'Generic/Untyped 950 (100% of reserved)'));
+  });
+
+  test('an override with a CfnParameter is "cannot tell": a warning on the function, no error, left out of the sum', () => {
+    const stack = budgetedStack('Param');
+    const reserve = new CfnParameter(stack, 'Reserve', { type: 'Number' });
+    (reserving(stack, 'Checkout', 950).node.defaultChild as lambda.CfnFunction)
+      .addPropertyOverride('ReservedConcurrentExecutions', reserve.valueAsNumber);
+    reserving(stack, 'Invoices', 100);
+    expect(findingsOf(stack)).toEqual([
+      { level: 'info', path: '/Param', rule: 'SPG-CONCURRENCY-BUDGET' },
+      { level: 'warning', path: '/Param/Checkout/Resource', rule: 'SPG-CONCURRENCY-UNRESOLVED-VALUE' },
+    ]);
+    expect(messageOf(stack, 'SPG-CONCURRENCY-BUDGET')).toContain('1 function(s) reserve 100 of the account limit 1000; 900 stay unreserved');
+    expect(messageOf(stack, 'SPG-CONCURRENCY-UNRESOLVED-VALUE')).toBe('[SPG-CONCURRENCY-UNRESOLVED-VALUE] Param/Checkout/Resource: reserved concurrency is only known '
+      + 'at deploy time (a token), so the concurrency budget leaves it out. Fix: use a number, or check the sum against 900 yourself. '
+      + '[ack: cdk-serverless-patterns:SPG-CONCURRENCY-UNRESOLVED-VALUE]');
   });
 });

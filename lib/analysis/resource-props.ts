@@ -28,8 +28,8 @@ const CAMEL_KEY = /^[a-z][A-Za-z0-9]*$/;
  *   documented accessor of `CfnResource`), resolved.
  *
  * Raw overrides (`addPropertyOverride`, `addOverride`) are not part of either and are not seen.
- * This is the construct-side read (a construct validating its own props while the tree is built,
- * and `ConcurrencyBudget`); `ServerlessGuardrails` reads the synthesized template instead.
+ * This is the construct-side read (a construct validating its own props while the tree is built);
+ * `ServerlessGuardrails` and `ConcurrencyBudget` read the template as synthesis renders it instead.
  */
 export function resolveProperties(stack: Stack, resource: CfnResource): Json {
   const attributes = typedAttributes(resource);

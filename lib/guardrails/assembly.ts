@@ -58,3 +58,29 @@ function resourcesByTemplate(app: IConstruct): Map<string, Map<string, IConstruc
   }
   return byTemplate;
 }
+
+/** What CDK's synthesis calls on every L1 to write it into its stack's template. */
+interface RenderableResource {
+  readonly _toCloudFormation?: () => object;
+}
+
+/**
+ * The template fragment `resources` (L1s of `stack`) will have in the synthesized template, for a
+ * check that must run before synthesis (an aspect, which can still annotate constructs): each
+ * resource rendered and resolved exactly as synthesis does, so property overrides, escape hatches
+ * and raw L1s are seen as the template will hold them. aws-cdk-lib offers no public per-resource
+ * rendering; `_toCloudFormation` is the method `Stack` itself calls for every element (present
+ * from the peer floor 2.263 on, checked by scripts/test-cdk-version.sh).
+ */
+export function renderTemplate(stack: Stack, resources: CfnResource[]): Json {
+  const rendered: Json = {};
+  for (const resource of resources) {
+    const render = (resource as unknown as RenderableResource)._toCloudFormation;
+    if (typeof render !== 'function') {
+      throw new Error(`${resource.node.path}: this aws-cdk-lib (CfnResource without _toCloudFormation) cannot render a `
+        + 'resource before synthesis. Fix: use aws-cdk-lib within the peer range of cdk-serverless-patterns');
+    }
+    Object.assign(rendered, (stack.resolve(render.call(resource)) as Json)?.Resources ?? {});
+  }
+  return { Resources: rendered };
+}

@@ -1,10 +1,10 @@
-import { Annotations, AspectPriority, Aspects, IAspect, Stack, Stage, Token } from 'aws-cdk-lib';
+import { Annotations, AspectPriority, Aspects, CfnResource, IAspect, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
 import { synthNote } from '../core/notes';
 import { invalidProp, validateIntegerRange, warn } from '../core/validation';
-import { resolveProperties } from '../analysis/resource-props';
-import { concreteNumber } from '../analysis/stack-model';
+import { concreteNumber, Json, StackModel } from '../analysis/stack-model';
+import { renderTemplate } from './assembly';
 import {
   concurrencyBudgetRule, concurrencyUnresolvedEnvironmentRule, concurrencyUnresolvedValueRule, reservationShares,
 } from '../rules/concurrency';
@@ -37,7 +37,7 @@ function annotationText(where: string, violation: RuleViolation): string {
 const UNRESOLVED_ENVIRONMENT = 'unresolved environment';
 
 interface Reservation {
-  readonly fn: lambda.CfnFunction;
+  readonly fn: CfnResource;
   readonly reserved: number;
 }
 
@@ -49,7 +49,9 @@ interface EnvironmentBudget {
 /**
  * Sums the reserved concurrency of every Lambda function per environment (account and region)
  * across all stacks under the scope it is added to (add it to the App to cover the whole app),
- * whoever created the functions.
+ * whoever created the functions (our constructs, `lambda.Function`, a plain `lambda.CfnFunction`) and
+ * whatever changed them afterwards (`addPropertyOverride`, an escape hatch through `node.defaultChild`):
+ * it reads each function as the synthesized template renders it.
  *
  * When the total leaves less than `unreservedBuffer` of `accountLimit`, every stack of that
  * environment holding a reserving function gets an error naming each function and its share.
@@ -117,8 +119,10 @@ export class ConcurrencyBudget implements IAspect {
   private collect(root: IConstruct): Map<string, EnvironmentBudget> {
     const environments = new Map<string, EnvironmentBudget>();
     const warnedStacks = new Set<Stack>();
-    for (const construct of root.node.findAll()) {
-      if (!(construct instanceof lambda.CfnFunction)) continue;
+    const functions = root.node.findAll().filter((c): c is CfnResource =>
+      CfnResource.isCfnResource(c) && c.cfnResourceType === lambda.CfnFunction.CFN_RESOURCE_TYPE_NAME);
+    const reservedOf = renderedReservations(functions);
+    for (const construct of functions) {
       const stack = Stack.of(construct);
       const key = environmentOf(stack);
       let budget = environments.get(key);
@@ -128,8 +132,8 @@ export class ConcurrencyBudget implements IAspect {
       }
       if (!budget.stacks.includes(stack)) budget.stacks.push(stack);
 
-      const value = resolveProperties(stack, construct).ReservedConcurrentExecutions;
-      if (value === undefined) continue;
+      if (!reservedOf.has(construct)) continue;
+      const value = reservedOf.get(construct);
       const reserved = concreteNumber(value);
       const unknownValue = concurrencyUnresolvedValueRule.check({
         reservedKnown: reserved !== undefined, available: this.accountLimit - this.unreservedBuffer,
@@ -174,6 +178,24 @@ export class ConcurrencyBudget implements IAspect {
       + (shares ? `. Reserved by: ${shares}.` : '.');
     for (const stack of budget.stacks) synthNote(stack, concurrencyBudgetRule.id, message);
   }
+}
+
+/**
+ * The `ReservedConcurrentExecutions` of each function that sets one, read from its stack's template
+ * as synthesis renders it (`StackModel.fromTemplate`, the guardrails' template reader).
+ */
+function renderedReservations(functions: CfnResource[]): Map<CfnResource, Json> {
+  const byStack = new Map<Stack, CfnResource[]>();
+  for (const fn of functions) byStack.set(Stack.of(fn), [...byStack.get(Stack.of(fn)) ?? [], fn]);
+  const reserved = new Map<CfnResource, Json>();
+  for (const [stack, stackFunctions] of byStack) {
+    const model = StackModel.fromTemplate(renderTemplate(stack, stackFunctions));
+    for (const fn of stackFunctions) {
+      const value = model.get(stack.resolve(fn.logicalId) as string)?.props.ReservedConcurrentExecutions;
+      if (value !== undefined) reserved.set(fn, value);
+    }
+  }
+  return reserved;
 }
 
 /** `account/region` of a stack, or the shared key of environment-agnostic stacks. */
